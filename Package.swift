@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vigil", targets: ["vigil"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // C: the telemetry ring ABI shared with libvigil (agents/ring).
+        .target(name: "CVigilRing", path: "agents/ring", publicHeadersPath: "include"),
+
+        // C system libraries, with shims for the macros Swift cannot import.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CLibSSH", path: "Sources/CLibSSH"),
+
+        // Pure: domain model, agent protocol and report rendering. No I/O.
+        .target(name: "VigilCore"),
+
+        // The node agent daemon: rings, registration socket, drain loop.
+        .target(
+            name: "VigilAgent",
+            dependencies: [
+                "VigilCore", "CVigilRing",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "vigil",
+            dependencies: [
+                "VigilCore", "VigilAgent", "CNcursesw", "CSQLite", "CLibSSH",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "vigil-bench",
+            dependencies: ["VigilCore", "VigilAgent", "CVigilRing"]
+        ),
+
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilAgentTests", dependencies: ["VigilAgent", "VigilCore", "CVigilRing"]),
+        .testTarget(name: "VigilIntegrationTests", dependencies: ["VigilCore"]),
+    ]
+)

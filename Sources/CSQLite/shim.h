@@ -1,0 +1,4 @@
+// sqlite3 for Swift. SQLITE_TRANSIENT is a cast macro Swift cannot import.
+#include <sqlite3.h>
+
+static inline sqlite3_destructor_type vigil_sqlite_transient(void) { return SQLITE_TRANSIENT; }

@@ -1,0 +1,71 @@
+import Logging
+import ServiceLifecycle
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The node agent: its services, grouped, stopping gracefully on SIGTERM
+/// or SIGINT. Rings of running ranks are left in place for the next agent.
+public struct Agent {
+    public let configuration: AgentConfiguration
+    public let logger: Logger
+
+    public init(configuration: AgentConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try prepareDirectories()
+        let table = RankTable(configuration: configuration, logger: logger)
+        let group = ServiceGroup(
+            services: [
+                DrainService(table: table),
+                RegistrationService(configuration: configuration, table: table, logger: logger),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        try await group.run()
+    }
+
+    private func prepareDirectories() throws {
+        let socketDirectory = String(configuration.socketPath.prefix(upTo:
+            configuration.socketPath.lastIndex(of: "/") ?? configuration.socketPath.startIndex))
+        for directory in [configuration.ringDirectory, socketDirectory] where !directory.isEmpty {
+            guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
+                throw RingFileError.system("create directory \(directory)", errno)
+            }
+        }
+        if isAnotherAgentListening() {
+            throw AgentStartError.alreadyRunning(configuration.socketPath)
+        }
+    }
+
+    /// Binding would silently steal a live agent's socket; refuse instead.
+    private func isAnotherAgentListening() -> Bool {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = Array(configuration.socketPath.utf8)
+        guard path.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path)
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+    }
+}
+
+public enum AgentStartError: Error, CustomStringConvertible {
+    case alreadyRunning(String)
+    public var description: String {
+        switch self {
+        case .alreadyRunning(let path): "another agent is already listening on \(path)"
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Logging
+import Synchronization
+import VigilCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The local ranks an agent serves: their rings and what their records say.
+/// Shared by the registration socket (adds ranks), the drain loop (feeds
+/// them) and queries (snapshots), behind one lock.
+public final class RankTable: Sendable {
+    struct Tracked {
+        var ring: RingFile?            // nil once the rank ended and was drained
+        var telemetry: RankTelemetry
+        var startTime: UInt64
+        var endedAt: UInt64?           // monotonic ns
+    }
+
+    private let configuration: AgentConfiguration
+    private let logger: Logger
+    private let ranks = Mutex<[Int32: Tracked]>([:])
+
+    public init(configuration: AgentConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Create the ring for a registering rank; returns its path.
+    public func register(_ identity: RankIdentity) throws(RegistrationError) -> String {
+        guard let startTime = ProcessProbe.startTime(of: identity.pid) else {
+            throw .noSuchProcess(identity.pid)
+        }
+        let path = "\(configuration.ringDirectory)/\(identity.job).\(identity.rank).\(identity.pid).ring"
+        return try ranks.withLock { ranks throws(RegistrationError) -> String in
+            if let existing = ranks[identity.pid], existing.endedAt == nil {
+                throw .alreadyRegistered(identity.pid)
+            }
+            let ring: RingFile
+            do throws(RingFileError) {
+                ring = try RingFile.create(path: path, capacity: configuration.effectiveRingCapacity, identity: identity)
+            } catch {
+                throw .ring(error.description)
+            }
+            ranks[identity.pid] = Tracked(
+                ring: ring, telemetry: RankTelemetry(identity: identity, flightRecorderDepth: configuration.flightRecorderDepth),
+                startTime: startTime)
+            return path
+        }
+    }
+
+    /// The rank's socket closed: it finalized or its process is ending.
+    /// Check now rather than at the next periodic check.
+    public func connectionClosed(pid: Int32) {
+        let now = monotonicNanoseconds()
+        ranks.withLock { ranks in
+            guard ranks[pid]?.endedAt == nil, ranks[pid] != nil,
+                  ProcessProbe.startTime(of: pid) != ranks[pid]!.startTime else { return }
+            end(&ranks[pid]!, now: now)
+        }
+    }
+
+    /// Drain every ring once; returns the records moved.
+    @discardableResult
+    public func drainAll() -> UInt64 {
+        ranks.withLock { ranks in
+            var moved: UInt64 = 0
+            for pid in ranks.keys {
+                guard let ring = ranks[pid]!.ring else { continue }
+                moved += ring.drain(into: &ranks[pid]!.telemetry)
+            }
+            return moved
+        }
+    }
+
+    /// Notice ranks whose process is gone: drain what is left, remove the
+    /// ring, keep the rank as a tombstone for a while, then forget it.
+    public func checkExits(now: UInt64 = monotonicNanoseconds()) {
+        let expiry = UInt64(configuration.tombstoneSeconds * 1e9)
+        ranks.withLock { ranks in
+            for pid in Array(ranks.keys) {
+                if let ended = ranks[pid]!.endedAt {
+                    if now - ended > expiry { ranks[pid] = nil }
+                    continue
+                }
+                if ProcessProbe.startTime(of: pid) == ranks[pid]!.startTime { continue }
+                end(&ranks[pid]!, now: now)
+            }
+        }
+    }
+
+    private func end(_ tracked: inout Tracked, now: UInt64) {
+        guard let ring = tracked.ring else { return }
+        _ = ring.drain(into: &tracked.telemetry)
+        tracked.telemetry.counters = ring.counters
+        tracked.telemetry.blocked = nil
+        let finalized = ring.state == 2 // VIGIL_STATE_FINALIZED
+        tracked.telemetry.status = finalized ? .finished : .died
+        tracked.telemetry.exitStatus = ProcessProbe.reapIfChild(tracked.telemetry.identity.pid)
+        ring.remove()
+        tracked.ring = nil
+        tracked.endedAt = now
+        let id = tracked.telemetry.identity
+        if finalized {
+            logger.info("rank finished", metadata: ["job": "\(id.job)", "rank": "\(id.rank)", "pid": "\(id.pid)"])
+        } else {
+            logger.warning("rank died without MPI_Finalize",
+                           metadata: ["job": "\(id.job)", "rank": "\(id.rank)", "pid": "\(id.pid)"])
+        }
+    }
+
+    /// After an agent restart: take over the rings of ranks still running,
+    /// and drain and close those of ranks that ended meanwhile.
+    public func adoptExistingRings() {
+        guard let names = try? listDirectory(configuration.ringDirectory) else { return }
+        for name in names where name.hasSuffix(".ring") {
+            let path = "\(configuration.ringDirectory)/\(name)"
+            do {
+                let ring = try RingFile.open(path: path)
+                adopt(ring)
+            } catch {
+                logger.warning("ignoring ring file", metadata: ["path": "\(path)", "reason": "\(error)"])
+            }
+        }
+    }
+
+    private func adopt(_ ring: RingFile) {
+        let identity = ring.identity
+        let startTime = ProcessProbe.startTime(of: identity.pid)
+        ranks.withLock { ranks in
+            var tracked = Tracked(
+                ring: ring, telemetry: RankTelemetry(identity: identity, flightRecorderDepth: configuration.flightRecorderDepth),
+                startTime: startTime ?? 0)
+            if startTime == nil { end(&tracked, now: monotonicNanoseconds()) }
+            ranks[identity.pid] = tracked
+        }
+        logger.info("re-attached ring", metadata: ["job": "\(identity.job)", "rank": "\(identity.rank)",
+                                                   "pid": "\(identity.pid)", "alive": "\(startTime != nil)"])
+    }
+
+    /// A consistent snapshot for reports.
+    public func report() -> AgentReport {
+        let now = monotonicNanoseconds()
+        let rows = ranks.withLock { ranks in
+            ranks.values.map { tracked -> AgentReport.Rank in
+                var telemetry = tracked.telemetry
+                if let ring = tracked.ring {
+                    telemetry.counters = ring.counters
+                    telemetry.blocked = ring.blockedCall
+                }
+                return AgentReport.Rank(telemetry)
+            }
+        }
+        return AgentReport(host: Environment.hostName, agentPid: getpid(), takenAtNs: now, ranks: rows)
+    }
+
+    /// Rings still mapped (ranks alive or not yet confirmed gone).
+    public var liveRanks: Int { ranks.withLock { $0.values.filter { $0.ring != nil }.count } }
+}
+
+public enum RegistrationError: Error, CustomStringConvertible {
+    case noSuchProcess(Int32)
+    case alreadyRegistered(Int32)
+    case ring(String)
+
+    public var description: String {
+        switch self {
+        case .noSuchProcess(let pid): "no process with pid \(pid) on this host"
+        case .alreadyRegistered(let pid): "pid \(pid) is already registered"
+        case .ring(let why): why
+        }
+    }
+}
+
+func listDirectory(_ path: String) throws -> [String] {
+    guard let dir = opendir(path) else { throw RingFileError.system("list \(path)", errno) }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import VigilCore
+
+/// The agent's Unix socket: ranks register (HELLO) and keep the connection
+/// open until they exit; clients ask for the local ranks' state (RANKS).
+/// A malformed request gets `ERROR <reason>`, is logged and closed, and
+/// nobody else is affected.
+public struct RegistrationService: Service {
+    private let configuration: AgentConfiguration
+    private let table: RankTable
+    private let logger: Logger
+
+    public init(configuration: AgentConfiguration, table: RankTable, logger: Logger) {
+        self.configuration = configuration
+        self.table = table
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .bind(unixDomainSocketPath: configuration.socketPath, cleanupExistingSocketFile: true) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(BoundedLineDecoder(maxLength: AgentRequest.maxLineBytes)))
+                    return try NIOAsyncChannel<String, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        logger.info("agent listening", metadata: ["socket": "\(configuration.socketPath)",
+                                                  "rings": "\(configuration.ringDirectory)"])
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            server.channel.close(promise: nil)
+        }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<String, ByteBuffer>) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            var lines = inbound.makeAsyncIterator()
+            do {
+                guard let line = try await lines.next() else { return }
+                switch try AgentRequest(line: line) {
+                case .ranks:
+                    try await outbound.write(ByteBuffer(bytes: try JSONEncoder().encode(table.report())))
+                case .hello(let identity):
+                    try await welcome(identity, lines: &lines, outbound: outbound)
+                }
+            } catch let error as AgentRequestError {
+                await refuse(error.description, outbound: outbound)
+            } catch let error as RegistrationError {
+                await refuse(error.description, outbound: outbound)
+            }
+        }
+    }
+
+    private func welcome(_ identity: RankIdentity, lines: inout NIOAsyncChannelInboundStream<String>.AsyncIterator,
+                         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        let path = try table.register(identity)
+        try await outbound.write(ByteBuffer(string: "RING 1 path=\(path) capacity=\(configuration.effectiveRingCapacity)\n"))
+        logger.info("rank registered", metadata: ["job": "\(identity.job)", "rank": "\(identity.rank)",
+                                                  "pid": "\(identity.pid)", "ring": "\(path)"])
+        // The rank says nothing more; EOF means it finalized or died.
+        while (try? await lines.next()) != nil {}
+        table.connectionClosed(pid: identity.pid)
+    }
+
+    private func refuse(_ reason: String, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async {
+        logger.warning("refused request", metadata: ["reason": "\(reason)"])
+        try? await outbound.write(ByteBuffer(string: "ERROR \(reason)\n"))
+    }
+}

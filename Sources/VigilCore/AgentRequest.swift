@@ -1,0 +1,94 @@
+/// A request on the agent's Unix socket: one line of text.
+///
+///     HELLO 1 pid=<pid> rank=<rank> size=<size> job=<job> host=<host>
+///     RANKS
+///
+/// The full protocol is in docs/telemetry.md.
+public enum AgentRequest: Sendable, Equatable {
+    /// A rank registering itself (protocol version 1).
+    case hello(RankIdentity)
+    /// A client asking for the local ranks' state (answered with JSON).
+    case ranks
+
+    public static let maxLineBytes = 1024
+    public static let protocolVersion = 1
+
+    public init(line: String) throws(AgentRequestError) {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard let verb = words.first else { throw .empty }
+        switch verb {
+        case "RANKS":
+            guard words.count == 1 else { throw .malformed("RANKS takes no arguments") }
+            self = .ranks
+        case "HELLO":
+            self = .hello(try Self.parseHello(words.dropFirst()))
+        default:
+            throw .unknownVerb(String(verb.prefix(32)))
+        }
+    }
+
+    private static func parseHello(_ words: ArraySlice<Substring>) throws(AgentRequestError) -> RankIdentity {
+        guard let version = words.first else { throw .malformed("HELLO needs a protocol version") }
+        guard version == "\(protocolVersion)" else { throw .unsupportedVersion(String(version.prefix(16))) }
+        var fields: [Substring: Substring] = [:]
+        for word in words.dropFirst() {
+            guard let eq = word.firstIndex(of: "="), eq != word.startIndex else {
+                throw .malformed("expected key=value, got '\(word.prefix(32))'")
+            }
+            let key = word[..<eq]
+            guard fields[key] == nil else { throw .malformed("duplicate field \(key)") }
+            fields[key] = word[word.index(after: eq)...]
+        }
+        let pid = try integer(fields, "pid", in: 1...Int(Int32.max))
+        let size = try integer(fields, "size", in: 1...(1 << 24))
+        let rank = try integer(fields, "rank", in: 0...(size - 1))
+        let job = try name(fields, "job", maxLength: 63)
+        let host = try name(fields, "host", maxLength: 63)
+        let known: Set<Substring> = ["pid", "rank", "size", "job", "host"]
+        if let extra = fields.keys.first(where: { !known.contains($0) }) {
+            throw .malformed("unknown field \(extra.prefix(32))")
+        }
+        return RankIdentity(job: job, rank: rank, worldSize: size, pid: Int32(pid), host: host)
+    }
+
+    private static func integer(_ fields: [Substring: Substring], _ key: String,
+                                in range: ClosedRange<Int>) throws(AgentRequestError) -> Int {
+        guard let text = fields[Substring(key)] else { throw .malformed("missing field \(key)") }
+        guard let value = Int(text), range.contains(value) else {
+            throw .malformed("\(key)=\(text.prefix(32)) is not in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    /// Job ids and host names end up in file names: [A-Za-z0-9._-] only.
+    private static func name(_ fields: [Substring: Substring], _ key: String,
+                             maxLength: Int) throws(AgentRequestError) -> String {
+        guard let text = fields[Substring(key)] else { throw .malformed("missing field \(key)") }
+        let allowed = text.utf8.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                || c == 0x2E || c == 0x5F || c == 0x2D
+        }
+        guard !text.isEmpty, text.utf8.count <= maxLength, allowed, text != ".", text != ".." else {
+            throw .malformed("\(key) must be 1-\(maxLength) characters of [A-Za-z0-9._-]")
+        }
+        return String(text)
+    }
+}
+
+public enum AgentRequestError: Error, Equatable, CustomStringConvertible {
+    case empty
+    case unknownVerb(String)
+    case unsupportedVersion(String)
+    case malformed(String)
+    case tooLong
+
+    public var description: String {
+        switch self {
+        case .empty: "empty request"
+        case .unknownVerb(let verb): "unknown request '\(verb)' (expected HELLO or RANKS)"
+        case .unsupportedVersion(let v): "unsupported protocol version \(v) (agent speaks \(AgentRequest.protocolVersion))"
+        case .malformed(let why): "malformed HELLO: \(why)"
+        case .tooLong: "request longer than \(AgentRequest.maxLineBytes) bytes"
+        }
+    }
+}

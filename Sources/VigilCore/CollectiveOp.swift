@@ -1,0 +1,52 @@
+/// What a telemetry record describes. Raw values are the ring ABI
+/// (`enum vigil_op` in agents/ring/include/vigil_ring.h).
+public enum CollectiveOp: UInt16, Sendable, CaseIterable, Codable {
+    case allreduce = 1
+    case reduce = 2
+    case bcast = 3
+    case barrier = 4
+    case allgather = 5
+    case allgatherv = 6
+    case reduceScatter = 7
+    case reduceScatterBlock = 8
+    case alltoall = 9
+    case alltoallv = 10
+    case gather = 11
+    case scatter = 12
+    case iallreduce = 13
+    case ibcast = 14
+    case iallgather = 15
+    case p2pSend = 32
+    case p2pRecv = 33
+
+    /// The lower-case MPI name without prefix, as reports print it.
+    public var name: String {
+        switch self {
+        case .allreduce: "allreduce"
+        case .reduce: "reduce"
+        case .bcast: "bcast"
+        case .barrier: "barrier"
+        case .allgather: "allgather"
+        case .allgatherv: "allgatherv"
+        case .reduceScatter: "reduce_scatter"
+        case .reduceScatterBlock: "reduce_scatter_block"
+        case .alltoall: "alltoall"
+        case .alltoallv: "alltoallv"
+        case .gather: "gather"
+        case .scatter: "scatter"
+        case .iallreduce: "iallreduce"
+        case .ibcast: "ibcast"
+        case .iallgather: "iallgather"
+        case .p2pSend: "send"
+        case .p2pRecv: "recv"
+        }
+    }
+
+    public init?(name: String) {
+        guard let op = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = op
+    }
+
+    /// Point-to-point window aggregates are not collective instances.
+    public var isPointToPoint: Bool { self == .p2pSend || self == .p2pRecv }
+}

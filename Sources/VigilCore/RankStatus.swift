@@ -1,0 +1,9 @@
+/// A rank's lifecycle as its agent sees it.
+public enum RankStatus: String, Sendable, Codable {
+    /// Registered, ring attached, process alive.
+    case running
+    /// The process is gone after MPI_Finalize: a clean end.
+    case finished
+    /// The process is gone without MPI_Finalize: a crash or a kill.
+    case died
+}

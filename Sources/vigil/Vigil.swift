@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Vigil: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Watch distributed training jobs through their collective communication.",
+        version: VigilVersion.string,
+        subcommands: [AgentCommand.self, VersionCommand.self])
+}

@@ -1,0 +1,144 @@
+/*
+ * libvigil internals shared by the wrapper files.
+ *
+ * Thread-safety policy: with MPI_THREAD_SINGLE, FUNNELED or SERIALIZED only
+ * one thread is ever inside MPI, so the hot path takes no lock. With
+ * MPI_THREAD_MULTIPLE every update of libvigil state (sequence numbers, the
+ * request table, peer windows, the ring) happens under one spinlock that is
+ * never held across an MPI call, so waiting on it is bounded by a few
+ * hundred ns. The in-flight slot shows the latest collective entered by any
+ * thread. See docs/telemetry.md.
+ */
+#ifndef VIGIL_INTERNAL_H
+#define VIGIL_INTERNAL_H
+
+#include <mpi.h>
+#include <stdint.h>
+
+#include "vigil_clock.h"
+#include "vigil_ring.h"
+
+#define VIGIL_TLS __thread __attribute__((tls_model("initial-exec")))
+
+/* A communicator as libvigil knows it. */
+typedef struct vigil_comm {
+    MPI_Comm handle;
+    uint64_t id;         /* the same on every member */
+    uint64_t seq;        /* collectives issued on it so far */
+    int size;
+    int *world_ranks;    /* comm rank -> world rank; NULL for COMM_WORLD */
+} vigil_comm;
+
+typedef struct vigil_state {
+    vigil_ring_header *ring;   /* NULL: not attached, pass-through */
+    uint64_t cached_tail;
+    int multiple;              /* MPI_THREAD_MULTIPLE provided */
+    int world_rank;
+    int world_size;
+    vigil_comm world;
+} vigil_state;
+
+extern vigil_state vigil;
+extern VIGIL_TLS int vigil_depth;   /* re-entrancy guard */
+extern int vigil_spin;
+
+static inline void vigil_lock(void) {
+    if (!vigil.multiple) return;
+    while (__atomic_exchange_n(&vigil_spin, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&vigil_spin, __ATOMIC_RELAXED)) __builtin_ia32_pause();
+}
+
+static inline void vigil_unlock(void) {
+    if (vigil.multiple) __atomic_store_n(&vigil_spin, 0, __ATOMIC_RELEASE);
+}
+
+/* ---- runtime (vigil_runtime.c) ---- */
+void vigil_attach(int thread_level);
+void vigil_detach(void);
+
+/* ---- communicators (vigil_comm.c) ---- */
+vigil_comm *vigil_comm_lookup_slow(MPI_Comm comm);
+void vigil_comm_register(MPI_Comm parent, MPI_Comm *newcomm);
+void vigil_comm_forget(MPI_Comm comm);
+
+static inline vigil_comm *vigil_comm_lookup(MPI_Comm comm) {
+    if (comm == MPI_COMM_WORLD) return &vigil.world;
+    return vigil_comm_lookup_slow(comm);
+}
+
+static inline int vigil_world_rank(const vigil_comm *c, int rank) {
+    if (rank < 0 || rank >= c->size) return -1;
+    return c->world_ranks ? c->world_ranks[rank] : rank;
+}
+
+/* ---- records ---- */
+static inline void vigil_emit(const vigil_record *r) {
+    vigil_ring_push(vigil.ring, &vigil.cached_tail, r);
+}
+
+static inline uint64_t vigil_bytes(int count, MPI_Datatype type) {
+    int size = 0;
+    PMPI_Type_size(type, &size);
+    return (uint64_t)(count > 0 ? count : 0) * (uint64_t)size;
+}
+
+uint64_t vigil_bytes_v(const int counts[], MPI_Datatype type, int n);
+
+/* ---- one collective call, begin to end ---- */
+typedef struct vigil_call {
+    vigil_comm *comm;
+    uint64_t seq;
+    uint64_t t_enter;
+    uint16_t op;
+} vigil_call;
+
+/* Returns 0 when the call must pass straight through (not attached, or
+ * re-entered from inside another wrapper). */
+static inline int vigil_collective_begin(vigil_call *call, uint16_t op, MPI_Comm comm) {
+    if (__builtin_expect(vigil.ring == NULL || vigil_depth, 0)) return 0;
+    vigil_depth = 1;
+    vigil_lock();
+    call->comm = vigil_comm_lookup(comm);
+    call->seq = ++call->comm->seq;
+    call->op = op;
+    call->t_enter = vigil_now();
+    vigil_inflight_begin(vigil.ring, op, call->comm->id, call->seq, (uint32_t)call->comm->size,
+                         call->t_enter);
+    vigil_unlock();
+    return 1;
+}
+
+static inline void vigil_collective_end(vigil_call *call, int rc, uint64_t bytes, int root) {
+    uint64_t t_exit = vigil_now();
+    vigil_record r = {
+        .comm_id = call->comm->id,
+        .seq = call->seq,
+        .t_enter = call->t_enter,
+        .t_exit = t_exit,
+        .bytes = bytes,
+        .peer = root < 0 ? -1 : vigil_world_rank(call->comm, root),
+        .comm_size = (uint32_t)call->comm->size,
+        .op = call->op,
+        .flags = (uint16_t)((rc != MPI_SUCCESS ? VIGIL_RECORD_FAILED : 0) |
+                            (root >= 0 ? VIGIL_RECORD_ROOTED : 0)),
+    };
+    vigil_lock();
+    vigil_inflight_end(vigil.ring);
+    vigil_emit(&r);
+    vigil_unlock();
+    vigil_depth = 0;
+}
+
+/* ---- nonblocking requests (vigil_requests.c) ---- */
+void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uint64_t bytes);
+void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint64_t bytes,
+                             uint64_t t_post);
+void vigil_request_complete(MPI_Request req, int failed, uint64_t t_done);
+extern uint32_t vigil_requests_pending;
+
+/* ---- point-to-point windows (vigil_p2p.c) ---- */
+void vigil_p2p_init(int world_size);
+void vigil_p2p_add(uint16_t op, int world_peer, uint64_t bytes, uint64_t busy_ns, uint64_t now);
+void vigil_p2p_flush(uint64_t now);
+
+#endif

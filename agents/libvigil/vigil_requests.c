@@ -1,0 +1,127 @@
+/*
+ * Nonblocking operations: the record is written when the request completes
+ * (in a Wait or Test), so t_exit is the completion the application saw.
+ * Pending requests live in a fixed open-addressing table; when it is full
+ * the operation is not timed and the record is counted as dropped.
+ */
+#include "vigil_internal.h"
+
+#define VIGIL_REQUEST_SLOTS 4096u
+#define NEXT(s) (((s) + 1) & (VIGIL_REQUEST_SLOTS - 1))
+
+typedef struct pending {
+    MPI_Request req;      /* MPI_REQUEST_NULL: free slot */
+    uint64_t comm_id;
+    uint64_t seq;
+    uint64_t t_post;
+    uint64_t bytes;
+    int32_t peer;
+    uint32_t comm_size;
+    uint16_t op;
+    uint8_t used;
+} pending;
+
+static pending table[VIGIL_REQUEST_SLOTS];
+uint32_t vigil_requests_pending;
+
+static uint32_t slot_of(MPI_Request req) {
+    uint64_t h = (uint64_t)(uintptr_t)req * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h >> 52) & (VIGIL_REQUEST_SLOTS - 1);
+}
+
+static pending *claim(MPI_Request req) {
+    uint32_t s = slot_of(req);
+    for (uint32_t i = 0; i < VIGIL_REQUEST_SLOTS; i++, s = NEXT(s)) {
+        if (!table[s].used) {
+            table[s] = (pending){.req = req, .used = 1};
+            vigil_requests_pending++;
+            return &table[s];
+        }
+    }
+    /* No slot: the op runs untimed; say so in the drop counter. */
+    __atomic_store_n(&vigil.ring->dropped, vigil.ring->dropped + 1, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+static pending *find(MPI_Request req) {
+    uint32_t s = slot_of(req);
+    for (uint32_t i = 0; i < VIGIL_REQUEST_SLOTS && table[s].used; i++, s = NEXT(s)) {
+        if (table[s].req == req) return &table[s];
+    }
+    return NULL;
+}
+
+/* Linear probing without tombstones: shift later members of the probe chain
+ * back into the hole so every lookup still stops at the first empty slot. */
+static void release(pending *p) {
+    uint32_t hole = (uint32_t)(p - table);
+    table[hole].used = 0;
+    vigil_requests_pending--;
+    for (uint32_t j = NEXT(hole); table[j].used; j = NEXT(j)) {
+        uint32_t home = slot_of(table[j].req);
+        int stays = (hole <= j) ? (hole < home && home <= j) : (hole < home || home <= j);
+        if (stays) continue;
+        table[hole] = table[j];
+        table[j].used = 0;
+        hole = j;
+    }
+}
+
+void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uint64_t bytes) {
+    vigil_lock();
+    pending *p = claim(req);
+    if (p) {
+        p->comm_id = call->comm->id;
+        p->seq = call->seq;
+        p->t_post = call->t_enter;
+        p->bytes = bytes;
+        p->peer = -1;
+        p->comm_size = (uint32_t)call->comm->size;
+        p->op = call->op;
+    }
+    vigil_unlock();
+}
+
+void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint64_t bytes,
+                             uint64_t t_post) {
+    vigil_lock();
+    pending *p = claim(req);
+    if (p) {
+        p->t_post = t_post;
+        p->bytes = bytes;
+        p->peer = world_peer;
+        p->op = op;
+    }
+    vigil_unlock();
+}
+
+void vigil_request_complete(MPI_Request req, int failed, uint64_t t_done) {
+    vigil_lock();
+    pending *p = find(req);
+    if (p == NULL) {
+        vigil_unlock();
+        return;
+    }
+    pending done = *p;
+    release(p);
+    vigil_unlock();
+
+    if (done.op == VIGIL_OP_P2P_SEND || done.op == VIGIL_OP_P2P_RECV) {
+        vigil_p2p_add(done.op, done.peer, done.bytes, t_done - done.t_post, t_done);
+        return;
+    }
+    vigil_record r = {
+        .comm_id = done.comm_id,
+        .seq = done.seq,
+        .t_enter = done.t_post,
+        .t_exit = t_done,
+        .bytes = done.bytes,
+        .peer = -1,
+        .comm_size = done.comm_size,
+        .op = done.op,
+        .flags = failed ? VIGIL_RECORD_FAILED : 0,
+    };
+    vigil_lock();
+    vigil_emit(&r);
+    vigil_unlock();
+}

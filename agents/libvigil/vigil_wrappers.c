@@ -1,0 +1,296 @@
+/*
+ * The PMPI wrappers. Collectives and communicator constructors are generated
+ * from vigil_collectives.def; the few calls with a shape of their own
+ * (init/finalize, point-to-point, request completion) are written out below.
+ */
+#include <stdlib.h>
+
+#include "vigil_internal.h"
+
+uint64_t vigil_bytes_v(const int counts[], MPI_Datatype type, int n) {
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++) total += (uint64_t)(counts[i] > 0 ? counts[i] : 0);
+    int size = 0;
+    PMPI_Type_size(type, &size);
+    return total * (uint64_t)size;
+}
+
+/* ---- generated from the declarative list ---- */
+
+#define VIGIL_BLOCKING(NAME, OP, PARAMS, ARGS, COMM, BYTES, ROOT)        \
+    int MPI_##NAME PARAMS {                                              \
+        vigil_call call;                                                 \
+        if (!vigil_collective_begin(&call, OP, COMM)) return PMPI_##NAME ARGS; \
+        int rc = PMPI_##NAME ARGS;                                       \
+        vigil_collective_end(&call, rc, BYTES, ROOT);                    \
+        return rc;                                                       \
+    }
+#define VIGIL_NONBLOCKING(NAME, OP, PARAMS, ARGS, COMM, BYTES, REQUEST)  \
+    int MPI_##NAME PARAMS {                                              \
+        vigil_call call;                                                 \
+        if (!vigil_collective_begin(&call, OP, COMM)) return PMPI_##NAME ARGS; \
+        int rc = PMPI_##NAME ARGS;                                       \
+        vigil_lock();                                                    \
+        vigil_inflight_end(vigil.ring);                                  \
+        vigil_unlock();                                                  \
+        if (rc == MPI_SUCCESS) vigil_request_track_collective(*REQUEST, &call, BYTES); \
+        vigil_depth = 0;                                                 \
+        return rc;                                                       \
+    }
+#define VIGIL_COMM_CONSTRUCTOR(NAME, PARAMS, ARGS, PARENT, NEWCOMM)      \
+    int MPI_##NAME PARAMS {                                              \
+        if (vigil.ring == NULL || vigil_depth) return PMPI_##NAME ARGS;  \
+        vigil_depth = 1;                                                 \
+        int rc = PMPI_##NAME ARGS;                                       \
+        if (rc == MPI_SUCCESS) vigil_comm_register(PARENT, NEWCOMM);     \
+        vigil_depth = 0;                                                 \
+        return rc;                                                       \
+    }
+#include "vigil_collectives.def"
+#undef VIGIL_BLOCKING
+#undef VIGIL_NONBLOCKING
+#undef VIGIL_COMM_CONSTRUCTOR
+
+int MPI_Comm_free(MPI_Comm *comm) {
+    if (vigil.ring && comm && *comm != MPI_COMM_NULL) vigil_comm_forget(*comm);
+    return PMPI_Comm_free(comm);
+}
+
+/* ---- lifecycle ---- */
+
+int MPI_Init(int *argc, char ***argv) {
+    int rc = PMPI_Init(argc, argv);
+    if (rc == MPI_SUCCESS) vigil_attach(MPI_THREAD_SINGLE);
+    return rc;
+}
+
+int MPI_Init_thread(int *argc, char ***argv, int required, int *provided) {
+    int rc = PMPI_Init_thread(argc, argv, required, provided);
+    if (rc == MPI_SUCCESS) vigil_attach(*provided);
+    return rc;
+}
+
+int MPI_Finalize(void) {
+    vigil_detach();
+    return PMPI_Finalize();
+}
+
+/* ---- point-to-point: aggregated per peer, see vigil_p2p.c ---- */
+
+static inline int p2p_active(void) { return vigil.ring != NULL && !vigil_depth; }
+
+static inline int world_peer(MPI_Comm comm, int rank) {
+    vigil_lock();
+    int peer = vigil_world_rank(vigil_comm_lookup(comm), rank);
+    vigil_unlock();
+    return peer;
+}
+
+int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) {
+    if (!p2p_active()) return PMPI_Send(buf, count, datatype, dest, tag, comm);
+    vigil_depth = 1;
+    uint64_t t0 = vigil_now();
+    int rc = PMPI_Send(buf, count, datatype, dest, tag, comm);
+    uint64_t t1 = vigil_now();
+    vigil_p2p_add(VIGIL_OP_P2P_SEND, world_peer(comm, dest), vigil_bytes(count, datatype), t1 - t0, t1);
+    vigil_depth = 0;
+    return rc;
+}
+
+static uint64_t received_bytes(const MPI_Status *status, MPI_Datatype datatype) {
+    int count = 0;
+    PMPI_Get_count(status, datatype, &count);
+    return count == MPI_UNDEFINED ? 0 : vigil_bytes(count, datatype);
+}
+
+int MPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+             MPI_Status *status) {
+    if (!p2p_active()) return PMPI_Recv(buf, count, datatype, source, tag, comm, status);
+    MPI_Status local;
+    MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
+    vigil_depth = 1;
+    uint64_t t0 = vigil_now();
+    int rc = PMPI_Recv(buf, count, datatype, source, tag, comm, st);
+    uint64_t t1 = vigil_now();
+    if (rc == MPI_SUCCESS)
+        vigil_p2p_add(VIGIL_OP_P2P_RECV, world_peer(comm, st->MPI_SOURCE), received_bytes(st, datatype),
+                      t1 - t0, t1);
+    vigil_depth = 0;
+    return rc;
+}
+
+int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
+                 void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
+                 MPI_Comm comm, MPI_Status *status) {
+    if (!p2p_active())
+        return PMPI_Sendrecv(sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount, recvtype,
+                             source, recvtag, comm, status);
+    MPI_Status local;
+    MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
+    vigil_depth = 1;
+    uint64_t t0 = vigil_now();
+    int rc = PMPI_Sendrecv(sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount, recvtype,
+                           source, recvtag, comm, st);
+    uint64_t t1 = vigil_now();
+    vigil_p2p_add(VIGIL_OP_P2P_SEND, world_peer(comm, dest), vigil_bytes(sendcount, sendtype), t1 - t0, t1);
+    if (rc == MPI_SUCCESS)
+        vigil_p2p_add(VIGIL_OP_P2P_RECV, world_peer(comm, st->MPI_SOURCE), received_bytes(st, recvtype),
+                      t1 - t0, t1);
+    vigil_depth = 0;
+    return rc;
+}
+
+int MPI_Isend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+              MPI_Request *request) {
+    if (!p2p_active()) return PMPI_Isend(buf, count, datatype, dest, tag, comm, request);
+    vigil_depth = 1;
+    uint64_t t0 = vigil_now();
+    int rc = PMPI_Isend(buf, count, datatype, dest, tag, comm, request);
+    if (rc == MPI_SUCCESS)
+        vigil_request_track_p2p(*request, VIGIL_OP_P2P_SEND, world_peer(comm, dest),
+                                vigil_bytes(count, datatype), t0);
+    vigil_depth = 0;
+    return rc;
+}
+
+/* A receive posted for MPI_ANY_SOURCE has no peer until it completes; it is
+ * tracked with peer -1 and left out of the per-peer windows. */
+int MPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+              MPI_Request *request) {
+    if (!p2p_active()) return PMPI_Irecv(buf, count, datatype, source, tag, comm, request);
+    vigil_depth = 1;
+    uint64_t t0 = vigil_now();
+    int rc = PMPI_Irecv(buf, count, datatype, source, tag, comm, request);
+    if (rc == MPI_SUCCESS)
+        vigil_request_track_p2p(*request, VIGIL_OP_P2P_RECV, world_peer(comm, source),
+                                vigil_bytes(count, datatype), t0);
+    vigil_depth = 0;
+    return rc;
+}
+
+/* ---- request completion: where nonblocking operations get their t_exit ---- */
+
+static inline int completions_tracked(void) {
+    return vigil.ring != NULL && !vigil_depth && vigil_requests_pending > 0;
+}
+
+/* Request handles are overwritten with MPI_REQUEST_NULL on completion, so
+ * the wrappers keep a copy of the handles they were given. */
+typedef struct request_keys {
+    MPI_Request small[32];
+    MPI_Request *keys;
+} request_keys;
+
+static MPI_Request *keep_keys(request_keys *k, int count, const MPI_Request requests[]) {
+    k->keys = count <= 32 ? k->small : malloc(sizeof(MPI_Request) * (size_t)count);
+    if (k->keys == NULL) return NULL;
+    for (int i = 0; i < count; i++) k->keys[i] = requests[i];
+    return k->keys;
+}
+
+static void drop_keys(request_keys *k) {
+    if (k->keys && k->keys != k->small) free(k->keys);
+}
+
+/* Complete keys[indices[i]] for i < n, or keys[0..n) when indices is NULL. */
+static void complete_keys(const MPI_Request *keys, int n, const int *indices, int rc) {
+    uint64_t now = vigil_now();
+    for (int i = 0; i < n; i++) {
+        MPI_Request key = keys[indices ? indices[i] : i];
+        if (key != MPI_REQUEST_NULL) vigil_request_complete(key, rc != MPI_SUCCESS, now);
+    }
+}
+
+int MPI_Wait(MPI_Request *request, MPI_Status *status) {
+    if (!completions_tracked()) return PMPI_Wait(request, status);
+    MPI_Request key = *request;
+    vigil_depth = 1;
+    int rc = PMPI_Wait(request, status);
+    complete_keys(&key, 1, NULL, rc);
+    vigil_depth = 0;
+    return rc;
+}
+
+int MPI_Test(MPI_Request *request, int *flag, MPI_Status *status) {
+    if (!completions_tracked()) return PMPI_Test(request, flag, status);
+    MPI_Request key = *request;
+    vigil_depth = 1;
+    int rc = PMPI_Test(request, flag, status);
+    if (*flag) complete_keys(&key, 1, NULL, rc);
+    vigil_depth = 0;
+    return rc;
+}
+
+int MPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses[]) {
+    request_keys k;
+    if (!completions_tracked() || !keep_keys(&k, count, requests))
+        return PMPI_Waitall(count, requests, statuses);
+    vigil_depth = 1;
+    int rc = PMPI_Waitall(count, requests, statuses);
+    complete_keys(k.keys, count, NULL, rc);
+    vigil_depth = 0;
+    drop_keys(&k);
+    return rc;
+}
+
+int MPI_Testall(int count, MPI_Request requests[], int *flag, MPI_Status statuses[]) {
+    request_keys k;
+    if (!completions_tracked() || !keep_keys(&k, count, requests))
+        return PMPI_Testall(count, requests, flag, statuses);
+    vigil_depth = 1;
+    int rc = PMPI_Testall(count, requests, flag, statuses);
+    if (*flag) complete_keys(k.keys, count, NULL, rc);
+    vigil_depth = 0;
+    drop_keys(&k);
+    return rc;
+}
+
+int MPI_Waitany(int count, MPI_Request requests[], int *index, MPI_Status *status) {
+    request_keys k;
+    if (!completions_tracked() || !keep_keys(&k, count, requests))
+        return PMPI_Waitany(count, requests, index, status);
+    vigil_depth = 1;
+    int rc = PMPI_Waitany(count, requests, index, status);
+    if (*index != MPI_UNDEFINED) complete_keys(k.keys, 1, index, rc);
+    vigil_depth = 0;
+    drop_keys(&k);
+    return rc;
+}
+
+int MPI_Testany(int count, MPI_Request requests[], int *index, int *flag, MPI_Status *status) {
+    request_keys k;
+    if (!completions_tracked() || !keep_keys(&k, count, requests))
+        return PMPI_Testany(count, requests, index, flag, status);
+    vigil_depth = 1;
+    int rc = PMPI_Testany(count, requests, index, flag, status);
+    if (*flag && *index != MPI_UNDEFINED) complete_keys(k.keys, 1, index, rc);
+    vigil_depth = 0;
+    drop_keys(&k);
+    return rc;
+}
+
+int MPI_Waitsome(int incount, MPI_Request requests[], int *outcount, int indices[],
+                 MPI_Status statuses[]) {
+    request_keys k;
+    if (!completions_tracked() || !keep_keys(&k, incount, requests))
+        return PMPI_Waitsome(incount, requests, outcount, indices, statuses);
+    vigil_depth = 1;
+    int rc = PMPI_Waitsome(incount, requests, outcount, indices, statuses);
+    if (*outcount != MPI_UNDEFINED) complete_keys(k.keys, *outcount, indices, rc);
+    vigil_depth = 0;
+    drop_keys(&k);
+    return rc;
+}
+
+int MPI_Testsome(int incount, MPI_Request requests[], int *outcount, int indices[],
+                 MPI_Status statuses[]) {
+    request_keys k;
+    if (!completions_tracked() || !keep_keys(&k, incount, requests))
+        return PMPI_Testsome(incount, requests, outcount, indices, statuses);
+    vigil_depth = 1;
+    int rc = PMPI_Testsome(incount, requests, outcount, indices, statuses);
+    if (*outcount != MPI_UNDEFINED) complete_keys(k.keys, *outcount, indices, rc);
+    vigil_depth = 0;
+    drop_keys(&k);
+    return rc;
+}

@@ -1,0 +1,36 @@
+# Vigil — see README.md. Every target installs what it needs (`make deps`).
+SWIFT      ?= swift
+AGENTS_OUT := $(CURDIR)/.build/agents
+RELEASE    := $(CURDIR)/.build/release
+export VIGIL_AGENTS_DIR := $(AGENTS_OUT)
+# Open MPI refuses root unless told; tests and demo run as root on CI.
+export OMPI_ALLOW_RUN_AS_ROOT := 1
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
+
+.PHONY: all deps build agents test bench demo clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+agents: deps
+	@$(MAKE) -s -C agents OUT=$(AGENTS_OUT)
+
+build: deps agents
+	$(SWIFT) build
+
+# Tests run one at a time: the MPI tests oversubscribe the two cores already.
+test: build
+	VIGIL_BIN=$(CURDIR)/.build/debug/vigil $(SWIFT) test
+
+bench: deps agents
+	$(SWIFT) build -c release
+	@bash scripts/bench.sh $(RELEASE) $(AGENTS_OUT)
+
+demo: build
+	@bash scripts/demo.sh $(CURDIR)/.build/debug/vigil $(AGENTS_OUT)
+
+clean:
+	@$(MAKE) -s -C agents clean OUT=$(AGENTS_OUT)
+	$(SWIFT) package clean

@@ -1,0 +1,69 @@
+import CVigilRing
+import Foundation
+import Logging
+import Testing
+import VigilAgent
+import VigilCore
+
+/// The agent's table of local ranks, without sockets: registration rules
+/// and taking over rings after an agent restart.
+struct RankTableTests {
+    private func configuration(_ dir: URL) -> AgentConfiguration {
+        AgentConfiguration(socketPath: dir.appendingPathComponent("a.sock").path,
+                           ringDirectory: dir.path, ringCapacity: 64, flightRecorderDepth: 16)
+    }
+
+    private func withDirectory(_ body: (URL) throws -> Void) throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vigil-table-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try body(dir)
+    }
+
+    private let me = RankIdentity(job: "j1", rank: 0, worldSize: 2, pid: getpid(), host: "h")
+
+    @Test func registersALiveProcessOnceAndRefusesTheRest() throws {
+        try withDirectory { dir in
+            let table = RankTable(configuration: configuration(dir), logger: Logger(label: "test"))
+            let path = try table.register(me)
+            #expect(path == dir.path + "/j1.0.\(getpid()).ring")
+            #expect(FileManager.default.fileExists(atPath: path))
+            #expect(throws: RegistrationError.self) { try table.register(me) }
+            var ghost = me
+            ghost.pid = Int32.max  // no such process
+            #expect(throws: RegistrationError.self) { try table.register(ghost) }
+            #expect(table.liveRanks == 1)
+        }
+    }
+
+    /// A new agent finds the rings a killed one left: the live rank's ring is
+    /// adopted, a dead rank's ring is drained, reported and removed.
+    @Test func adoptsLiveRingsAndClosesDeadOnes() throws {
+        try withDirectory { dir in
+            let live = try RingFile.create(path: dir.path + "/j1.0.\(getpid()).ring", capacity: 64, identity: me)
+            var deadIdentity = me
+            deadIdentity.rank = 1
+            deadIdentity.pid = Int32.max
+            let dead = try RingFile.create(path: dir.path + "/j1.1.\(Int32.max).ring", capacity: 64, identity: deadIdentity)
+            var cachedTail: UInt64 = 0
+            var r = vigil_record()
+            r.op = UInt16(VIGIL_OP_BARRIER.rawValue)
+            r.comm_id = 1
+            r.seq = 1
+            r.comm_size = 2
+            _ = vigil_ring_push(dead.header, &cachedTail, &r)
+
+            let table = RankTable(configuration: configuration(dir), logger: Logger(label: "test"))
+            table.adoptExistingRings()
+            let report = table.report()
+            let adoptedLive = try #require(report.ranks.first { $0.identity.rank == 0 })
+            let closedDead = try #require(report.ranks.first { $0.identity.rank == 1 })
+            #expect(adoptedLive.status == .running)
+            #expect(closedDead.status == .died)
+            #expect(closedDead.counters.consumed == 1 && closedDead.observed == 1)
+            #expect(!FileManager.default.fileExists(atPath: dead.path))
+            #expect(FileManager.default.fileExists(atPath: live.path))
+            #expect(table.liveRanks == 1)
+        }
+    }
+}

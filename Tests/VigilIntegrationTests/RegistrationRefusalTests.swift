@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import VigilCore
+
+/// Bad input on the agent's socket gets a clear error and a closed
+/// connection; the agent keeps serving everyone else.
+@Suite(.serialized)
+struct RegistrationRefusalTests {
+    @Test func malformedRegistrationsAreRefusedAndTheAgentKeepsServing() async throws {
+        try await withScope("refusal") { scope in
+            let agent = try await scope.agent()
+            let cases: [(request: [UInt8], answer: String)] = [
+                (Array("HELLO 1 pid=1 rank=9 size=4 job=j host=h\n".utf8), "ERROR malformed HELLO: rank=9 is not in 0...3"),
+                (Array("HELLO 7 pid=1 rank=0 size=1 job=j host=h\n".utf8), "ERROR unsupported protocol version 7"),
+                (Array("HELLO 1 pid=1 rank=0 size=1 job=$(reboot) host=h\n".utf8), "ERROR malformed HELLO: job must be"),
+                (Array("HELLO 1 pid=2147483646 rank=0 size=1 job=j host=h\n".utf8), "ERROR no process with pid 2147483646"),
+                ([0xff, 0xfe, 0x00, 0x01, 0x0a], "ERROR unknown request"),
+                (Array(repeating: UInt8(ascii: "A"), count: 5_000), "ERROR request longer than 1024 bytes"),
+            ]
+            for (request, answer) in cases {
+                let client = try UnixLineClient(path: agent.socket)
+                client.send(request)
+                let reply = client.readToEnd()
+                #expect(reply.hasPrefix(answer), "sent \(request.prefix(40)), got '\(reply)'")
+            }
+
+            // A well-formed registration from a live process still works.
+            let rank = try UnixLineClient(path: agent.socket)
+            rank.send("HELLO 1 pid=\(getpid()) rank=0 size=1 job=good host=h\n")
+            #expect(rank.readLine().hasPrefix("RING 1 path=\(agent.ringDirectory)/good.0.\(getpid()).ring capacity="))
+            // ... and a second HELLO for the same pid is refused.
+            let twin = try UnixLineClient(path: agent.socket)
+            twin.send("HELLO 1 pid=\(getpid()) rank=0 size=1 job=good host=h\n")
+            #expect(twin.readToEnd().hasPrefix("ERROR pid \(getpid()) is already registered"))
+
+            let report = try await agent.report()
+            #expect(report.ranks.map(\.identity.job) == ["good"])
+            let refusals = agent.process!.stderr.split(separator: "\n").filter { $0.contains("refused request") }
+            #expect(refusals.count == cases.count + 1, "each refusal is logged")
+        }
+    }
+}

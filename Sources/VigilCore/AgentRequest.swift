@@ -2,6 +2,7 @@
 ///
 ///     HELLO 1 pid=<pid> rank=<rank> size=<size> job=<job> host=<host>
 ///     RANKS
+///     RECORDS
 ///
 /// The full protocol is in docs/telemetry.md.
 public enum AgentRequest: Sendable, Equatable {
@@ -9,6 +10,8 @@ public enum AgentRequest: Sendable, Equatable {
     case hello(RankIdentity)
     /// A client asking for the local ranks' state (answered with JSON).
     case ranks
+    /// A client asking for every rank's flight recorder (answered with JSON).
+    case records
 
     public static let maxLineBytes = 1024
     public static let protocolVersion = 1
@@ -17,9 +20,9 @@ public enum AgentRequest: Sendable, Equatable {
         let words = line.split(separator: " ", omittingEmptySubsequences: true)
         guard let verb = words.first else { throw .empty }
         switch verb {
-        case "RANKS":
-            guard words.count == 1 else { throw .malformed("RANKS takes no arguments") }
-            self = .ranks
+        case "RANKS", "RECORDS":
+            guard words.count == 1 else { throw .malformed("\(verb) takes no arguments") }
+            self = verb == "RANKS" ? .ranks : .records
         case "HELLO":
             self = .hello(try Self.parseHello(words.dropFirst()))
         default:
@@ -85,7 +88,7 @@ public enum AgentRequestError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .empty: "empty request"
-        case .unknownVerb(let verb): "unknown request '\(verb)' (expected HELLO or RANKS)"
+        case .unknownVerb(let verb): "unknown request '\(verb)' (expected HELLO, RANKS or RECORDS)"
         case .unsupportedVersion(let v): "unsupported protocol version \(v) (agent speaks \(AgentRequest.protocolVersion))"
         case .malformed(let why): "malformed HELLO: \(why)"
         case .tooLong: "request longer than \(AgentRequest.maxLineBytes) bytes"

@@ -1,6 +1,6 @@
 /// What a telemetry record describes. Raw values are the ring ABI
 /// (`enum vigil_op` in agents/ring/include/vigil_ring.h).
-public enum CollectiveOp: UInt16, Sendable, CaseIterable, Codable {
+public enum CollectiveOp: UInt16, Sendable, CaseIterable {
     case allreduce = 1
     case reduce = 2
     case bcast = 3
@@ -49,4 +49,20 @@ public enum CollectiveOp: UInt16, Sendable, CaseIterable, Codable {
 
     /// Point-to-point window aggregates are not collective instances.
     public var isPointToPoint: Bool { self == .p2pSend || self == .p2pRecv }
+}
+
+/// Encoded by name ("allreduce"), so dumps read well and survive renumbering.
+extension CollectiveOp: Codable {
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let op = CollectiveOp(name: name) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown op \(name)"))
+        }
+        self = op
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
 }

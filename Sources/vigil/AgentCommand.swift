@@ -8,13 +8,17 @@ struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "The node agent: collects telemetry from the ranks on this host.",
-        subcommands: [Run.self, Ranks.self],
+        subcommands: [Run.self, Ranks.self, Records.self],
         defaultSubcommand: Run.self)
 }
 
 struct SocketOption: ParsableArguments {
-    @Option(name: .long, help: "The agent's Unix socket (default: $VIGIL_AGENT_SOCKET, /run/vigil/agent.sock as root).")
-    var socket: String = AgentConfiguration.defaultSocketPath
+    @Option(name: .customLong("socket"),
+            help: ArgumentHelp("The agent's Unix socket (default: $VIGIL_AGENT_SOCKET, else /run/vigil/agent.sock as root, /tmp/vigil-UID/agent.sock otherwise).",
+                               valueName: "path"))
+    var explicitPath: String?
+
+    var path: String { explicitPath ?? AgentConfiguration.defaultSocketPath }
 }
 
 extension AgentCommand {
@@ -54,7 +58,7 @@ extension AgentCommand {
                 return handler
             }
             let configuration = AgentConfiguration(
-                socketPath: socket.socket, ringDirectory: ringDir, ringCapacity: ringCapacity,
+                socketPath: socket.path, ringDirectory: ringDir, ringCapacity: ringCapacity,
                 flightRecorderDepth: flightRecorder, tombstoneSeconds: tombstoneSeconds)
             try await Agent(configuration: configuration, logger: Logger(label: "vigil.agent")).run()
         }
@@ -70,11 +74,17 @@ extension AgentCommand {
         @Flag(help: "Print JSON for scripts.")
         var json = false
 
-        @Option(help: "Refresh every SECONDS until interrupted (or until every rank has ended with --until-done).")
+        @Option(help: ArgumentHelp("Refresh every SECONDS until interrupted (or until every rank has ended with --until-done).",
+                                   valueName: "seconds"))
         var watch: Double?
 
         @Flag(help: "With --watch: stop once ranks were seen and all of them have ended.")
         var untilDone = false
+
+        func validate() throws {
+            if let watch, !(watch > 0) { throw ValidationError("--watch needs a positive number of seconds") }
+            if untilDone && watch == nil { throw ValidationError("--until-done goes with --watch") }
+        }
 
         func run() async throws {
             guard let interval = watch else {
@@ -82,7 +92,7 @@ extension AgentCommand {
                 return
             }
             while true {
-                let report = try await AgentClient.report(socketPath: socket.socket)
+                let report = try await AgentClient.report(socketPath: socket.path)
                 print("\u{1B}[H\u{1B}[2J" + output(report), terminator: "")
                 if untilDone, !report.ranks.isEmpty, report.ranks.allSatisfy({ $0.status != .running }) { return }
                 try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
@@ -90,7 +100,7 @@ extension AgentCommand {
         }
 
         private func render() async throws -> String {
-            output(try await AgentClient.report(socketPath: socket.socket))
+            output(try await AgentClient.report(socketPath: socket.path))
         }
 
         private func output(_ report: AgentReport) -> String {
@@ -98,6 +108,27 @@ extension AgentCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             return String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n"
+        }
+    }
+}
+
+extension AgentCommand {
+    struct Records: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "records",
+            abstract: "Dump every local rank's flight recorder (the last records, oldest first) as JSON.")
+
+        @OptionGroup var socket: SocketOption
+
+        @Option(help: "Only this world rank.")
+        var rank: Int?
+
+        func run() async throws {
+            var dump = try await AgentClient.flightRecorders(socketPath: socket.path)
+            if let rank { dump.ranks.removeAll { $0.identity.rank != rank } }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(dump), as: UTF8.self))
         }
     }
 }

@@ -7,14 +7,16 @@ struct AgentRequestTests {
         #expect(request == .hello(RankIdentity(job: "job-7.a", rank: 3, worldSize: 8, pid: 42, host: "node01")))
     }
 
-    @Test func parsesRanks() throws {
+    @Test func parsesRanksAndRecords() throws {
         #expect(try AgentRequest(line: "RANKS") == .ranks)
+        #expect(try AgentRequest(line: "RECORDS") == .records)
     }
 
     @Test(arguments: [
         ("", AgentRequestError.empty),
         ("GOODBYE", .unknownVerb("GOODBYE")),
         ("RANKS now", .malformed("RANKS takes no arguments")),
+        ("RECORDS 3", .malformed("RECORDS takes no arguments")),
         ("HELLO", .malformed("HELLO needs a protocol version")),
         ("HELLO 2 pid=1 rank=0 size=1 job=j host=h", .unsupportedVersion("2")),
         ("HELLO 1 pid=1 rank=0 size=1 job=j", .malformed("missing field host")),
@@ -41,7 +43,7 @@ struct AgentRequestTests {
     }
 
     @Test func errorsReadAsSentences() {
-        #expect(AgentRequestError.unknownVerb("X").description == "unknown request 'X' (expected HELLO or RANKS)")
+        #expect(AgentRequestError.unknownVerb("X").description == "unknown request 'X' (expected HELLO, RANKS or RECORDS)")
         #expect(AgentRequestError.tooLong.description == "request longer than 1024 bytes")
     }
 }

@@ -130,7 +130,7 @@ static inline void vigil_collective_end(vigil_call *call, int rc, uint64_t bytes
 }
 
 /* ---- nonblocking requests (vigil_requests.c) ---- */
-void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uint64_t bytes);
+void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uint64_t bytes, int root);
 void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint64_t bytes,
                              uint64_t t_post);
 void vigil_request_complete(MPI_Request req, int failed, uint64_t t_done);

@@ -67,7 +67,7 @@ static void release(pending *p) {
     }
 }
 
-void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uint64_t bytes) {
+void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uint64_t bytes, int root) {
     vigil_lock();
     pending *p = claim(req);
     if (p) {
@@ -75,7 +75,7 @@ void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uin
         p->seq = call->seq;
         p->t_post = call->t_enter;
         p->bytes = bytes;
-        p->peer = -1;
+        p->peer = root < 0 ? -1 : vigil_world_rank(call->comm, root);
         p->comm_size = (uint32_t)call->comm->size;
         p->op = call->op;
     }
@@ -116,10 +116,10 @@ void vigil_request_complete(MPI_Request req, int failed, uint64_t t_done) {
         .t_enter = done.t_post,
         .t_exit = t_done,
         .bytes = done.bytes,
-        .peer = -1,
+        .peer = done.peer,
         .comm_size = done.comm_size,
         .op = done.op,
-        .flags = failed ? VIGIL_RECORD_FAILED : 0,
+        .flags = (uint16_t)((failed ? VIGIL_RECORD_FAILED : 0) | (done.peer >= 0 ? VIGIL_RECORD_ROOTED : 0)),
     };
     vigil_lock();
     vigil_emit(&r);

@@ -25,7 +25,7 @@ uint64_t vigil_bytes_v(const int counts[], MPI_Datatype type, int n) {
         vigil_collective_end(&call, rc, BYTES, ROOT);                    \
         return rc;                                                       \
     }
-#define VIGIL_NONBLOCKING(NAME, OP, PARAMS, ARGS, COMM, BYTES, REQUEST)  \
+#define VIGIL_NONBLOCKING(NAME, OP, PARAMS, ARGS, COMM, BYTES, ROOT, REQUEST) \
     int MPI_##NAME PARAMS {                                              \
         vigil_call call;                                                 \
         if (!vigil_collective_begin(&call, OP, COMM)) return PMPI_##NAME ARGS; \
@@ -33,7 +33,7 @@ uint64_t vigil_bytes_v(const int counts[], MPI_Datatype type, int n) {
         vigil_lock();                                                    \
         vigil_inflight_end(vigil.ring);                                  \
         vigil_unlock();                                                  \
-        if (rc == MPI_SUCCESS) vigil_request_track_collective(*REQUEST, &call, BYTES); \
+        if (rc == MPI_SUCCESS) vigil_request_track_collective(*REQUEST, &call, BYTES, ROOT); \
         vigil_depth = 0;                                                 \
         return rc;                                                       \
     }

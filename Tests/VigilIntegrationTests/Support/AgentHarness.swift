@@ -29,11 +29,18 @@ final class AgentHarness: @unchecked Sendable {
     }
 
     func report() async throws -> AgentReport {
-        let dir = directory
-        let out = try ChildProcess(Paths.vigil, ["agent", "ranks", "--socket", socket, "--json"],
-                                   outputDirectory: dir, label: "query")
+        try await query(AgentReport.self, ["agent", "ranks", "--socket", socket, "--json"])
+    }
+
+    func flightRecorders() async throws -> FlightRecorderDump {
+        try await query(FlightRecorderDump.self, ["agent", "records", "--socket", socket])
+    }
+
+    /// Run the CLI the way an operator would and decode its JSON.
+    private func query<T: Decodable>(_ type: T.Type, _ arguments: [String]) async throws -> T {
+        let out = try ChildProcess(Paths.vigil, arguments, outputDirectory: directory, label: "query")
         guard await out.wait(timeout: .seconds(10)) == 0 else { throw HarnessError.queryFailed(out.stderr) }
-        return try JSONDecoder().decode(AgentReport.self, from: Data(out.stdout.utf8))
+        return try JSONDecoder().decode(T.self, from: Data(out.stdout.utf8))
     }
 
     /// SIGKILL: no graceful shutdown, the socket file and rings stay behind.

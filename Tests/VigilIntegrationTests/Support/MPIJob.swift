@@ -1,17 +1,21 @@
 import Foundation
 
-/// vigil-train under a real `mpirun`, with whatever environment the test gives the ranks.
+/// An MPI program (vigil-train unless told otherwise) under a real
+/// `mpirun`, with whatever environment the test gives the ranks.
 final class MPIJob: @unchecked Sendable {
     let child: ChildProcess
 
-    init(ranks: Int, trainArguments: [String], rankEnvironment: [String: String],
-         directory: URL, label: String = "mpirun") throws {
+    init(ranks: Int, program: String = Paths.vigilTrain, arguments programArguments: [String],
+         rankEnvironment: [String: String], directory: URL, label: String = "mpirun") throws {
+        // Open MPI's shared-memory segments go in the test's directory, so a
+        // job that dies leaves nothing behind in /dev/shm.
         var arguments = ["-np", "\(ranks)", "--oversubscribe", "--bind-to", "none",
-                         "--mca", "mpi_yield_when_idle", "1"]
+                         "--mca", "mpi_yield_when_idle", "1",
+                         "--mca", "btl_vader_backing_directory", directory.path]
         for (key, value) in rankEnvironment.sorted(by: { $0.key < $1.key }) {
             arguments += ["-x", "\(key)=\(value)"]
         }
-        arguments += [Paths.vigilTrain] + trainArguments
+        arguments += [program] + programArguments
         child = try ChildProcess("/usr/bin/mpirun", arguments,
                                  environment: ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"],
                                  outputDirectory: directory, label: label)

@@ -19,6 +19,7 @@ enum Paths {
 
     static var libvigil: String { agentsDirectory + "/libvigil.so" }
     static var vigilTrain: String { agentsDirectory + "/vigil-train" }
+    static var collectivesTour: String { agentsDirectory + "/vigil-collectives-tour" }
 
     /// A fresh directory under /tmp, removed by the caller.
     static func temporaryDirectory(_ label: String) throws -> URL {

@@ -18,8 +18,9 @@ final class TestScope: @unchecked Sendable {
         return agent
     }
 
-    func job(ranks: Int, _ arguments: [String], environment: [String: String], label: String = "mpirun") throws -> MPIJob {
-        let job = try MPIJob(ranks: ranks, trainArguments: arguments, rankEnvironment: environment,
+    func job(ranks: Int, program: String = Paths.vigilTrain, _ arguments: [String],
+             environment: [String: String], label: String = "mpirun") throws -> MPIJob {
+        let job = try MPIJob(ranks: ranks, program: program, arguments: arguments, rankEnvironment: environment,
                              directory: directory, label: label)
         stops.append { await job.child.stop() }
         return job

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import VigilCore
+
+/// What the agent sees when a rank stops or dies, faults injected from
+/// outside the job as an operator's bad day would.
+@Suite(.serialized)
+struct RankFailureTests {
+    static let longRun = ["--steps", "100000", "--compute-us", "500", "--log-every", "10000"]
+
+    @Test func aStoppedRankLeavesItsPeersBlockedInTheSameCollective() async throws {
+        try await withScope("stopped") { scope in
+            let agent = try await scope.agent()
+            _ = try scope.job(ranks: 4, Self.longRun, environment: agent.rankEnvironment)
+            let victim = try await runningRank(2, agent)
+            kill(victim, SIGSTOP)
+            defer { kill(victim, SIGCONT) }
+
+            // The others wait in one collective instance, for longer and longer.
+            var waiting: [AgentReport.Rank] = []
+            let blocked = await eventually(timeout: .seconds(20)) {
+                guard let report = try? await agent.report() else { return false }
+                waiting = report.ranks.filter { $0.identity.pid != victim }
+                return waiting.allSatisfy { rank in
+                    guard let call = rank.blocked else { return false }
+                    return report.takenAtNs - call.sinceNs > 500_000_000
+                }
+            }
+            #expect(blocked, "peers not seen blocked: \(waiting.map(\.blocked))")
+            let instances = Set(waiting.compactMap { $0.blocked.map { "\($0.communicator)#\($0.seq)" } })
+            #expect(instances.count == 1, "peers blocked in different instances: \(instances)")
+            let table = try await agent.report().renderTables()
+            #expect(table.contains("allreduce #"), "the table shows where ranks wait:\n\(table)")
+        }
+    }
+
+    @Test func aKilledRankIsReportedDead() async throws {
+        try await withScope("killed") { scope in
+            let agent = try await scope.agent()
+            _ = try scope.job(ranks: 4, Self.longRun, environment: agent.rankEnvironment)
+            let victim = try await runningRank(1, agent)
+            kill(victim, SIGKILL)
+            let noticed = await eventually(timeout: .seconds(10)) {
+                (try? await agent.report())?.ranks.first { $0.identity.pid == victim }?.status == .died
+            }
+            #expect(noticed)
+            let dead = try #require(try await agent.report().ranks.first { $0.identity.pid == victim })
+            #expect(dead.counters.pending == 0 && dead.counters.consumed > 0, "its last records were drained")
+        }
+    }
+
+    /// Wait until world rank `rank` is registered and producing; its pid.
+    private func runningRank(_ rank: Int, _ agent: AgentHarness) async throws -> Int32 {
+        var pid: Int32?
+        let up = await eventually(timeout: .seconds(30)) {
+            let report = try? await agent.report()
+            guard report?.ranks.count == 4, report!.ranks.allSatisfy({ $0.counters.consumed > 20 }) else { return false }
+            pid = report!.ranks.first { $0.identity.rank == rank }?.identity.pid
+            return pid != nil
+        }
+        #expect(up, "job never got going")
+        return try #require(pid)
+    }
+}

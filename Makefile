@@ -22,7 +22,7 @@ build: deps agents
 
 # Tests run one at a time: the MPI tests oversubscribe the two cores already.
 test: build
-	VIGIL_BIN=$(CURDIR)/.build/debug/vigil $(SWIFT) test
+	VIGIL_BIN=$(CURDIR)/.build/debug/vigil $(SWIFT) test --no-parallel
 
 bench: deps agents
 	$(SWIFT) build -c release

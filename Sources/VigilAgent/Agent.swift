@@ -26,6 +26,7 @@ public struct Agent {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         try await group.run()
+        unlink(configuration.socketPath)  // only after a clean stop: ranks then fail fast
     }
 
     private func prepareDirectories() throws {

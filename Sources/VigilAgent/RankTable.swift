@@ -1,3 +1,4 @@
+import CVigilRing
 import Logging
 import Synchronization
 import VigilCore
@@ -14,7 +15,12 @@ public final class RankTable: Sendable {
         var telemetry: RankTelemetry
         var startTime: UInt64
         var endedAt: UInt64?           // monotonic ns
+        var droppedLogged: UInt64 = 0  // drops already reported in the log
+        var droppedLoggedAt: UInt64 = 0
     }
+
+    /// Drops are logged as they grow, at most once per this many ns per rank.
+    private static let dropLogInterval: UInt64 = 10_000_000_000
 
     private let configuration: AgentConfiguration
     private let logger: Logger
@@ -61,15 +67,29 @@ public final class RankTable: Sendable {
 
     /// Drain every ring once; returns the records moved.
     @discardableResult
-    public func drainAll() -> UInt64 {
+    public func drainAll(now: UInt64 = monotonicNanoseconds()) -> UInt64 {
         ranks.withLock { ranks in
             var moved: UInt64 = 0
             for pid in ranks.keys {
                 guard let ring = ranks[pid]!.ring else { continue }
                 moved += ring.drain(into: &ranks[pid]!.telemetry)
+                logDrops(&ranks[pid]!, ring: ring, now: now)
             }
             return moved
         }
+    }
+
+    /// A full ring loses records at the rank: say so in the log as well as
+    /// in the counters, without flooding it.
+    private func logDrops(_ tracked: inout Tracked, ring: RingFile, now: UInt64) {
+        let dropped = vigil_ring_dropped(ring.header)
+        guard dropped > tracked.droppedLogged, now - tracked.droppedLoggedAt >= Self.dropLogInterval else { return }
+        let id = tracked.telemetry.identity
+        logger.warning("ring full, records dropped at the rank",
+                       metadata: ["job": "\(id.job)", "rank": "\(id.rank)", "pid": "\(id.pid)",
+                                  "dropped": "\(dropped)", "new": "\(dropped - tracked.droppedLogged)"])
+        tracked.droppedLogged = dropped
+        tracked.droppedLoggedAt = now
     }
 
     /// Notice ranks whose process is gone: drain what is left, remove the

@@ -10,9 +10,7 @@ struct RankFailureTests {
 
     @Test func aStoppedRankLeavesItsPeersBlockedInTheSameCollective() async throws {
         try await withScope("stopped") { scope in
-            let agent = try await scope.agent()
-            _ = try scope.job(ranks: 4, Self.longRun, environment: agent.rankEnvironment)
-            let victim = try await runningRank(2, agent)
+            let (agent, victim) = try await longRun(victim: 2, in: scope)
             kill(victim, SIGSTOP)
             defer { kill(victim, SIGCONT) }
 
@@ -36,9 +34,7 @@ struct RankFailureTests {
 
     @Test func aKilledRankIsReportedDead() async throws {
         try await withScope("killed") { scope in
-            let agent = try await scope.agent()
-            _ = try scope.job(ranks: 4, Self.longRun, environment: agent.rankEnvironment)
-            let victim = try await runningRank(1, agent)
+            let (agent, victim) = try await longRun(victim: 1, in: scope)
             kill(victim, SIGKILL)
             let noticed = await eventually(timeout: .seconds(10)) {
                 (try? await agent.report())?.ranks.first { $0.identity.pid == victim }?.status == .died
@@ -49,8 +45,11 @@ struct RankFailureTests {
         }
     }
 
-    /// Wait until world rank `rank` is registered and producing; its pid.
-    private func runningRank(_ rank: Int, _ agent: AgentHarness) async throws -> Int32 {
+    /// An agent and a long vigil-train run on 4 ranks, once every rank is
+    /// producing; returns the agent and the pid of world rank `victim`.
+    private func longRun(victim rank: Int, in scope: TestScope) async throws -> (AgentHarness, Int32) {
+        let agent = try await scope.agent()
+        _ = try scope.job(ranks: 4, Self.longRun, environment: agent.rankEnvironment)
         var pid: Int32?
         let up = await eventually(timeout: .seconds(30)) {
             let report = try? await agent.report()
@@ -59,6 +58,6 @@ struct RankFailureTests {
             return pid != nil
         }
         #expect(up, "job never got going")
-        return try #require(pid)
+        return (agent, try #require(pid))
     }
 }

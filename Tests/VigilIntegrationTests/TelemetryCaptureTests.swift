@@ -111,6 +111,7 @@ struct TelemetryCaptureTests {
             #expect(rank.produced == rank.counters.consumed + rank.counters.dropped)
         }
         #expect(RingHeaders.read(directory: agent.ringDirectory).isEmpty, "rings of ended ranks were not removed")
+        #expect(agent.process!.stderr.contains("ring full, records dropped at the rank"), "drops are logged, not only counted")
         }
     }
 }

@@ -106,9 +106,22 @@ struct RingTests {
     @Test func inflightSlotReadsConsistently() throws {
         try withRing(capacity: 64) { ring in
             #expect(ring.blockedCall == nil)
-            vigil_inflight_begin(ring.header, UInt32(VIGIL_OP_BCAST.rawValue), 9, 41, 4, 1_234)
+            let gen = vigil_inflight_begin(ring.header, UInt32(VIGIL_OP_BCAST.rawValue), 9, 41, 4, 1_234)
             #expect(ring.blockedCall == BlockedCall(op: .bcast, communicator: 9, seq: 41, sinceNs: 1_234))
-            vigil_inflight_end(ring.header)
+            vigil_inflight_end(ring.header, gen)
+            #expect(ring.blockedCall == nil)
+        }
+    }
+
+    /// Two threads inside collectives (MPI_THREAD_MULTIPLE): the one that
+    /// leaves first must not hide the one still waiting.
+    @Test func leavingDoesNotClearAnotherThreadsCall() throws {
+        try withRing(capacity: 64) { ring in
+            let first = vigil_inflight_begin(ring.header, UInt32(VIGIL_OP_ALLREDUCE.rawValue), 1, 7, 4, 100)
+            let second = vigil_inflight_begin(ring.header, UInt32(VIGIL_OP_BARRIER.rawValue), 5, 3, 2, 200)
+            vigil_inflight_end(ring.header, first)
+            #expect(ring.blockedCall == BlockedCall(op: .barrier, communicator: 5, seq: 3, sinceNs: 200))
+            vigil_inflight_end(ring.header, second)
             #expect(ring.blockedCall == nil)
         }
     }

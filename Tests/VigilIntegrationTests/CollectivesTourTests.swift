@@ -17,6 +17,8 @@ struct CollectivesTourTests {
         (.reduceScatterBlock, gathered, -1), (.alltoall, gathered, -1), (.alltoallv, gathered, -1),
         (.gather, gathered, 0), (.scatter, gathered, 0),
         (.iallreduce, buffer, -1), (.ibcast, buffer, 0), (.iallgather, gathered, -1),
+        (.alltoall, gathered, -1), (.gather, gathered, 0), (.scatter, gathered, 0),  // MPI_IN_PLACE
+        (.barrier, 0, -1),
     ]
 
     @Test func everyInterceptedCallIsRecordedFaithfully() async throws {
@@ -56,8 +58,10 @@ struct CollectivesTourTests {
                 let right = Int32((r + 1) % Self.ranks), left = Int32((r + Self.ranks - 1) % Self.ranks)
                 let sent = rank.records.filter { $0.op == .p2pSend && $0.peer == right }
                 let received = rank.records.filter { $0.op == .p2pRecv && $0.peer == left }
-                #expect(sent.map(\.seq).reduce(0, +) == 2 && sent.map(\.bytes).reduce(0, +) == 2 * Self.buffer)
-                #expect(received.map(\.seq).reduce(0, +) == 2 && received.map(\.bytes).reduce(0, +) == 2 * Self.buffer)
+                #expect(sent.map(\.seq).reduce(0, +) == 3 && sent.map(\.bytes).reduce(0, +) == 3 * Self.buffer,
+                        "rank \(r) sends: \(sent)")
+                #expect(received.map(\.seq).reduce(0, +) == 3 && received.map(\.bytes).reduce(0, +) == 3 * Self.buffer,
+                        "rank \(r) receives: \(received)")
             }
             for name in ["dup", "cart"] {
                 #expect(Set(derived[name]!.values).count == 1, "\(name) id differs between members: \(derived[name]!)")
@@ -66,6 +70,25 @@ struct CollectivesTourTests {
             #expect(split[0] == split[2] && split[1] == split[3] && split[0] != split[1], "split ids: \(split)")
             let all = Set(derived.values.flatMap(\.values))
             #expect(!all.contains(1) && all.count == 4, "derived communicators need distinct ids")
+        }
+    }
+
+    /// Telemetry on some ranks only (an agent down on one node, libvigil
+    /// disabled on a few): libvigil adds no communication of its own, so the
+    /// job cannot be left waiting, and the traced ranks are still recorded.
+    @Test func aJobWithUntracedRanksStillRunsAndIsTraced() async throws {
+        try await withScope("partial") { scope in
+            let agent = try await scope.agent()
+            let job = try scope.job(ranks: 2, program: Paths.collectivesTour, [], environment: agent.rankEnvironment,
+                                    untracedRanks: 2)
+            #expect(await job.finish(timeout: .seconds(60)) == 0, "partial job failed: \(job.child.stderr)")
+            let traced = await eventually(timeout: .seconds(10)) {
+                let report = try? await agent.report()
+                return report?.ranks.count == 2 && report!.ranks.allSatisfy { $0.status == .finished }
+            }
+            #expect(traced)
+            let ranks = try await agent.report().ranks.map(\.identity.rank).sorted()
+            #expect(ranks == [0, 1])
         }
     }
 }

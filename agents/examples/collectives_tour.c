@@ -7,11 +7,14 @@
  *   COMM_WORLD: allreduce, reduce (root 1), bcast (root 0), barrier,
  *     allgather, allgatherv, reduce_scatter, reduce_scatter_block, alltoall,
  *     alltoallv, gather (root 0), scatter (root 0); iallreduce completed by
- *     Waitall, ibcast by a Test loop, iallgather by Waitany.
+ *     Waitall, ibcast by a Test loop, iallgather by Waitany; then alltoall,
+ *     gather and scatter again with MPI_IN_PLACE (and MPI_DATATYPE_NULL for
+ *     the ignored arguments, as MPI allows).
  *   a Comm_dup of COMM_WORLD: allreduce.   a 1-D Cart_create: barrier.
  *   a Comm_split by rank parity: bcast (root 0 of the split).
  *   point to point, to the right neighbour: one Isend/Irecv pair completed
- *     by Waitsome, one Send/Recv pair.
+ *     by Waitsome, one Send/Recv pair, one Isend released with
+ *     MPI_Request_free (matched by a Recv).
  */
 #include <mpi.h>
 #include <stdlib.h>
@@ -52,6 +55,15 @@ int main(int argc, char **argv) {
     MPI_Iallgather(send, N, MPI_DOUBLE, recv, N, MPI_DOUBLE, MPI_COMM_WORLD, &requests[0]);
     MPI_Waitany(1, requests, &index, MPI_STATUS_IGNORE);
 
+    MPI_Alltoall(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, recv, N, MPI_DOUBLE, MPI_COMM_WORLD);
+    if (rank == 0) {
+        MPI_Gather(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, recv, N, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+        MPI_Scatter(send, N, MPI_DOUBLE, MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, 0, MPI_COMM_WORLD);
+    } else {
+        MPI_Gather(send, N, MPI_DOUBLE, NULL, 0, MPI_DATATYPE_NULL, 0, MPI_COMM_WORLD);
+        MPI_Scatter(NULL, 0, MPI_DATATYPE_NULL, recv, N, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    }
+
     MPI_Comm dup, cart, half;
     MPI_Comm_dup(MPI_COMM_WORLD, &dup);
     MPI_Allreduce(send, recv, N, MPI_DOUBLE, MPI_SUM, dup);
@@ -76,6 +88,10 @@ int main(int argc, char **argv) {
         MPI_Recv(recv, N, MPI_DOUBLE, left, 8, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         MPI_Send(send, N, MPI_DOUBLE, right, 8, MPI_COMM_WORLD);
     }
+    MPI_Isend(send, N, MPI_DOUBLE, right, 9, MPI_COMM_WORLD, &requests[0]);
+    MPI_Request_free(&requests[0]);
+    MPI_Recv(recv, N, MPI_DOUBLE, left, 9, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    MPI_Barrier(MPI_COMM_WORLD);  /* the freed send has completed everywhere */
 
     MPI_Comm_free(&half);
     MPI_Comm_free(&cart);

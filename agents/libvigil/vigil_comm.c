@@ -1,30 +1,48 @@
 /*
- * Communicator ids that every member agrees on.
+ * Communicator ids that every member agrees on, without communicating.
  *
- * A communicator made through a wrapped constructor gets its id from its
- * rank 0: (world rank + 1) << 32 | that process's creation counter, which is
- * unique in the job, and broadcast on the new communicator (one extra bcast
- * per creation, which is collective anyway). COMM_WORLD is id 1.
- * Communicators libvigil did not see created (COMM_SELF, intercommunicators,
- * unwrapped constructors) get a rank-local id with bit 63 set, so the agent
- * never joins them across ranks.
+ * Constructors (dup, split, create, cart...) are collective over their
+ * parent, so every member of the parent counts them alike. A new
+ * communicator's id is a hash of (parent id, that count, world rank of the
+ * new communicator's rank 0): the same on every member, different for the
+ * disjoint communicators one split makes, and computed locally, so a rank
+ * without libvigil can never be left waiting on an extra collective.
+ * COMM_WORLD is id 1. Communicators whose members cannot agree this way
+ * (COMM_SELF, intercommunicators, Comm_create_group, anything made by an
+ * unwrapped constructor, or derived from such a one) get a rank-local id
+ * with bit 63 set: their records are kept but never joined across ranks.
  */
 #include <stdlib.h>
 
 #include "vigil_internal.h"
 
-#define VIGIL_COMM_SLOTS 1024u   /* open addressing; live communicators are few */
-#define VIGIL_LOCAL_COMM_BIT (1ull << 63)
+#define SLOTS 1024u                /* open addressing; live communicators are few */
+#define NEXT(s) (((s) + 1) & (SLOTS - 1))
 
-static vigil_comm *slots[VIGIL_COMM_SLOTS];
-static uint32_t created;
+static vigil_comm *slots[SLOTS];
+static uint32_t live;              /* kept under 3/4 of SLOTS */
+static uint32_t local_ids;
+
+/* Shared by every communicator that finds the table full: records still
+ * flow, under a local id. */
+static vigil_comm overflow = {.id = VIGIL_LOCAL_COMM_BIT};
 
 static uint32_t slot_of(MPI_Comm comm) {
     uint64_t h = (uint64_t)(uintptr_t)comm * 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(h >> 54) & (VIGIL_COMM_SLOTS - 1);
+    return (uint32_t)(h >> 54) & (SLOTS - 1);
 }
 
-static int *world_rank_table(MPI_Comm comm, int size) {
+static uint64_t mix(uint64_t h) {   /* splitmix64's finaliser */
+    h ^= h >> 30;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 27;
+    h *= 0x94D049BB133111EBull;
+    return h ^ (h >> 31);
+}
+
+/* comm rank -> world rank (of the remote group for an intercommunicator,
+ * where roots and sources name remote ranks). */
+static int *world_rank_table(MPI_Comm comm, int inter, int size) {
     MPI_Group group, world_group;
     int *local = malloc(sizeof(int) * (size_t)size);
     int *world = malloc(sizeof(int) * (size_t)size);
@@ -34,7 +52,8 @@ static int *world_rank_table(MPI_Comm comm, int size) {
         return NULL;
     }
     for (int i = 0; i < size; i++) local[i] = i;
-    PMPI_Comm_group(comm, &group);
+    if (inter) PMPI_Comm_remote_group(comm, &group);
+    else PMPI_Comm_group(comm, &group);
     PMPI_Comm_group(MPI_COMM_WORLD, &world_group);
     PMPI_Group_translate_ranks(group, size, local, world_group, world);
     PMPI_Group_free(&group);
@@ -43,72 +62,109 @@ static int *world_rank_table(MPI_Comm comm, int size) {
     return world;
 }
 
-static vigil_comm *insert(MPI_Comm comm, uint64_t id) {
+static uint64_t next_local_id(void) {
+    vigil_lock();
+    uint64_t id = VIGIL_LOCAL_COMM_BIT | ((uint64_t)(vigil.world_rank + 1) << 32) | ++local_ids;
+    vigil_unlock();
+    return id;
+}
+
+/* Build an entry outside the lock (it asks MPI about groups). */
+static vigil_comm *describe(MPI_Comm comm, int *inter) {
     vigil_comm *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->handle = comm;
-    c->id = id;
-    PMPI_Comm_size(comm, &c->size);
-    c->world_ranks = world_rank_table(comm, c->size);
-    for (uint32_t i = 0, s = slot_of(comm); i < VIGIL_COMM_SLOTS; i++, s = (s + 1) & (VIGIL_COMM_SLOTS - 1)) {
-        if (slots[s] == NULL) {
-            slots[s] = c;
-            return c;
-        }
-    }
+    PMPI_Comm_test_inter(comm, inter);
+    if (*inter) PMPI_Comm_remote_size(comm, &c->size);
+    else PMPI_Comm_size(comm, &c->size);
+    c->world_ranks = world_rank_table(comm, *inter, c->size);
+    return c;
+}
+
+static void release(vigil_comm *c) {
     free(c->world_ranks);
     free(c);
+}
+
+/* Insert under the lock; NULL (and the entry freed) when the table is full. */
+static vigil_comm *insert(vigil_comm *c) {
+    vigil_lock();
+    if (live >= SLOTS / 4 * 3) {
+        vigil_unlock();
+        release(c);
+        return NULL;
+    }
+    uint32_t s = slot_of(c->handle);
+    while (slots[s]) s = NEXT(s);
+    slots[s] = c;
+    live++;
+    vigil_unlock();
+    return c;
+}
+
+static vigil_comm *find_locked(MPI_Comm comm) {
+    for (uint32_t s = slot_of(comm); slots[s]; s = NEXT(s))
+        if (slots[s]->handle == comm) return slots[s];
     return NULL;
 }
 
-/* Shared fallback when the table is full: records still flow, marked local. */
-static vigil_comm overflow = {.id = VIGIL_LOCAL_COMM_BIT};
-
 vigil_comm *vigil_comm_lookup_slow(MPI_Comm comm) {
-    for (uint32_t i = 0, s = slot_of(comm); i < VIGIL_COMM_SLOTS; i++, s = (s + 1) & (VIGIL_COMM_SLOTS - 1)) {
-        if (slots[s] == NULL) break;
-        if (slots[s]->handle == comm) return slots[s];
-    }
-    uint64_t local_id = VIGIL_LOCAL_COMM_BIT | ((uint64_t)(vigil.world_rank + 1) << 32) | ++created;
-    vigil_comm *c = insert(comm, local_id);
+    vigil_lock();
+    vigil_comm *c = find_locked(comm);
+    int full = live >= SLOTS / 4 * 3;
+    vigil_unlock();
+    if (c) return c;
+    if (full) return &overflow;
+    int inter = 0;
+    c = describe(comm, &inter);
+    if (!c) return &overflow;
+    c->id = next_local_id();
+    c = insert(c);
     return c ? c : &overflow;
 }
 
-void vigil_comm_register(MPI_Comm parent, MPI_Comm *newcomm) {
-    (void)parent;
-    if (vigil.ring == NULL || newcomm == NULL || *newcomm == MPI_COMM_NULL) return;
-    int inter = 0, rank = 0;
-    PMPI_Comm_test_inter(*newcomm, &inter);
-    if (inter) return; /* looked up lazily with a local id */
-    PMPI_Comm_rank(*newcomm, &rank);
-    uint64_t id = 0;
+uint64_t vigil_comm_construction(MPI_Comm parent) {
+    vigil_comm *c = vigil_comm_lookup(parent);
     vigil_lock();
-    if (rank == 0) id = ((uint64_t)(vigil.world_rank + 1) << 32) | ++created;
+    uint64_t n = ++c->constructions;
     vigil_unlock();
-    PMPI_Bcast(&id, 1, MPI_UINT64_T, 0, *newcomm);
-    vigil_lock();
-    insert(*newcomm, id);
-    vigil_unlock();
+    return n;
+}
+
+void vigil_comm_register(MPI_Comm parent, uint64_t construction, MPI_Comm newcomm) {
+    if (newcomm == MPI_COMM_NULL) return;
+    uint64_t parent_id = vigil_comm_lookup(parent)->id;
+    int inter = 0;
+    vigil_comm *c = describe(newcomm, &inter);
+    if (!c) return;
+    int agreed = construction != 0 && !inter && !(parent_id & VIGIL_LOCAL_COMM_BIT) && c->world_ranks;
+    if (agreed) {
+        uint64_t h = mix(parent_id ^ mix(construction ^ mix((uint64_t)c->world_ranks[0] + 1)));
+        c->id = (h & ~VIGIL_LOCAL_COMM_BIT) | 2;   /* never 0 (p2p) or 1 (world) */
+    } else {
+        c->id = next_local_id();
+    }
+    insert(c);
 }
 
 void vigil_comm_forget(MPI_Comm comm) {
     vigil_lock();
-    uint32_t s = slot_of(comm);
-    for (uint32_t i = 0; i < VIGIL_COMM_SLOTS; i++, s = (s + 1) & (VIGIL_COMM_SLOTS - 1)) {
-        if (slots[s] == NULL) break;
-        if (slots[s]->handle != comm) continue;
-        free(slots[s]->world_ranks);
-        free(slots[s]);
-        slots[s] = NULL;
-        /* re-insert the rest of the probe chain so lookups still find it */
-        for (uint32_t j = (s + 1) & (VIGIL_COMM_SLOTS - 1); slots[j]; j = (j + 1) & (VIGIL_COMM_SLOTS - 1)) {
-            vigil_comm *moved = slots[j];
+    uint32_t hole = slot_of(comm);
+    while (slots[hole] && slots[hole]->handle != comm) hole = NEXT(hole);
+    vigil_comm *gone = slots[hole];
+    if (gone) {
+        slots[hole] = NULL;
+        live--;
+        /* shift the rest of the probe chain back so lookups still find it */
+        for (uint32_t j = NEXT(hole); slots[j]; j = NEXT(j)) {
+            uint32_t home = slot_of(slots[j]->handle);
+            int stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+            if (stays) continue;
+            slots[hole] = slots[j];
             slots[j] = NULL;
-            uint32_t k = slot_of(moved->handle);
-            while (slots[k]) k = (k + 1) & (VIGIL_COMM_SLOTS - 1);
-            slots[k] = moved;
+            hole = j;
         }
-        break;
     }
     vigil_unlock();
+    if (gone) release(gone);
 }

@@ -4,10 +4,10 @@
  * Thread-safety policy: with MPI_THREAD_SINGLE, FUNNELED or SERIALIZED only
  * one thread is ever inside MPI, so the hot path takes no lock. With
  * MPI_THREAD_MULTIPLE every update of libvigil state (sequence numbers, the
- * request table, peer windows, the ring) happens under one spinlock that is
- * never held across an MPI call, so waiting on it is bounded by a few
- * hundred ns. The in-flight slot shows the latest collective entered by any
- * thread. See docs/telemetry.md.
+ * communicator and request tables, peer windows, the ring) happens under one
+ * spinlock that is never held across an MPI call, so waiting on it is
+ * bounded by a few hundred ns. The in-flight slot shows the latest
+ * collective entered by any thread still inside it. See docs/telemetry.md.
  */
 #ifndef VIGIL_INTERNAL_H
 #define VIGIL_INTERNAL_H
@@ -27,7 +27,10 @@ typedef struct vigil_comm {
     uint64_t seq;        /* collectives issued on it so far */
     int size;
     int *world_ranks;    /* comm rank -> world rank; NULL for COMM_WORLD */
+    uint64_t constructions; /* constructors called with it as parent */
 } vigil_comm;
+
+#define VIGIL_LOCAL_COMM_BIT (1ull << 63)
 
 typedef struct vigil_state {
     vigil_ring_header *ring;   /* NULL: not attached, pass-through */
@@ -54,11 +57,15 @@ static inline void vigil_unlock(void) {
 
 /* ---- runtime (vigil_runtime.c) ---- */
 void vigil_attach(int thread_level);
-void vigil_detach(void);
+void vigil_finalizing(void);   /* before PMPI_Finalize */
+void vigil_detach(void);       /* after it */
 
 /* ---- communicators (vigil_comm.c) ---- */
 vigil_comm *vigil_comm_lookup_slow(MPI_Comm comm);
-void vigil_comm_register(MPI_Comm parent, MPI_Comm *newcomm);
+/* A constructor is about to run on `parent`: its number among them (0 when
+ * the constructor is not collective over the parent). */
+uint64_t vigil_comm_construction(MPI_Comm parent);
+void vigil_comm_register(MPI_Comm parent, uint64_t construction, MPI_Comm newcomm);
 void vigil_comm_forget(MPI_Comm comm);
 
 static inline vigil_comm *vigil_comm_lookup(MPI_Comm comm) {
@@ -78,6 +85,7 @@ static inline void vigil_emit(const vigil_record *r) {
 
 static inline uint64_t vigil_bytes(int count, MPI_Datatype type) {
     int size = 0;
+    if (count <= 0 || type == MPI_DATATYPE_NULL) return 0;  /* an ignored argument */
     PMPI_Type_size(type, &size);
     return (uint64_t)(count > 0 ? count : 0) * (uint64_t)size;
 }
@@ -89,6 +97,7 @@ typedef struct vigil_call {
     vigil_comm *comm;
     uint64_t seq;
     uint64_t t_enter;
+    uint64_t inflight_gen;   /* the in-flight slot as this call left it */
     uint16_t op;
 } vigil_call;
 
@@ -97,13 +106,13 @@ typedef struct vigil_call {
 static inline int vigil_collective_begin(vigil_call *call, uint16_t op, MPI_Comm comm) {
     if (__builtin_expect(vigil.ring == NULL || vigil_depth, 0)) return 0;
     vigil_depth = 1;
-    vigil_lock();
     call->comm = vigil_comm_lookup(comm);
+    vigil_lock();
     call->seq = ++call->comm->seq;
     call->op = op;
     call->t_enter = vigil_now();
-    vigil_inflight_begin(vigil.ring, op, call->comm->id, call->seq, (uint32_t)call->comm->size,
-                         call->t_enter);
+    call->inflight_gen = vigil_inflight_begin(vigil.ring, op, call->comm->id, call->seq,
+                                              (uint32_t)call->comm->size, call->t_enter);
     vigil_unlock();
     return 1;
 }
@@ -123,7 +132,7 @@ static inline void vigil_collective_end(vigil_call *call, int rc, uint64_t bytes
                             (root >= 0 ? VIGIL_RECORD_ROOTED : 0)),
     };
     vigil_lock();
-    vigil_inflight_end(vigil.ring);
+    vigil_inflight_end(vigil.ring, call->inflight_gen);
     vigil_emit(&r);
     vigil_unlock();
     vigil_depth = 0;
@@ -134,6 +143,8 @@ void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uin
 void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint64_t bytes,
                              uint64_t t_post);
 void vigil_request_complete(MPI_Request req, int failed, uint64_t t_done);
+void vigil_request_forget(MPI_Request req);
+void vigil_requests_drop_pending(void);
 extern uint32_t vigil_requests_pending;
 
 /* ---- point-to-point windows (vigil_p2p.c) ---- */

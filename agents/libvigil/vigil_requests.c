@@ -1,8 +1,9 @@
 /*
  * Nonblocking operations: the record is written when the request completes
  * (in a Wait or Test), so t_exit is the completion the application saw.
- * Pending requests live in a fixed open-addressing table; when it is full
- * the operation is not timed and the record is counted as dropped.
+ * Pending requests live in a fixed open-addressing table. A collective whose
+ * record can never be written (table full, request freed, still pending at
+ * MPI_Finalize) is counted in the ring's `dropped`.
  */
 #include "vigil_internal.h"
 
@@ -29,7 +30,25 @@ static uint32_t slot_of(MPI_Request req) {
     return (uint32_t)(h >> 52) & (VIGIL_REQUEST_SLOTS - 1);
 }
 
+static int is_collective(const pending *p) {
+    return p->op != VIGIL_OP_P2P_SEND && p->op != VIGIL_OP_P2P_RECV;
+}
+
+static void count_dropped(void) {
+    __atomic_store_n(&vigil.ring->dropped, vigil.ring->dropped + 1, __ATOMIC_RELAXED);
+}
+
+static pending *find(MPI_Request req);
+static void release(pending *p);
+
 static pending *claim(MPI_Request req) {
+    /* A handle MPI reused after the request ended where libvigil could not
+     * see it: the old collective's record is lost, and counted. */
+    pending *stale = find(req);
+    if (stale) {
+        if (is_collective(stale)) count_dropped();
+        release(stale);
+    }
     uint32_t s = slot_of(req);
     for (uint32_t i = 0; i < VIGIL_REQUEST_SLOTS; i++, s = NEXT(s)) {
         if (!table[s].used) {
@@ -38,8 +57,7 @@ static pending *claim(MPI_Request req) {
             return &table[s];
         }
     }
-    /* No slot: the op runs untimed; say so in the drop counter. */
-    __atomic_store_n(&vigil.ring->dropped, vigil.ring->dropped + 1, __ATOMIC_RELAXED);
+    count_dropped();  /* no slot: the operation runs untimed */
     return NULL;
 }
 
@@ -84,6 +102,7 @@ void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uin
 
 void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint64_t bytes,
                              uint64_t t_post) {
+    if (world_peer < 0) return;  /* MPI_PROC_NULL or MPI_ANY_SOURCE: no peer to count */
     vigil_lock();
     pending *p = claim(req);
     if (p) {
@@ -123,5 +142,29 @@ void vigil_request_complete(MPI_Request req, int failed, uint64_t t_done) {
     };
     vigil_lock();
     vigil_emit(&r);
+    vigil_unlock();
+}
+
+/* A request freed before completion: point-to-point traffic still counts
+ * (untimed); a collective's record is lost and counted. */
+void vigil_request_forget(MPI_Request req) {
+    vigil_lock();
+    pending *p = find(req);
+    pending gone = p ? *p : (pending){0};
+    if (p) {
+        if (is_collective(&gone)) count_dropped();
+        release(p);
+    }
+    vigil_unlock();
+    if (p && !is_collective(&gone)) vigil_p2p_add(gone.op, gone.peer, gone.bytes, 0, vigil_now());
+}
+
+void vigil_requests_drop_pending(void) {
+    vigil_lock();
+    for (uint32_t i = 0; i < VIGIL_REQUEST_SLOTS; i++) {
+        if (table[i].used && is_collective(&table[i])) count_dropped();
+        table[i].used = 0;
+    }
+    vigil_requests_pending = 0;
     vigil_unlock();
 }

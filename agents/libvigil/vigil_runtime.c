@@ -97,7 +97,8 @@ static const char *handshake(int fd, char *ring_path, size_t cap) {
     gethostname(host, sizeof host - 1);
     int len = snprintf(line, sizeof line, "HELLO 1 pid=%d rank=%d size=%d job=%s host=%s\n",
                        (int)getpid(), vigil.world_rank, vigil.world_size, job, host);
-    if (write(fd, line, (size_t)len) != len) return "could not send HELLO";
+    /* MSG_NOSIGNAL: an agent that hung up must not kill the rank with SIGPIPE */
+    if (send(fd, line, (size_t)len, MSG_NOSIGNAL) != len) return "could not send HELLO";
     if (read_line(fd, line, sizeof line) != 0) return "no answer from agent";
     if (strncmp(line, "ERROR ", 6) == 0) {
         fprintf(stderr, "vigil: agent refused rank %d: %s\n", vigil.world_rank, line + 6);
@@ -166,9 +167,14 @@ void vigil_attach(int thread_level) {
     __atomic_store_n(&vigil.ring->state, VIGIL_STATE_RUNNING, __ATOMIC_RELEASE);
 }
 
-void vigil_detach(void) {
+void vigil_finalizing(void) {
     if (vigil.ring == NULL) return;
     vigil_p2p_flush(vigil_now());
+    vigil_requests_drop_pending();
+}
+
+void vigil_detach(void) {
+    if (vigil.ring == NULL) return;
     vigil_ring_header *h = vigil.ring;
     __atomic_store_n(&h->state, VIGIL_STATE_FINALIZED, __ATOMIC_RELEASE);
     vigil_lock();

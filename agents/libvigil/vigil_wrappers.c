@@ -1,18 +1,48 @@
 /*
- * The PMPI wrappers. Collectives and communicator constructors are generated
- * from vigil_collectives.def; the few calls with a shape of their own
- * (init/finalize, point-to-point, request completion) are written out below.
+ * The PMPI wrappers. Collectives, communicator constructors and request
+ * completions are generated from vigil_collectives.def; the few calls with
+ * a shape of their own (init/finalize, point-to-point) are written out below.
  */
 #include <stdlib.h>
 
 #include "vigil_internal.h"
 
 uint64_t vigil_bytes_v(const int counts[], MPI_Datatype type, int n) {
+    if (counts == NULL || type == MPI_DATATYPE_NULL) return 0;
     uint64_t total = 0;
     for (int i = 0; i < n; i++) total += (uint64_t)(counts[i] > 0 ? counts[i] : 0);
     int size = 0;
     PMPI_Type_size(type, &size);
     return total * (uint64_t)size;
+}
+
+/* ---- request completion: the helpers VIGIL_COMPLETION expands to ---- */
+
+static inline int completions_tracked(void) {
+    return vigil.ring != NULL && !vigil_depth && vigil_requests_pending > 0;
+}
+
+/* The call overwrites finished handles, so keep a copy of what it was given. */
+typedef struct request_keys {
+    MPI_Request small[32];
+    MPI_Request *keys;
+} request_keys;
+
+static MPI_Request *keep_keys(request_keys *k, int count, const MPI_Request requests[]) {
+    if (count < 0 || requests == NULL) return NULL;
+    k->keys = count <= 32 ? k->small : malloc(sizeof(MPI_Request) * (size_t)count);
+    if (k->keys == NULL) return NULL;
+    for (int i = 0; i < count; i++) k->keys[i] = requests[i];
+    return k->keys;
+}
+
+static void complete_finished(request_keys *k, int count, const MPI_Request requests[], int rc) {
+    uint64_t now = vigil_now();
+    for (int i = 0; i < count; i++) {
+        if (k->keys[i] != MPI_REQUEST_NULL && requests[i] == MPI_REQUEST_NULL)
+            vigil_request_complete(k->keys[i], rc != MPI_SUCCESS, now);
+    }
+    if (k->keys != k->small) free(k->keys);
 }
 
 /* ---- generated from the declarative list ---- */
@@ -31,18 +61,30 @@ uint64_t vigil_bytes_v(const int counts[], MPI_Datatype type, int n) {
         if (!vigil_collective_begin(&call, OP, COMM)) return PMPI_##NAME ARGS; \
         int rc = PMPI_##NAME ARGS;                                       \
         vigil_lock();                                                    \
-        vigil_inflight_end(vigil.ring);                                  \
+        vigil_inflight_end(vigil.ring, call.inflight_gen);               \
         vigil_unlock();                                                  \
         if (rc == MPI_SUCCESS) vigil_request_track_collective(*REQUEST, &call, BYTES, ROOT); \
         vigil_depth = 0;                                                 \
         return rc;                                                       \
     }
-#define VIGIL_COMM_CONSTRUCTOR(NAME, PARAMS, ARGS, PARENT, NEWCOMM)      \
+#define VIGIL_COMM_CONSTRUCTOR(NAME, PARAMS, ARGS, PARENT, NEWCOMM, SHARED) \
     int MPI_##NAME PARAMS {                                              \
         if (vigil.ring == NULL || vigil_depth) return PMPI_##NAME ARGS;  \
         vigil_depth = 1;                                                 \
+        uint64_t construction = SHARED ? vigil_comm_construction(PARENT) : 0; \
         int rc = PMPI_##NAME ARGS;                                       \
-        if (rc == MPI_SUCCESS) vigil_comm_register(PARENT, NEWCOMM);     \
+        if (rc == MPI_SUCCESS) vigil_comm_register(PARENT, construction, *NEWCOMM); \
+        vigil_depth = 0;                                                 \
+        return rc;                                                       \
+    }
+#define VIGIL_COMPLETION(NAME, PARAMS, ARGS, COUNT, REQUESTS)            \
+    int MPI_##NAME PARAMS {                                              \
+        request_keys k;                                                  \
+        if (!completions_tracked() || !keep_keys(&k, COUNT, REQUESTS))   \
+            return PMPI_##NAME ARGS;                                     \
+        vigil_depth = 1;                                                 \
+        int rc = PMPI_##NAME ARGS;                                       \
+        complete_finished(&k, COUNT, REQUESTS, rc);                      \
         vigil_depth = 0;                                                 \
         return rc;                                                       \
     }
@@ -50,6 +92,7 @@ uint64_t vigil_bytes_v(const int counts[], MPI_Datatype type, int n) {
 #undef VIGIL_BLOCKING
 #undef VIGIL_NONBLOCKING
 #undef VIGIL_COMM_CONSTRUCTOR
+#undef VIGIL_COMPLETION
 
 int MPI_Comm_free(MPI_Comm *comm) {
     if (vigil.ring && comm && *comm != MPI_COMM_NULL) vigil_comm_forget(*comm);
@@ -71,8 +114,10 @@ int MPI_Init_thread(int *argc, char ***argv, int required, int *provided) {
 }
 
 int MPI_Finalize(void) {
+    vigil_finalizing();
+    int rc = PMPI_Finalize();
     vigil_detach();
-    return PMPI_Finalize();
+    return rc;
 }
 
 /* ---- point-to-point: aggregated per peer, see vigil_p2p.c ---- */
@@ -80,10 +125,7 @@ int MPI_Finalize(void) {
 static inline int p2p_active(void) { return vigil.ring != NULL && !vigil_depth; }
 
 static inline int world_peer(MPI_Comm comm, int rank) {
-    vigil_lock();
-    int peer = vigil_world_rank(vigil_comm_lookup(comm), rank);
-    vigil_unlock();
-    return peer;
+    return vigil_world_rank(vigil_comm_lookup(comm), rank);
 }
 
 int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) {
@@ -168,129 +210,9 @@ int MPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag, 
     return rc;
 }
 
-/* ---- request completion: where nonblocking operations get their t_exit ---- */
-
-static inline int completions_tracked(void) {
-    return vigil.ring != NULL && !vigil_depth && vigil_requests_pending > 0;
-}
-
-/* Request handles are overwritten with MPI_REQUEST_NULL on completion, so
- * the wrappers keep a copy of the handles they were given. */
-typedef struct request_keys {
-    MPI_Request small[32];
-    MPI_Request *keys;
-} request_keys;
-
-static MPI_Request *keep_keys(request_keys *k, int count, const MPI_Request requests[]) {
-    k->keys = count <= 32 ? k->small : malloc(sizeof(MPI_Request) * (size_t)count);
-    if (k->keys == NULL) return NULL;
-    for (int i = 0; i < count; i++) k->keys[i] = requests[i];
-    return k->keys;
-}
-
-static void drop_keys(request_keys *k) {
-    if (k->keys && k->keys != k->small) free(k->keys);
-}
-
-/* Complete keys[indices[i]] for i < n, or keys[0..n) when indices is NULL. */
-static void complete_keys(const MPI_Request *keys, int n, const int *indices, int rc) {
-    uint64_t now = vigil_now();
-    for (int i = 0; i < n; i++) {
-        MPI_Request key = keys[indices ? indices[i] : i];
-        if (key != MPI_REQUEST_NULL) vigil_request_complete(key, rc != MPI_SUCCESS, now);
-    }
-}
-
-int MPI_Wait(MPI_Request *request, MPI_Status *status) {
-    if (!completions_tracked()) return PMPI_Wait(request, status);
-    MPI_Request key = *request;
-    vigil_depth = 1;
-    int rc = PMPI_Wait(request, status);
-    complete_keys(&key, 1, NULL, rc);
-    vigil_depth = 0;
-    return rc;
-}
-
-int MPI_Test(MPI_Request *request, int *flag, MPI_Status *status) {
-    if (!completions_tracked()) return PMPI_Test(request, flag, status);
-    MPI_Request key = *request;
-    vigil_depth = 1;
-    int rc = PMPI_Test(request, flag, status);
-    if (*flag) complete_keys(&key, 1, NULL, rc);
-    vigil_depth = 0;
-    return rc;
-}
-
-int MPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses[]) {
-    request_keys k;
-    if (!completions_tracked() || !keep_keys(&k, count, requests))
-        return PMPI_Waitall(count, requests, statuses);
-    vigil_depth = 1;
-    int rc = PMPI_Waitall(count, requests, statuses);
-    complete_keys(k.keys, count, NULL, rc);
-    vigil_depth = 0;
-    drop_keys(&k);
-    return rc;
-}
-
-int MPI_Testall(int count, MPI_Request requests[], int *flag, MPI_Status statuses[]) {
-    request_keys k;
-    if (!completions_tracked() || !keep_keys(&k, count, requests))
-        return PMPI_Testall(count, requests, flag, statuses);
-    vigil_depth = 1;
-    int rc = PMPI_Testall(count, requests, flag, statuses);
-    if (*flag) complete_keys(k.keys, count, NULL, rc);
-    vigil_depth = 0;
-    drop_keys(&k);
-    return rc;
-}
-
-int MPI_Waitany(int count, MPI_Request requests[], int *index, MPI_Status *status) {
-    request_keys k;
-    if (!completions_tracked() || !keep_keys(&k, count, requests))
-        return PMPI_Waitany(count, requests, index, status);
-    vigil_depth = 1;
-    int rc = PMPI_Waitany(count, requests, index, status);
-    if (*index != MPI_UNDEFINED) complete_keys(k.keys, 1, index, rc);
-    vigil_depth = 0;
-    drop_keys(&k);
-    return rc;
-}
-
-int MPI_Testany(int count, MPI_Request requests[], int *index, int *flag, MPI_Status *status) {
-    request_keys k;
-    if (!completions_tracked() || !keep_keys(&k, count, requests))
-        return PMPI_Testany(count, requests, index, flag, status);
-    vigil_depth = 1;
-    int rc = PMPI_Testany(count, requests, index, flag, status);
-    if (*flag && *index != MPI_UNDEFINED) complete_keys(k.keys, 1, index, rc);
-    vigil_depth = 0;
-    drop_keys(&k);
-    return rc;
-}
-
-int MPI_Waitsome(int incount, MPI_Request requests[], int *outcount, int indices[],
-                 MPI_Status statuses[]) {
-    request_keys k;
-    if (!completions_tracked() || !keep_keys(&k, incount, requests))
-        return PMPI_Waitsome(incount, requests, outcount, indices, statuses);
-    vigil_depth = 1;
-    int rc = PMPI_Waitsome(incount, requests, outcount, indices, statuses);
-    if (*outcount != MPI_UNDEFINED) complete_keys(k.keys, *outcount, indices, rc);
-    vigil_depth = 0;
-    drop_keys(&k);
-    return rc;
-}
-
-int MPI_Testsome(int incount, MPI_Request requests[], int *outcount, int indices[],
-                 MPI_Status statuses[]) {
-    request_keys k;
-    if (!completions_tracked() || !keep_keys(&k, incount, requests))
-        return PMPI_Testsome(incount, requests, outcount, indices, statuses);
-    vigil_depth = 1;
-    int rc = PMPI_Testsome(incount, requests, outcount, indices, statuses);
-    if (*outcount != MPI_UNDEFINED) complete_keys(k.keys, *outcount, indices, rc);
-    vigil_depth = 0;
-    drop_keys(&k);
+int MPI_Request_free(MPI_Request *request) {
+    MPI_Request key = request ? *request : MPI_REQUEST_NULL;
+    int rc = PMPI_Request_free(request);
+    if (rc == MPI_SUCCESS && completions_tracked() && key != MPI_REQUEST_NULL) vigil_request_forget(key);
     return rc;
 }

@@ -40,6 +40,8 @@ uint64_t vigil_ring_readable(const vigil_ring_header *h, uint64_t *first) {
     uint64_t head = __atomic_load_n(&h->head, __ATOMIC_ACQUIRE);
     uint64_t tail = h->tail;
     *first = tail;
+    /* The producer is another process: never trust it to stay in range. */
+    if (head < tail || head - tail > h->capacity) return 0;
     return head - tail;
 }
 

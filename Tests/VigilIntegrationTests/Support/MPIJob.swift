@@ -5,8 +5,11 @@ import Foundation
 final class MPIJob: @unchecked Sendable {
     let child: ChildProcess
 
+    /// `untracedRanks` more ranks run the same program with VIGIL_DISABLE=1
+    /// (an MPMD second app context): a job where telemetry is partial.
     init(ranks: Int, program: String = Paths.vigilTrain, arguments programArguments: [String],
-         rankEnvironment: [String: String], directory: URL, label: String = "mpirun") throws {
+         rankEnvironment: [String: String], untracedRanks: Int = 0, directory: URL,
+         label: String = "mpirun") throws {
         // Open MPI's shared-memory segments go in the test's directory, so a
         // job that dies leaves nothing behind in /dev/shm.
         var arguments = ["-np", "\(ranks)", "--oversubscribe", "--bind-to", "none",
@@ -16,6 +19,9 @@ final class MPIJob: @unchecked Sendable {
             arguments += ["-x", "\(key)=\(value)"]
         }
         arguments += [program] + programArguments
+        if untracedRanks > 0 {
+            arguments += [":", "-np", "\(untracedRanks)", "/usr/bin/env", "VIGIL_DISABLE=1", program] + programArguments
+        }
         child = try ChildProcess("/usr/bin/mpirun", arguments,
                                  environment: ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"],
                                  outputDirectory: directory, label: label)

@@ -19,9 +19,9 @@ final class TestScope: @unchecked Sendable {
     }
 
     func job(ranks: Int, program: String = Paths.vigilTrain, _ arguments: [String],
-             environment: [String: String], label: String = "mpirun") throws -> MPIJob {
+             environment: [String: String], untracedRanks: Int = 0, label: String = "mpirun") throws -> MPIJob {
         let job = try MPIJob(ranks: ranks, program: program, arguments: arguments, rankEnvironment: environment,
-                             directory: directory, label: label)
+                             untracedRanks: untracedRanks, directory: directory, label: label)
         stops.append { await job.child.stop() }
         return job
     }

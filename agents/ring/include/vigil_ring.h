@@ -168,27 +168,32 @@ static inline int vigil_ring_push(vigil_ring_header *h, uint64_t *cached_tail,
     return 0;
 }
 
-static inline void vigil_inflight_begin(vigil_ring_header *h, uint32_t op, uint64_t comm_id,
-                                        uint64_t seq, uint32_t comm_size, uint64_t t_enter) {
+/* Publish the call a rank is entering; returns the slot's generation,
+ * which the matching vigil_inflight_end needs. */
+static inline uint64_t vigil_inflight_begin(vigil_ring_header *h, uint32_t op, uint64_t comm_id,
+                                            uint64_t seq, uint32_t comm_size, uint64_t t_enter) {
     vigil_inflight *f = &h->inflight;
     uint64_t g = f->gen;
     __atomic_store_n(&f->gen, g + 1, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_RELEASE);
-    f->comm_id = comm_id;
-    f->seq = seq;
-    f->t_enter = t_enter;
-    f->comm_size = comm_size;
-    f->op = op;
+    __atomic_store_n(&f->comm_id, comm_id, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->seq, seq, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->t_enter, t_enter, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->comm_size, comm_size, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->op, op, __ATOMIC_RELAXED);
     __atomic_store_n(&f->gen, g + 2, __ATOMIC_RELEASE);
+    return g + 2;
 }
 
-static inline void vigil_inflight_end(vigil_ring_header *h) {
+/* Clear the slot, unless another thread has entered a call since (with
+ * MPI_THREAD_MULTIPLE): the slot then shows that thread's call. */
+static inline void vigil_inflight_end(vigil_ring_header *h, uint64_t gen) {
     vigil_inflight *f = &h->inflight;
-    uint64_t g = f->gen;
-    __atomic_store_n(&f->gen, g + 1, __ATOMIC_RELAXED);
+    if (f->gen != gen) return;
+    __atomic_store_n(&f->gen, gen + 1, __ATOMIC_RELAXED);
     __atomic_thread_fence(__ATOMIC_RELEASE);
-    f->op = 0;
-    __atomic_store_n(&f->gen, g + 2, __ATOMIC_RELEASE);
+    __atomic_store_n(&f->op, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->gen, gen + 2, __ATOMIC_RELEASE);
 }
 
 /* ---- consumer side (implemented in vigil_ring.c, used by the agent) ---- */

@@ -25,8 +25,12 @@ struct RankFailureTests {
                 }
             }
             #expect(blocked, "peers not seen blocked: \(waiting.map(\.blocked))")
-            let instances = Set(waiting.compactMap { $0.blocked.map { "\($0.communicator)#\($0.seq)" } })
-            #expect(instances.count == 1, "peers blocked in different instances: \(instances)")
+            // Stopped mid-collective, the victim may have sent some of its data
+            // already: a peer can finish instance #N and wait in #N+1. Never more.
+            let calls = waiting.compactMap(\.blocked)
+            let seqs = calls.map(\.seq)
+            #expect(Set(calls.map(\.communicator)).count == 1, "peers blocked on different communicators: \(calls)")
+            #expect(seqs.max()! - seqs.min()! <= 1, "peers blocked too far apart: \(calls)")
             let table = try await agent.report().renderTables()
             #expect(table.contains("allreduce #"), "the table shows where ranks wait:\n\(table)")
         }

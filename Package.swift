@@ -52,7 +52,14 @@ let package = Package(
         ),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
-        .testTarget(name: "VigilAgentTests", dependencies: ["VigilAgent", "VigilCore", "CVigilRing"]),
+        .testTarget(
+            name: "VigilAgentTests",
+            dependencies: [
+                "VigilAgent", "VigilCore", "CVigilRing",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "VigilIntegrationTests", dependencies: ["VigilCore"]),
     ]
 )

@@ -187,30 +187,3 @@ public final class RankTable: Sendable {
     /// Rings still mapped (ranks alive or not yet confirmed gone).
     public var liveRanks: Int { ranks.withLock { $0.values.filter { $0.ring != nil }.count } }
 }
-
-public enum RegistrationError: Error, CustomStringConvertible {
-    case noSuchProcess(Int32)
-    case alreadyRegistered(Int32)
-    case ring(String)
-
-    public var description: String {
-        switch self {
-        case .noSuchProcess(let pid): "no process with pid \(pid) on this host"
-        case .alreadyRegistered(let pid): "pid \(pid) is already registered"
-        case .ring(let why): why
-        }
-    }
-}
-
-func listDirectory(_ path: String) throws -> [String] {
-    guard let dir = opendir(path) else { throw RingFileError.system("list \(path)", errno) }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names
-}

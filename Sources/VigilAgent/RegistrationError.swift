@@ -1,0 +1,14 @@
+/// Why the agent refused a rank's registration (sent back as `ERROR <description>`).
+public enum RegistrationError: Error, CustomStringConvertible {
+    case noSuchProcess(Int32)
+    case alreadyRegistered(Int32)
+    case ring(String)
+
+    public var description: String {
+        switch self {
+        case .noSuchProcess(let pid): "no process with pid \(pid) on this host"
+        case .alreadyRegistered(let pid): "pid \(pid) is already registered"
+        case .ring(let why): why
+        }
+    }
+}

@@ -66,4 +66,27 @@ struct RankTableTests {
             #expect(table.liveRanks == 1)
         }
     }
+
+    /// When the agent is the rank's parent it knows how it ended.
+    @Test func aChildRankThatIsKilledReportsItsExitStatus() throws {
+        try withDirectory { dir in
+            var pid: pid_t = 0
+            let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("60"), nil]
+            defer { argv.forEach { free($0) } }
+            #expect(posix_spawn(&pid, "/bin/sleep", nil, nil, argv, environ) == 0)
+            let table = RankTable(configuration: configuration(dir), logger: Logger(label: "test"))
+            var child = me
+            child.pid = pid
+            _ = try table.register(child)
+            kill(pid, SIGKILL)
+            var rank: AgentReport.Rank?
+            for _ in 0..<500 where rank?.status != .died {  // the kernel needs a moment to make it a zombie
+                table.checkExits()
+                rank = table.report().ranks.first
+                usleep(10_000)
+            }
+            #expect(rank?.status == .died)
+            #expect(rank?.exitStatus == 128 + SIGKILL)
+        }
+    }
 }

@@ -4,17 +4,18 @@
 set -euo pipefail
 release=$1 agents=$2
 work=$(mktemp -d /tmp/vigil-bench.XXXXXX)
+rings=$(mktemp -d /dev/shm/vigil-bench.XXXXXX)   # rings belong on tmpfs: on disk, writeback stalls the rank
 agent_pids=()
 cleanup() {
     for pid in "${agent_pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
+    rm -rf "$work" "$rings"
 }
 trap cleanup EXIT
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 start_agent() {  # NAME RING_CAPACITY
-    "$release/vigil" agent run --socket "$work/$1.sock" --ring-dir "$work/$1-rings" \
+    "$release/vigil" agent run --socket "$work/$1.sock" --ring-dir "$rings/$1" \
         --ring-capacity "$2" --log-level error &
     agent_pids+=($!)
     for _ in $(seq 100); do [ -S "$work/$1.sock" ] && break; sleep 0.1; done

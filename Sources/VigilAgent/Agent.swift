@@ -1,3 +1,4 @@
+import CVigilRing
 import Logging
 import ServiceLifecycle
 #if canImport(Glibc)
@@ -39,6 +40,10 @@ public struct Agent {
         }
         if isAnotherAgentListening() {
             throw AgentStartError.alreadyRunning(configuration.socketPath)
+        }
+        if vigil_ring_directory_is_tmpfs(configuration.ringDirectory) == 0 {
+            logger.warning("ring directory is not on tmpfs: ranks may stall when the kernel writes ring pages back to disk",
+                           metadata: ["rings": "\(configuration.ringDirectory)"])
         }
     }
 

@@ -2,6 +2,9 @@
 #include "vigil_ring.h"
 
 #include <string.h>
+#include <sys/vfs.h>
+
+#define TMPFS_MAGIC_NUMBER 0x01021994
 
 static int is_power_of_two(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -78,4 +81,9 @@ uint64_t vigil_ring_dropped(const vigil_ring_header *h) {
 
 uint64_t vigil_ring_free(const vigil_ring_header *h) {
     return h->capacity - (h->head - __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE));
+}
+
+int vigil_ring_directory_is_tmpfs(const char *path) {
+    struct statfs info;
+    return statfs(path, &info) == 0 && info.f_type == TMPFS_MAGIC_NUMBER;
 }

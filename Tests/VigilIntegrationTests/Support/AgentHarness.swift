@@ -10,10 +10,10 @@ final class AgentHarness: @unchecked Sendable {
     private(set) var process: ChildProcess?
     private var generation = 0
 
-    init(directory: URL, arguments: [String] = []) {
+    init(directory: URL, ringDirectory: String, arguments: [String] = []) {
         self.directory = directory
+        self.ringDirectory = ringDirectory
         socket = directory.appendingPathComponent("agent.sock").path
-        ringDirectory = directory.appendingPathComponent("rings").path
         extraArguments = arguments
     }
 

@@ -21,9 +21,9 @@ enum Paths {
     static var vigilTrain: String { agentsDirectory + "/vigil-train" }
     static var collectivesTour: String { agentsDirectory + "/vigil-collectives-tour" }
 
-    /// A fresh directory under /tmp, removed by the caller.
-    static func temporaryDirectory(_ label: String) throws -> URL {
-        let url = URL(fileURLWithPath: NSTemporaryDirectory())
+    /// A fresh directory (under /tmp unless told), removed by the caller.
+    static func temporaryDirectory(_ label: String, under parent: String = NSTemporaryDirectory()) throws -> URL {
+        let url = URL(fileURLWithPath: parent)
             .appendingPathComponent("vigil-\(label)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url

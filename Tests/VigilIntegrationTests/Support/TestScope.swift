@@ -1,18 +1,22 @@
 import Foundation
 
-/// Everything one test starts: a temporary directory and the processes in
-/// it. Closing the scope stops every process by pid and removes the
-/// directory, whether the test passed, failed or threw.
+/// Everything one test starts: a temporary directory, a tmpfs directory for
+/// rings, and the processes using them. Closing the scope stops every
+/// process by pid and removes both directories, whether the test passed,
+/// failed or threw.
 final class TestScope: @unchecked Sendable {
     let directory: URL
+    let shared: URL
     private var stops: [() async -> Void] = []
 
     init(_ label: String) throws {
         directory = try Paths.temporaryDirectory(label)
+        shared = try Paths.temporaryDirectory(label, under: "/dev/shm")
     }
 
     func agent(arguments: [String] = []) async throws -> AgentHarness {
-        let agent = AgentHarness(directory: directory, arguments: arguments)
+        let agent = AgentHarness(directory: directory, ringDirectory: shared.appendingPathComponent("rings").path,
+                                 arguments: arguments)
         stops.append { await agent.stop() }
         try await agent.start()
         return agent
@@ -29,6 +33,7 @@ final class TestScope: @unchecked Sendable {
     func close() async {
         for stop in stops.reversed() { await stop() }
         try? FileManager.default.removeItem(at: directory)
+        try? FileManager.default.removeItem(at: shared)
     }
 }
 

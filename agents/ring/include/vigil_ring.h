@@ -216,6 +216,10 @@ int vigil_inflight_read(const vigil_ring_header *h, vigil_inflight *out);
 
 uint32_t vigil_ring_state(const vigil_ring_header *h);
 
+/* Rings belong on tmpfs: on a disk-backed file system, page writeback can
+ * stall the producer. */
+int vigil_ring_directory_is_tmpfs(const char *path);
+
 /* Free slots as the producer sees them (tests and benchmarks that must not drop). */
 uint64_t vigil_ring_free(const vigil_ring_header *h);
 uint64_t vigil_ring_dropped(const vigil_ring_header *h);

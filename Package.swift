@@ -25,6 +25,12 @@ let package = Package(
         // Pure: domain model, agent protocol and report rendering. No I/O.
         .target(name: "VigilCore"),
 
+        // Pure: the agent <-> server wire format (frames, handshake, telemetry).
+        .target(
+            name: "VigilWire",
+            dependencies: ["VigilCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+
         // The node agent daemon: rings, registration socket, drain loop.
         .target(
             name: "VigilAgent",
@@ -52,6 +58,14 @@ let package = Package(
         ),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(
+            name: "VigilWireTests",
+            dependencies: [
+                "VigilWire", "VigilCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "VigilAgentTests",
             dependencies: [

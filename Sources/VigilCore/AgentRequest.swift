@@ -45,8 +45,8 @@ public enum AgentRequest: Sendable, Equatable {
         let pid = try integer(fields, "pid", in: 1...Int(Int32.max))
         let size = try integer(fields, "size", in: 1...(1 << 24))
         let rank = try integer(fields, "rank", in: 0...(size - 1))
-        let job = try name(fields, "job", maxLength: 63)
-        let host = try name(fields, "host", maxLength: 63)
+        let job = try name(fields, "job")
+        let host = try name(fields, "host")
         let known: Set<Substring> = ["pid", "rank", "size", "job", "host"]
         if let extra = fields.keys.first(where: { !known.contains($0) }) {
             throw .malformed("unknown field \(extra.prefix(32))")
@@ -63,17 +63,10 @@ public enum AgentRequest: Sendable, Equatable {
         return value
     }
 
-    /// Job ids and host names end up in file names: [A-Za-z0-9._-] only.
-    private static func name(_ fields: [Substring: Substring], _ key: String,
-                             maxLength: Int) throws(AgentRequestError) -> String {
+    /// Job ids and host names end up in file names.
+    private static func name(_ fields: [Substring: Substring], _ key: String) throws(AgentRequestError) -> String {
         guard let text = fields[Substring(key)] else { throw .malformed("missing field \(key)") }
-        let allowed = text.utf8.allSatisfy { c in
-            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
-                || c == 0x2E || c == 0x5F || c == 0x2D
-        }
-        guard !text.isEmpty, text.utf8.count <= maxLength, allowed, text != ".", text != ".." else {
-            throw .malformed("\(key) must be 1-\(maxLength) characters of [A-Za-z0-9._-]")
-        }
+        guard SafeName.isValid(text) else { throw .malformed("\(key) must be \(SafeName.rule)") }
         return String(text)
     }
 }

@@ -1,0 +1,44 @@
+import NIOCore
+import VigilCore
+
+/// The agent's opening frame: who it is and its credential.
+///
+///     varint version | string node | varint instance | bytes token
+///
+/// Structure is checked here; whether the version is supported and the
+/// token right is the server's decision, so it can say which.
+public struct AgentHello: Sendable, Equatable {
+    public var version: UInt64
+    /// The node's name: `SafeName`.
+    public var node: String
+    /// Random per agent start, so the server can tell a restarted agent.
+    public var instance: UInt64
+    public var token: [UInt8]
+
+    public init(version: UInt64 = WireProtocol.version, node: String, instance: UInt64, token: [UInt8]) {
+        self.version = version
+        self.node = node
+        self.instance = instance
+        self.token = token
+    }
+
+    public var frame: Frame {
+        var payload = ByteBuffer()
+        payload.writeVarint(version)
+        payload.writeWireString(node)
+        payload.writeVarint(instance)
+        payload.writeWireBytes(token)
+        return Frame(kind: .hello, payload: payload)
+    }
+
+    public init(frame: Frame) throws(WireError) {
+        guard frame.kind == .hello else { throw .unexpected("\(frame.kind) frame, expected hello") }
+        var payload = frame.payload
+        version = try payload.readVarint()
+        node = try payload.readWireString(maxLength: SafeName.maxLength, "node name")
+        guard SafeName.isValid(node) else { throw .valueOutOfRange("node name (must be \(SafeName.rule))") }
+        instance = try payload.readVarint()
+        token = try payload.readWireBytes(maxLength: WireProtocol.maxTokenBytes, "token")
+        try payload.expectFullyRead("hello")
+    }
+}

@@ -1,0 +1,13 @@
+/// The first byte of every frame: what the payload is.
+public enum FrameKind: UInt8, Sendable, CaseIterable {
+    /// agent → server: protocol version, node identity, token.
+    case hello = 1
+    /// server → agent: accepted; where to resume the batch sequence.
+    case welcome = 2
+    /// server → agent: refused, with a reason; the server then closes.
+    case refused = 3
+    /// agent → server: a numbered batch of telemetry items.
+    case batch = 16
+    /// server → agent: every batch up to this number is stored.
+    case ack = 17
+}

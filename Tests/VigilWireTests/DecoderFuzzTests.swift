@@ -1,0 +1,82 @@
+import NIOCore
+import Testing
+import VigilWire
+
+/// A bounded fuzz run of every decoder: random bytes and mutated valid
+/// frames must end in a frame, a `WireError` or a request for more bytes,
+/// never in a crash or a hang.
+struct DecoderFuzzTests {
+    static let inputs = 100_000
+
+    @Test func decodersSurviveHostileInput() {
+        var rng = SplitMix(seed: 0x5EED)
+        let valid = [
+            AgentHello(node: "node-1", instance: 7, token: Array("token".utf8)).frame,
+            ServerWelcome(resumeAfter: 3).frame, Refusal(.badToken, "no").frame, BatchAck(through: 1 << 40).frame,
+        ].map { frame -> [UInt8] in
+            var out = ByteBuffer()
+            FrameEncoder.write(frame, into: &out)
+            return Array(out.readableBytesView)
+        }
+        var outcomes = Outcomes()
+        for index in 0..<Self.inputs {
+            var bytes = index % 2 == 0 ? rng.bytes(count: Int(rng.next() % 48)) : valid[index % valid.count]
+            if index % 2 == 1 {
+                for _ in 0...(rng.next() % 4) where !bytes.isEmpty {
+                    bytes[Int(rng.next() % UInt64(bytes.count))] ^= UInt8(truncatingIfNeeded: rng.next()) | 1
+                }
+            }
+            outcomes.record(decodeAll(ByteBuffer(bytes: bytes)))
+        }
+        #expect(outcomes.total == Self.inputs)
+        #expect(outcomes.decoded > 0 && outcomes.refused > 0, "the corpus exercises both paths: \(outcomes)")
+    }
+
+    /// Every frame in `buffer`, each through the decoder of its kind.
+    private func decodeAll(_ input: ByteBuffer) -> Outcome {
+        var buffer = input
+        do {
+            while let frame = try FrameDecoder.next(from: &buffer, maxLength: 1 << 16) {
+                switch frame.kind {
+                case .hello: _ = try AgentHello(frame: frame)
+                case .welcome: _ = try ServerWelcome(frame: frame)
+                case .refused: _ = try Refusal(frame: frame)
+                case .ack: _ = try BatchAck(frame: frame)
+                case .batch: break
+                }
+            }
+            return buffer.readableBytes == 0 ? .decoded : .needsMore
+        } catch {
+            return .refused
+        }
+    }
+
+    enum Outcome { case decoded, needsMore, refused }
+
+    struct Outcomes: CustomStringConvertible {
+        var decoded = 0, needsMore = 0, refused = 0
+        var total: Int { decoded + needsMore + refused }
+        mutating func record(_ outcome: Outcome) {
+            switch outcome {
+            case .decoded: decoded += 1
+            case .needsMore: needsMore += 1
+            case .refused: refused += 1
+            }
+        }
+        var description: String { "decoded \(decoded), needs more \(needsMore), refused \(refused)" }
+    }
+}
+
+/// A small deterministic generator, so a failing input can be replayed.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func bytes(count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
+}

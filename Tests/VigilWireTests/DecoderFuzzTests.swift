@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+import VigilCore
 import VigilWire
 
 /// A bounded fuzz run of every decoder: random bytes and mutated valid
@@ -13,6 +14,7 @@ struct DecoderFuzzTests {
         let valid = [
             AgentHello(node: "node-1", instance: 7, token: Array("token".utf8)).frame,
             ServerWelcome(resumeAfter: 3).frame, Refusal(.badToken, "no").frame, BatchAck(through: 1 << 40).frame,
+            Fixtures.batch.frame,
         ].map { frame -> [UInt8] in
             var out = ByteBuffer()
             FrameEncoder.write(frame, into: &out)
@@ -42,7 +44,7 @@ struct DecoderFuzzTests {
                 case .welcome: _ = try ServerWelcome(frame: frame)
                 case .refused: _ = try Refusal(frame: frame)
                 case .ack: _ = try BatchAck(frame: frame)
-                case .batch: break
+                case .batch: _ = try TelemetryBatch(frame: frame)
                 }
             }
             return buffer.readableBytes == 0 ? .decoded : .needsMore

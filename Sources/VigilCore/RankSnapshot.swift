@@ -1,0 +1,35 @@
+/// A rank's state as its agent last saw it: sent every heartbeat so the
+/// server knows progress and blocked calls without every record.
+public struct RankSnapshot: Sendable, Equatable, Codable {
+    public struct Progress: Sendable, Equatable, Codable {
+        public var communicator: UInt64
+        public var size: UInt32
+        public var lastSeqEntered: UInt64
+        public var lastSeqLeft: UInt64
+
+        public init(communicator: UInt64, size: UInt32, lastSeqEntered: UInt64, lastSeqLeft: UInt64) {
+            self.communicator = communicator
+            self.size = size
+            self.lastSeqEntered = lastSeqEntered
+            self.lastSeqLeft = lastSeqLeft
+        }
+    }
+
+    public var identity: RankIdentity
+    public var status: RankStatus
+    public var exitStatus: Int32?
+    public var counters: RingCounters
+    /// In wall-clock ns (Unix epoch), unlike the agent's local report.
+    public var blocked: BlockedCall?
+    public var progress: [Progress]
+
+    public init(identity: RankIdentity, status: RankStatus, exitStatus: Int32?, counters: RingCounters,
+                blocked: BlockedCall?, progress: [Progress]) {
+        self.identity = identity
+        self.status = status
+        self.exitStatus = exitStatus
+        self.counters = counters
+        self.blocked = blocked
+        self.progress = progress
+    }
+}

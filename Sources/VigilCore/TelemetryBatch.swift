@@ -1,0 +1,18 @@
+/// What an agent sends in one frame: numbered per node, so the server
+/// stores each batch once however often it arrives.
+public struct TelemetryBatch: Sendable, Equatable {
+    public var seq: UInt64
+    public var items: [TelemetryItem]
+
+    public init(seq: UInt64, items: [TelemetryItem]) {
+        self.seq = seq
+        self.items = items
+    }
+}
+
+public enum TelemetryItem: Sendable, Equatable {
+    case health(NodeHealth)
+    case rank(RankSnapshot)
+    case stats(StatWindow)
+    case link(LinkWindow)
+}

@@ -1,0 +1,76 @@
+import NIOCore
+import VigilCore
+
+/// ```
+/// rank = string job | varint rank | varint worldSize | varint pid | string host
+///      | u8 status | svarint exitStatus (−1: none)
+///      | varint consumed | varint pending | varint dropped
+///      | u8 blocked | [varint op | varint communicator | varint seq | varint since]
+///      | varint communicators | (varint id | varint size | varint entered | varint left)*
+/// ```
+extension ByteBuffer {
+    private static let statuses: [RankStatus] = [.running, .finished, .died]
+
+    mutating func writeRankSnapshot(_ r: RankSnapshot) {
+        writeName(r.identity.job)
+        writeVarint(UInt64(r.identity.rank))
+        writeVarint(UInt64(r.identity.worldSize))
+        writeVarint(UInt64(r.identity.pid))
+        writeName(r.identity.host)
+        writeInteger(UInt8(Self.statuses.firstIndex(of: r.status)!))
+        writeSignedVarint(Int64(r.exitStatus ?? -1))
+        writeVarint(r.counters.consumed)
+        writeVarint(r.counters.pending)
+        writeVarint(r.counters.dropped)
+        if let blocked = r.blocked {
+            writeInteger(UInt8(1))
+            writeVarint(UInt64(blocked.op.rawValue))
+            writeVarint(blocked.communicator)
+            writeVarint(blocked.seq)
+            writeVarint(blocked.sinceNs)
+        } else {
+            writeInteger(UInt8(0))
+        }
+        writeVarint(UInt64(r.progress.count))
+        for p in r.progress {
+            writeVarint(p.communicator)
+            writeVarint(UInt64(p.size))
+            writeVarint(p.lastSeqEntered)
+            writeVarint(p.lastSeqLeft)
+        }
+    }
+
+    mutating func readRankSnapshot() throws(WireError) -> RankSnapshot {
+        let job = try readName("job")
+        let rank = try readRank()
+        let worldSize = try readVarint(as: Int.self, in: 1...(1 << 24), "world size")
+        guard rank < worldSize else { throw .valueOutOfRange("rank (not below world size)") }
+        let pid = try readVarint(as: Int32.self, in: 1...Int32.max, "pid")
+        let host = try readName("host")
+        guard let rawStatus = readInteger(as: UInt8.self), Int(rawStatus) < Self.statuses.count else {
+            throw .valueOutOfRange("rank status")
+        }
+        let exit = try readSignedVarint()
+        guard (-1...255).contains(exit) else { throw .valueOutOfRange("exit status") }
+        let counters = RingCounters(consumed: try readVarint(), pending: try readVarint(), dropped: try readVarint())
+        let blocked = try readBlockedCall()
+        let communicators = try readVarint(as: Int.self, in: 0...(readableBytes / 4), "communicator count")
+        var progress: [RankSnapshot.Progress] = []
+        for _ in 0..<communicators {
+            let id = try readVarint()
+            let size = try readVarint(as: UInt32.self, in: 0...(1 << 24), "communicator size")
+            let entered = try readVarint(), left = try readVarint()
+            progress.append(.init(communicator: id, size: size, lastSeqEntered: entered, lastSeqLeft: left))
+        }
+        return RankSnapshot(identity: RankIdentity(job: job, rank: rank, worldSize: worldSize, pid: pid, host: host),
+                            status: Self.statuses[Int(rawStatus)], exitStatus: exit < 0 ? nil : Int32(exit),
+                            counters: counters, blocked: blocked, progress: progress)
+    }
+
+    private mutating func readBlockedCall() throws(WireError) -> BlockedCall? {
+        guard let flag = readInteger(as: UInt8.self), flag <= 1 else { throw .valueOutOfRange("blocked flag") }
+        guard flag == 1 else { return nil }
+        let op = try readOp()
+        return BlockedCall(op: op, communicator: try readVarint(), seq: try readVarint(), sinceNs: try readVarint())
+    }
+}

@@ -1,0 +1,96 @@
+import NIOCore
+import VigilCore
+
+/// `batch = varint seq | varint count | item*`, `item = u8 tag | body`.
+extension TelemetryBatch {
+    enum Tag: UInt8 {
+        case health = 1
+        case rank = 2
+        case stats = 3
+        case link = 4
+    }
+
+    public var frame: Frame {
+        var payload = ByteBuffer()
+        payload.writeVarint(seq)
+        payload.writeVarint(UInt64(items.count))
+        for item in items { payload.writeTelemetryItem(item) }
+        return Frame(kind: .batch, payload: payload)
+    }
+
+    public init(frame: Frame) throws(WireError) {
+        guard frame.kind == .batch else { throw .unexpected("\(frame.kind) frame, expected batch") }
+        var payload = frame.payload
+        let seq = try payload.readVarint()
+        guard seq > 0 else { throw .valueOutOfRange("batch number (starts at 1)") }
+        // every item takes at least two bytes: a count beyond that is a lie
+        let count = try payload.readVarint(as: Int.self, in: 0...(payload.readableBytes / 2), "item count")
+        var items: [TelemetryItem] = []
+        items.reserveCapacity(count)
+        for _ in 0..<count { items.append(try payload.readTelemetryItem()) }
+        try payload.expectFullyRead("batch")
+        self.init(seq: seq, items: items)
+    }
+}
+
+extension ByteBuffer {
+    mutating func writeTelemetryItem(_ item: TelemetryItem) {
+        switch item {
+        case .health(let health):
+            writeInteger(TelemetryBatch.Tag.health.rawValue)
+            writeNodeHealth(health)
+        case .rank(let rank):
+            writeInteger(TelemetryBatch.Tag.rank.rawValue)
+            writeRankSnapshot(rank)
+        case .stats(let window):
+            writeInteger(TelemetryBatch.Tag.stats.rawValue)
+            writeStatWindow(window)
+        case .link(let window):
+            writeInteger(TelemetryBatch.Tag.link.rawValue)
+            writeLinkWindow(window)
+        }
+    }
+
+    mutating func readTelemetryItem() throws(WireError) -> TelemetryItem {
+        guard let raw = readInteger(as: UInt8.self) else { throw .truncated("item tag") }
+        switch TelemetryBatch.Tag(rawValue: raw) {
+        case .health: return .health(try readNodeHealth())
+        case .rank: return .rank(try readRankSnapshot())
+        case .stats: return .stats(try readStatWindow())
+        case .link: return .link(try readLinkWindow())
+        case nil: throw .valueOutOfRange("item tag \(raw)")
+        }
+    }
+
+    // Fields shared by several items.
+
+    mutating func writeName(_ name: String) { writeWireString(name) }
+
+    mutating func readName(_ what: String) throws(WireError) -> String {
+        let name = try readWireString(maxLength: SafeName.maxLength, what)
+        guard SafeName.isValid(name) else { throw .valueOutOfRange("\(what) (must be \(SafeName.rule))") }
+        return name
+    }
+
+    mutating func readRank(_ what: String = "rank") throws(WireError) -> Int {
+        try readVarint(as: Int.self, in: 0...(1 << 24), what)
+    }
+
+    mutating func writeSpan(_ start: UInt64, _ end: UInt64) {
+        writeVarint(start)
+        writeVarint(end - start)
+    }
+
+    mutating func readSpan(_ what: String) throws(WireError) -> (start: UInt64, end: UInt64) {
+        let start = try readVarint()
+        let length = try readVarint()
+        guard start <= UInt64.max - length else { throw .valueOutOfRange(what) }
+        return (start, start + length)
+    }
+
+    mutating func readOp() throws(WireError) -> CollectiveOp {
+        let raw = try readVarint(as: UInt16.self, in: 0...UInt16.max, "op")
+        guard let op = CollectiveOp(rawValue: raw) else { throw .valueOutOfRange("op \(raw)") }
+        return op
+    }
+}

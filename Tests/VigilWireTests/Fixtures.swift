@@ -1,0 +1,38 @@
+import VigilCore
+
+/// One of every telemetry item, with realistic values.
+enum Fixtures {
+    static let identity = RankIdentity(job: "job-7", rank: 3, worldSize: 8, pid: 4242, host: "node-2")
+
+    static var stats: StatWindow {
+        var w = StatWindow(job: "job-7", rank: 3, key: .init(communicator: 1, op: .allreduce, sizeBucket: 14),
+                           startNs: 1_700_000_000_000_000_000, endNs: 1_700_000_001_000_000_000)
+        for ns: UInt64 in [9_000, 12_000, 250_000] {
+            w.add(CollectiveRecord(op: .allreduce, communicator: 1, seq: 1, enterNs: 0, exitNs: ns, bytes: 8_192,
+                                   communicatorSize: 8))
+        }
+        return w
+    }
+
+    static var link: LinkWindow {
+        var t = PeerTraffic(peer: 4)
+        (t.sent, t.sentBytes, t.sendBusyNs, t.received, t.receivedBytes, t.receiveBusyNs) = (10, 20_480, 9_000, 10, 20_480, 7_000)
+        return LinkWindow(job: "job-7", rank: 3, peer: 4, startNs: 5, endNs: 1_000_000_005, traffic: t)
+    }
+
+    static let health = NodeHealth(
+        wallNs: 1_700_000_000_123_456_789, cpuBusyPermille: 734, memoryTotalBytes: 24 << 30,
+        memoryAvailableBytes: 20 << 30, load1Centi: 187, diskFreeBytes: 80 << 30,
+        nics: [.init(name: "eth0", rxBytes: 1 << 40, txBytes: 1 << 39, rxErrors: 0, txErrors: 2, up: true)],
+        gpus: [.init(index: 0, utilizationPercent: 97, memoryUsedBytes: 70 << 30, temperatureCelsius: 71)])
+
+    static let rank = RankSnapshot(
+        identity: identity, status: .running, exitStatus: nil,
+        counters: RingCounters(consumed: 1_000, pending: 3, dropped: 0),
+        blocked: BlockedCall(op: .allreduce, communicator: 1, seq: 1_001, sinceNs: 1_700_000_000_900_000_000),
+        progress: [.init(communicator: 1, size: 8, lastSeqEntered: 1_001, lastSeqLeft: 1_000)])
+
+    static var batch: TelemetryBatch {
+        TelemetryBatch(seq: 12, items: [.health(health), .rank(rank), .stats(stats), .link(link)])
+    }
+}

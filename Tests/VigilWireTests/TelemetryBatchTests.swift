@@ -1,0 +1,83 @@
+import NIOCore
+import Testing
+import VigilCore
+import VigilWire
+
+struct TelemetryBatchTests {
+    @Test func everyItemRoundTrips() throws {
+        let batch = Fixtures.batch
+        #expect(try TelemetryBatch(frame: batch.frame) == batch)
+    }
+
+    @Test func aStatWindowIsCompact() {
+        let one = TelemetryBatch(seq: 1, items: [.stats(Fixtures.stats)])
+        #expect(one.frame.payload.readableBytes < 80, "got \(one.frame.payload.readableBytes) bytes")
+    }
+
+    @Test func histogramQuantilesComeFromTheBuckets() {
+        let w = Fixtures.stats
+        #expect(w.histogram.quantile(0.5) == 16_383)     // 12,000 ns is in [8192, 16384)
+        #expect(w.histogram.quantile(0.99) == 262_143)   // 250,000 ns
+        #expect(w.busBandwidth! > 0)
+    }
+
+    /// Well-framed batches whose fields make no sense are refused, each
+    /// with a reason that names the field.
+    enum Corruption: CaseIterable {
+        case rankBeyondWorld, badJobName, moreFailuresThanCalls, histogramDisagrees, cpuOver100Percent,
+             moreMemoryAvailableThanExists, batchZero
+
+        var reason: String {
+            switch self {
+            case .rankBeyondWorld: "rank (not below world size)"
+            case .badJobName: "job (must be 1-63 characters of [A-Za-z0-9._-])"
+            case .moreFailuresThanCalls: "stat window figures"
+            case .histogramDisagrees: "histogram total"
+            case .cpuOver100Percent: "cpu busy ‰"
+            case .moreMemoryAvailableThanExists: "available memory"
+            case .batchZero: "batch number (starts at 1)"
+            }
+        }
+
+        func apply(to batch: inout TelemetryBatch) {
+            var rank = Fixtures.rank, stats = Fixtures.stats, health = Fixtures.health
+            switch self {
+            case .rankBeyondWorld: rank.identity.rank = 8
+            case .badJobName: stats.job = "a b"
+            case .moreFailuresThanCalls: stats.failures = stats.count + 1
+            case .histogramDisagrees: stats.count += 1
+            case .cpuOver100Percent: health.cpuBusyPermille = 1_001
+            case .moreMemoryAvailableThanExists: health.memoryAvailableBytes = health.memoryTotalBytes + 1
+            case .batchZero: batch.seq = 0
+            }
+            batch.items = [.health(health), .rank(rank), .stats(stats)]
+        }
+    }
+
+    @Test(arguments: Corruption.allCases)
+    func outOfRangeFieldsAreRefused(_ corruption: Corruption) {
+        var batch = Fixtures.batch
+        corruption.apply(to: &batch)
+        #expect(throws: WireError.valueOutOfRange(corruption.reason)) { try TelemetryBatch(frame: batch.frame) }
+    }
+
+    @Test func anUnknownOpOrTagIsRefused() throws {
+        var payload = ByteBuffer()
+        payload.writeVarint(1)
+        payload.writeVarint(1)
+        payload.writeInteger(UInt8(9))
+        payload.writeInteger(UInt8(0))
+        #expect(throws: WireError.valueOutOfRange("item tag 9")) {
+            try TelemetryBatch(frame: Frame(kind: .batch, payload: payload))
+        }
+    }
+
+    @Test func anItemCountBeyondThePayloadIsRefusedBeforeAllocating() {
+        var payload = ByteBuffer()
+        payload.writeVarint(1)
+        payload.writeVarint(1 << 40)
+        #expect(throws: WireError.valueOutOfRange("item count")) {
+            try TelemetryBatch(frame: Frame(kind: .batch, payload: payload))
+        }
+    }
+}

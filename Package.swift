@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C: the telemetry ring ABI shared with libvigil (agents/ring).
@@ -29,6 +30,12 @@ let package = Package(
         .target(
             name: "VigilWire",
             dependencies: ["VigilCore", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+
+        // Adapter: the telemetry store on SQLite (GRDB).
+        .target(
+            name: "VigilStore",
+            dependencies: ["VigilCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
         // The node agent daemon: rings, registration socket, drain loop.
@@ -58,6 +65,7 @@ let package = Package(
         ),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
         .testTarget(
             name: "VigilWireTests",
             dependencies: [

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import VigilCore
+
+/// The telemetry store on SQLite (through GRDB): WAL mode, so readers (the
+/// API) never block the writer (ingest); one transaction per batch.
+///
+/// Durability: `synchronous=NORMAL` in WAL mode keeps every committed batch
+/// across a crash of the server process; the server acknowledges a batch
+/// only after its transaction committed.
+public final class SQLiteStore: TelemetryStore {
+    private let pool: DatabasePool
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try StoreMigrations.migrator.migrate(pool)
+    }
+
+    public func lastBatch(of node: String) async throws -> UInt64 {
+        try await pool.read { db in
+            try UInt64.fetchOne(db, sql: "SELECT lastBatch FROM node WHERE name = ?", arguments: [node]) ?? 0
+        }
+    }
+
+    public func store(_ batch: TelemetryBatch, from node: String, receivedAtNs: UInt64) async throws -> Bool {
+        try await pool.write { db in
+            try BatchWriter(db: db, node: node, receivedAtNs: receivedAtNs).write(batch)
+        }
+    }
+
+    public func collectiveTotals(job: String) async throws -> [CollectiveTotal] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT rank, communicator, op, SUM(count) AS total FROM statWindow
+                WHERE job = ? GROUP BY rank, communicator, op ORDER BY rank, communicator, op
+                """, arguments: [job])
+            return rows.compactMap { row in
+                guard let op = CollectiveOp(rawValue: row["op"]) else { return nil }
+                return CollectiveTotal(job: job, rank: row["rank"], communicator: UInt64(bitPattern: row["communicator"]),
+                                       op: op, count: row["total"])
+            }
+        }
+    }
+
+    public func nodes() async throws -> [NodeSummary] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, lastBatch, lastSeenNs, health FROM node ORDER BY name").map { row in
+                let health: String? = row["health"]
+                return NodeSummary(name: row["name"], lastBatch: row["lastBatch"], lastSeenNs: row["lastSeenNs"],
+                                   health: try health.map { try JSONDecoder().decode(NodeHealth.self, from: Data($0.utf8)) })
+            }
+        }
+    }
+
+    public func ranks() async throws -> [StoredRank] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT node, snapshot, updatedNs FROM rank ORDER BY job, rank").map { row in
+                let snapshot: String = row["snapshot"]
+                return StoredRank(node: row["node"],
+                                  snapshot: try JSONDecoder().decode(RankSnapshot.self, from: Data(snapshot.utf8)),
+                                  updatedNs: row["updatedNs"])
+            }
+        }
+    }
+}

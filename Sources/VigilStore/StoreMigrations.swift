@@ -1,0 +1,142 @@
+import GRDB
+
+/// The schema, as ordered migrations: a store is brought up to date when
+/// it is opened, never edited in place.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: telemetry, jobs and operations") { db in
+            try createTelemetryTables(db)
+            try createOperationsTables(db)
+        }
+        return migrator
+    }
+
+    private static func createTelemetryTables(_ db: Database) throws {
+        try db.create(table: "node") { t in
+            t.primaryKey("name", .text)
+            t.column("lastBatch", .integer).notNull().defaults(to: 0)
+            t.column("firstSeenNs", .integer).notNull()
+            t.column("lastSeenNs", .integer).notNull()
+            t.column("cordoned", .boolean).notNull().defaults(to: false)
+            t.column("health", .jsonText)
+        }
+        try db.create(table: "job") { t in
+            t.primaryKey("id", .text)
+            t.column("worldSize", .integer).notNull()
+            t.column("firstSeenNs", .integer).notNull()
+            t.column("lastSeenNs", .integer).notNull()
+        }
+        try db.create(table: "rank") { t in
+            t.column("job", .text).notNull().references("job", onDelete: .cascade)
+            t.column("rank", .integer).notNull()
+            t.column("node", .text).notNull().references("node")
+            t.column("snapshot", .jsonText).notNull()
+            t.column("updatedNs", .integer).notNull()
+            t.primaryKey(["job", "rank"])
+        }
+        try db.create(table: "communicator") { t in
+            t.column("job", .text).notNull().references("job", onDelete: .cascade)
+            t.column("id", .integer).notNull()
+            t.column("size", .integer).notNull()
+            t.primaryKey(["job", "id"])
+        }
+        try db.create(table: "statWindow") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("job", .text).notNull()
+            t.column("rank", .integer).notNull()
+            t.column("communicator", .integer).notNull()
+            t.column("op", .integer).notNull()
+            t.column("sizeBucket", .integer).notNull()
+            t.column("startNs", .integer).notNull()
+            t.column("endNs", .integer).notNull()
+            t.column("communicatorSize", .integer).notNull()
+            t.column("count", .integer).notNull()
+            t.column("sumNs", .integer).notNull()
+            t.column("minNs", .integer).notNull()
+            t.column("maxNs", .integer).notNull()
+            t.column("bytes", .integer).notNull()
+            t.column("failures", .integer).notNull()
+            t.column("histogram", .blob).notNull()
+        }
+        try db.create(index: "statWindowByJob", on: "statWindow", columns: ["job", "rank", "communicator", "op"])
+        try db.create(index: "statWindowByTime", on: "statWindow", columns: ["startNs"])
+        try db.create(table: "linkWindow") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("job", .text).notNull()
+            t.column("rank", .integer).notNull()
+            t.column("peer", .integer).notNull()
+            t.column("startNs", .integer).notNull()
+            t.column("endNs", .integer).notNull()
+            t.column("sent", .integer).notNull()
+            t.column("sentBytes", .integer).notNull()
+            t.column("sendBusyNs", .integer).notNull()
+            t.column("received", .integer).notNull()
+            t.column("receivedBytes", .integer).notNull()
+            t.column("receiveBusyNs", .integer).notNull()
+        }
+        try db.create(index: "linkWindowByTime", on: "linkWindow", columns: ["startNs"])
+    }
+
+    /// Filled by the launcher, detector and checkpointing as they arrive.
+    private static func createOperationsTables(_ db: Database) throws {
+        try db.create(table: "run") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("job", .text).notNull().references("job", onDelete: .cascade)
+            t.column("attempt", .integer).notNull()
+            t.column("hosts", .jsonText).notNull()
+            t.column("command", .jsonText).notNull()
+            t.column("startedNs", .integer).notNull()
+            t.column("endedNs", .integer)
+            t.column("exitStatus", .integer)
+        }
+        try db.create(table: "incident") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("job", .text).notNull()
+            t.column("class", .text).notNull()
+            t.column("suspects", .jsonText).notNull()
+            t.column("confidence", .double).notNull()
+            t.column("evidence", .jsonText).notNull()
+            t.column("firstSeenNs", .integer).notNull()
+            t.column("detectedNs", .integer).notNull()
+            t.column("resolvedNs", .integer)
+        }
+        try db.create(table: "action") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("job", .text).notNull()
+            t.column("kind", .text).notNull()
+            t.column("target", .text).notNull()
+            t.column("reason", .text).notNull()
+            t.column("incident", .integer).references("incident")
+            t.column("requestedNs", .integer).notNull()
+            t.column("outcome", .text)
+        }
+        try db.create(table: "checkpoint") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("job", .text).notNull()
+            t.column("step", .integer).notNull()
+            t.column("manifestPath", .text).notNull()
+            t.column("state", .text).notNull()
+            t.column("bytes", .integer).notNull()
+            t.column("startedNs", .integer).notNull()
+            t.column("committedNs", .integer)
+        }
+        try db.create(table: "checkpointShard") { t in
+            t.column("checkpoint", .integer).notNull().references("checkpoint", onDelete: .cascade)
+            t.column("rank", .integer).notNull()
+            t.column("path", .text).notNull()
+            t.column("bytes", .integer).notNull()
+            t.column("checksum", .text).notNull()
+            t.primaryKey(["checkpoint", "rank"])
+        }
+        try db.create(table: "event") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("wallNs", .integer).notNull()
+            t.column("kind", .text).notNull()
+            t.column("node", .text)
+            t.column("job", .text)
+            t.column("message", .text).notNull()
+        }
+        try db.create(index: "eventByTime", on: "event", columns: ["wallNs"])
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilStore
+
+/// The SQLite store on a real file: schema, once-only batches, reads.
+struct SQLiteStoreTests {
+    private func withStore(_ body: (SQLiteStore, String) async throws -> Void) async throws {
+        let path = NSTemporaryDirectory() + "vigil-store-\(UUID().uuidString).sqlite"
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        try await body(try SQLiteStore(path: path), path)
+    }
+
+    private func window(rank: Int, op: CollectiveOp, count: Int) -> StatWindow {
+        var w = StatWindow(job: "job-1", rank: rank, key: .init(communicator: 1, op: op, sizeBucket: 10),
+                           startNs: 1_000, endNs: 2_000)
+        for _ in 0..<count {
+            w.add(CollectiveRecord(op: op, communicator: 1, seq: 1, enterNs: 0, exitNs: 500, bytes: 600, communicatorSize: 2))
+        }
+        return w
+    }
+
+    private let snapshot = RankSnapshot(
+        identity: RankIdentity(job: "job-1", rank: 0, worldSize: 2, pid: 10, host: "node-a"), status: .running,
+        exitStatus: nil, counters: RingCounters(consumed: 5, pending: 0, dropped: 1), blocked: nil,
+        progress: [.init(communicator: 1 << 63 | 5, size: 2, lastSeqEntered: 5, lastSeqLeft: 5)])
+
+    @Test func storesEachBatchOnceAndSumsCollectives() async throws {
+        try await withStore { store, _ in
+            #expect(try await store.lastBatch(of: "node-a") == 0)
+            let first = TelemetryBatch(seq: 1, items: [.stats(window(rank: 0, op: .allreduce, count: 3)), .rank(snapshot)])
+            #expect(try await store.store(first, from: "node-a", receivedAtNs: 10))
+            #expect(try await !store.store(first, from: "node-a", receivedAtNs: 11), "a replayed batch is skipped")
+            let second = TelemetryBatch(seq: 2, items: [.stats(window(rank: 0, op: .allreduce, count: 4)),
+                                                        .stats(window(rank: 1, op: .barrier, count: 2))])
+            #expect(try await store.store(second, from: "node-a", receivedAtNs: 12))
+            #expect(try await store.lastBatch(of: "node-a") == 2)
+            #expect(try await store.lastBatch(of: "node-b") == 0, "batch numbers are per node")
+
+            let totals = try await store.collectiveTotals(job: "job-1")
+            #expect(totals == [
+                CollectiveTotal(job: "job-1", rank: 0, communicator: 1, op: .allreduce, count: 7),
+                CollectiveTotal(job: "job-1", rank: 1, communicator: 1, op: .barrier, count: 2),
+            ])
+            let ranks = try await store.ranks()
+            #expect(ranks.map(\.snapshot) == [snapshot], "64-bit communicator ids survive")
+            #expect(ranks.first?.node == "node-a")
+        }
+    }
+
+    @Test func nodesCarryTheirLatestHealth() async throws {
+        try await withStore { store, _ in
+            let health = NodeHealth(wallNs: 5, cpuBusyPermille: 250, memoryTotalBytes: 100, memoryAvailableBytes: 40,
+                                    load1Centi: 120, diskFreeBytes: 7)
+            _ = try await store.store(TelemetryBatch(seq: 1, items: [.health(health)]), from: "node-a", receivedAtNs: 9)
+            #expect(try await store.nodes() == [NodeSummary(name: "node-a", lastBatch: 1, lastSeenNs: 9, health: health)])
+        }
+    }
+
+    @Test func reopeningKeepsEverything() async throws {
+        try await withStore { store, path in
+            _ = try await store.store(TelemetryBatch(seq: 4, items: [.stats(window(rank: 0, op: .bcast, count: 1))]),
+                                      from: "node-a", receivedAtNs: 1)
+            let reopened = try SQLiteStore(path: path)
+            #expect(try await reopened.lastBatch(of: "node-a") == 4)
+            #expect(try await reopened.collectiveTotals(job: "job-1").map(\.count) == [1])
+        }
+    }
+}

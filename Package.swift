@@ -38,11 +38,23 @@ let package = Package(
             dependencies: ["VigilCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
+        // The central server daemon: agent ingest (and, as they arrive, API, detector).
+        .target(
+            name: "VigilServer",
+            dependencies: [
+                "VigilCore", "VigilWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // The node agent daemon: rings, registration socket, drain loop.
         .target(
             name: "VigilAgent",
             dependencies: [
-                "VigilCore", "CVigilRing",
+                "VigilCore", "VigilWire", "CVigilRing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -53,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilAgent", "CNcursesw", "CSQLite", "CLibSSH",
+                "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "CNcursesw", "CSQLite", "CLibSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -82,6 +94,6 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "VigilIntegrationTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilIntegrationTests", dependencies: ["VigilCore", "VigilStore"]),
     ]
 )

@@ -9,21 +9,26 @@ import Glibc
 /// or SIGINT. Rings of running ranks are left in place for the next agent.
 public struct Agent {
     public let configuration: AgentConfiguration
+    /// Where to stream telemetry; nil: local only.
+    public let uplink: UplinkConfiguration?
     public let logger: Logger
 
-    public init(configuration: AgentConfiguration, logger: Logger) {
+    public init(configuration: AgentConfiguration, uplink: UplinkConfiguration? = nil, logger: Logger) {
         self.configuration = configuration
+        self.uplink = uplink
         self.logger = logger
     }
 
     public func run() async throws {
         try prepareDirectories()
         let table = RankTable(configuration: configuration, logger: logger)
+        var services: [any Service] = [
+            DrainService(table: table),
+            RegistrationService(configuration: configuration, table: table, logger: logger),
+        ]
+        if let uplink { services.append(UplinkService(configuration: uplink, table: table, logger: logger)) }
         let group = ServiceGroup(
-            services: [
-                DrainService(table: table),
-                RegistrationService(configuration: configuration, table: table, logger: logger),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         try await group.run()

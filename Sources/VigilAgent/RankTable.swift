@@ -173,6 +173,39 @@ public final class RankTable: Sendable {
         return AgentReport(host: Environment.hostName, agentPid: getpid(), takenAtNs: now, ranks: rows)
     }
 
+    /// What goes upstream: every rank's snapshot and the windows since the
+    /// previous call (`startNs` to `endNs`, wall clock).
+    public func collect(startNs: UInt64, endNs: UInt64) -> [TelemetryItem] {
+        drainAll()
+        return ranks.withLock { ranks in
+            var items: [TelemetryItem] = []
+            for pid in ranks.keys {
+                let ring = ranks[pid]!.ring
+                if let ring {
+                    ranks[pid]!.telemetry.counters = ring.counters
+                    ranks[pid]!.telemetry.blocked = ring.blockedCall
+                }
+                let (stats, links) = ranks[pid]!.telemetry.takeWindows(startNs: startNs, endNs: endNs)
+                items.append(.rank(snapshot(of: ranks[pid]!.telemetry, ring: ring)))
+                items += stats.map(TelemetryItem.stats) + links.map(TelemetryItem.link)
+            }
+            return items
+        }
+    }
+
+    private func snapshot(of telemetry: RankTelemetry, ring: RingFile?) -> RankSnapshot {
+        var blocked = telemetry.blocked   // rank-monotonic: the wire wants wall clock
+        if let call = blocked, let ring {
+            blocked?.sinceNs = UInt64(max(0, Int64(bitPattern: call.sinceNs) &+ ring.wallOffsetNs))
+        }
+        let progress = telemetry.communicators.values.sorted { $0.communicator < $1.communicator }.map {
+            RankSnapshot.Progress(communicator: $0.communicator, size: $0.size,
+                                  lastSeqEntered: telemetry.lastSeqEntered(on: $0.communicator), lastSeqLeft: $0.lastSeqLeft)
+        }
+        return RankSnapshot(identity: telemetry.identity, status: telemetry.status, exitStatus: telemetry.exitStatus,
+                            counters: telemetry.counters, blocked: blocked, progress: progress)
+    }
+
     /// Every rank's flight recorder, after draining what is pending.
     public func flightRecorders() -> FlightRecorderDump {
         drainAll()

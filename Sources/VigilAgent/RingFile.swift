@@ -80,6 +80,9 @@ public final class RingFile: @unchecked Sendable {
 
     public var state: UInt32 { vigil_ring_state(header) }
 
+    /// CLOCK_REALTIME − CLOCK_MONOTONIC as the rank measured it at init.
+    public var wallOffsetNs: Int64 { header.pointee.wall_offset_ns }
+
     public var counters: RingCounters {
         var first: UInt64 = 0
         let pending = vigil_ring_readable(header, &first)

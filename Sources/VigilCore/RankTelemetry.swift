@@ -13,6 +13,12 @@ public struct RankTelemetry: Sendable {
     public private(set) var communicators: [UInt64: CommunicatorProgress] = [:]
     public private(set) var peers: [Int32: PeerTraffic] = [:]
     public private(set) var recorder: FlightRecorder
+    /// Collective statistics and point-to-point traffic since the last
+    /// `takeWindows`: what the agent sends upstream instead of every record.
+    private var windows: [StatWindow] = []
+    private var windowIndex: [StatWindow.Key: Int] = [:]
+    private var lastWindow = -1   // consecutive records usually share a window
+    private var linkTraffic: [Int32: PeerTraffic] = [:]
 
     public init(identity: RankIdentity, flightRecorderDepth: Int) {
         self.identity = identity
@@ -24,11 +30,43 @@ public struct RankTelemetry: Sendable {
         recorder.append(record)
         if record.op.isPointToPoint {
             peers[record.peer, default: PeerTraffic(peer: record.peer)].apply(record)
+            linkTraffic[record.peer, default: PeerTraffic(peer: record.peer)].apply(record)
         } else {
+            windows[window(for: StatWindow.Key(record))].add(record)
             communicators[record.communicator,
                           default: CommunicatorProgress(communicator: record.communicator,
                                                         size: record.communicatorSize)].apply(record)
         }
+    }
+
+    private mutating func window(for key: StatWindow.Key) -> Int {
+        if lastWindow >= 0 && windows[lastWindow].key == key { return lastWindow }
+        if let index = windowIndex[key] {
+            lastWindow = index
+            return index
+        }
+        windows.append(StatWindow(job: identity.job, rank: identity.rank, key: key, startNs: 0, endNs: 0))
+        windowIndex[key] = windows.count - 1
+        lastWindow = windows.count - 1
+        return lastWindow
+    }
+
+    /// The windows accumulated since the last call, stamped with their wall
+    /// clock bounds, and a fresh start.
+    public mutating func takeWindows(startNs: UInt64, endNs: UInt64) -> (stats: [StatWindow], links: [LinkWindow]) {
+        let stats = windows.map { window -> StatWindow in
+            var w = window
+            (w.startNs, w.endNs) = (startNs, endNs)
+            return w
+        }
+        let links = linkTraffic.values.map {
+            LinkWindow(job: identity.job, rank: identity.rank, peer: Int($0.peer), startNs: startNs, endNs: endNs, traffic: $0)
+        }
+        windows.removeAll(keepingCapacity: true)
+        windowIndex.removeAll(keepingCapacity: true)
+        lastWindow = -1
+        linkTraffic.removeAll(keepingCapacity: true)
+        return (stats, links)
     }
 
     /// Highest sequence number entered on a communicator: the in-flight one

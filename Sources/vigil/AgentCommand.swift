@@ -41,26 +41,44 @@ extension AgentCommand {
         @Option(help: "Seconds an ended rank stays in reports.")
         var tombstoneSeconds: Double = 300
 
+        @Option(help: ArgumentHelp("Stream telemetry to this server (default: keep it local).", valueName: "host:port"))
+        var server: String?
+
+        @OptionGroup var token: TokenOption
+
+        @Option(help: ArgumentHelp("This node's name on the server (default: the host name).", valueName: "name"))
+        var node: String?
+
+        @Option(help: ArgumentHelp("Seconds between batches sent to the server.", valueName: "seconds"))
+        var uplinkInterval: Double = 1
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
         func validate() throws {
+            if let node, !SafeName.isValid(node) { throw ValidationError("--node must be \(SafeName.rule)") }
+            guard uplinkInterval >= 0.05 else { throw ValidationError("--uplink-interval must be at least 0.05") }
             guard ringCapacity >= 64 else { throw ValidationError("--ring-capacity must be at least 64") }
             guard flightRecorder >= 1 else { throw ValidationError("--flight-recorder must be at least 1") }
             guard tombstoneSeconds >= 0 else { throw ValidationError("--tombstone-seconds must not be negative") }
         }
 
         func run() async throws {
-            let level = logLevel
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            bootstrapLogging(logLevel)
             let configuration = AgentConfiguration(
                 socketPath: socket.path, ringDirectory: ringDir, ringCapacity: ringCapacity,
                 flightRecorderDepth: flightRecorder, tombstoneSeconds: tombstoneSeconds)
-            try await Agent(configuration: configuration, logger: Logger(label: "vigil.agent")).run()
+            try await Agent(configuration: configuration, uplink: try uplink(),
+                            logger: Logger(label: "vigil.agent")).run()
+        }
+
+        private func uplink() throws -> UplinkConfiguration? {
+            guard let server else { return nil }
+            let (host, port) = try HostPort.parse(server)
+            let name = node ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "node"
+            guard SafeName.isValid(name) else { throw ValidationError("host name '\(name)' is not a valid node name: give --node") }
+            return UplinkConfiguration(host: host, port: port, token: try token.load(), node: name,
+                                       interval: .milliseconds(Int(uplinkInterval * 1_000)))
         }
     }
 
@@ -134,3 +152,11 @@ extension AgentCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+func bootstrapLogging(_ level: Logger.Level) {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}

@@ -6,5 +6,5 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Watch distributed training jobs through their collective communication.",
         version: VigilVersion.string,
-        subcommands: [AgentCommand.self, VersionCommand.self])
+        subcommands: [AgentCommand.self, ServerCommand.self, VersionCommand.self])
 }

@@ -61,5 +61,6 @@ final class AgentHarness: @unchecked Sendable {
 
 enum HarnessError: Error {
     case agentDidNotStart(String)
+    case serverDidNotStart(String)
     case queryFailed(String)
 }

@@ -22,6 +22,13 @@ final class TestScope: @unchecked Sendable {
         return agent
     }
 
+    func server() async throws -> ServerHarness {
+        let server = try ServerHarness(directory: directory)
+        stops.append { await server.stop() }
+        try await server.start()
+        return server
+    }
+
     func job(ranks: Int, program: String = Paths.vigilTrain, _ arguments: [String],
              environment: [String: String], untracedRanks: Int = 0, label: String = "mpirun") throws -> MPIJob {
         let job = try MPIJob(ranks: ranks, program: program, arguments: arguments, rankEnvironment: environment,

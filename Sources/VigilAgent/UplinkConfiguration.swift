@@ -1,0 +1,22 @@
+/// Where the agent streams telemetry and how.
+public struct UplinkConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var token: [UInt8]
+    /// This node's name on the server: `SafeName`.
+    public var node: String
+    /// How often a batch is cut (heartbeat, rank snapshots, windows).
+    public var interval: Duration
+    /// Batches kept while the server is unreachable (one per interval).
+    public var outboxCapacity: Int
+
+    public init(host: String, port: Int, token: [UInt8], node: String, interval: Duration = .seconds(1),
+                outboxCapacity: Int = 3_600) {
+        self.host = host
+        self.port = port
+        self.token = token
+        self.node = node
+        self.interval = interval
+        self.outboxCapacity = outboxCapacity
+    }
+}

@@ -1,0 +1,145 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+import VigilCore
+import VigilWire
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Streams this node's telemetry to the server: a batch every interval
+/// into the outbox, and a connection that sends the outbox in order and
+/// forgets what the server acknowledged. Reconnects with jittered backoff;
+/// never touches the ranks' path.
+public struct UplinkService: Service {
+    private let configuration: UplinkConfiguration
+    private let table: RankTable
+    private let outbox: Outbox
+    private let logger: Logger
+    private static let maxInFlight = 32
+
+    public init(configuration: UplinkConfiguration, table: RankTable, logger: Logger) {
+        self.configuration = configuration
+        self.table = table
+        self.outbox = Outbox(capacity: configuration.outboxCapacity)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await collect() }
+            group.addTask { await stayConnected() }
+        }
+    }
+
+    private func collect() async {
+        var probe = NodeHealthProbe()
+        var windowStart = wallClockNanoseconds()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await Task.sleep(for: configuration.interval)
+            let now = wallClockNanoseconds()
+            outbox.append([.health(probe.sample(wallNs: now))] + table.collect(startNs: windowStart, endNs: now))
+            windowStart = now
+        }
+    }
+
+    private func stayConnected() async {
+        var backoff = Backoff()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await session { backoff.reset() }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("server connection lost", metadata: [
+                    "server": "\(configuration.host):\(configuration.port)", "reason": "\(error)",
+                    "pendingBatches": "\(outbox.counts.pending)"])
+            }
+            try? await Task.sleep(for: backoff.next())
+        }
+    }
+
+    private func session(onWelcome: () -> Void) async throws {
+        let maxFrame = Frame.defaultMaxLength
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(5))
+            .connect(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxLength: maxFrame)))
+                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+                    return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
+                }
+            }
+        try await channel.executeThenClose { inbound, outbound in
+            var frames = inbound.makeAsyncIterator()
+            let hello = AgentHello(node: configuration.node, instance: UInt64.random(in: 1...UInt64.max),
+                                   token: configuration.token)
+            try await outbound.write(hello.frame)
+            let welcome = try await expectWelcome(try await frames.next())
+            outbox.resume(after: welcome.resumeAfter)
+            onWelcome()
+            logger.info("connected to server", metadata: ["resumeAfter": "\(welcome.resumeAfter)"])
+            try await exchange(frames: &frames, outbound: outbound, sentThrough: welcome.resumeAfter)
+        }
+    }
+
+    private func expectWelcome(_ frame: Frame?) async throws -> ServerWelcome {
+        guard let frame else { throw WireError.truncated("handshake: server closed") }
+        if frame.kind == .refused { throw try Refusal(frame: frame) }
+        return try ServerWelcome(frame: frame)
+    }
+
+    /// Send in order with at most `maxInFlight` unacknowledged; read acks.
+    private func exchange(frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator,
+                          outbound: NIOAsyncChannelOutboundWriter<Frame>, sentThrough start: UInt64) async throws {
+        let acked = AckTracker(start)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var sent = start
+                while true {
+                    let room = Self.maxInFlight - Int(sent - min(sent, acked.value))
+                    for batch in outbox.unsent(after: sent, limit: max(0, room)) {
+                        try await outbound.write(batch.frame)
+                        sent = batch.seq
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            defer { group.cancelAll() }
+            while let frame = try await frames.next() {
+                if frame.kind == .refused { throw try Refusal(frame: frame) }
+                let ack = try BatchAck(frame: frame)
+                outbox.acknowledge(through: ack.through)
+                acked.advance(to: ack.through)
+            }
+            throw WireError.truncated("stream: server closed")
+        }
+    }
+}
+
+/// The highest batch the server acknowledged on this connection.
+final class AckTracker: Sendable {
+    private let through: Mutex<UInt64>
+    init(_ start: UInt64) { through = Mutex(start) }
+    var value: UInt64 { through.withLock { $0 } }
+    func advance(to ack: UInt64) { through.withLock { $0 = max($0, ack) } }
+}
+
+/// 0.5 s doubling to 30 s, each wait jittered by ±25% so a restarted
+/// server is not hit by every agent at once.
+struct Backoff {
+    private var current: Double = 0.5
+    mutating func next() -> Duration {
+        defer { current = min(current * 2, 30) }
+        return .milliseconds(Int(current * Double.random(in: 0.75...1.25) * 1_000))
+    }
+    mutating func reset() { current = 0.5 }
+}
+
+func wallClockNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}

@@ -1,0 +1,76 @@
+import Logging
+import NIOCore
+import VigilCore
+import VigilWire
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One agent's connection: hello, then batches stored and acknowledged in
+/// order. Anything wrong ends this connection only, with a refusal that says
+/// why, logged on both sides.
+struct AgentSession {
+    let configuration: ServerConfiguration
+    let store: any TelemetryStore
+    let logger: Logger
+
+    func run(_ connection: NIOAsyncChannel<Frame, Frame>) async {
+        let peer = connection.channel.remoteAddress?.description ?? "unknown peer"
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var frames = inbound.makeAsyncIterator()
+                do {
+                    guard let first = try await frames.next() else { return }
+                    let node = try await accept(first, outbound: outbound)
+                    try await ingest(from: &frames, node: node, outbound: outbound)
+                } catch let refusal as Refusal {
+                    logger.warning("refused agent", metadata: ["peer": "\(peer)", "reason": "\(refusal.reason)"])
+                    try? await outbound.write(refusal.frame)
+                } catch let error as WireError {
+                    logger.warning("refused agent", metadata: ["peer": "\(peer)", "reason": "\(error)"])
+                    try? await outbound.write(Refusal(error.isSizeLimit ? .tooLarge : .malformed, error.description).frame)
+                }
+            }
+        } catch {
+            logger.info("agent connection ended", metadata: ["peer": "\(peer)", "reason": "\(error)"])
+        }
+    }
+
+    /// Check the hello; answer welcome with where to resume. Returns the node.
+    private func accept(_ frame: Frame, outbound: NIOAsyncChannelOutboundWriter<Frame>) async throws -> String {
+        guard frame.kind == .hello else { throw Refusal(.malformed, "expected hello, got \(frame.kind)") }
+        let hello = try AgentHello(frame: frame)
+        guard hello.version == WireProtocol.version else {
+            throw Refusal(.unsupportedVersion, "server speaks protocol \(WireProtocol.version), agent \(hello.version)")
+        }
+        guard constantTimeEqual(hello.token, configuration.token) else { throw Refusal(.badToken, "wrong token") }
+        let resumeAfter = try await store.lastBatch(of: hello.node)
+        try await outbound.write(ServerWelcome(resumeAfter: resumeAfter, maxFrameLength: configuration.maxFrameLength).frame)
+        logger.info("agent connected", metadata: ["node": "\(hello.node)", "resumeAfter": "\(resumeAfter)"])
+        return hello.node
+    }
+
+    /// Store each batch, then acknowledge it: an ack means committed.
+    private func ingest(from frames: inout NIOAsyncChannelInboundStream<Frame>.AsyncIterator, node: String,
+                        outbound: NIOAsyncChannelOutboundWriter<Frame>) async throws {
+        while let frame = try await frames.next() {
+            guard frame.kind == .batch else { throw Refusal(.malformed, "expected batch, got \(frame.kind)") }
+            let batch = try TelemetryBatch(frame: frame)
+            _ = try await store.store(batch, from: node, receivedAtNs: wallClockNanoseconds())
+            try await outbound.write(BatchAck(through: batch.seq).frame)
+        }
+    }
+}
+
+extension WireError {
+    var isSizeLimit: Bool {
+        if case .frameTooLarge = self { return true }
+        return false
+    }
+}
+
+func wallClockNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}

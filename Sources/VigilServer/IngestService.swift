@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import VigilCore
+import VigilWire
+
+/// Accepts agent connections over TCP and serves each as an `AgentSession`.
+/// A slow store slows reading from that agent's socket (NIO backpressure),
+/// which slows the agent's sender, never its ranks.
+public struct IngestService: Service {
+    private let configuration: ServerConfiguration
+    private let store: any TelemetryStore
+    private let logger: Logger
+
+    public init(configuration: ServerConfiguration, store: any TelemetryStore, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let maxFrame = configuration.maxFrameLength
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 1_024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxLength: maxFrame)))
+                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+                    return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let port = server.channel.localAddress?.port ?? configuration.port
+        if let portFile = configuration.portFile {
+            try "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
+        }
+        logger.info("server listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        let session = AgentSession(configuration: configuration, store: store, logger: logger)
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await session.run(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            server.channel.close(promise: nil)
+        }
+    }
+}

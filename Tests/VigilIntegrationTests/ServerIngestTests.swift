@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import VigilCore
+
+/// vigil-train → libvigil → agent → server → SQLite, all real: every
+/// collective the program reports is accounted for in the store.
+@Suite(.serialized)
+struct ServerIngestTests {
+    @Test func everyCollectiveIsAccountedForInTheStore() async throws {
+        try await withScope("ingest") { scope in
+            let server = try await scope.server()
+            let agent = try await scope.agent(arguments: server.agentArguments(node: "node-a"))
+            let job = try scope.job(ranks: 4, ["--steps", "120", "--tp", "2", "--overlap", "--p2p", "--log-every", "40"],
+                                    environment: agent.rankEnvironment)
+            #expect(await job.finish() == 0, "mpirun failed: \(job.child.stderr)")
+            let programSays = try job.reports()
+            let jobID = try #require(try await agent.report().ranks.first?.identity.job)
+
+            let store = try server.store()
+            var totals: [CollectiveTotal] = []
+            let arrived = await eventually(timeout: .seconds(20), every: .milliseconds(200)) {
+                totals = (try? await store.collectiveTotals(job: jobID)) ?? []
+                return totals.map(\.count).reduce(0, +) == programSays.values.map(Self.calls).reduce(0, +)
+            }
+            #expect(arrived, "store has \(totals.map(\.count).reduce(0, +)) collectives")
+            for (rank, says) in programSays {
+                let mine = totals.filter { $0.rank == rank }
+                let world = Dictionary(mine.filter { $0.communicator == 1 }.map { ($0.op.name, $0.count) }, uniquingKeysWith: +)
+                let tp = Dictionary(mine.filter { $0.communicator != 1 }.map { ($0.op.name, $0.count) }, uniquingKeysWith: +)
+                #expect(world == says.world, "rank \(rank) world")
+                #expect(tp == says.tp, "rank \(rank) tp")
+            }
+            let ranks = try await store.ranks().filter { $0.snapshot.identity.job == jobID }
+            #expect(ranks.count == 4 && ranks.allSatisfy { $0.node == "node-a" })
+            #expect(ranks.allSatisfy { $0.snapshot.counters.dropped == 0 }, "drops 0 in this test")
+            let finished = await eventually(timeout: .seconds(10), every: .milliseconds(200)) {
+                let ranks = (try? await store.ranks()) ?? []
+                return ranks.filter { $0.snapshot.identity.job == jobID && $0.snapshot.status == .finished }.count == 4
+            }
+            #expect(finished, "the store learns the ranks finished")
+            let node = try #require(try await store.nodes().first { $0.name == "node-a" })
+            #expect(node.health?.memoryTotalBytes ?? 0 > 0, "heartbeats carry node health")
+        }
+    }
+
+    static func calls(_ report: TrainReport) -> UInt64 {
+        report.world.values.reduce(0, +) + (report.tp?.values.reduce(0, +) ?? 0)
+    }
+}

@@ -94,6 +94,9 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "VigilIntegrationTests", dependencies: ["VigilCore", "VigilStore"]),
+        .testTarget(
+            name: "VigilIntegrationTests",
+            dependencies: ["VigilCore", "VigilStore", "VigilWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
     ]
 )

@@ -26,7 +26,7 @@ public struct Agent {
             DrainService(table: table),
             RegistrationService(configuration: configuration, table: table, logger: logger),
         ]
-        if let uplink { services.append(UplinkService(configuration: uplink, table: table, logger: logger)) }
+        if let uplink { services.append(try UplinkService(configuration: uplink, table: table, logger: logger)) }
         let group = ServiceGroup(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,50 +1,73 @@
+import Logging
 import Synchronization
 import VigilCore
 
-/// Batches waiting for the server's acknowledgement, oldest first, bounded:
-/// when the server is away too long the oldest batch is dropped and counted.
+/// Batches waiting for the server's acknowledgement, oldest first, on disk
+/// when a spool is configured. Bounded: when the server is away too long the
+/// oldest batch is dropped, and the loss is counted and sent upstream.
 final class Outbox: Sendable {
     struct State {
         var batches: [TelemetryBatch] = []
         var nextSeq: UInt64 = 1
-        var welcomed = false
-        var droppedBatches: UInt64 = 0
+        var losses = SpoolLoss()
     }
 
+    /// Numbers this outbox's batches on the server: the spool's identity, or
+    /// random per agent start without a spool.
+    let identity: UInt64
     private let capacity: Int
-    private let state = Mutex(State())
+    private let spool: Spool?
+    private let logger: Logger
+    private let state: Mutex<State>
 
-    init(capacity: Int) {
+    init(capacity: Int, spoolDirectory: String?, logger: Logger) throws {
         self.capacity = max(1, capacity)
+        self.logger = logger
+        var initial = State()
+        if let spoolDirectory {
+            let (spool, batches, next) = try Spool.open(spoolDirectory)
+            self.spool = spool
+            identity = spool.identity
+            (initial.batches, initial.nextSeq) = (batches, next)
+        } else {
+            spool = nil
+            identity = UInt64.random(in: 1...UInt64.max)
+        }
+        state = Mutex(initial)
     }
 
+    /// Cut a batch from `items` (plus any loss not yet reported).
     func append(_ items: [TelemetryItem]) {
         state.withLock { s in
-            if s.batches.count >= capacity {
-                s.batches.removeFirst()
-                s.droppedBatches += 1
-            }
-            s.batches.append(TelemetryBatch(seq: s.nextSeq, items: items))
+            if s.batches.count >= capacity { drop(&s) }
+            var all = items
+            if s.losses.batches > 0 { all.append(.loss(s.losses)) }
+            let batch = TelemetryBatch(seq: s.nextSeq, items: all)
             s.nextSeq += 1
+            s.batches.append(batch)
+            do {
+                try spool?.write(batch, nextSeq: s.nextSeq)
+            } catch {
+                logger.error("cannot spool batch; it is kept in memory only", metadata: ["reason": "\(error)"])
+            }
         }
+    }
+
+    private func drop(_ s: inout State) {
+        let oldest = s.batches.removeFirst()
+        spool?.remove(oldest.seq)
+        s.losses.record(oldest)
+        logger.warning("outbox full, oldest batch dropped", metadata: [
+            "batch": "\(oldest.seq)", "droppedBatches": "\(s.losses.batches)", "droppedRecords": "\(s.losses.records)"])
     }
 
     /// The server stored everything up to `through`.
     func acknowledge(through: UInt64) {
-        state.withLock { s in s.batches.removeAll { $0.seq <= through } }
-    }
-
-    /// A (re)connection was welcomed with the node's last stored batch.
-    /// A fresh agent numbers on from there; a reconnecting one forgets what
-    /// the server already has.
-    func resume(after stored: UInt64) {
         state.withLock { s in
-            if !s.welcomed && (s.batches.first?.seq ?? s.nextSeq) <= stored {
-                for index in s.batches.indices { s.batches[index].seq = stored + 1 + UInt64(index) }
-                s.nextSeq = stored + 1 + UInt64(s.batches.count)
+            while let first = s.batches.first, first.seq <= through {
+                s.batches.removeFirst()
+                spool?.remove(first.seq)
             }
-            s.welcomed = true
-            s.batches.removeAll { $0.seq <= stored }
         }
     }
 
@@ -53,7 +76,5 @@ final class Outbox: Sendable {
         state.withLock { s in Array(s.batches.lazy.filter { $0.seq > sent }.prefix(limit)) }
     }
 
-    var counts: (pending: Int, dropped: UInt64) {
-        state.withLock { ($0.batches.count, $0.droppedBatches) }
-    }
+    var pending: Int { state.withLock { $0.batches.count } }
 }

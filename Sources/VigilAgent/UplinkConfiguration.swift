@@ -9,14 +9,18 @@ public struct UplinkConfiguration: Sendable {
     public var interval: Duration
     /// Batches kept while the server is unreachable (one per interval).
     public var outboxCapacity: Int
+    /// Where unacknowledged batches wait on disk; nil keeps them in memory
+    /// (lost if the agent dies).
+    public var spoolDirectory: String?
 
     public init(host: String, port: Int, token: [UInt8], node: String, interval: Duration = .seconds(1),
-                outboxCapacity: Int = 3_600) {
+                outboxCapacity: Int = 3_600, spoolDirectory: String? = nil) {
         self.host = host
         self.port = port
         self.token = token
         self.node = node
         self.interval = interval
         self.outboxCapacity = outboxCapacity
+        self.spoolDirectory = spoolDirectory
     }
 }

@@ -20,10 +20,11 @@ public struct UplinkService: Service {
     private let logger: Logger
     private static let maxInFlight = 32
 
-    public init(configuration: UplinkConfiguration, table: RankTable, logger: Logger) {
+    public init(configuration: UplinkConfiguration, table: RankTable, logger: Logger) throws {
         self.configuration = configuration
         self.table = table
-        self.outbox = Outbox(capacity: configuration.outboxCapacity)
+        self.outbox = try Outbox(capacity: configuration.outboxCapacity, spoolDirectory: configuration.spoolDirectory,
+                                 logger: logger)
         self.logger = logger
     }
 
@@ -55,7 +56,7 @@ public struct UplinkService: Service {
             } catch {
                 logger.warning("server connection lost", metadata: [
                     "server": "\(configuration.host):\(configuration.port)", "reason": "\(error)",
-                    "pendingBatches": "\(outbox.counts.pending)"])
+                    "pendingBatches": "\(outbox.pending)"])
             }
             try? await Task.sleep(for: backoff.next())
         }
@@ -74,11 +75,10 @@ public struct UplinkService: Service {
             }
         try await channel.executeThenClose { inbound, outbound in
             var frames = inbound.makeAsyncIterator()
-            let hello = AgentHello(node: configuration.node, instance: UInt64.random(in: 1...UInt64.max),
-                                   token: configuration.token)
+            let hello = AgentHello(node: configuration.node, instance: outbox.identity, token: configuration.token)
             try await outbound.write(hello.frame)
             let welcome = try await expectWelcome(try await frames.next())
-            outbox.resume(after: welcome.resumeAfter)
+            outbox.acknowledge(through: welcome.resumeAfter)
             onWelcome()
             logger.info("connected to server", metadata: ["resumeAfter": "\(welcome.resumeAfter)"])
             try await exchange(frames: &frames, outbound: outbound, sentThrough: welcome.resumeAfter)

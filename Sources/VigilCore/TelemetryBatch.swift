@@ -15,4 +15,6 @@ public enum TelemetryItem: Sendable, Equatable {
     case rank(RankSnapshot)
     case stats(StatWindow)
     case link(LinkWindow)
+    /// The sender's outbox losses so far (cumulative).
+    case loss(SpoolLoss)
 }

@@ -4,6 +4,10 @@ public protocol TelemetryStore: Sendable {
     /// The highest batch number of `node` already stored; 0 if none.
     func lastBatch(of node: String) async throws -> UInt64
 
+    /// An agent of `node` connects with outbox `instance`: where to resume.
+    /// Batch numbers belong to an instance, so a new one starts from 0.
+    func resume(node: String, instance: UInt64, atNs: UInt64) async throws -> UInt64
+
     /// Store `batch` from `node` in one transaction, once: a batch numbered
     /// at or below the node's last stored batch is a replay and is skipped
     /// (returns false).
@@ -40,12 +44,15 @@ public struct NodeSummary: Sendable, Equatable, Codable {
     public var lastBatch: UInt64
     public var lastSeenNs: UInt64
     public var health: NodeHealth?
+    /// What the node's agent reports its outbox had to drop.
+    public var loss: SpoolLoss
 
-    public init(name: String, lastBatch: UInt64, lastSeenNs: UInt64, health: NodeHealth?) {
+    public init(name: String, lastBatch: UInt64, lastSeenNs: UInt64, health: NodeHealth?, loss: SpoolLoss = SpoolLoss()) {
         self.name = name
         self.lastBatch = lastBatch
         self.lastSeenNs = lastSeenNs
         self.health = health
+        self.loss = loss
     }
 }
 

@@ -44,7 +44,7 @@ struct AgentSession {
             throw Refusal(.unsupportedVersion, "server speaks protocol \(WireProtocol.version), agent \(hello.version)")
         }
         guard constantTimeEqual(hello.token, configuration.token) else { throw Refusal(.badToken, "wrong token") }
-        let resumeAfter = try await store.lastBatch(of: hello.node)
+        let resumeAfter = try await store.resume(node: hello.node, instance: hello.instance, atNs: wallClockNanoseconds())
         try await outbound.write(ServerWelcome(resumeAfter: resumeAfter, maxFrameLength: configuration.maxFrameLength).frame)
         logger.info("agent connected", metadata: ["node": "\(hello.node)", "resumeAfter": "\(resumeAfter)"])
         return hello.node

@@ -30,9 +30,15 @@ struct BatchWriter {
             case .rank(let rank): try write(rank)
             case .stats(let window): try write(window)
             case .link(let window): try write(window)
+            case .loss(let loss): try write(loss)
             }
         }
         return true
+    }
+
+    private func write(_ loss: SpoolLoss) throws {
+        try db.cachedStatement(sql: "UPDATE node SET lostBatches = ?, lostRecords = ? WHERE name = ?")
+            .execute(arguments: [loss.batches, loss.records, node])
     }
 
     private func write(_ health: NodeHealth) throws {

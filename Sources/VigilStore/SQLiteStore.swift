@@ -26,6 +26,19 @@ public final class SQLiteStore: TelemetryStore {
         }
     }
 
+    public func resume(node: String, instance: UInt64, atNs: UInt64) async throws -> UInt64 {
+        let stored = Int64(bitPattern: instance)
+        return try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO node (name, instance, lastBatch, firstSeenNs, lastSeenNs) VALUES (?, ?, 0, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET lastSeenNs = excluded.lastSeenNs,
+                    lastBatch = CASE WHEN instance = excluded.instance THEN lastBatch ELSE 0 END,
+                    instance = excluded.instance
+                """, arguments: [node, stored, atNs, atNs])
+            return try UInt64.fetchOne(db, sql: "SELECT lastBatch FROM node WHERE name = ?", arguments: [node]) ?? 0
+        }
+    }
+
     public func store(_ batch: TelemetryBatch, from node: String, receivedAtNs: UInt64) async throws -> Bool {
         try await pool.write { db in
             try BatchWriter(db: db, node: node, receivedAtNs: receivedAtNs).write(batch)
@@ -48,10 +61,13 @@ public final class SQLiteStore: TelemetryStore {
 
     public func nodes() async throws -> [NodeSummary] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, lastBatch, lastSeenNs, health FROM node ORDER BY name").map { row in
+            try Row.fetchAll(db, sql: """
+                SELECT name, lastBatch, lastSeenNs, health, lostBatches, lostRecords FROM node ORDER BY name
+                """).map { row in
                 let health: String? = row["health"]
                 return NodeSummary(name: row["name"], lastBatch: row["lastBatch"], lastSeenNs: row["lastSeenNs"],
-                                   health: try health.map { try JSONDecoder().decode(NodeHealth.self, from: Data($0.utf8)) })
+                                   health: try health.map { try JSONDecoder().decode(NodeHealth.self, from: Data($0.utf8)) },
+                                   loss: SpoolLoss(batches: row["lostBatches"], records: row["lostRecords"]))
             }
         }
     }

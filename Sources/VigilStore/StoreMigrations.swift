@@ -9,6 +9,13 @@ enum StoreMigrations {
             try createTelemetryTables(db)
             try createOperationsTables(db)
         }
+        migrator.registerMigration("v2: node outbox identity and losses") { db in
+            try db.alter(table: "node") { t in
+                t.add(column: "instance", .integer).notNull().defaults(to: 0)
+                t.add(column: "lostBatches", .integer).notNull().defaults(to: 0)
+                t.add(column: "lostRecords", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 

@@ -8,6 +8,7 @@ extension TelemetryBatch {
         case rank = 2
         case stats = 3
         case link = 4
+        case loss = 5
     }
 
     public var frame: Frame {
@@ -48,6 +49,10 @@ extension ByteBuffer {
         case .link(let window):
             writeInteger(TelemetryBatch.Tag.link.rawValue)
             writeLinkWindow(window)
+        case .loss(let loss):
+            writeInteger(TelemetryBatch.Tag.loss.rawValue)
+            writeVarint(loss.batches)
+            writeVarint(loss.records)
         }
     }
 
@@ -58,6 +63,7 @@ extension ByteBuffer {
         case .rank: return .rank(try readRankSnapshot())
         case .stats: return .stats(try readStatWindow())
         case .link: return .link(try readLinkWindow())
+        case .loss: return .loss(SpoolLoss(batches: try readVarint(), records: try readVarint()))
         case nil: throw .valueOutOfRange("item tag \(raw)")
         }
     }

@@ -52,12 +52,19 @@ extension AgentCommand {
         @Option(help: ArgumentHelp("Seconds between batches sent to the server.", valueName: "seconds"))
         var uplinkInterval: Double = 1
 
+        @Option(help: ArgumentHelp("Directory where batches wait for the server, surviving restarts (default: $XDG_STATE_HOME/vigil/spool).", valueName: "path"))
+        var spool: String?
+
+        @Option(help: ArgumentHelp("Batches the spool holds before dropping the oldest (one per interval).", valueName: "count"))
+        var spoolCapacity: Int = 3_600
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
         func validate() throws {
             if let node, !SafeName.isValid(node) { throw ValidationError("--node must be \(SafeName.rule)") }
             guard uplinkInterval >= 0.05 else { throw ValidationError("--uplink-interval must be at least 0.05") }
+            guard spoolCapacity >= 1 else { throw ValidationError("--spool-capacity must be at least 1") }
             guard ringCapacity >= 64 else { throw ValidationError("--ring-capacity must be at least 64") }
             guard flightRecorder >= 1 else { throw ValidationError("--flight-recorder must be at least 1") }
             guard tombstoneSeconds >= 0 else { throw ValidationError("--tombstone-seconds must not be negative") }
@@ -78,7 +85,9 @@ extension AgentCommand {
             let name = node ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "node"
             guard SafeName.isValid(name) else { throw ValidationError("host name '\(name)' is not a valid node name: give --node") }
             return UplinkConfiguration(host: host, port: port, token: try token.load(), node: name,
-                                       interval: .milliseconds(Int(uplinkInterval * 1_000)))
+                                       interval: .milliseconds(Int(uplinkInterval * 1_000)),
+                                       outboxCapacity: spoolCapacity,
+                                       spoolDirectory: try spool ?? StateDirectory.path("spool"))
         }
     }
 

@@ -36,14 +36,16 @@ enum HostPort {
     }
 }
 
+/// Where vigil keeps state: $XDG_STATE_HOME/vigil, else ~/.local/state/vigil.
 enum StateDirectory {
-    /// $XDG_STATE_HOME/vigil/vigil.sqlite, else ~/.local/state/vigil/vigil.sqlite.
-    static func defaultStorePath() throws -> String {
+    static func path(_ name: String) throws -> String {
         let environment = ProcessInfo.processInfo.environment
         let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (NSHomeDirectory() + "/.local/state")
         let directory = base + "/vigil"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        return directory + "/vigil.sqlite"
+        return directory + "/" + name
     }
+
+    static func defaultStorePath() throws -> String { try path("vigil.sqlite") }
 }

@@ -37,9 +37,10 @@ final class ServerHarness: @unchecked Sendable {
 
     var address: String { "127.0.0.1:\(port)" }
 
-    /// Arguments that make an agent stream here as `node`.
+    /// Arguments that make an agent stream here as `node`, spooling in the test's directory.
     func agentArguments(node: String) -> [String] {
-        ["--server", address, "--token-file", tokenFile, "--node", node, "--uplink-interval", "0.2"]
+        ["--server", address, "--token-file", tokenFile, "--node", node, "--uplink-interval", "0.2",
+         "--spool", directory.appendingPathComponent("spool-\(node)").path]
     }
 
     func store() throws -> SQLiteStore { try SQLiteStore(path: storePath) }

@@ -7,10 +7,13 @@ public struct PeerTraffic: Sendable, Equatable, Codable {
     public var received: UInt64 = 0
     public var receivedBytes: UInt64 = 0
     public var receiveBusyNs: UInt64 = 0
+    /// Ring records (per-peer windows of the rank) summed here.
+    public var records: UInt64 = 0
 
     public init(peer: Int32) { self.peer = peer }
 
     public mutating func apply(_ window: CollectiveRecord) {
+        records += 1
         if window.op == .p2pSend {
             sent &+= window.seq
             sentBytes &+= window.bytes

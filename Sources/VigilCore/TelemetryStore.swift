@@ -16,6 +16,10 @@ public protocol TelemetryStore: Sendable {
     /// Collectives stored per job, rank, communicator and op.
     func collectiveTotals(job: String) async throws -> [CollectiveTotal]
 
+    /// Per rank of `job`: what it produced against what was stored and what
+    /// was dropped where.
+    func accounts(job: String) async throws -> [RankAccount]
+
     /// Every node with its latest health.
     func nodes() async throws -> [NodeSummary]
 
@@ -65,5 +69,36 @@ public struct StoredRank: Sendable, Equatable, Codable {
         self.node = node
         self.snapshot = snapshot
         self.updatedNs = updatedNs
+    }
+}
+
+/// One rank's records, end to end. `produced` comes from the rank's ring
+/// (it survives agent restarts); `stored` from the windows in the store.
+public struct RankAccount: Sendable, Equatable, Codable {
+    public var job: String
+    public var rank: Int
+    public var node: String
+    public var produced: UInt64
+    /// Ring full at the rank: never recorded.
+    public var droppedAtRank: UInt64
+    /// Still in the ring when last reported.
+    public var pending: UInt64
+    public var stored: UInt64
+
+    public init(job: String, rank: Int, node: String, produced: UInt64, droppedAtRank: UInt64, pending: UInt64,
+                stored: UInt64) {
+        self.job = job
+        self.rank = rank
+        self.node = node
+        self.produced = produced
+        self.droppedAtRank = droppedAtRank
+        self.pending = pending
+        self.stored = stored
+    }
+
+    /// Consumed by an agent but never stored: lost with a killed agent's
+    /// memory, or in batches its full spool dropped (see the node's loss).
+    public var lostInTransit: UInt64 {
+        produced - min(produced, droppedAtRank + pending + stored)
     }
 }

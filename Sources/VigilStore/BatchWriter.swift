@@ -80,9 +80,9 @@ struct BatchWriter {
         let t = w.traffic
         try db.cachedStatement(sql: """
             INSERT INTO linkWindow (job, rank, peer, startNs, endNs, sent, sentBytes, sendBusyNs,
-                received, receivedBytes, receiveBusyNs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                received, receivedBytes, receiveBusyNs, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [w.job, w.rank, w.peer, w.startNs, w.endNs, t.sent, t.sentBytes, t.sendBusyNs,
-                                     t.received, t.receivedBytes, t.receiveBusyNs])
+                                     t.received, t.receivedBytes, t.receiveBusyNs, t.records])
     }
 
     private func seeJob(_ job: String, worldSize: Int) throws {

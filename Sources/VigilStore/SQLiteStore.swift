@@ -59,6 +59,24 @@ public final class SQLiteStore: TelemetryStore {
         }
     }
 
+    public func accounts(job: String) async throws -> [RankAccount] {
+        let stored = try await pool.read { db -> [Int: UInt64] in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT rank, SUM(n) AS n FROM (
+                    SELECT rank, SUM(count) AS n FROM statWindow WHERE job = ? GROUP BY rank
+                    UNION ALL
+                    SELECT rank, SUM(records) AS n FROM linkWindow WHERE job = ? GROUP BY rank)
+                GROUP BY rank
+                """, arguments: [job, job])
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["rank"], $0["n"]) })
+        }
+        return try await ranks().filter { $0.snapshot.identity.job == job }.map { rank in
+            let c = rank.snapshot.counters
+            return RankAccount(job: job, rank: rank.snapshot.identity.rank, node: rank.node, produced: c.produced,
+                               droppedAtRank: c.dropped, pending: c.pending, stored: stored[rank.snapshot.identity.rank] ?? 0)
+        }
+    }
+
     public func nodes() async throws -> [NodeSummary] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """

@@ -16,6 +16,11 @@ enum StoreMigrations {
                 t.add(column: "lostRecords", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v3: ring records per link window") { db in
+            try db.alter(table: "linkWindow") { t in
+                t.add(column: "records", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 

@@ -4,7 +4,7 @@ import VigilCore
 /// ```
 /// link = string job | varint rank | varint peer | varint start | varint length
 ///      | varint sent | varint sentBytes | varint sendBusy
-///      | varint received | varint receivedBytes | varint receiveBusy
+///      | varint received | varint receivedBytes | varint receiveBusy | varint records
 /// ```
 extension ByteBuffer {
     mutating func writeLinkWindow(_ w: LinkWindow) {
@@ -13,7 +13,7 @@ extension ByteBuffer {
         writeVarint(UInt64(w.peer))
         writeSpan(w.startNs, w.endNs)
         let t = w.traffic
-        for value in [t.sent, t.sentBytes, t.sendBusyNs, t.received, t.receivedBytes, t.receiveBusyNs] {
+        for value in [t.sent, t.sentBytes, t.sendBusyNs, t.received, t.receivedBytes, t.receiveBusyNs, t.records] {
             writeVarint(value)
         }
     }
@@ -30,6 +30,7 @@ extension ByteBuffer {
         traffic.received = try readVarint()
         traffic.receivedBytes = try readVarint()
         traffic.receiveBusyNs = try readVarint()
+        traffic.records = try readVarint()
         return LinkWindow(job: job, rank: rank, peer: peer, startNs: span.start, endNs: span.end, traffic: traffic)
     }
 }

@@ -38,6 +38,12 @@ struct ServerIngestTests {
                 return ranks.filter { $0.snapshot.identity.job == jobID && $0.snapshot.status == .finished }.count == 4
             }
             #expect(finished, "the store learns the ranks finished")
+            let accounts = try await store.accounts(job: jobID)
+            #expect(accounts.count == 4)
+            for account in accounts {
+                #expect(account.produced > 0 && account.stored == account.produced && account.lostInTransit == 0,
+                        "rank \(account.rank): produced \(account.produced), stored \(account.stored)")
+            }
             let node = try #require(try await store.nodes().first { $0.name == "node-a" })
             #expect(node.health?.memoryTotalBytes ?? 0 > 0, "heartbeats carry node health")
         }

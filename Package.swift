@@ -45,6 +45,7 @@ let package = Package(
                 "VigilCore", "VigilWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -68,6 +69,9 @@ let package = Package(
                 "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "CNcursesw", "CSQLite", "CLibSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -78,6 +82,7 @@ let package = Package(
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
+        .testTarget(name: "VigilServerTests", dependencies: ["VigilServer", "VigilCore"]),
         .testTarget(
             name: "VigilWireTests",
             dependencies: [

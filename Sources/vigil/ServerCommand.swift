@@ -22,27 +22,39 @@ extension ServerCommand {
         @Option(help: ArgumentHelp("Address and port agents connect to.", valueName: "host:port"))
         var listen: String = "0.0.0.0:7077"
 
+        @Option(help: ArgumentHelp("Address and port of the read API (HTTP/JSON) for the console and CLI.",
+                                   valueName: "host:port"))
+        var api: String = "127.0.0.1:7078"
+
         @Option(help: ArgumentHelp("The SQLite store (default: $XDG_STATE_HOME/vigil/vigil.sqlite).", valueName: "path"))
         var store: String?
 
         @OptionGroup var token: TokenOption
 
-        @Option(help: ArgumentHelp("Write the port actually bound to this file (for --listen HOST:0).", valueName: "path"))
+        @Option(help: ArgumentHelp("Write the ingest port actually bound to this file (for --listen HOST:0).", valueName: "path"))
         var portFile: String?
+
+        @Option(help: ArgumentHelp("Write the API port actually bound to this file (for --api HOST:0).", valueName: "path"))
+        var apiPortFile: String?
 
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
         func run() async throws {
             let (host, port) = try HostPort.parse(listen)
+            let (apiHost, apiPort) = try HostPort.parse(api)
             let secret = try token.load()
             bootstrapLogging(logLevel)
             let logger = Logger(label: "vigil.server")
             let path = try store ?? StateDirectory.defaultStorePath()
             let configuration = ServerConfiguration(host: host, port: port, token: secret, portFile: portFile)
-            let ingest = IngestService(configuration: configuration, store: try SQLiteStore(path: path), logger: logger)
+            let store = try SQLiteStore(path: path)
             logger.info("store opened", metadata: ["path": "\(path)"])
-            try await ServiceGroup(services: [ingest], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+            let services: [any Service] = [
+                IngestService(configuration: configuration, store: store, logger: logger),
+                APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, logger: logger),
+            ]
+            try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         }
     }
 }

@@ -6,5 +6,6 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Watch distributed training jobs through their collective communication.",
         version: VigilVersion.string,
-        subcommands: [AgentCommand.self, ServerCommand.self, VersionCommand.self])
+        subcommands: [StatusCommand.self, NodesCommand.self, RanksCommand.self, CollectivesCommand.self,
+                      AgentCommand.self, ServerCommand.self, VersionCommand.self])
 }

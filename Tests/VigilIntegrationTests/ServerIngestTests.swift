@@ -46,6 +46,19 @@ struct ServerIngestTests {
             }
             let node = try #require(try await store.nodes().first { $0.name == "node-a" })
             #expect(node.health?.memoryTotalBytes ?? 0 > 0, "heartbeats carry node health")
+
+            // The same books through the read API and the CLI an operator uses.
+            let collectives = try await server.cli(["collectives", "--job", jobID, "--json"])
+            #expect(collectives.status == 0, "\(collectives.err)")
+            let viaAPI = try JSONDecoder().decode([CollectiveTotal].self, from: Data(collectives.out.utf8))
+            #expect(viaAPI == (try await store.collectiveTotals(job: jobID)))
+            let status = try await server.cli(["status", "--job", jobID])
+            #expect(status.status == 0, "\(status.err)")
+            #expect(status.out.hasPrefix("nodes 1, ranks 4 finished 4\n"), "\(status.out)")
+            #expect(status.out.contains("LOST IN TRANSIT"))
+            let ranksTable = try await server.cli(["ranks"])
+            #expect(ranksTable.out.split(separator: "\n").filter { $0.contains(" node-a ") && $0.contains("finished") }.count == 4,
+                    "\(ranksTable.out)")
         }
     }
 

@@ -7,6 +7,7 @@ final class ServerHarness: @unchecked Sendable {
     let storePath: String
     let tokenFile: String
     private(set) var port = 0
+    private(set) var apiPort = 0
     private(set) var process: ChildProcess?
     private var generation = 0
 
@@ -21,18 +22,33 @@ final class ServerHarness: @unchecked Sendable {
     func start() async throws {
         generation += 1
         let portFile = directory.appendingPathComponent("port\(generation)").path
+        let apiPortFile = directory.appendingPathComponent("api-port\(generation)").path
         let child = try ChildProcess(
-            Paths.vigil, ["server", "run", "--listen", "127.0.0.1:\(port)", "--store", storePath,
-                          "--token-file", tokenFile, "--port-file", portFile],
+            Paths.vigil, ["server", "run", "--listen", "127.0.0.1:\(port)", "--api", "127.0.0.1:\(apiPort)",
+                          "--store", storePath, "--token-file", tokenFile, "--port-file", portFile,
+                          "--api-port-file", apiPortFile],
             outputDirectory: directory, label: "server\(generation)")
         process = child
         let up = await eventually(timeout: .seconds(20)) {
-            FileManager.default.fileExists(atPath: portFile) || !child.isRunning
+            (FileManager.default.fileExists(atPath: portFile) && FileManager.default.fileExists(atPath: apiPortFile))
+                || !child.isRunning
         }
-        guard up, child.isRunning,
-              let text = try? String(contentsOfFile: portFile, encoding: .utf8), let bound = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        else { throw HarnessError.serverDidNotStart(child.stderr) }
-        port = bound
+        guard up, child.isRunning, let ingest = Self.port(in: portFile), let api = Self.port(in: apiPortFile) else {
+            throw HarnessError.serverDidNotStart(child.stderr)
+        }
+        (port, apiPort) = (ingest, api)
+    }
+
+    private static func port(in file: String) -> Int? {
+        (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Run a CLI command against this server's API; its status and output.
+    func cli(_ arguments: [String]) async throws -> (status: Int32?, out: String, err: String) {
+        let child = try ChildProcess(Paths.vigil, arguments + ["--api", "127.0.0.1:\(apiPort)"],
+                                     outputDirectory: directory, label: "cli")
+        let status = await child.wait(timeout: .seconds(20))
+        return (status, child.stdout, child.stderr)
     }
 
     var address: String { "127.0.0.1:\(port)" }

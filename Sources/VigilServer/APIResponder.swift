@@ -1,0 +1,32 @@
+import Foundation
+import VigilCore
+
+/// Answers API requests from the store, as JSON. Lists that can be asked
+/// for "since a cursor" come with the cursor to ask with next time.
+struct APIResponder: Sendable {
+    let store: any TelemetryStore
+
+    struct Page<Item: Encodable>: Encodable {
+        var cursor: UInt64
+        var items: [Item]
+    }
+
+    func respond(to request: APIRequest) async throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        switch request {
+        case .health:
+            return try encoder.encode(["status": "ok"])
+        case .nodes(let since):
+            let nodes = try await store.nodes().filter { $0.lastSeenNs > since }
+            return try encoder.encode(Page(cursor: nodes.map(\.lastSeenNs).max() ?? since, items: nodes))
+        case .ranks(let since):
+            let ranks = try await store.ranks().filter { $0.updatedNs > since }
+            return try encoder.encode(Page(cursor: ranks.map(\.updatedNs).max() ?? since, items: ranks))
+        case .collectives(let job):
+            return try encoder.encode(try await store.collectiveTotals(job: job))
+        case .accounts(let job):
+            return try encoder.encode(try await store.accounts(job: job))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+
+/// `vigil nodes`, `vigil ranks`, `vigil collectives`, `vigil status`: the
+/// server's view, as tables or JSON.
+struct NodesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "nodes", abstract: "Nodes known to the server, with their health.")
+    @OptionGroup var api: APIOption
+
+    func run() async throws {
+        let (page, data) = try await api.fetch("/v1/nodes", as: Page<NodeSummary>.self)
+        emit(api.json ? data : nil, ClusterTables.nodes(page.items, nowNs: wallNow()))
+    }
+}
+
+struct RanksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ranks", abstract: "Every rank the server knows of, with its state.")
+    @OptionGroup var api: APIOption
+
+    func run() async throws {
+        let (page, data) = try await api.fetch("/v1/ranks", as: Page<StoredRank>.self)
+        emit(api.json ? data : nil, ClusterTables.ranks(page.items, nowNs: wallNow()))
+    }
+}
+
+struct CollectivesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collectives", abstract: "Collectives stored for a job, per rank, communicator and op.")
+    @OptionGroup var api: APIOption
+    @Option(help: "The job id.") var job: String
+
+    func run() async throws {
+        let (totals, data) = try await api.fetch("/v1/collectives?job=\(job)", as: [CollectiveTotal].self)
+        emit(api.json ? data : nil, ClusterTables.collectives(totals))
+    }
+}
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "The cluster at a glance: nodes, ranks, and for a job its books (produced = stored + dropped).")
+    @OptionGroup var api: APIOption
+    @Option(help: "Also show this job's accounts.") var job: String?
+
+    func run() async throws {
+        let (nodes, _) = try await api.fetch("/v1/nodes", as: Page<NodeSummary>.self)
+        let (ranks, _) = try await api.fetch("/v1/ranks", as: Page<StoredRank>.self)
+        let byStatus = Dictionary(grouping: ranks.items, by: \.snapshot.status.rawValue).mapValues(\.count)
+        var text = "nodes \(nodes.items.count), ranks \(ranks.items.count)"
+            + byStatus.sorted { $0.key < $1.key }.map { " \($0.key) \($0.value)" }.joined(separator: ",") + "\n\n"
+        text += ClusterTables.nodes(nodes.items, nowNs: wallNow())
+        var accountsJSON: Data?
+        if let job {
+            let (accounts, data) = try await api.fetch("/v1/accounts?job=\(job)", as: [RankAccount].self)
+            text += "\n" + ClusterTables.accounts(accounts)
+            accountsJSON = data
+        }
+        let nodesJSON = try JSONEncoder().encode(nodes.items)
+        emit(api.json ? (accountsJSON ?? nodesJSON) : nil, text)
+    }
+}
+
+struct Page<Item: Decodable>: Decodable {
+    var cursor: UInt64
+    var items: [Item]
+}
+
+private func emit(_ json: Data?, _ table: String) {
+    if let json { print(String(decoding: json, as: UTF8.self)) } else { print(table, terminator: "") }
+}
+
+private func wallNow() -> UInt64 { UInt64(Date().timeIntervalSince1970 * 1e9) }

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+/// The read API refuses what it does not serve, in JSON, and keeps serving.
+@Suite(.serialized)
+struct APIErrorTests {
+    @Test func badRequestsGetClearErrors() async throws {
+        try await withScope("api-errors") { scope in
+            let server = try await scope.server()
+            let missingJob = try await server.cli(["collectives", "--job", "no-such-job"])
+            #expect(missingJob.status == 0 && missingJob.out.hasPrefix("RANK"), "an unknown job has no collectives")
+            for (path, code, message) in [
+                ("/v1/nope", "404", "no such resource: /v1/nope"),
+                ("/v1/collectives", "400", "job is required"),
+                ("/v1/ranks?since=-1", "400", "since must be a non-negative integer (ns)"),
+            ] {
+                let client = try TCPClient(port: server.apiPort)
+                client.send(Array("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+                let reply = String(decoding: try #require(client.readToEnd()), as: UTF8.self)
+                #expect(reply.hasPrefix("HTTP/1.1 \(code)"), "\(path): \(reply)")
+                #expect(reply.contains("{\"error\":\"\(message)\"}"), "\(path): \(reply)")
+            }
+            let post = try TCPClient(port: server.apiPort)
+            post.send(Array("POST /v1/ranks HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".utf8))
+            #expect(String(decoding: try #require(post.readToEnd()), as: UTF8.self).hasPrefix("HTTP/1.1 405"))
+            let health = try await server.cli(["nodes", "--json"])
+            #expect(health.status == 0 && health.out.contains("\"items\":[]"), "\(health.out)")
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Testing
+@testable import VigilServer
+
+struct APIRequestTests {
+    @Test(arguments: [
+        ("/v1/health", APIRequest.health),
+        ("/v1/nodes", .nodes(since: 0)),
+        ("/v1/ranks?since=1700000000000000000", .ranks(since: 1_700_000_000_000_000_000)),
+        ("/v1/collectives?job=12345", .collectives(job: "12345")),
+        ("/v1/accounts?x=1&job=j-1", .accounts(job: "j-1")),
+    ])
+    func routes(uri: String, expected: APIRequest) throws {
+        #expect(try APIRequest(method: "GET", uri: uri) == expected)
+    }
+
+    @Test(arguments: [
+        ("GET", "/", APIError.notFound("/")),
+        ("DELETE", "/v1/ranks", .methodNotAllowed("DELETE")),
+        ("GET", "/v1/ranks?since=yesterday", .badRequest("since must be a non-negative integer (ns)")),
+        ("GET", "/v1/accounts", .badRequest("job is required")),
+        ("GET", "/v1/accounts?job=a%20b", .badRequest("job must be 1-63 printable characters")),
+    ])
+    func refuses(method: String, uri: String, expected: APIError) {
+        #expect(throws: expected) { try APIRequest(method: method, uri: uri) }
+    }
+
+    @Test func tokensCompareWithoutShortcuts() {
+        #expect(constantTimeEqual(Array("secret".utf8), Array("secret".utf8)))
+        #expect(!constantTimeEqual(Array("secret".utf8), Array("secreT".utf8)))
+        #expect(!constantTimeEqual(Array("secret".utf8), Array("secret2".utf8)))
+        #expect(!constantTimeEqual([], Array("x".utf8)))
+    }
+}

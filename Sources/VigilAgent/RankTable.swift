@@ -14,6 +14,7 @@ public final class RankTable: Sendable {
         var ring: RingFile?            // nil once the rank ended and was drained
         var telemetry: RankTelemetry
         var startTime: UInt64
+        var wallOffsetNs: Int64 = 0    // kept after the ring is gone, for its last records
         var endedAt: UInt64?           // monotonic ns
         var droppedLogged: UInt64 = 0  // drops already reported in the log
         var droppedLoggedAt: UInt64 = 0
@@ -111,6 +112,7 @@ public final class RankTable: Sendable {
     private func end(_ tracked: inout Tracked, now: UInt64) {
         guard let ring = tracked.ring else { return }
         _ = ring.drain(into: &tracked.telemetry)
+        tracked.wallOffsetNs = ring.wallOffsetNs
         tracked.telemetry.counters = ring.counters
         tracked.telemetry.blocked = nil
         let finalized = ring.state == 2 // VIGIL_STATE_FINALIZED
@@ -184,10 +186,13 @@ public final class RankTable: Sendable {
                 if let ring {
                     ranks[pid]!.telemetry.counters = ring.counters
                     ranks[pid]!.telemetry.blocked = ring.blockedCall
+                    ranks[pid]!.wallOffsetNs = ring.wallOffsetNs
                 }
                 let (stats, links) = ranks[pid]!.telemetry.takeWindows(startNs: startNs, endNs: endNs)
+                let instances = ranks[pid]!.telemetry.takeInstances(wallOffsetNs: ranks[pid]!.wallOffsetNs)
                 items.append(.rank(snapshot(of: ranks[pid]!.telemetry, ring: ring)))
                 items += stats.map(TelemetryItem.stats) + links.map(TelemetryItem.link)
+                if !instances.events.isEmpty { items.append(.instances(instances)) }
             }
             return items
         }

@@ -19,6 +19,11 @@ public struct RankTelemetry: Sendable {
     private var windowIndex: [StatWindow.Key: Int] = [:]
     private var lastWindow = -1   // consecutive records usually share a window
     private var linkTraffic: [Int32: PeerTraffic] = [:]
+    /// This interval's instance events (enter in rank-monotonic ns), capped.
+    private var instances: [InstanceEvent] = []
+    public static let instancesPerInterval = 100_000
+    /// Instance events beyond the cap, not sent (counted, shown in reports).
+    public private(set) var instancesOverflowed: UInt64 = 0
 
     public init(identity: RankIdentity, flightRecorderDepth: Int) {
         self.identity = identity
@@ -33,10 +38,33 @@ public struct RankTelemetry: Sendable {
             linkTraffic[record.peer, default: PeerTraffic(peer: record.peer)].apply(record)
         } else {
             windows[window(for: StatWindow.Key(record))].add(record)
+            noteInstance(record)
             communicators[record.communicator,
                           default: CommunicatorProgress(communicator: record.communicator,
                                                         size: record.communicatorSize)].apply(record)
         }
+    }
+
+    private mutating func noteInstance(_ record: CollectiveRecord) {
+        guard InstanceEvent.isJoinable(record.communicator) else { return }
+        guard instances.count < Self.instancesPerInterval else {
+            instancesOverflowed += 1
+            return
+        }
+        instances.append(InstanceEvent(communicator: record.communicator, seq: record.seq, op: record.op,
+                                       communicatorSize: record.communicatorSize, rank: identity.rank,
+                                       enterNs: record.enterNs, durationNs: record.durationNs))
+    }
+
+    /// This interval's instance events, enter times moved to wall clock
+    /// with the rank's `wallOffsetNs`; and a fresh start.
+    public mutating func takeInstances(wallOffsetNs: Int64) -> InstanceEvents {
+        var events = instances
+        for index in events.indices {
+            events[index].enterNs = UInt64(max(0, Int64(bitPattern: events[index].enterNs) &+ wallOffsetNs))
+        }
+        instances.removeAll(keepingCapacity: true)
+        return InstanceEvents(job: identity.job, events: events)
     }
 
     private mutating func window(for key: StatWindow.Key) -> Int {

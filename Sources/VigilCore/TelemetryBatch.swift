@@ -17,4 +17,6 @@ public enum TelemetryItem: Sendable, Equatable {
     case link(LinkWindow)
     /// The sender's outbox losses so far (cumulative).
     case loss(SpoolLoss)
+    /// Per-instance events of one rank, for the cross-node join.
+    case instances(InstanceEvents)
 }

@@ -5,12 +5,14 @@
 ///     GET /v1/ranks[?since=NS]        changed since a cursor (updated ns)
 ///     GET /v1/collectives?job=JOB     totals per rank, communicator, op
 ///     GET /v1/accounts?job=JOB        produced / stored / dropped per rank
+///     GET /v1/arrivals?job=JOB        who arrives last, per communicator
 public enum APIRequest: Equatable, Sendable {
     case health
     case nodes(since: UInt64)
     case ranks(since: UInt64)
     case collectives(job: String)
     case accounts(job: String)
+    case arrivals(job: String)
 
     public init(method: String, uri: String) throws(APIError) {
         guard method == "GET" else { throw .methodNotAllowed(method) }
@@ -21,6 +23,7 @@ public enum APIRequest: Equatable, Sendable {
         case "/v1/ranks": self = .ranks(since: try Self.cursor(query))
         case "/v1/collectives": self = .collectives(job: try Self.job(query))
         case "/v1/accounts": self = .accounts(job: try Self.job(query))
+        case "/v1/arrivals": self = .arrivals(job: try Self.job(query))
         default: throw .notFound(String(path.prefix(128)))
         }
     }

@@ -5,6 +5,7 @@ import VigilCore
 /// for "since a cursor" come with the cursor to ask with next time.
 struct APIResponder: Sendable {
     let store: any TelemetryStore
+    let arrivals: ArrivalBook
 
     struct Page<Item: Encodable>: Encodable {
         var cursor: UInt64
@@ -27,6 +28,8 @@ struct APIResponder: Sendable {
             return try encoder.encode(try await store.collectiveTotals(job: job))
         case .accounts(let job):
             return try encoder.encode(try await store.accounts(job: job))
+        case .arrivals(let job):
+            return try encoder.encode(arrivals.tallies(job: job))
         }
     }
 }

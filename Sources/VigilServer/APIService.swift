@@ -15,11 +15,12 @@ public struct APIService: Service {
     private let responder: APIResponder
     private let logger: Logger
 
-    public init(host: String, port: Int, portFile: String? = nil, store: any TelemetryStore, logger: Logger) {
+    public init(host: String, port: Int, portFile: String? = nil, store: any TelemetryStore, arrivals: ArrivalBook,
+                logger: Logger) {
         self.host = host
         self.port = port
         self.portFile = portFile
-        self.responder = APIResponder(store: store)
+        self.responder = APIResponder(store: store, arrivals: arrivals)
         self.logger = logger
     }
 

@@ -12,6 +12,7 @@ import Glibc
 struct AgentSession {
     let configuration: ServerConfiguration
     let store: any TelemetryStore
+    let arrivals: ArrivalBook
     let logger: Logger
 
     func run(_ connection: NIOAsyncChannel<Frame, Frame>) async {
@@ -56,7 +57,10 @@ struct AgentSession {
         while let frame = try await frames.next() {
             guard frame.kind == .batch else { throw Refusal(.malformed, "expected batch, got \(frame.kind)") }
             let batch = try TelemetryBatch(frame: frame)
-            _ = try await store.store(batch, from: node, receivedAtNs: wallClockNanoseconds())
+            let now = wallClockNanoseconds()
+            if try await store.store(batch, from: node, receivedAtNs: now) {
+                for case .instances(let item) in batch.items { arrivals.add(item, nowNs: now) }
+            }
             try await outbound.write(BatchAck(through: batch.seq).frame)
         }
     }

@@ -12,11 +12,13 @@ import VigilWire
 public struct IngestService: Service {
     private let configuration: ServerConfiguration
     private let store: any TelemetryStore
+    private let arrivals: ArrivalBook
     private let logger: Logger
 
-    public init(configuration: ServerConfiguration, store: any TelemetryStore, logger: Logger) {
+    public init(configuration: ServerConfiguration, store: any TelemetryStore, arrivals: ArrivalBook, logger: Logger) {
         self.configuration = configuration
         self.store = store
+        self.arrivals = arrivals
         self.logger = logger
     }
 
@@ -37,7 +39,7 @@ public struct IngestService: Service {
             try "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
         }
         logger.info("server listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
-        let session = AgentSession(configuration: configuration, store: store, logger: logger)
+        let session = AgentSession(configuration: configuration, store: store, arrivals: arrivals, logger: logger)
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in

@@ -31,6 +31,7 @@ struct BatchWriter {
             case .stats(let window): try write(window)
             case .link(let window): try write(window)
             case .loss(let loss): try write(loss)
+            case .instances: break  // joined in the server's memory, not stored one by one
             }
         }
         return true

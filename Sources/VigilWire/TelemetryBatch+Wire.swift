@@ -9,6 +9,7 @@ extension TelemetryBatch {
         case stats = 3
         case link = 4
         case loss = 5
+        case instances = 6
     }
 
     public var frame: Frame {
@@ -53,6 +54,9 @@ extension ByteBuffer {
             writeInteger(TelemetryBatch.Tag.loss.rawValue)
             writeVarint(loss.batches)
             writeVarint(loss.records)
+        case .instances(let item):
+            writeInteger(TelemetryBatch.Tag.instances.rawValue)
+            writeInstanceEvents(item)
         }
     }
 
@@ -64,6 +68,7 @@ extension ByteBuffer {
         case .stats: return .stats(try readStatWindow())
         case .link: return .link(try readLinkWindow())
         case .loss: return .loss(SpoolLoss(batches: try readVarint(), records: try readVarint()))
+        case .instances: return .instances(try readInstanceEvents())
         case nil: throw .valueOutOfRange("item tag \(raw)")
         }
     }

@@ -50,9 +50,11 @@ extension ServerCommand {
             let configuration = ServerConfiguration(host: host, port: port, token: secret, portFile: portFile)
             let store = try SQLiteStore(path: path)
             logger.info("store opened", metadata: ["path": "\(path)"])
+            let arrivals = ArrivalBook()
             let services: [any Service] = [
-                IngestService(configuration: configuration, store: store, logger: logger),
-                APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, logger: logger),
+                IngestService(configuration: configuration, store: store, arrivals: arrivals, logger: logger),
+                APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, arrivals: arrivals,
+                           logger: logger),
             ]
             try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         }

@@ -56,10 +56,21 @@ struct ServerIngestTests {
             #expect(status.status == 0, "\(status.err)")
             #expect(status.out.hasPrefix("nodes 1, ranks 4 finished 4\n"), "\(status.out)")
             #expect(status.out.contains("LOST IN TRANSIT"))
+            // The server joined every world collective across the 4 ranks.
+            let worldCalls = programSays.values.map { $0.world.values.reduce(0, +) }.max() ?? 0
+            let arrivals = try JSONDecoder().decode([Arrival].self, from: try await server.api("/v1/arrivals?job=\(jobID)"))
+            let world = try #require(arrivals.first { $0.communicator == 1 })
+            #expect(world.instances == worldCalls && world.incomplete == 0, "\(world)")
             let ranksTable = try await server.cli(["ranks"])
             #expect(ranksTable.out.split(separator: "\n").filter { $0.contains(" node-a ") && $0.contains("finished") }.count == 4,
                     "\(ranksTable.out)")
         }
+    }
+
+    struct Arrival: Decodable {
+        var communicator: UInt64
+        var instances: UInt64
+        var incomplete: UInt64
     }
 
     static func calls(_ report: TrainReport) -> UInt64 {

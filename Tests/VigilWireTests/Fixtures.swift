@@ -32,7 +32,17 @@ enum Fixtures {
         blocked: BlockedCall(op: .allreduce, communicator: 1, seq: 1_001, sinceNs: 1_700_000_000_900_000_000),
         progress: [.init(communicator: 1, size: 8, lastSeqEntered: 1_001, lastSeqLeft: 1_000)])
 
+    static let instances = InstanceEvents(job: "job-7", events: [
+        InstanceEvent(communicator: 1, seq: 41, op: .allreduce, communicatorSize: 8, rank: 3,
+                      enterNs: 1_700_000_000_000_000_000, durationNs: 12_000),
+        InstanceEvent(communicator: 1, seq: 42, op: .allreduce, communicatorSize: 8, rank: 3,
+                      enterNs: 1_700_000_000_000_500_000, durationNs: 9_000),
+        InstanceEvent(communicator: 0x2_0000_0003, seq: 7, op: .bcast, communicatorSize: 4, rank: 3,
+                      enterNs: 1_700_000_000_000_400_000, durationNs: 300),
+    ])
+
     static var batch: TelemetryBatch {
-        TelemetryBatch(seq: 12, items: [.health(health), .rank(rank), .stats(stats), .link(link)])
+        TelemetryBatch(seq: 12, items: [.health(health), .rank(rank), .stats(stats), .link(link),
+                                        .loss(SpoolLoss(batches: 2, records: 40)), .instances(instances)])
     }
 }

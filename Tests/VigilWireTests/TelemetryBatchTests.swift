@@ -14,6 +14,16 @@ struct TelemetryBatchTests {
         #expect(one.frame.payload.readableBytes < 80, "got \(one.frame.payload.readableBytes) bytes")
     }
 
+    @Test func instanceEventsAreAFewBytesEach() {
+        var events: [InstanceEvent] = []
+        for seq in 1...1_000 {
+            events.append(InstanceEvent(communicator: 1, seq: UInt64(seq), op: .allreduce, communicatorSize: 8, rank: 3,
+                                        enterNs: 1_700_000_000_000_000_000 + UInt64(seq) * 1_000_000, durationNs: 15_000))
+        }
+        let frame = TelemetryBatch(seq: 1, items: [.instances(InstanceEvents(job: "job-7", events: events))]).frame
+        #expect(frame.payload.readableBytes < 1_000 * 10, "got \(frame.payload.readableBytes) bytes for 1,000 events")
+    }
+
     @Test func histogramQuantilesComeFromTheBuckets() {
         let w = Fixtures.stats
         #expect(w.histogram.quantile(0.5) == 16_383)     // 12,000 ns is in [8192, 16384)

@@ -43,6 +43,16 @@ final class ServerHarness: @unchecked Sendable {
         (try? String(contentsOfFile: file, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
+    /// GET from the read API; the body of a 200 answer.
+    func api(_ path: String) async throws -> Data {
+        let client = try TCPClient(port: apiPort)
+        client.send(Array("GET \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n".utf8))
+        let reply = client.readToEnd() ?? []
+        guard let split = reply.firstRange(of: Array("\r\n\r\n".utf8)),
+              reply.starts(with: Array("HTTP/1.1 200".utf8)) else { throw HarnessError.queryFailed(String(decoding: reply, as: UTF8.self)) }
+        return Data(reply[split.upperBound...])
+    }
+
     /// Run a CLI command against this server's API; its status and output.
     func cli(_ arguments: [String]) async throws -> (status: Int32?, out: String, err: String) {
         let child = try ChildProcess(Paths.vigil, arguments + ["--api", "127.0.0.1:\(apiPort)"],

@@ -1,0 +1,34 @@
+/// Who arrives last, per job and communicator: the straggler evidence the
+/// detector reads. In most instances the same rank arriving last means that
+/// rank (or its node) is slow.
+public struct ArrivalStats: Sendable {
+    public struct Key: Hashable, Sendable, Codable {
+        public var job: String
+        public var communicator: UInt64
+
+        public init(job: String, communicator: UInt64) {
+            self.job = job
+            self.communicator = communicator
+        }
+    }
+
+    public struct Tally: Sendable, Equatable, Codable {
+        public var instances: UInt64 = 0
+        public var incomplete: UInt64 = 0
+        /// How often each rank arrived last.
+        public var lastArrivals: [Int: UInt64] = [:]
+    }
+
+    public private(set) var tallies: [Key: Tally] = [:]
+
+    public init() {}
+
+    public mutating func record(_ instance: InstanceJoiner.Instance) {
+        let key = Key(job: instance.key.job, communicator: instance.key.communicator)
+        tallies[key, default: Tally()].instances += 1
+        if !instance.isComplete { tallies[key, default: Tally()].incomplete += 1 }
+        if instance.isComplete, instance.size > 1, let last = instance.lastArriver {
+            tallies[key, default: Tally()].lastArrivals[last, default: 0] += 1
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// One rank's part in one collective instance: the raw material of the
+/// cross-node join. The rank that arrived last waited the least, so the
+/// shortest duration marks the late arriver — no synchronized clocks needed.
+public struct InstanceEvent: Sendable, Equatable, Codable {
+    public var communicator: UInt64
+    public var seq: UInt64
+    public var op: CollectiveOp
+    public var communicatorSize: UInt32
+    public var rank: Int
+    /// Wall-clock ns (Unix epoch) when the rank entered the call.
+    public var enterNs: UInt64
+    public var durationNs: UInt64
+
+    public init(communicator: UInt64, seq: UInt64, op: CollectiveOp, communicatorSize: UInt32, rank: Int,
+                enterNs: UInt64, durationNs: UInt64) {
+        self.communicator = communicator
+        self.seq = seq
+        self.op = op
+        self.communicatorSize = communicatorSize
+        self.rank = rank
+        self.enterNs = enterNs
+        self.durationNs = durationNs
+    }
+
+    /// Communicators with a rank-local id (bit 63) cannot be joined across ranks.
+    public static func isJoinable(_ communicator: UInt64) -> Bool {
+        communicator != 0 && communicator & (1 << 63) == 0
+    }
+}
+
+/// A job's instance events from one rank over one interval.
+public struct InstanceEvents: Sendable, Equatable, Codable {
+    public var job: String
+    public var events: [InstanceEvent]
+
+    public init(job: String, events: [InstanceEvent]) {
+        self.job = job
+        self.events = events
+    }
+}

@@ -35,7 +35,7 @@ let package = Package(
         // Adapter: the telemetry store on SQLite (GRDB).
         .target(
             name: "VigilStore",
-            dependencies: ["VigilCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VigilCore", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
         // The central server daemon: agent ingest (and, as they arrive, API, detector).
@@ -77,7 +77,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["VigilCore", "VigilAgent", "CVigilRing"]
+            dependencies: ["VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilWire", "CVigilRing", "CSQLite",
+                           .product(name: "NIOCore", package: "swift-nio")]
         ),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),

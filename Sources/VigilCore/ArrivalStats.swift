@@ -3,10 +3,10 @@
 /// rank (or its node) is slow.
 public struct ArrivalStats: Sendable {
     public struct Key: Hashable, Sendable, Codable {
-        public var job: String
+        public var job: Int32
         public var communicator: UInt64
 
-        public init(job: String, communicator: UInt64) {
+        public init(job: Int32, communicator: UInt64) {
             self.job = job
             self.communicator = communicator
         }
@@ -26,9 +26,10 @@ public struct ArrivalStats: Sendable {
     public mutating func record(_ instance: InstanceJoiner.Instance) {
         let key = Key(job: instance.key.job, communicator: instance.key.communicator)
         tallies[key, default: Tally()].instances += 1
-        if !instance.isComplete { tallies[key, default: Tally()].incomplete += 1 }
-        if instance.isComplete, instance.size > 1, let last = instance.lastArriver {
-            tallies[key, default: Tally()].lastArrivals[last, default: 0] += 1
+        if !instance.isComplete {
+            tallies[key, default: Tally()].incomplete += 1
+        } else if instance.size > 1, instance.lastArriver >= 0 {
+            tallies[key, default: Tally()].lastArrivals[instance.lastArriver, default: 0] += 1
         }
     }
 }

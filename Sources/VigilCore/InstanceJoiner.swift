@@ -1,31 +1,54 @@
 /// Joins instance events from every node by (job, communicator, seq). An
 /// instance is complete when every member reported; one still incomplete
-/// after `timeoutNs` is given up (its members are known, the rest are
-/// the ones that never arrived — the detector's business).
+/// after `timeoutNs` is given up, with the set of members that did arrive
+/// (the rest never did — the detector's business).
+///
+/// Per event the work is one hash lookup and a few integer updates: members
+/// are a bitset, and only what the detector needs (who came last) is kept.
 public struct InstanceJoiner: Sendable {
     public struct Key: Hashable, Sendable {
-        public var job: String
+        public var job: Int32           // interned by the caller
         public var communicator: UInt64
         public var seq: UInt64
-    }
 
-    public struct Member: Sendable, Equatable {
-        public var rank: Int
-        public var enterNs: UInt64
-        public var durationNs: UInt64
+        public init(job: Int32, communicator: UInt64, seq: UInt64) {
+            self.job = job
+            self.communicator = communicator
+            self.seq = seq
+        }
     }
 
     public struct Instance: Sendable, Equatable {
         public var key: Key
         public var op: CollectiveOp
         public var size: Int
-        public var members: [Member]
+        public var arrived = 0
         public var firstSeenNs: UInt64
+        /// The member that spent the least time inside: the last to arrive.
+        public var lastArriver = -1
+        public var shortestNs: UInt64 = .max
+        /// Bit r set: the member with world rank r reported. Sized by rank.
+        public var members: [UInt64] = []
 
-        public var isComplete: Bool { members.count >= size }
+        public var isComplete: Bool { arrived >= size }
 
-        /// The member that arrived last: it spent the least time inside.
-        public var lastArriver: Int? { members.min { $0.durationNs < $1.durationNs }?.rank }
+        public func hasMember(_ rank: Int) -> Bool {
+            rank / 64 < members.count && members[rank / 64] & (1 << UInt64(rank % 64)) != 0
+        }
+
+        /// Adds a member; false if it had already reported.
+        mutating func add(rank: Int, durationNs: UInt64) -> Bool {
+            let word = rank / 64, bit = UInt64(1) << UInt64(rank % 64)
+            if word >= members.count { members += [UInt64](repeating: 0, count: word + 1 - members.count) }
+            guard members[word] & bit == 0 else { return false }
+            members[word] |= bit
+            arrived += 1
+            if durationNs < shortestNs {
+                shortestNs = durationNs
+                lastArriver = rank
+            }
+            return true
+        }
     }
 
     public let timeoutNs: UInt64
@@ -37,21 +60,17 @@ public struct InstanceJoiner: Sendable {
 
     public var openCount: Int { open.count }
 
-    /// Add one event; returns the instance if this completed it.
-    public mutating func add(_ event: InstanceEvent, job: String, nowNs: UInt64) -> Instance? {
+    /// Add one event of job `job`; returns the instance if this completed it.
+    public mutating func add(_ event: InstanceEvent, job: Int32, nowNs: UInt64) -> Instance? {
         let key = Key(job: job, communicator: event.communicator, seq: event.seq)
-        let member = Member(rank: event.rank, enterNs: event.enterNs, durationNs: event.durationNs)
-        guard var instance = open.removeValue(forKey: key) else {
-            let instance = Instance(key: key, op: event.op, size: Int(event.communicatorSize), members: [member],
-                                    firstSeenNs: nowNs)
-            if instance.isComplete { return instance }
-            open[key] = instance
-            return nil
+        var index = open.index(forKey: key)
+        if index == nil {
+            open[key] = Instance(key: key, op: event.op, size: Int(event.communicatorSize), firstSeenNs: nowNs)
+            index = open.index(forKey: key)
         }
-        if !instance.members.contains(where: { $0.rank == event.rank }) { instance.members.append(member) }
-        if instance.isComplete { return instance }
-        open[key] = instance
-        return nil
+        guard open.values[index!].add(rank: event.rank, durationNs: event.durationNs),
+              open.values[index!].isComplete else { return nil }
+        return open.remove(at: index!).value
     }
 
     /// Instances open longer than the timeout, removed.

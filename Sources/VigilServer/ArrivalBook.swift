@@ -8,6 +8,14 @@ public final class ArrivalBook: Sendable {
         var joiner: InstanceJoiner
         var stats = ArrivalStats()
         var lastExpiryNs: UInt64 = 0
+        var jobs: [String: Int32] = [:]   // interned: the join hashes integers only
+
+        mutating func intern(_ job: String) -> Int32 {
+            if let id = jobs[job] { return id }
+            let id = Int32(jobs.count)
+            jobs[job] = id
+            return id
+        }
     }
 
     private let state: Mutex<State>
@@ -18,8 +26,9 @@ public final class ArrivalBook: Sendable {
 
     public func add(_ item: InstanceEvents, nowNs: UInt64) {
         state.withLock { s in
+            let job = s.intern(item.job)
             for event in item.events where InstanceEvent.isJoinable(event.communicator) {
-                if let done = s.joiner.add(event, job: item.job, nowNs: nowNs) { s.stats.record(done) }
+                if let done = s.joiner.add(event, job: job, nowNs: nowNs) { s.stats.record(done) }
             }
             if nowNs - min(nowNs, s.lastExpiryNs) > 1_000_000_000 {
                 for stale in s.joiner.expire(nowNs: nowNs) { s.stats.record(stale) }
@@ -30,7 +39,8 @@ public final class ArrivalBook: Sendable {
 
     public func tallies(job: String) -> [ArrivalTally] {
         state.withLock { s in
-            s.stats.tallies.filter { $0.key.job == job }.map {
+            guard let id = s.jobs[job] else { return [] }
+            return s.stats.tallies.filter { $0.key.job == id }.map {
                 ArrivalTally(communicator: $0.key.communicator, instances: $0.value.instances,
                              incomplete: $0.value.incomplete,
                              lastArrivals: $0.value.lastArrivals.map { ArrivalTally.Count(rank: $0.key, times: $0.value) }

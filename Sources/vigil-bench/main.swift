@@ -1,15 +1,26 @@
 // vigil-bench: micro-benchmarks of the Swift side, figures printed, never asserted.
 //
-//   vigil-bench drain [--records N]   agent drain rate on one core
-import CVigilRing
+//   vigil-bench drain [--records N]                    agent drain rate on one core
+//   vigil-bench ingest [--nodes N] [--ranks R] [--instances I]
+//                                                     server decode + join + tally on one core
+//   vigil-bench store [--rows N] [--per-batch B]       store writes vs a raw sqlite3 loop
 import Foundation
-import VigilAgent
-import VigilCore
 
-let arguments = CommandLine.arguments.dropFirst()
-guard arguments.first == "drain" else {
-    FileHandle.standardError.write("usage: vigil-bench drain [--records N]\n".data(using: .utf8)!)
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+func option(_ name: String, default value: Int) -> Int {
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? value
+}
+
+switch arguments.first {
+case "drain":
+    DrainBenchmark(records: option("--records", default: 20_000_000)).run()
+case "ingest":
+    IngestBenchmark(nodes: option("--nodes", default: 1_024), ranksPerNode: option("--ranks", default: 8),
+                    instancesPerRank: option("--instances", default: 100)).run()
+case "store":
+    try await StoreBenchmark(windows: option("--rows", default: 200_000), perBatch: option("--per-batch", default: 1_000)).run()
+default:
+    FileHandle.standardError.write("usage: vigil-bench drain|ingest|store [options]\n".data(using: .utf8)!)
     exit(2)
 }
-let recordsWanted = arguments.firstIndex(of: "--records").flatMap { Int(arguments[$0 + 1]) } ?? 20_000_000
-DrainBenchmark(records: recordsWanted).run()

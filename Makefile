@@ -7,7 +7,7 @@ export VIGIL_AGENTS_DIR := $(AGENTS_OUT)
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: all deps build agents test bench demo clean
+.PHONY: all deps build agents test fuzz bench demo clean
 
 all: build
 
@@ -23,6 +23,10 @@ build: deps agents
 # Tests run one at a time: the MPI tests oversubscribe the two cores already.
 test: build
 	VIGIL_BIN=$(CURDIR)/.build/debug/vigil $(SWIFT) test --no-parallel
+
+# The wire decoders against 1M hostile inputs (make test runs 100k).
+fuzz: deps
+	VIGIL_FUZZ_INPUTS=1000000 $(SWIFT) test --no-parallel --filter DecoderFuzzTests
 
 bench: deps agents
 	$(SWIFT) build -c release

@@ -35,7 +35,8 @@ let package = Package(
         // Adapter: the telemetry store on SQLite (GRDB).
         .target(
             name: "VigilStore",
-            dependencies: ["VigilCore", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VigilCore", "VigilWire", "CSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "NIOCore", package: "swift-nio")]
         ),
 
         // The central server daemon: agent ingest (and, as they arrive, API, detector).

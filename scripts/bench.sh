@@ -47,3 +47,28 @@ done
 
 echo "== agent: drain rate on one core =="
 "$release/vigil-bench" drain --records 20000000
+
+echo "== server: ingest (decode + join + tally) on one core, 1,024 nodes x 8 ranks x 100 instances =="
+"$release/vigil-bench" ingest --nodes 1024 --ranks 8 --instances 100
+
+echo "== store: writes through the store vs a raw sqlite3 prepared-statement loop, same rows =="
+"$release/vigil-bench" store --rows 200000 --per-batch 1000
+
+echo "== server at scale: vigil simulate --nodes 1024 --ranks-per-node 8 --rate 100 for 60 s =="
+# The simulator runs beside the server on this 2-core machine; the server's
+# CPU is its own utime+stime from /proc over the run.
+echo "scale-token" > "$work/token"
+"$release/vigil" server run --listen 127.0.0.1:0 --api 127.0.0.1:0 --store "$work/scale.sqlite" \
+    --token-file "$work/token" --port-file "$work/port" --api-port-file "$work/api-port" --log-level warning &
+server_pid=$!
+agent_pids+=("$server_pid")
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+rss_kib() { awk '/VmRSS/ { print $2 }' "/proc/$server_pid/status"; }
+ticks0=$(cpu_ticks); rss0=$(rss_kib); t0=$(date +%s.%N)
+"$release/vigil" simulate --server "127.0.0.1:$(cat "$work/port")" --token-file "$work/token" \
+    --nodes 1024 --ranks-per-node 8 --rate 100 --duration 60 || true
+ticks1=$(cpu_ticks); rss1=$(rss_kib); t1=$(date +%s.%N)
+awk -v a="$ticks0" -v b="$ticks1" -v s="$t0" -v e="$t1" -v r0="$rss0" -v r1="$rss1" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    printf "server_at_scale cpu_percent_of_one_core %.1f goal_below 50 rss_start_kib %d rss_end_kib %d\n", (b - a) / hz / (e - s) * 100, r0, r1
+}'

@@ -1,7 +1,9 @@
 import CSQLite
 import Foundation
 import GRDB
+import NIOCore
 import VigilCore
+import VigilWire
 
 /// Writes one batch inside the caller's transaction, with cached prepared
 /// statements: the hot path of ingest.
@@ -9,12 +11,15 @@ struct BatchWriter {
     let db: Database
     let node: String
     let receivedAtNs: UInt64
+    /// Communicators already in the table (the writer's memory, not the truth).
+    let known: KnownCommunicators
     private let encoder = JSONEncoder()
 
-    init(db: Database, node: String, receivedAtNs: UInt64) {
+    init(db: Database, node: String, receivedAtNs: UInt64, known: KnownCommunicators) {
         self.db = db
         self.node = node
         self.receivedAtNs = receivedAtNs
+        self.known = known
     }
 
     /// Returns false, writing nothing, for a batch already stored.
@@ -26,10 +31,15 @@ struct BatchWriter {
             ON CONFLICT(name) DO UPDATE SET lastBatch = excluded.lastBatch, lastSeenNs = excluded.lastSeenNs
             """, arguments: [node, batch.seq, receivedAtNs, receivedAtNs])
         var windows: [StatWindow] = []
+        var jobsSeen: Set<String> = []
         for item in batch.items {
             switch item {
             case .health(let health): try write(health)
-            case .rank(let rank): try write(rank)
+            case .rank(let rank):
+                if jobsSeen.insert(rank.identity.job).inserted {  // once per job and batch
+                    try seeJob(rank.identity.job, worldSize: rank.identity.worldSize)
+                }
+                try write(rank)
             case .stats(let window): windows.append(window)
             case .link(let window): try write(window)
             case .loss(let loss): try write(loss)
@@ -51,17 +61,18 @@ struct BatchWriter {
     }
 
     private func write(_ rank: RankSnapshot) throws {
-        try seeJob(rank.identity.job, worldSize: rank.identity.worldSize)
+        var state = ByteBuffer()
+        state.writeRankSnapshot(rank)
         try db.cachedStatement(sql: """
-            INSERT INTO rank (job, rank, node, snapshot, updatedNs) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(job, rank) DO UPDATE SET node = excluded.node, snapshot = excluded.snapshot,
+            INSERT INTO rank (job, rank, node, state, updatedNs) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(job, rank) DO UPDATE SET node = excluded.node, state = excluded.state,
                 updatedNs = excluded.updatedNs
             """).execute(arguments: [rank.identity.job, rank.identity.rank, node,
-                                     String(decoding: try encoder.encode(rank), as: UTF8.self), receivedAtNs])
+                                     Data(state.readableBytesView), receivedAtNs])
         let communicator = try db.cachedStatement(sql: """
             INSERT INTO communicator (job, id, size) VALUES (?, ?, ?) ON CONFLICT(job, id) DO NOTHING
             """)
-        for progress in rank.progress {
+        for progress in rank.progress where known.insert(job: rank.identity.job, id: progress.communicator) {
             try communicator.execute(arguments: [rank.identity.job, Int64(bitPattern: progress.communicator), progress.size])
         }
     }
@@ -135,4 +146,13 @@ extension DurationHistogram {
             }
         }
     }
+}
+
+/// Which (job, communicator) rows exist, so each heartbeat does not upsert
+/// them again. Only the group-commit writer touches it.
+final class KnownCommunicators: @unchecked Sendable {
+    private var seen: Set<String> = []
+
+    /// True the first time.
+    func insert(job: String, id: UInt64) -> Bool { seen.insert("\(job)/\(id)").inserted }
 }

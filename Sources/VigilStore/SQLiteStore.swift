@@ -1,15 +1,19 @@
 import Foundation
 import GRDB
+import NIOCore
 import VigilCore
+import VigilWire
 
 /// The telemetry store on SQLite (through GRDB): WAL mode, so readers (the
-/// API) never block the writer (ingest); one transaction per batch.
+/// API) never block the writer (ingest); batches group-committed, each in
+/// its own savepoint.
 ///
 /// Durability: `synchronous=NORMAL` in WAL mode keeps every committed batch
 /// across a crash of the server process; the server acknowledges a batch
 /// only after its transaction committed.
 public final class SQLiteStore: TelemetryStore {
     private let pool: DatabasePool
+    private let writer: GroupCommit
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -18,6 +22,7 @@ public final class SQLiteStore: TelemetryStore {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try StoreMigrations.migrator.migrate(pool)
+        writer = GroupCommit(pool: pool)
     }
 
     public func lastBatch(of node: String) async throws -> UInt64 {
@@ -40,9 +45,7 @@ public final class SQLiteStore: TelemetryStore {
     }
 
     public func store(_ batch: TelemetryBatch, from node: String, receivedAtNs: UInt64) async throws -> Bool {
-        try await pool.write { db in
-            try BatchWriter(db: db, node: node, receivedAtNs: receivedAtNs).write(batch)
-        }
+        try await writer.store(batch, from: node, receivedAtNs: receivedAtNs)
     }
 
     public func collectiveTotals(job: String) async throws -> [CollectiveTotal] {
@@ -92,11 +95,10 @@ public final class SQLiteStore: TelemetryStore {
 
     public func ranks() async throws -> [StoredRank] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT node, snapshot, updatedNs FROM rank ORDER BY job, rank").map { row in
-                let snapshot: String = row["snapshot"]
-                return StoredRank(node: row["node"],
-                                  snapshot: try JSONDecoder().decode(RankSnapshot.self, from: Data(snapshot.utf8)),
-                                  updatedNs: row["updatedNs"])
+            try Row.fetchAll(db, sql: "SELECT node, state, updatedNs FROM rank ORDER BY job, rank").map { row in
+                let state: Data = row["state"]
+                var buffer = ByteBuffer(bytes: state)
+                return StoredRank(node: row["node"], snapshot: try buffer.readRankSnapshot(), updatedNs: row["updatedNs"])
             }
         }
     }

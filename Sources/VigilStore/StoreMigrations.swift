@@ -21,6 +21,19 @@ enum StoreMigrations {
                 t.add(column: "records", .integer).notNull().defaults(to: 0)
             }
         }
+        // The rank table is current state, rewritten by every heartbeat: it
+        // is rebuilt within a second of the agents' next batches.
+        migrator.registerMigration("v4: rank state in the wire encoding") { db in
+            try db.drop(table: "rank")
+            try db.create(table: "rank") { t in
+                t.column("job", .text).notNull().references("job", onDelete: .cascade)
+                t.column("rank", .integer).notNull()
+                t.column("node", .text).notNull().references("node")
+                t.column("state", .blob).notNull()
+                t.column("updatedNs", .integer).notNull()
+                t.primaryKey(["job", "rank"])
+            }
+        }
         return migrator
     }
 

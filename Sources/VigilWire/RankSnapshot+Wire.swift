@@ -11,7 +11,7 @@ import VigilCore
 extension ByteBuffer {
     private static let statuses: [RankStatus] = [.running, .finished, .died]
 
-    mutating func writeRankSnapshot(_ r: RankSnapshot) {
+    public mutating func writeRankSnapshot(_ r: RankSnapshot) {
         writeName(r.identity.job)
         writeVarint(UInt64(r.identity.rank))
         writeVarint(UInt64(r.identity.worldSize))
@@ -40,7 +40,7 @@ extension ByteBuffer {
         }
     }
 
-    mutating func readRankSnapshot() throws(WireError) -> RankSnapshot {
+    public mutating func readRankSnapshot() throws(WireError) -> RankSnapshot {
         let job = try readName("job")
         let rank = try readRank()
         let worldSize = try readVarint(as: Int.self, in: 1...(1 << 24), "world size")

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Testing
 import VigilCore
@@ -7,14 +8,15 @@ import VigilWire
 /// frames must end in a frame, a `WireError` or a request for more bytes,
 /// never in a crash or a hang.
 struct DecoderFuzzTests {
-    static let inputs = 100_000
+    /// 100k in `make test`; `make fuzz` sets VIGIL_FUZZ_INPUTS=1000000.
+    static let inputs = ProcessInfo.processInfo.environment["VIGIL_FUZZ_INPUTS"].flatMap(Int.init) ?? 100_000
 
     @Test func decodersSurviveHostileInput() {
-        var rng = SplitMix(seed: 0x5EED)
+        var rng = SplitMix(seed: ProcessInfo.processInfo.environment["VIGIL_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x5EED)
         let valid = [
             AgentHello(node: "node-1", instance: 7, token: Array("token".utf8)).frame,
             ServerWelcome(resumeAfter: 3).frame, Refusal(.badToken, "no").frame, BatchAck(through: 1 << 40).frame,
-            Fixtures.batch.frame,
+            Fixtures.batch.frame, TelemetryBatch(seq: 3, items: [.instances(Fixtures.instances)]).frame,
         ].map { frame -> [UInt8] in
             var out = ByteBuffer()
             FrameEncoder.write(frame, into: &out)

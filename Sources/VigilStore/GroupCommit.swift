@@ -51,11 +51,12 @@ final class GroupCommit: Sendable {
             do {
                 let outcomes = try await pool.write { db in
                     try work.map { pending -> Result<Bool, any Error> in
+                        let writer = BatchWriter(db: db, node: pending.node, receivedAtNs: pending.receivedAtNs, known: known)
+                        guard work.count > 1 else { return .success(try writer.write(pending.batch)) }
                         var stored = false
                         do {
-                            try db.inSavepoint {
-                                stored = try BatchWriter(db: db, node: pending.node, receivedAtNs: pending.receivedAtNs,
-                                                         known: known).write(pending.batch)
+                            try db.inSavepoint {  // alone in its group, a batch needs none
+                                stored = try writer.write(pending.batch)
                                 return .commit
                             }
                             return .success(stored)

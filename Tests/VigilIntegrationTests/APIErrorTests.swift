@@ -14,13 +14,13 @@ struct APIErrorTests {
                 ("/v1/collectives", "400", "job is required"),
                 ("/v1/ranks?since=-1", "400", "since must be a non-negative integer (ns)"),
             ] {
-                let client = try TCPClient(port: server.apiPort)
+                let client = try RawSocket.tcp(port: server.apiPort)
                 client.send(Array("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
                 let reply = String(decoding: try #require(client.readToEnd()), as: UTF8.self)
                 #expect(reply.hasPrefix("HTTP/1.1 \(code)"), "\(path): \(reply)")
                 #expect(reply.contains("{\"error\":\"\(message)\"}"), "\(path): \(reply)")
             }
-            let post = try TCPClient(port: server.apiPort)
+            let post = try RawSocket.tcp(port: server.apiPort)
             post.send(Array("POST /v1/ranks HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}".utf8))
             #expect(String(decoding: try #require(post.readToEnd()), as: UTF8.self).hasPrefix("HTTP/1.1 405"))
             let health = try await server.cli(["nodes", "--json"])

@@ -18,20 +18,20 @@ struct RegistrationRefusalTests {
                 (Array(repeating: UInt8(ascii: "A"), count: 5_000), "ERROR request longer than 1024 bytes"),
             ]
             for (request, answer) in cases {
-                let client = try UnixLineClient(path: agent.socket)
+                let client = try RawSocket.unix(agent.socket)
                 client.send(request)
-                let reply = client.readToEnd()
+                let reply = client.readTextToEnd()
                 #expect(reply.hasPrefix(answer), "sent \(request.prefix(40)), got '\(reply)'")
             }
 
             // A well-formed registration from a live process still works.
-            let rank = try UnixLineClient(path: agent.socket)
+            let rank = try RawSocket.unix(agent.socket)
             rank.send("HELLO 1 pid=\(getpid()) rank=0 size=1 job=good host=h\n")
             #expect(rank.readLine().hasPrefix("RING 1 path=\(agent.ringDirectory)/good.0.\(getpid()).ring capacity="))
             // ... and a second HELLO for the same pid is refused.
-            let twin = try UnixLineClient(path: agent.socket)
+            let twin = try RawSocket.unix(agent.socket)
             twin.send("HELLO 1 pid=\(getpid()) rank=0 size=1 job=good host=h\n")
-            #expect(twin.readToEnd().hasPrefix("ERROR pid \(getpid()) is already registered"))
+            #expect(twin.readTextToEnd().hasPrefix("ERROR pid \(getpid()) is already registered"))
 
             let report = try await agent.report()
             #expect(report.ranks.map(\.identity.job) == ["good"])

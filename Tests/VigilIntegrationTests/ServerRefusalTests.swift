@@ -49,7 +49,7 @@ struct ServerRefusalTests {
                 ("out-of-range fields", frameBytes([hello, outOfRange.frame]), .malformed, "rank (not below world size)"),
             ]
             for (name, bytes, code, reason) in cases {
-                let client = try TCPClient(port: server.port)
+                let client = try RawSocket.tcp(port: server.port)
                 client.send(bytes)
                 let reply = try #require(client.readToEnd(), "\(name): connection not closed")
                 let refused = refusal(in: reply)
@@ -58,7 +58,7 @@ struct ServerRefusalTests {
             }
 
             // A frame cut off by the peer: nobody to answer, but it is logged.
-            let cut = try TCPClient(port: server.port)
+            let cut = try RawSocket.tcp(port: server.port)
             cut.send(frameBytes([hello]) + [10, 0, 0, 0, 16, 1])
             cut.finishSending()
             #expect(cut.readToEnd() != nil)

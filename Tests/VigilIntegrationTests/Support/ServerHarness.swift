@@ -45,7 +45,7 @@ final class ServerHarness: @unchecked Sendable {
 
     /// GET from the read API; the body of a 200 answer.
     func api(_ path: String) async throws -> Data {
-        let client = try TCPClient(port: apiPort)
+        let client = try RawSocket.tcp(port: apiPort)
         client.send(Array("GET \(path) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n".utf8))
         let reply = client.readToEnd() ?? []
         guard let split = reply.firstRange(of: Array("\r\n\r\n".utf8)),

@@ -20,6 +20,10 @@ public protocol TelemetryStore: Sendable {
     /// was dropped where.
     func accounts(job: String) async throws -> [RankAccount]
 
+    /// Roll raw windows up into minutes, then delete raw data older than
+    /// `rawKeepNs` and roll-ups older than `rollupKeepNs`.
+    func applyRetention(nowNs: UInt64, rawKeepNs: UInt64, rollupKeepNs: UInt64) async throws -> RetentionReport
+
     /// Every node with its latest health.
     func nodes() async throws -> [NodeSummary]
 
@@ -100,5 +104,17 @@ public struct RankAccount: Sendable, Equatable, Codable {
     /// memory, or in batches its full spool dropped (see the node's loss).
     public var lostInTransit: UInt64 {
         produced - min(produced, droppedAtRank + pending + stored)
+    }
+}
+
+public struct RetentionReport: Sendable, Equatable {
+    public var rolledUp: Int
+    public var rawDeleted: Int
+    public var rollupsDeleted: Int
+
+    public init(rolledUp: Int, rawDeleted: Int, rollupsDeleted: Int) {
+        self.rolledUp = rolledUp
+        self.rawDeleted = rawDeleted
+        self.rollupsDeleted = rollupsDeleted
     }
 }

@@ -12,7 +12,7 @@ import VigilWire
 /// across a crash of the server process; the server acknowledges a batch
 /// only after its transaction committed.
 public final class SQLiteStore: TelemetryStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let writer: GroupCommit
 
     public init(path: String) throws {

@@ -34,6 +34,28 @@ enum StoreMigrations {
                 t.primaryKey(["job", "rank"])
             }
         }
+        migrator.registerMigration("v5: one-minute roll-ups") { db in
+            try db.create(table: "statRollup") { t in
+                t.column("job", .text).notNull()
+                t.column("rank", .integer).notNull()
+                t.column("communicator", .integer).notNull()
+                t.column("op", .integer).notNull()
+                t.column("sizeBucket", .integer).notNull()
+                t.column("minuteNs", .integer).notNull()
+                t.column("count", .integer).notNull()
+                t.column("sumNs", .integer).notNull()
+                t.column("minNs", .integer).notNull()
+                t.column("maxNs", .integer).notNull()
+                t.column("bytes", .integer).notNull()
+                t.column("failures", .integer).notNull()
+                t.primaryKey(["job", "rank", "communicator", "op", "sizeBucket", "minuteNs"])
+            }
+            try db.create(index: "statRollupByTime", on: "statRollup", columns: ["minuteNs"])
+            try db.create(table: "storeState") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .integer).notNull()
+            }
+        }
         return migrator
     }
 

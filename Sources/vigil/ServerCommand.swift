@@ -37,8 +37,18 @@ extension ServerCommand {
         @Option(help: ArgumentHelp("Write the API port actually bound to this file (for --api HOST:0).", valueName: "path"))
         var apiPortFile: String?
 
+        @Option(help: ArgumentHelp("Hours raw stat and link windows are kept.", valueName: "hours"))
+        var keepRawHours: Double = 24
+
+        @Option(help: ArgumentHelp("Days one-minute roll-ups are kept.", valueName: "days"))
+        var keepRollupDays: Double = 30
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
+
+        func validate() throws {
+            guard keepRawHours > 0, keepRollupDays > 0 else { throw ValidationError("retention must be positive") }
+        }
 
         func run() async throws {
             let (host, port) = try HostPort.parse(listen)
@@ -55,6 +65,9 @@ extension ServerCommand {
                 IngestService(configuration: configuration, store: store, arrivals: arrivals, logger: logger),
                 APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, arrivals: arrivals,
                            logger: logger),
+                RetentionService(store: store, policy: .init(rawKeep: .seconds(keepRawHours * 3_600),
+                                                             rollupKeep: .seconds(keepRollupDays * 86_400)),
+                                 logger: logger),
             ]
             try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         }

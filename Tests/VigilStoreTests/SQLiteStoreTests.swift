@@ -68,4 +68,40 @@ struct SQLiteStoreTests {
             #expect(try await reopened.collectiveTotals(job: "job-1").map(\.count) == [1])
         }
     }
+
+    private func window(rank: Int, startNs: UInt64, count: Int) -> StatWindow {
+        var w = window(rank: rank, op: .allreduce, count: count)
+        (w.startNs, w.endNs) = (startNs, startNs + 1_000_000_000)
+        return w
+    }
+
+    /// Raw windows roll up into minutes (a batch replayed late included),
+    /// then age out; roll-ups age out later.
+    @Test func rollsUpThenForgetsByAge() async throws {
+        try await withStore { store, _ in
+            let minute: UInt64 = 60_000_000_000, hour = 60 * minute
+            let t0 = 1_000 * hour
+            _ = try await store.store(TelemetryBatch(seq: 1, items: [.stats(window(rank: 0, startNs: t0, count: 3)),
+                                                                     .stats(window(rank: 0, startNs: t0 + 5_000_000_000, count: 4))]),
+                                      from: "n", receivedAtNs: t0)
+            var report = try await store.applyRetention(nowNs: t0 + minute, rawKeepNs: 24 * hour, rollupKeepNs: 720 * hour)
+            #expect(report == RetentionReport(rolledUp: 2, rawDeleted: 0, rollupsDeleted: 0))
+            // a spool replay arriving after the roll-up still counts
+            _ = try await store.store(TelemetryBatch(seq: 2, items: [.stats(window(rank: 0, startNs: t0 + 9_000_000_000, count: 5))]),
+                                      from: "n", receivedAtNs: t0 + 2 * minute)
+            report = try await store.applyRetention(nowNs: t0 + 2 * minute, rawKeepNs: 24 * hour, rollupKeepNs: 720 * hour)
+            #expect(report.rolledUp == 1)
+            #expect(try await store.rolledUpTotals(job: "job-1").map(\.count) == [12])
+            #expect(try await store.collectiveTotals(job: "job-1").map(\.count) == [12])
+
+            report = try await store.applyRetention(nowNs: t0 + 25 * hour, rawKeepNs: 24 * hour, rollupKeepNs: 720 * hour)
+            #expect(report == RetentionReport(rolledUp: 0, rawDeleted: 3, rollupsDeleted: 0))
+            #expect(try await store.collectiveTotals(job: "job-1").isEmpty, "raw windows are gone")
+            #expect(try await store.rolledUpTotals(job: "job-1").map(\.count) == [12], "the minute survives")
+
+            report = try await store.applyRetention(nowNs: t0 + 721 * hour, rawKeepNs: 24 * hour, rollupKeepNs: 720 * hour)
+            #expect(report.rollupsDeleted == 1)
+            #expect(try await store.rolledUpTotals(job: "job-1").isEmpty)
+        }
+    }
 }

@@ -28,17 +28,23 @@ public struct UplinkService: Service {
         self.logger = logger
     }
 
+    /// Stops at once on graceful shutdown: what is not acknowledged stays
+    /// in the spool for the next start.
     public func run() async throws {
-        await withDiscardingTaskGroup { group in
-            group.addTask { await collect() }
-            group.addTask { await stayConnected() }
+        try? await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await collect() }
+                group.addTask { await stayConnected() }
+            }
         }
     }
 
+    /// A batch every interval; on shutdown the interrupted sleep still cuts
+    /// a last one, so a clean stop leaves nothing outside the spool.
     private func collect() async {
         var probe = NodeHealthProbe()
         var windowStart = wallClockNanoseconds()
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !Task.isCancelled {
             try? await Task.sleep(for: configuration.interval)
             let now = wallClockNanoseconds()
             outbox.append([.health(probe.sample(wallNs: now))] + table.collect(startNs: windowStart, endNs: now))
@@ -48,7 +54,7 @@ public struct UplinkService: Service {
 
     private func stayConnected() async {
         var backoff = Backoff()
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !Task.isCancelled {
             do {
                 try await session { backoff.reset() }
             } catch is CancellationError {

@@ -29,8 +29,12 @@ public struct RetentionService: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: policy.every)
+        try await cancelWhenGracefulShutdown { try await loop() }
+    }
+
+    private func loop() async throws {
+        while !Task.isCancelled {
+            try await Task.sleep(for: policy.every)
             do {
                 let report = try await store.applyRetention(
                     nowNs: wallClockNanoseconds(), rawKeepNs: Self.ns(policy.rawKeep), rollupKeepNs: Self.ns(policy.rollupKeep))

@@ -22,6 +22,8 @@ public struct AgentReport: Sendable, Equatable, Codable {
         public var produced: UInt64
         public var observed: UInt64
         public var rejected: UInt64
+        /// Instance events beyond the per-interval cap, not sent upstream.
+        public var instancesOverflowed: UInt64
         public var blocked: BlockedCall?
         public var communicators: [Communicator]
         public var peers: [PeerTraffic]
@@ -52,6 +54,7 @@ extension AgentReport.Rank {
         produced = telemetry.counters.produced
         observed = telemetry.observed
         rejected = telemetry.rejected
+        instancesOverflowed = telemetry.instancesOverflowed
         blocked = telemetry.blocked
         communicators = telemetry.communicators.values
             .sorted { $0.communicator < $1.communicator }

@@ -31,7 +31,7 @@ public struct UplinkService: Service {
     /// Stops at once on graceful shutdown: what is not acknowledged stays
     /// in the spool for the next start.
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await collect() }
                 group.addTask { await stayConnected() }

@@ -40,6 +40,8 @@ public struct RetentionService: Service {
                     nowNs: wallClockNanoseconds(), rawKeepNs: Self.ns(policy.rawKeep), rollupKeepNs: Self.ns(policy.rollupKeep))
                 logger.debug("retention", metadata: ["rolledUp": "\(report.rolledUp)", "rawDeleted": "\(report.rawDeleted)",
                                                      "rollupsDeleted": "\(report.rollupsDeleted)"])
+            } catch is CancellationError {
+                return  // shutting down: the next start picks up where this left off
             } catch {
                 logger.error("retention failed", metadata: ["reason": "\(error)"])
             }

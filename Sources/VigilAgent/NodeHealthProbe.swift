@@ -7,6 +7,7 @@ import Glibc
 /// measured between two calls, so the probe keeps the previous sample.
 struct NodeHealthProbe {
     private var previousCPU: (busy: UInt64, total: UInt64)?
+    private let gpus = GPUProbe()
     let diskPath: String
 
     init(diskPath: String = "/") {
@@ -18,7 +19,7 @@ struct NodeHealthProbe {
         return NodeHealth(
             wallNs: wallNs, cpuBusyPermille: cpuBusyPermille(), memoryTotalBytes: memory.total,
             memoryAvailableBytes: min(memory.available, memory.total), load1Centi: Self.load1Centi(),
-            diskFreeBytes: Self.diskFree(diskPath), nics: Self.nics())
+            diskFreeBytes: Self.diskFree(diskPath), nics: Self.nics(), gpus: gpus.sample())
     }
 
     private mutating func cpuBusyPermille() -> Int {

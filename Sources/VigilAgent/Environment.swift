@@ -10,6 +10,21 @@ enum Environment {
 
     static var effectiveUserID: UInt32 { geteuid() }
 
+    /// A whole (small) file such as /proc/PID/stat; nil if it cannot be read.
+    static func readFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n <= 0 { break }
+            out += buffer[..<n]
+        }
+        return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
+    }
+
     static var hostName: String {
         var buffer = [UInt8](repeating: 0, count: 256)
         gethostname(&buffer, buffer.count - 1)
@@ -17,12 +32,6 @@ enum Environment {
     }
 }
 
-/// CLOCK_MONOTONIC in ns: the clock ranks stamp their records with.
-public func monotonicNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
 
 /// Names in a directory, without "." and "..".
 func listDirectory(_ path: String) throws -> [String] {

@@ -15,7 +15,7 @@ struct NodeHealthProbe {
     }
 
     mutating func sample(wallNs: UInt64) -> NodeHealth {
-        let memory = Self.meminfo(Self.read("/proc/meminfo") ?? "")
+        let memory = Self.meminfo(Environment.readFile("/proc/meminfo") ?? "")
         return NodeHealth(
             wallNs: wallNs, cpuBusyPermille: cpuBusyPermille(), memoryTotalBytes: memory.total,
             memoryAvailableBytes: min(memory.available, memory.total), load1Centi: Self.load1Centi(),
@@ -23,7 +23,7 @@ struct NodeHealthProbe {
     }
 
     private mutating func cpuBusyPermille() -> Int {
-        guard let line = Self.read("/proc/stat")?.split(separator: "\n").first else { return 0 }
+        guard let line = Environment.readFile("/proc/stat")?.split(separator: "\n").first else { return 0 }
         let ticks = line.split(separator: " ").dropFirst().compactMap { UInt64($0) }
         guard ticks.count >= 5 else { return 0 }
         let total = ticks.reduce(0, +)
@@ -43,7 +43,7 @@ struct NodeHealthProbe {
     }
 
     private static func load1Centi() -> Int {
-        guard let first = read("/proc/loadavg")?.split(separator: " ").first, let load = Double(first) else { return 0 }
+        guard let first = Environment.readFile("/proc/loadavg")?.split(separator: " ").first, let load = Double(first) else { return 0 }
         return Int((load * 100).rounded())
     }
 
@@ -58,26 +58,12 @@ struct NodeHealthProbe {
         guard let names = try? listDirectory(base) else { return [] }
         return names.sorted().filter { $0 != "lo" && $0.utf8.count <= 32 }.map { name in
             func counter(_ file: String) -> UInt64 {
-                UInt64(read("\(base)/\(name)/statistics/\(file)")?.trimmingSpaces ?? "") ?? 0
+                UInt64(Environment.readFile("\(base)/\(name)/statistics/\(file)")?.trimmingSpaces ?? "") ?? 0
             }
             return NodeHealth.NIC(name: name, rxBytes: counter("rx_bytes"), txBytes: counter("tx_bytes"),
                                   rxErrors: counter("rx_errors"), txErrors: counter("tx_errors"),
-                                  up: read("\(base)/\(name)/operstate")?.trimmingSpaces != "down")
+                                  up: Environment.readFile("\(base)/\(name)/operstate")?.trimmingSpaces != "down")
         }
-    }
-
-    static func read(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4_096)
-        while true {
-            let n = Glibc.read(fd, &buffer, buffer.count)
-            if n <= 0 { break }
-            out += buffer[..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

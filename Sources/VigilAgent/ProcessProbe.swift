@@ -7,7 +7,7 @@ import Glibc
 enum ProcessProbe {
     /// Start time in clock ticks since boot, or nil when the process is gone.
     static func startTime(of pid: Int32) -> UInt64? {
-        guard let stat = read("/proc/\(pid)/stat"),
+        guard let stat = Environment.readFile("/proc/\(pid)/stat"),
               let close = stat.lastIndex(of: ")") else { return nil }
         // Fields after "comm)" start at field 3 (state); starttime is field 22.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
@@ -23,12 +23,4 @@ enum ProcessProbe {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
-    private static func read(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 1024)
-        let n = Glibc.read(fd, &buffer, buffer.count)
-        return n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : nil
-    }
 }

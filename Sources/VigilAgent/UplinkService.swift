@@ -143,9 +143,3 @@ struct Backoff {
     }
     mutating func reset() { current = 0.5 }
 }
-
-func wallClockNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}

@@ -73,7 +73,7 @@ public final class SQLiteStore: TelemetryStore {
                 """, arguments: [job, job])
             return Dictionary(uniqueKeysWithValues: rows.map { ($0["rank"], $0["n"]) })
         }
-        return try await ranks().filter { $0.snapshot.identity.job == job }.map { rank in
+        return try await ranks(job: job).map { rank in
             let c = rank.snapshot.counters
             return RankAccount(job: job, rank: rank.snapshot.identity.rank, node: rank.node, produced: c.produced,
                                droppedAtRank: c.dropped, pending: c.pending, stored: stored[rank.snapshot.identity.rank] ?? 0)
@@ -94,8 +94,14 @@ public final class SQLiteStore: TelemetryStore {
     }
 
     public func ranks() async throws -> [StoredRank] {
+        try await ranks(job: nil)
+    }
+
+    private func ranks(job: String?) async throws -> [StoredRank] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT node, state, updatedNs FROM rank ORDER BY job, rank").map { row in
+            try Row.fetchAll(db, sql: """
+                SELECT node, state, updatedNs FROM rank WHERE ?1 IS NULL OR job = ?1 ORDER BY job, rank
+                """, arguments: [job]).map { row in
                 let state: Data = row["state"]
                 var buffer = ByteBuffer(bytes: state)
                 return StoredRank(node: row["node"], snapshot: try buffer.readRankSnapshot(), updatedNs: row["updatedNs"])

@@ -10,7 +10,7 @@ struct NodesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (page, data) = try await api.fetch("/v1/nodes", as: Page<NodeSummary>.self)
-        emit(api.json ? data : nil, ClusterTables.nodes(page.items, nowNs: wallNow()))
+        emit(api.json ? data : nil, ClusterTables.nodes(page.items, nowNs: wallClockNanoseconds()))
     }
 }
 
@@ -20,7 +20,7 @@ struct RanksCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (page, data) = try await api.fetch("/v1/ranks", as: Page<StoredRank>.self)
-        emit(api.json ? data : nil, ClusterTables.ranks(page.items, nowNs: wallNow()))
+        emit(api.json ? data : nil, ClusterTables.ranks(page.items, nowNs: wallClockNanoseconds()))
     }
 }
 
@@ -48,7 +48,7 @@ struct StatusCommand: AsyncParsableCommand {
         let byStatus = Dictionary(grouping: ranks.items, by: \.snapshot.status.rawValue).mapValues(\.count)
         var text = "nodes \(nodes.items.count), ranks \(ranks.items.count)"
             + byStatus.sorted { $0.key < $1.key }.map { " \($0.key) \($0.value)" }.joined(separator: ",") + "\n\n"
-        text += ClusterTables.nodes(nodes.items, nowNs: wallNow())
+        text += ClusterTables.nodes(nodes.items, nowNs: wallClockNanoseconds())
         var accountsJSON: Data?
         if let job {
             let (accounts, data) = try await api.fetch("/v1/accounts?job=\(job)", as: [RankAccount].self)
@@ -68,5 +68,3 @@ struct Page<Item: Decodable>: Decodable {
 private func emit(_ json: Data?, _ table: String) {
     if let json { print(String(decoding: json, as: UTF8.self)) } else { print(table, terminator: "") }
 }
-
-private func wallNow() -> UInt64 { UInt64(Date().timeIntervalSince1970 * 1e9) }

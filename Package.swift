@@ -29,7 +29,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CLibSSH", path: "Sources/CLibSSH"),
 
-        // Pure: domain model, agent protocol and report rendering. No I/O.
+        // Pure: domain model, agent protocol, joins and report rendering. No I/O but the clock.
         .target(name: "VigilCore", swiftSettings: hotPath),
 
         // Pure: the agent <-> server wire format (frames, handshake, telemetry).

@@ -33,9 +33,10 @@ public enum ClusterTables {
     }
 
     public static func collectives(_ totals: [CollectiveTotal]) -> String {
-        var table = TextTable(header: ["RANK", "COMMUNICATOR", "OP", "COUNT"], rightAligned: [0, 3])
+        var table = TextTable(header: ["RANK", "COMMUNICATOR", "OP", "COUNT", "P50", "P99"], rightAligned: [0, 3, 4, 5])
         for t in totals {
-            table.append(["\(t.rank)", AgentReport.hex(t.communicator), t.op.name, "\(t.count)"])
+            table.append(["\(t.rank)", AgentReport.hex(t.communicator), t.op.name, "\(t.count)",
+                          AgentReport.duration(t.p50Ns), AgentReport.duration(t.p99Ns)])
         }
         return table.render()
     }

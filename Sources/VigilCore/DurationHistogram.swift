@@ -14,6 +14,19 @@ public struct DurationHistogram: Sendable {
 
     public var buckets: [UInt64] { (0..<Self.bucketCount).map { counts[$0] } }
 
+    /// The count in bucket `index` (0..<bucketCount).
+    public subscript(index: Int) -> UInt64 {
+        get { counts[index] }
+        set { counts[index] = newValue }
+    }
+
+    /// How many buckets are not empty.
+    public var usedBuckets: Int {
+        var used = 0
+        for index in 0..<Self.bucketCount where counts[index] != 0 { used += 1 }
+        return used
+    }
+
     public static func bucket(for ns: UInt64) -> Int {
         min(Self.bucketCount - 1, 64 - ns.leadingZeroBitCount)
     }

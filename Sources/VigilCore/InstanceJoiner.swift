@@ -63,14 +63,16 @@ public struct InstanceJoiner: Sendable {
     /// Add one event of job `job`; returns the instance if this completed it.
     public mutating func add(_ event: InstanceEvent, job: Int32, nowNs: UInt64) -> Instance? {
         let key = Key(job: job, communicator: event.communicator, seq: event.seq)
-        var index = open.index(forKey: key)
-        if index == nil {
-            open[key] = Instance(key: key, op: event.op, size: Int(event.communicatorSize), firstSeenNs: nowNs)
-            index = open.index(forKey: key)
-        }
-        guard open.values[index!].add(rank: event.rank, durationNs: event.durationNs),
-              open.values[index!].isComplete else { return nil }
-        return open.remove(at: index!).value
+        // One hash lookup per event, the instance updated in place; the
+        // second lookup happens once per instance, when it completes.
+        let completed = Self.add(event, to: &open[key, default: Instance(key: key, op: event.op,
+                                                                          size: Int(event.communicatorSize),
+                                                                          firstSeenNs: nowNs)])
+        return completed ? open.removeValue(forKey: key) : nil
+    }
+
+    private static func add(_ event: InstanceEvent, to instance: inout Instance) -> Bool {
+        instance.add(rank: event.rank, durationNs: event.durationNs) && instance.isComplete
     }
 
     /// Instances open longer than the timeout, removed.

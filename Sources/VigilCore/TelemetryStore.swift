@@ -37,13 +37,20 @@ public struct CollectiveTotal: Sendable, Equatable, Codable {
     public var communicator: UInt64
     public var op: CollectiveOp
     public var count: UInt64
+    /// Time inside the call: upper bounds of the histogram buckets holding
+    /// the median and the 99th percentile (within a factor of two).
+    public var p50Ns: UInt64
+    public var p99Ns: UInt64
 
-    public init(job: String, rank: Int, communicator: UInt64, op: CollectiveOp, count: UInt64) {
+    public init(job: String, rank: Int, communicator: UInt64, op: CollectiveOp, count: UInt64,
+                p50Ns: UInt64 = 0, p99Ns: UInt64 = 0) {
         self.job = job
         self.rank = rank
         self.communicator = communicator
         self.op = op
         self.count = count
+        self.p50Ns = p50Ns
+        self.p99Ns = p99Ns
     }
 }
 

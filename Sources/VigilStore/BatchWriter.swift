@@ -13,7 +13,6 @@ struct BatchWriter {
     let receivedAtNs: UInt64
     /// Communicators already in the table (the writer's memory, not the truth).
     let known: KnownCommunicators
-    private let encoder = JSONEncoder()
 
     init(db: Database, node: String, receivedAtNs: UInt64, known: KnownCommunicators) {
         self.db = db
@@ -56,8 +55,10 @@ struct BatchWriter {
     }
 
     private func write(_ health: NodeHealth) throws {
+        var encoded = ByteBuffer()
+        encoded.writeNodeHealth(health)
         try db.cachedStatement(sql: "UPDATE node SET health = ? WHERE name = ?")
-            .execute(arguments: [String(decoding: try encoder.encode(health), as: UTF8.self), node])
+            .execute(arguments: [Data(encoded.readableBytesView), node])
     }
 
     private func write(_ rank: RankSnapshot) throws {
@@ -88,12 +89,15 @@ struct BatchWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let raw = statement.sqliteStatement
-        var histogram = [UInt8](repeating: 0, count: DurationHistogram.bucketCount * 8)
+        var histogram = ByteBuffer()
         for w in windows {
             sqlite3_bind_text(raw, 1, w.job, -1, vigil_sqlite_transient())
             w.bindIntegers(raw)
-            w.histogram.encode(into: &histogram)
-            sqlite3_bind_blob(raw, 15, histogram, Int32(histogram.count), vigil_sqlite_transient())
+            histogram.clear()
+            histogram.writeHistogram(w.histogram)
+            histogram.withUnsafeReadableBytes { bytes in
+                _ = sqlite3_bind_blob(raw, 15, bytes.baseAddress, Int32(bytes.count), vigil_sqlite_transient())
+            }
             let rc = sqlite3_step(raw)
             sqlite3_reset(raw)
             guard rc == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: rc)) }
@@ -133,18 +137,6 @@ extension StatWindow {
         sqlite3_bind_int64(statement, 12, Int64(bitPattern: maxNs))
         sqlite3_bind_int64(statement, 13, Int64(bitPattern: bytes))
         sqlite3_bind_int64(statement, 14, Int64(bitPattern: failures))
-    }
-}
-
-extension DurationHistogram {
-    /// 64 little-endian UInt64 counts: the statWindow.histogram column.
-    public func encode(into bytes: inout [UInt8]) {
-        for (index, n) in buckets.enumerated() {
-            var le = n.littleEndian
-            withUnsafeBytes(of: &le) { raw in
-                for offset in 0..<8 { bytes[index * 8 + offset] = raw[offset] }
-            }
-        }
     }
 }
 

@@ -21,14 +21,17 @@ extension SQLiteStore {
         let done = try Int64.fetchOne(db, sql: "SELECT value FROM storeState WHERE key = 'rolledUpThroughId'") ?? 0
         guard let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM statWindow"), last > done else { return 0 }
         try db.execute(sql: """
-            INSERT INTO statRollup (job, rank, communicator, op, sizeBucket, minuteNs, count, sumNs, minNs, maxNs, bytes, failures)
+            INSERT INTO statRollup (job, rank, communicator, op, sizeBucket, minuteNs, count, sumNs, minNs, maxNs, bytes, failures,
+                                    histogram)
             SELECT job, rank, communicator, op, sizeBucket, startNs / 60000000000 * 60000000000,
-                   SUM(count), SUM(sumNs), MIN(minNs), MAX(maxNs), SUM(bytes), SUM(failures)
+                   SUM(count), SUM(sumNs), MIN(minNs), MAX(maxNs), SUM(bytes), SUM(failures),
+                   vigil_histogram_sum(histogram)
             FROM statWindow WHERE id > ? AND id <= ?
             GROUP BY job, rank, communicator, op, sizeBucket, startNs / 60000000000
             ON CONFLICT DO UPDATE SET count = count + excluded.count, sumNs = sumNs + excluded.sumNs,
                 minNs = MIN(minNs, excluded.minNs), maxNs = MAX(maxNs, excluded.maxNs),
-                bytes = bytes + excluded.bytes, failures = failures + excluded.failures
+                bytes = bytes + excluded.bytes, failures = failures + excluded.failures,
+                histogram = vigil_histogram_merge(histogram, excluded.histogram)
             """, arguments: [done, last])
         try db.execute(sql: """
             INSERT INTO storeState (key, value) VALUES ('rolledUpThroughId', ?)
@@ -39,15 +42,6 @@ extension SQLiteStore {
 
     /// Collectives in the one-minute roll-ups, per job, rank, communicator and op.
     public func rolledUpTotals(job: String) async throws -> [CollectiveTotal] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT rank, communicator, op, SUM(count) AS total FROM statRollup
-                WHERE job = ? GROUP BY rank, communicator, op ORDER BY rank, communicator, op
-                """, arguments: [job]).compactMap { row in
-                guard let op = CollectiveOp(rawValue: row["op"]) else { return nil }
-                return CollectiveTotal(job: job, rank: row["rank"], communicator: UInt64(bitPattern: row["communicator"]),
-                                       op: op, count: row["total"])
-            }
-        }
+        try await pool.read { db in try Self.totals(db, job: job, table: "statRollup") }
     }
 }

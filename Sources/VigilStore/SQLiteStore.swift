@@ -19,6 +19,7 @@ public final class SQLiteStore: TelemetryStore {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            HistogramFunctions.install(in: db)
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try StoreMigrations.migrator.migrate(pool)
@@ -49,16 +50,20 @@ public final class SQLiteStore: TelemetryStore {
     }
 
     public func collectiveTotals(job: String) async throws -> [CollectiveTotal] {
-        try await pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT rank, communicator, op, SUM(count) AS total FROM statWindow
-                WHERE job = ? GROUP BY rank, communicator, op ORDER BY rank, communicator, op
-                """, arguments: [job])
-            return rows.compactMap { row in
-                guard let op = CollectiveOp(rawValue: row["op"]) else { return nil }
-                return CollectiveTotal(job: job, rank: row["rank"], communicator: UInt64(bitPattern: row["communicator"]),
-                                       op: op, count: row["total"])
-            }
+        try await pool.read { db in try Self.totals(db, job: job, table: "statWindow") }
+    }
+
+    /// Per rank, communicator and op of `job` in `table` (statWindow or statRollup).
+    static func totals(_ db: Database, job: String, table: String) throws -> [CollectiveTotal] {
+        try Row.fetchAll(db, sql: """
+            SELECT rank, communicator, op, SUM(count) AS total, vigil_histogram_sum(histogram) AS histogram
+            FROM \(table) WHERE job = ? GROUP BY rank, communicator, op ORDER BY rank, communicator, op
+            """, arguments: [job]).compactMap { row in
+            guard let op = CollectiveOp(rawValue: row["op"]) else { return nil }
+            let histogram = try HistogramFunctions.decode(row["histogram"])
+            return CollectiveTotal(job: job, rank: row["rank"], communicator: UInt64(bitPattern: row["communicator"]),
+                                   op: op, count: row["total"], p50Ns: histogram.quantile(0.5),
+                                   p99Ns: histogram.quantile(0.99))
         }
     }
 
@@ -85,9 +90,12 @@ public final class SQLiteStore: TelemetryStore {
             try Row.fetchAll(db, sql: """
                 SELECT name, lastBatch, lastSeenNs, health, lostBatches, lostRecords FROM node ORDER BY name
                 """).map { row in
-                let health: String? = row["health"]
+                let health: Data? = row["health"]
                 return NodeSummary(name: row["name"], lastBatch: row["lastBatch"], lastSeenNs: row["lastSeenNs"],
-                                   health: try health.map { try JSONDecoder().decode(NodeHealth.self, from: Data($0.utf8)) },
+                                   health: try health.map { data in
+                                       var buffer = ByteBuffer(bytes: data)
+                                       return try buffer.readNodeHealth()
+                                   },
                                    loss: SpoolLoss(batches: row["lostBatches"], records: row["lostRecords"]))
             }
         }

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import VigilCore
 
 /// The schema, as ordered migrations: a store is brought up to date when
 /// it is opened, never edited in place.
@@ -54,6 +56,27 @@ enum StoreMigrations {
             try db.create(table: "storeState") { t in
                 t.primaryKey("key", .text)
                 t.column("value", .integer).notNull()
+            }
+        }
+        // Histograms were 64 dense little-endian counts (512 bytes a row);
+        // the sparse wire encoding is a few bytes, and roll-ups keep it.
+        // Node health, like rank state, is rewritten by every heartbeat: its
+        // JSON is dropped for the wire encoding and back within a second.
+        migrator.registerMigration("v6: compact histograms (kept in roll-ups) and node health") { db in
+            try db.alter(table: "node") { t in t.drop(column: "health") }
+            try db.alter(table: "node") { t in t.add(column: "health", .blob) }
+            let dense = try Row.fetchCursor(db, sql: "SELECT id, histogram FROM statWindow WHERE length(histogram) = 512")
+            let update = try db.makeStatement(sql: "UPDATE statWindow SET histogram = ? WHERE id = ?")
+            while let row = try dense.next() {
+                let bytes: Data = row["histogram"]
+                var histogram = DurationHistogram()
+                for index in 0..<DurationHistogram.bucketCount {
+                    histogram[index] = bytes[index * 8..<index * 8 + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) }
+                }
+                try update.execute(arguments: [HistogramFunctions.encode(histogram), row["id"] as Int64])
+            }
+            try db.alter(table: "statRollup") { t in
+                t.add(column: "histogram", .blob).notNull().defaults(to: HistogramFunctions.encode(DurationHistogram()))
             }
         }
         return migrator

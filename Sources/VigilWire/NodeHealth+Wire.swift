@@ -8,7 +8,7 @@ import VigilCore
 ///        | varint gpus | (varint index | varint util% | varint memUsed | svarint °C)*
 /// ```
 extension ByteBuffer {
-    mutating func writeNodeHealth(_ h: NodeHealth) {
+    public mutating func writeNodeHealth(_ h: NodeHealth) {
         writeVarint(h.wallNs)
         writeVarint(UInt64(h.cpuBusyPermille))
         writeVarint(h.memoryTotalBytes)
@@ -30,7 +30,7 @@ extension ByteBuffer {
         }
     }
 
-    mutating func readNodeHealth() throws(WireError) -> NodeHealth {
+    public mutating func readNodeHealth() throws(WireError) -> NodeHealth {
         var h = NodeHealth(
             wallNs: try readVarint(),
             cpuBusyPermille: try readVarint(as: Int.self, in: 0...1_000, "cpu busy ‰"),

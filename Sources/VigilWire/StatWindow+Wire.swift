@@ -23,12 +23,7 @@ extension ByteBuffer {
         writeVarint(w.maxNs)
         writeVarint(w.bytes)
         writeVarint(w.failures)
-        let used = w.histogram.buckets.enumerated().filter { $0.element > 0 }
-        writeVarint(UInt64(used.count))
-        for (index, n) in used {
-            writeInteger(UInt8(index))
-            writeVarint(n)
-        }
+        writeHistogram(w.histogram)
     }
 
     mutating func readStatWindow() throws(WireError) -> StatWindow {
@@ -57,18 +52,31 @@ extension ByteBuffer {
         return w
     }
 
-    private mutating func readHistogram() throws(WireError) -> DurationHistogram {
+    /// `varint buckets | (u8 index | varint n)*`, non-zero buckets in
+    /// ascending order: on the wire and in the store's histogram columns.
+    public mutating func writeHistogram(_ histogram: DurationHistogram) {
+        writeVarint(UInt64(histogram.usedBuckets))
+        for index in 0..<DurationHistogram.bucketCount {
+            let n = histogram[index]
+            if n > 0 {
+                writeInteger(UInt8(index))
+                writeVarint(n)
+            }
+        }
+    }
+
+    public mutating func readHistogram() throws(WireError) -> DurationHistogram {
         let used = try readVarint(as: Int.self, in: 0...DurationHistogram.bucketCount, "histogram buckets")
-        var buckets = [UInt64](repeating: 0, count: DurationHistogram.bucketCount)
+        var histogram = DurationHistogram()
         var previous = -1
         for _ in 0..<used {
             guard let index = readInteger(as: UInt8.self) else { throw .truncated("histogram bucket") }
             guard Int(index) > previous, Int(index) < DurationHistogram.bucketCount else {
                 throw .valueOutOfRange("histogram bucket index")
             }
-            buckets[Int(index)] = try readVarint()
+            histogram[Int(index)] = try readVarint()
             previous = Int(index)
         }
-        return DurationHistogram(buckets: buckets)
+        return histogram
     }
 }

@@ -77,9 +77,13 @@ extension ByteBuffer {
 
     mutating func writeName(_ name: String) { writeWireString(name) }
 
+    /// Checked in place, then decoded once: names come with every item.
     mutating func readName(_ what: String) throws(WireError) -> String {
-        let name = try readWireString(maxLength: SafeName.maxLength, what)
-        guard SafeName.isValid(name) else { throw .valueOutOfRange("\(what) (must be \(SafeName.rule))") }
+        let length = try readVarint()
+        guard length <= UInt64(SafeName.maxLength) else { throw .stringTooLong(what, limit: SafeName.maxLength) }
+        guard let bytes = viewBytes(at: readerIndex, length: Int(length)) else { throw .truncated(what) }
+        guard SafeName.isValid(utf8: bytes) else { throw .valueOutOfRange("\(what) (must be \(SafeName.rule))") }
+        guard let name = readString(length: Int(length)) else { throw .truncated(what) }
         return name
     }
 

@@ -1,7 +1,9 @@
 import CSQLite
 import Foundation
+import NIOCore
 import VigilCore
 import VigilStore
+import VigilWire
 
 /// Store writes through SQLiteStore (GRDB, one transaction per batch)
 /// against a raw sqlite3 prepared-statement loop inserting the same rows
@@ -66,16 +68,19 @@ struct StoreBenchmark {
         let start = DispatchTime.now().uptimeNanoseconds
         for batch in batches {
             sqlite3_exec(db, "BEGIN", nil, nil, nil)
-            var histogram = [UInt8](repeating: 0, count: DurationHistogram.bucketCount * 8)
+            var histogram = ByteBuffer()
             for case .stats(let w) in batch.items {
-                w.histogram.encode(into: &histogram)
+                histogram.clear()
+                histogram.writeHistogram(w.histogram)
                 sqlite3_bind_text(insert, 1, w.job, -1, vigil_sqlite_transient())
                 for (column, value) in [w.rank, Int(w.key.communicator), Int(w.key.op.rawValue), Int(w.key.sizeBucket),
                                         Int(w.startNs), Int(w.endNs), Int(w.communicatorSize), Int(w.count), Int(w.sumNs),
                                         Int(w.minNs), Int(w.maxNs), Int(w.bytes), Int(w.failures)].enumerated() {
                     sqlite3_bind_int64(insert, Int32(column + 2), Int64(value))
                 }
-                sqlite3_bind_blob(insert, 15, histogram, Int32(histogram.count), vigil_sqlite_transient())
+                histogram.withUnsafeReadableBytes { bytes in
+                    _ = sqlite3_bind_blob(insert, 15, bytes.baseAddress, Int32(bytes.count), vigil_sqlite_transient())
+                }
                 guard sqlite3_step(insert) == SQLITE_DONE else { throw BenchError.sqlite("insert") }
                 sqlite3_reset(insert)
             }

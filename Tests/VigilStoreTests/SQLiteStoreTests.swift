@@ -13,11 +13,13 @@ struct SQLiteStoreTests {
         try await body(try SQLiteStore(path: path), path)
     }
 
-    private func window(rank: Int, op: CollectiveOp, count: Int) -> StatWindow {
+    /// `count` calls of 500 ns each (histogram bucket [256, 512)), unless `durationNs` says otherwise.
+    private func window(rank: Int, op: CollectiveOp, count: Int, durationNs: UInt64 = 500) -> StatWindow {
         var w = StatWindow(job: "job-1", rank: rank, key: .init(communicator: 1, op: op, sizeBucket: 10),
                            startNs: 1_000, endNs: 2_000)
         for _ in 0..<count {
-            w.add(CollectiveRecord(op: op, communicator: 1, seq: 1, enterNs: 0, exitNs: 500, bytes: 600, communicatorSize: 2))
+            w.add(CollectiveRecord(op: op, communicator: 1, seq: 1, enterNs: 0, exitNs: durationNs, bytes: 600,
+                                   communicatorSize: 2))
         }
         return w
     }
@@ -41,8 +43,8 @@ struct SQLiteStoreTests {
 
             let totals = try await store.collectiveTotals(job: "job-1")
             #expect(totals == [
-                CollectiveTotal(job: "job-1", rank: 0, communicator: 1, op: .allreduce, count: 7),
-                CollectiveTotal(job: "job-1", rank: 1, communicator: 1, op: .barrier, count: 2),
+                CollectiveTotal(job: "job-1", rank: 0, communicator: 1, op: .allreduce, count: 7, p50Ns: 511, p99Ns: 511),
+                CollectiveTotal(job: "job-1", rank: 1, communicator: 1, op: .barrier, count: 2, p50Ns: 511, p99Ns: 511),
             ])
             let ranks = try await store.ranks()
             #expect(ranks.map(\.snapshot) == [snapshot], "64-bit communicator ids survive")
@@ -69,8 +71,8 @@ struct SQLiteStoreTests {
         }
     }
 
-    private func window(rank: Int, startNs: UInt64, count: Int) -> StatWindow {
-        var w = window(rank: rank, op: .allreduce, count: count)
+    private func window(rank: Int, startNs: UInt64, count: Int, durationNs: UInt64 = 500) -> StatWindow {
+        var w = window(rank: rank, op: .allreduce, count: count, durationNs: durationNs)
         (w.startNs, w.endNs) = (startNs, startNs + 1_000_000_000)
         return w
     }
@@ -102,6 +104,23 @@ struct SQLiteStoreTests {
             report = try await store.applyRetention(nowNs: t0 + 721 * hour, rawKeepNs: 24 * hour, rollupKeepNs: 720 * hour)
             #expect(report.rollupsDeleted == 1)
             #expect(try await store.rolledUpTotals(job: "job-1").isEmpty)
+        }
+    }
+
+    /// A minute's roll-up keeps the merged histogram: its percentiles are
+    /// those of the raw windows it replaced.
+    @Test func rollUpsKeepPercentiles() async throws {
+        try await withStore { store, _ in
+            let t0: UInt64 = 1_000 * 3_600_000_000_000
+            let windows: [TelemetryItem] = [
+                .stats(window(rank: 0, startNs: t0, count: 90, durationNs: 1_000)),
+                .stats(window(rank: 0, startNs: t0 + 1_000_000_000, count: 10, durationNs: 100_000)),
+            ]
+            _ = try await store.store(TelemetryBatch(seq: 1, items: windows), from: "n", receivedAtNs: t0)
+            _ = try await store.applyRetention(nowNs: t0 + 60_000_000_000, rawKeepNs: .max, rollupKeepNs: .max)
+            let raw = try await store.collectiveTotals(job: "job-1")
+            #expect(raw.map(\.p50Ns) == [1_023] && raw.map(\.p99Ns) == [131_071])
+            #expect(try await store.rolledUpTotals(job: "job-1") == raw)
         }
     }
 }

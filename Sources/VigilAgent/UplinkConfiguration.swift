@@ -1,3 +1,5 @@
+import NIOSSL
+
 /// Where the agent streams telemetry and how.
 public struct UplinkConfiguration: Sendable {
     public var host: String
@@ -12,9 +14,12 @@ public struct UplinkConfiguration: Sendable {
     /// Where unacknowledged batches wait on disk; nil keeps them in memory
     /// (lost if the agent dies).
     public var spoolDirectory: String?
+    /// TLS to the server when set; the server's certificate must name `host`.
+    public var tls: NIOSSLContext?
 
     public init(host: String, port: Int, token: [UInt8], node: String, interval: Duration = .seconds(1),
-                outboxCapacity: Int = 3_600, spoolDirectory: String? = nil) {
+                outboxCapacity: Int = 3_600, spoolDirectory: String? = nil, tls: NIOSSLContext? = nil) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.token = token

@@ -7,7 +7,9 @@ public enum SafeName {
         isValid(utf8: name.utf8, maxLength: maxLength)
     }
 
-    /// The same rule on raw bytes, e.g. still in a receive buffer.
+    /// The same rule on raw bytes, e.g. still in a receive buffer. Inlinable
+    /// so that it is specialized where it is called (the wire decoder).
+    @inlinable
     public static func isValid(utf8 bytes: some Collection<UInt8>, maxLength: Int = SafeName.maxLength) -> Bool {
         let allowed = bytes.allSatisfy { c in
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)

@@ -36,7 +36,8 @@ public struct APIService: Service {
         let bound = server.channel.localAddress?.port ?? port
         if let portFile { try "\(bound)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
         logger.info("API listening", metadata: ["host": "\(host)", "port": "\(bound)"])
-        try await withGracefulShutdownHandler {
+        // Shutdown closes open (keep-alive) connections as well as the listener.
+        try await untilGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
@@ -44,8 +45,6 @@ public struct APIService: Service {
                     }
                 }
             }
-        } onGracefulShutdown: {
-            server.channel.close(promise: nil)
         }
     }
 

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOSSL
 import VigilCore
 import VigilWire
 #if canImport(Glibc)
@@ -32,6 +33,8 @@ struct AgentSession {
                     try? await outbound.write(Refusal(error.isSizeLimit ? .tooLarge : .malformed, error.description).frame)
                 }
             }
+        } catch let error as NIOSSLError {
+            logger.warning("TLS with agent failed (does it use --tls-ca?)", metadata: ["peer": "\(peer)", "reason": "\(error)"])
         } catch {
             logger.info("agent connection ended", metadata: ["peer": "\(peer)", "reason": "\(error)"])
         }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import VigilCore
 import VigilWire
@@ -24,11 +25,13 @@ public struct IngestService: Service {
 
     public func run() async throws {
         let maxFrame = configuration.maxFrameLength
+        let tls = configuration.tls
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 1_024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxLength: maxFrame)))
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
                     return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
@@ -38,9 +41,12 @@ public struct IngestService: Service {
         if let portFile = configuration.portFile {
             try "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
         }
-        logger.info("server listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        logger.info("server listening", metadata: ["host": "\(configuration.host)", "port": "\(port)",
+                                                   "tls": "\(tls != nil)"])
         let session = AgentSession(configuration: configuration, store: store, arrivals: arrivals, logger: logger)
-        try await withGracefulShutdownHandler {
+        // Shutdown ends every agent's connection too, not only the listener:
+        // an ack not sent is a batch the agent replays, and replays are skipped.
+        try await untilGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
@@ -48,8 +54,6 @@ public struct IngestService: Service {
                     }
                 }
             }
-        } onGracefulShutdown: {
-            server.channel.close(promise: nil)
         }
     }
 }

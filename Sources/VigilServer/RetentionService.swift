@@ -28,20 +28,22 @@ public struct RetentionService: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
-        try await cancelWhenGracefulShutdown { try await loop() }
+    /// Shutdown interrupts the wait or the pass: the next start picks up
+    /// where this one left off, so neither is an error.
+    public func run() async {
+        await cancelWhenGracefulShutdown { await loop() }
     }
 
-    private func loop() async throws {
+    private func loop() async {
         while !Task.isCancelled {
-            try await Task.sleep(for: policy.every)
+            guard (try? await Task.sleep(for: policy.every)) != nil else { return }
             do {
                 let report = try await store.applyRetention(
                     nowNs: wallClockNanoseconds(), rawKeepNs: Self.ns(policy.rawKeep), rollupKeepNs: Self.ns(policy.rollupKeep))
                 logger.debug("retention", metadata: ["rolledUp": "\(report.rolledUp)", "rawDeleted": "\(report.rawDeleted)",
                                                      "rollupsDeleted": "\(report.rollupsDeleted)"])
             } catch is CancellationError {
-                return  // shutting down: the next start picks up where this left off
+                return
             } catch {
                 logger.error("retention failed", metadata: ["reason": "\(error)"])
             }

@@ -1,3 +1,5 @@
+import NIOSSL
+
 /// How the server listens and whom it lets in.
 public struct ServerConfiguration: Sendable {
     public var host: String
@@ -7,9 +9,12 @@ public struct ServerConfiguration: Sendable {
     public var maxFrameLength: Int
     /// Written with the bound port once listening (useful with port 0).
     public var portFile: String?
+    /// Agents connect over TLS when set (made from PEM files by the CLI).
+    public var tls: NIOSSLContext?
 
     public init(host: String = "0.0.0.0", port: Int = 7_077, token: [UInt8],
-                maxFrameLength: Int = 1 << 20, portFile: String? = nil) {
+                maxFrameLength: Int = 1 << 20, portFile: String? = nil, tls: NIOSSLContext? = nil) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.token = token

@@ -46,6 +46,10 @@ extension AgentCommand {
 
         @OptionGroup var token: TokenOption
 
+        @Option(help: ArgumentHelp("Connect to the server over TLS, trusting this CA certificate (PEM).",
+                                   valueName: "path"))
+        var tlsCA: String?
+
         @Option(help: ArgumentHelp("This node's name on the server (default: the host name).", valueName: "name"))
         var node: String?
 
@@ -87,7 +91,8 @@ extension AgentCommand {
             return UplinkConfiguration(host: host, port: port, token: try token.load(), node: name,
                                        interval: .milliseconds(Int(uplinkInterval * 1_000)),
                                        outboxCapacity: spoolCapacity,
-                                       spoolDirectory: try spool ?? StateDirectory.path("spool"))
+                                       spoolDirectory: try spool ?? StateDirectory.path("spool"),
+                                       tls: try tlsCA.map { try TLSFiles.clientContext(trustedCA: $0) })
         }
     }
 

@@ -31,6 +31,13 @@ extension ServerCommand {
 
         @OptionGroup var token: TokenOption
 
+        @Option(help: ArgumentHelp("Serve agents over TLS with this certificate chain (PEM); needs --tls-key.",
+                                   valueName: "path"))
+        var tlsCert: String?
+
+        @Option(help: ArgumentHelp("The private key (PEM) of --tls-cert.", valueName: "path"))
+        var tlsKey: String?
+
         @Option(help: ArgumentHelp("Write the ingest port actually bound to this file (for --listen HOST:0).", valueName: "path"))
         var portFile: String?
 
@@ -48,6 +55,7 @@ extension ServerCommand {
 
         func validate() throws {
             guard keepRawHours > 0, keepRollupDays > 0 else { throw ValidationError("retention must be positive") }
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         }
 
         func run() async throws {
@@ -57,7 +65,8 @@ extension ServerCommand {
             bootstrapLogging(logLevel)
             let logger = Logger(label: "vigil.server")
             let path = try store ?? StateDirectory.defaultStorePath()
-            let configuration = ServerConfiguration(host: host, port: port, token: secret, portFile: portFile)
+            let tls = try tlsCert.map { try TLSFiles.serverContext(certificateChain: $0, privateKey: tlsKey ?? "") }
+            let configuration = ServerConfiguration(host: host, port: port, token: secret, portFile: portFile, tls: tls)
             let store = try SQLiteStore(path: path)
             logger.info("store opened", metadata: ["path": "\(path)"])
             let arrivals = ArrivalBook()

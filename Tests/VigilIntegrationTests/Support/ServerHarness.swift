@@ -9,10 +9,12 @@ final class ServerHarness: @unchecked Sendable {
     private(set) var port = 0
     private(set) var apiPort = 0
     private(set) var process: ChildProcess?
+    private let extraArguments: [String]
     private var generation = 0
 
-    init(directory: URL, token: String = "test-token-\(UUID().uuidString)") throws {
+    init(directory: URL, token: String = "test-token-\(UUID().uuidString)", arguments: [String] = []) throws {
         self.directory = directory
+        extraArguments = arguments
         storePath = directory.appendingPathComponent("vigil.sqlite").path
         tokenFile = directory.appendingPathComponent("token").path
         try (token + "\n").write(toFile: tokenFile, atomically: true, encoding: .utf8)
@@ -26,7 +28,7 @@ final class ServerHarness: @unchecked Sendable {
         let child = try ChildProcess(
             Paths.vigil, ["server", "run", "--listen", "127.0.0.1:\(port)", "--api", "127.0.0.1:\(apiPort)",
                           "--store", storePath, "--token-file", tokenFile, "--port-file", portFile,
-                          "--api-port-file", apiPortFile],
+                          "--api-port-file", apiPortFile] + extraArguments,
             outputDirectory: directory, label: "server\(generation)")
         process = child
         let up = await eventually(timeout: .seconds(20)) {

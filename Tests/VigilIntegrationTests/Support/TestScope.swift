@@ -14,16 +14,22 @@ final class TestScope: @unchecked Sendable {
         shared = try Paths.temporaryDirectory(label, under: "/dev/shm")
     }
 
-    func agent(arguments: [String] = []) async throws -> AgentHarness {
-        let agent = AgentHarness(directory: directory, ringDirectory: shared.appendingPathComponent("rings").path,
-                                 arguments: arguments)
+    /// An agent; a `name` gives it a directory (socket, logs) and rings of its own, for several in one test.
+    func agent(named name: String? = nil, arguments: [String] = []) async throws -> AgentHarness {
+        var home = directory
+        if let name {
+            home = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        }
+        let rings = shared.appendingPathComponent(name.map { "\($0)-rings" } ?? "rings").path
+        let agent = AgentHarness(directory: home, ringDirectory: rings, arguments: arguments)
         stops.append { await agent.stop() }
         try await agent.start()
         return agent
     }
 
-    func server() async throws -> ServerHarness {
-        let server = try ServerHarness(directory: directory)
+    func server(arguments: [String] = []) async throws -> ServerHarness {
+        let server = try ServerHarness(directory: directory, arguments: arguments)
         stops.append { await server.stop() }
         try await server.start()
         return server

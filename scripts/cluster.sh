@@ -1,0 +1,183 @@
+#!/bin/bash
+# The namespace bench: N "hosts" on one machine, each a network namespace on
+# a private bridge with its own hostname, /run, /dev/shm and sshd.
+#
+#   scripts/cluster.sh up N      create node1..nodeN (idempotent)
+#   scripts/cluster.sh down      stop what `up` started (by pid file), remove it all
+#   scripts/cluster.sh status    one line per host
+#
+# Environment: VIGIL_CLUSTER_DIR (default /tmp/vigil-cluster) holds keys,
+# configs, logs and pid files; VIGIL_CLUSTER_NAME (default vc, ≤ 4 chars)
+# prefixes namespaces and links so several benches can coexist;
+# VIGIL_CLUSTER_NET (default 10.77.0) is the /24 they live on. The
+# controller (this root namespace) is .1 on the bridge; node K is .(10+K).
+# Nothing routes out of the namespaces. Only processes whose pid this script
+# recorded are ever signalled.
+set -euo pipefail
+
+dir=${VIGIL_CLUSTER_DIR:-/tmp/vigil-cluster}
+name=${VIGIL_CLUSTER_NAME:-vc}
+net=${VIGIL_CLUSTER_NET:-10.77.0}
+bridge="${name}br"
+
+die() { echo "cluster: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
+[[ "$name" =~ ^[a-z][a-z0-9]{0,3}$ ]] || die "VIGIL_CLUSTER_NAME must be 1-4 of [a-z0-9], starting with a letter"
+[[ "$net" =~ ^10\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || die "VIGIL_CLUSTER_NET must look like 10.X.Y"
+
+namespace() { echo "${name}-node$1"; }
+address() { echo "$net.$((10 + $1))"; }
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+controller_keys() {
+    mkdir -p "$dir"
+    chmod 700 "$dir"
+    [ -f "$dir/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C "vigil-cluster-controller" -f "$dir/id_ed25519"
+    cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
+}
+
+bridge_up() {
+    if ! ip link show "$bridge" >/dev/null 2>&1; then
+        ip link add "$bridge" type bridge
+        ip addr add "$net.1/24" dev "$bridge"
+    fi
+    ip link set "$bridge" up
+}
+
+# The namespace, its veth on the bridge, its address; no default route.
+host_network() {
+    local k=$1 ns veth
+    ns=$(namespace "$k")
+    veth="${name}v$k"
+    ip netns list | grep -qx "$ns\( (id: [0-9]*)\)\?" || ip netns add "$ns"
+    if ! ip link show "$veth" >/dev/null 2>&1; then
+        ip link add "$veth" type veth peer name eth0 netns "$ns"
+        ip link set "$veth" master "$bridge" up
+        ip -n "$ns" addr add "$(address "$k")/24" dev eth0
+    fi
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link set eth0 up
+}
+
+sshd_config() {
+    local k=$1 home="$dir/node$1"
+    mkdir -p "$home"
+    [ -f "$home/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "node$k" -f "$home/ssh_host_ed25519_key"
+    cat > "$home/sshd_config" <<EOF
+ListenAddress $(address "$k")
+Port 22
+HostKey $home/ssh_host_ed25519_key
+AuthorizedKeysFile $dir/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PidFile /run/sshd.pid
+MaxStartups 200:30:400
+MaxSessions 200
+EOF
+}
+
+# sshd in the namespace, in a mount and UTS namespace of its own: hostname
+# nodeK (Open MPI tells hosts apart by name), private /run and /dev/shm.
+sshd_up() {
+    local k=$1 home="$dir/node$1"
+    alive "$home/sshd.pid" && return 0
+    setsid ip netns exec "$(namespace "$k")" unshare --mount --uts --propagation private \
+        sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/sshd && mount -t tmpfs tmpfs /dev/shm \
+               && hostname node$k && exec /usr/sbin/sshd -D -e -f '$home/sshd_config'" \
+        </dev/null >>"$home/sshd.log" 2>&1 &
+    echo $! > "$home/sshd.pid"
+}
+
+client_config() {
+    local n=$1 k
+    : > "$dir/known_hosts.new"
+    : > "$dir/ssh_config.new"
+    : > "$dir/hosts.new"
+    for k in $(seq 1 "$n"); do
+        echo "$(address "$k") $(cut -d' ' -f1,2 "$dir/node$k/ssh_host_ed25519_key.pub")" >> "$dir/known_hosts.new"
+        echo "node$k $(cut -d' ' -f1,2 "$dir/node$k/ssh_host_ed25519_key.pub")" >> "$dir/known_hosts.new"
+        printf 'Host node%s\n    HostName %s\n' "$k" "$(address "$k")" >> "$dir/ssh_config.new"
+        echo "node$k $(address "$k")" >> "$dir/hosts.new"
+    done
+    cat >> "$dir/ssh_config.new" <<EOF
+Host *
+    User root
+    IdentityFile $dir/id_ed25519
+    IdentitiesOnly yes
+    UserKnownHostsFile $dir/known_hosts
+    StrictHostKeyChecking yes
+    BatchMode yes
+    ConnectTimeout 5
+EOF
+    for f in known_hosts ssh_config hosts; do mv "$dir/$f.new" "$dir/$f"; done
+    echo "$n" > "$dir/size"
+}
+
+wait_for_sshd() {
+    local k=$1 i
+    for i in $(seq 100); do
+        ssh -F "$dir/ssh_config" "node$k" true 2>/dev/null && return 0
+        alive "$dir/node$k/sshd.pid" || die "sshd of node$k exited: $(tail -3 "$dir/node$k/sshd.log")"
+        sleep 0.1
+    done
+    die "node$k: sshd does not answer (log: $dir/node$k/sshd.log)"
+}
+
+up() {
+    local n=${1:-4} k
+    [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le 200 ] || die "N must be 1-200"
+    if [ -f "$dir/size" ] && [ "$(cat "$dir/size")" != "$n" ]; then
+        die "a bench of $(cat "$dir/size") hosts is up in $dir: run down first"
+    fi
+    controller_keys
+    bridge_up
+    for k in $(seq 1 "$n"); do
+        host_network "$k"
+        sshd_config "$k"
+        sshd_up "$k"
+    done
+    client_config "$n"
+    for k in $(seq 1 "$n"); do wait_for_sshd "$k"; done
+    echo "cluster: $n hosts up (ssh -F $dir/ssh_config node1); hosts in $dir/hosts"
+}
+
+down() {
+    local pidfile pid k
+    for pidfile in "$dir"/node*/sshd.pid; do
+        [ -f "$pidfile" ] || continue
+        pid=$(cat "$pidfile")
+        # The recorded pid is sshd itself (sh execs it); check before signalling.
+        if kill -0 "$pid" 2>/dev/null && grep -q sshd "/proc/$pid/cmdline" 2>/dev/null; then
+            kill "$pid"
+            for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        fi
+        rm -f "$pidfile"
+    done
+    for k in $(seq 1 200); do
+        ip netns list | grep -q "^$(namespace "$k")\b" || continue
+        ip netns pids "$(namespace "$k")" | grep -q . && echo "cluster: $(namespace "$k") still has processes: $(ip netns pids "$(namespace "$k")" | tr '\n' ' ')" >&2
+        ip netns del "$(namespace "$k")"
+    done
+    ip link show "$bridge" >/dev/null 2>&1 && ip link del "$bridge"
+    rm -rf "$dir"
+    echo "cluster: down"
+}
+
+status() {
+    [ -f "$dir/size" ] || { echo "cluster: not up"; return 0; }
+    local k
+    for k in $(seq 1 "$(cat "$dir/size")"); do
+        if alive "$dir/node$k/sshd.pid"; then s=up; else s=down; fi
+        echo "node$k $(address "$k") sshd $s"
+    done
+}
+
+case "${1:-}" in
+    up) up "${2:-4}" ;;
+    down) down ;;
+    status) status ;;
+    *) die "usage: $0 up N | down | status" ;;
+esac

@@ -7,7 +7,7 @@ export VIGIL_AGENTS_DIR := $(AGENTS_OUT)
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: all deps build agents test fuzz bench demo clean
+.PHONY: all deps build agents test fuzz bench demo clean cluster-up cluster-down cluster-status
 
 all: build
 
@@ -34,6 +34,17 @@ bench: deps agents
 
 demo: build
 	@bash scripts/demo.sh $(CURDIR)/.build/debug/vigil $(AGENTS_OUT)
+
+# The namespace bench: N hosts with their own sshd on a private bridge (docs/launch.md).
+N ?= 4
+cluster-up: deps
+	@bash scripts/cluster.sh up $(N)
+
+cluster-down:
+	@bash scripts/cluster.sh down
+
+cluster-status:
+	@bash scripts/cluster.sh status
 
 clean:
 	@$(MAKE) -s -C agents clean OUT=$(AGENTS_OUT)

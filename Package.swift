@@ -47,6 +47,9 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
 
+        // Adapter: ssh to cluster hosts over libssh (connect, verify, log in, run, copy, fan out).
+        .target(name: "VigilSSH", dependencies: ["VigilCore", "CLibSSH"]),
+
         // The central server daemon: agent ingest (and, as they arrive, API, detector).
         .target(
             name: "VigilServer",
@@ -78,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "CNcursesw", "CSQLite", "CLibSSH",
+                "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilSSH", "CNcursesw", "CSQLite", "CLibSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,7 +93,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilWire", "CVigilRing", "CSQLite",
+            dependencies: ["VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilWire", "VigilSSH", "CVigilRing", "CSQLite",
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
 
@@ -115,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilIntegrationTests",
-            dependencies: ["VigilCore", "VigilStore", "VigilWire", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["VigilCore", "VigilStore", "VigilWire", "VigilSSH", .product(name: "NIOCore", package: "swift-nio")]
         ),
     ]
 )

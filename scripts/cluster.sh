@@ -27,7 +27,9 @@ die() { echo "cluster: $*" >&2; exit 1; }
 
 namespace() { echo "${name}-node$1"; }
 address() { echo "$net.$((10 + $1))"; }
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A zombie counts as gone: here pid 1 may never reap what it inherits.
+running() { [ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+alive() { [ -f "$1" ] && running "$(cat "$1")"; }
 
 controller_keys() {
     mkdir -p "$dir"
@@ -76,6 +78,7 @@ StrictModes no
 PidFile /run/sshd.pid
 MaxStartups 200:30:400
 MaxSessions 200
+Subsystem sftp internal-sftp
 EOF
 }
 
@@ -132,6 +135,9 @@ up() {
     if [ -f "$dir/size" ] && [ "$(cat "$dir/size")" != "$n" ]; then
         die "a bench of $(cat "$dir/size") hosts is up in $dir: run down first"
     fi
+    if [ ! -f "$dir/size" ] && ip netns list | grep -q "^${name}-node[0-9]* \?"; then
+        die "namespaces ${name}-node* exist without $dir: a stale bench; run down first"
+    fi
     controller_keys
     bridge_up
     for k in $(seq 1 "$n"); do
@@ -144,22 +150,33 @@ up() {
     echo "cluster: $n hosts up (ssh -F $dir/ssh_config node1); hosts in $dir/hosts"
 }
 
+stop_pids() {
+    [ $# -gt 0 ] || return 0
+    kill "$@" 2>/dev/null || true
+    for _ in $(seq 30); do
+        local left=0 pid
+        for pid in "$@"; do running "$pid" && left=1; done
+        [ "$left" = 0 ] && return 0
+        sleep 0.1
+    done
+    kill -9 "$@" 2>/dev/null || true
+}
+
 down() {
-    local pidfile pid k
+    local pidfile pid ns
     for pidfile in "$dir"/node*/sshd.pid; do
         [ -f "$pidfile" ] || continue
         pid=$(cat "$pidfile")
         # The recorded pid is sshd itself (sh execs it); check before signalling.
-        if kill -0 "$pid" 2>/dev/null && grep -q sshd "/proc/$pid/cmdline" 2>/dev/null; then
-            kill "$pid"
-            for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        fi
+        if running "$pid" && grep -q sshd "/proc/$pid/cmdline" 2>/dev/null; then stop_pids "$pid"; fi
         rm -f "$pidfile"
     done
-    for k in $(seq 1 200); do
-        ip netns list | grep -q "^$(namespace "$k")\b" || continue
-        ip netns pids "$(namespace "$k")" | grep -q . && echo "cluster: $(namespace "$k") still has processes: $(ip netns pids "$(namespace "$k")" | tr '\n' ' ')" >&2
-        ip netns del "$(namespace "$k")"
+    # What still runs inside the bench's own namespaces was started through
+    # it (ssh sessions, ranks, or the sshd of a bench whose directory is
+    # gone): stop it too, or it would live on unseen after the namespace.
+    for ns in $(ip netns list | awk -v p="^${name}-node[0-9]+$" '$1 ~ p { print $1 }'); do
+        stop_pids $(ip netns pids "$ns")
+        ip netns del "$ns"
     done
     ip link show "$bridge" >/dev/null 2>&1 && ip link del "$bridge"
     rm -rf "$dir"

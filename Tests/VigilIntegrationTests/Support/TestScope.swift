@@ -43,6 +43,11 @@ final class TestScope: @unchecked Sendable {
         return job
     }
 
+    /// Run `stop` when the scope closes (after what was started later).
+    func stopAfterwards(_ stop: @escaping () async -> Void) {
+        stops.append(stop)
+    }
+
     func close() async {
         for stop in stops.reversed() { await stop() }
         try? FileManager.default.removeItem(at: directory)

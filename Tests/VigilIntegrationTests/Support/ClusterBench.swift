@@ -1,0 +1,48 @@
+import Foundation
+
+/// The namespace bench (scripts/cluster.sh) for one test: its own prefix,
+/// subnet and directory so it never meets a developer's `make cluster-up`;
+/// torn down (sshd by pid file, namespaces, bridge) when the scope closes.
+struct ClusterBench: Sendable {
+    static let name = "vt"
+    static let net = "10.78.0"
+    let directory: String
+    let size: Int
+
+    var sshConfig: String { directory + "/ssh_config" }
+    var knownHosts: String { directory + "/known_hosts" }
+    var identity: String { directory + "/id_ed25519" }
+    var hosts: [String] { (1...size).map { "node\($0)" } }
+    func address(_ k: Int) -> String { "\(Self.net).\(10 + k)" }
+    /// This (root) namespace's address on the bench's bridge.
+    var controllerAddress: String { "\(Self.net).1" }
+
+    var environment: [String: String] {
+        ["VIGIL_CLUSTER_DIR": directory, "VIGIL_CLUSTER_NAME": Self.name, "VIGIL_CLUSTER_NET": Self.net]
+    }
+
+    func script(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Paths.packageRoot.appendingPathComponent("scripts/cluster.sh").path] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}
+
+extension TestScope {
+    /// A bench of `size` hosts, up and answering ssh.
+    func cluster(size: Int) throws -> ClusterBench {
+        let bench = ClusterBench(directory: directory.appendingPathComponent("cluster").path, size: size)
+        stopAfterwards { _ = try? bench.script(["down"]) }
+        let (status, output) = try bench.script(["up", "\(size)"])
+        guard status == 0 else { throw HarnessError.queryFailed("cluster up: \(output)") }
+        return bench
+    }
+}

@@ -2,12 +2,14 @@
 /// `vigil collectives` and `vigil status` print.
 public enum ClusterTables {
     public static func nodes(_ nodes: [NodeSummary], nowNs: UInt64) -> String {
-        var table = TextTable(header: ["NODE", "LAST SEEN", "BATCHES", "CPU", "MEM AVAIL", "LOAD", "NICS", "LOST BATCHES"],
-                              rightAligned: [1, 2, 3, 4, 5, 7])
+        var table = TextTable(header: ["NODE", "SCHEDULING", "LAST SEEN", "BATCHES", "CPU", "MEM AVAIL", "LOAD", "NICS",
+                                       "LOST BATCHES"],
+                              rightAligned: [2, 3, 4, 5, 6, 8])
         for node in nodes {
             let h = node.health
             table.append([
-                node.name, age(nowNs, node.lastSeenNs), "\(node.lastBatch)",
+                node.name, node.cordoned ? "cordoned" : "ok",
+                node.lastSeenNs == 0 ? "never" : age(nowNs, node.lastSeenNs), "\(node.lastBatch)",
                 h.map { "\($0.cpuBusyPermille / 10)%" } ?? "-",
                 h.map { bytes($0.memoryAvailableBytes) } ?? "-",
                 h.map { String(format2: Double($0.load1Centi) / 100) } ?? "-",

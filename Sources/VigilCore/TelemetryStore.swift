@@ -27,6 +27,9 @@ public protocol TelemetryStore: Sendable {
     /// Every node with its latest health.
     func nodes() async throws -> [NodeSummary]
 
+    /// Cordon (or uncordon) a node, known yet or not; returns whether that changed anything.
+    func setCordoned(_ node: String, _ cordoned: Bool, atNs: UInt64) async throws -> Bool
+
     /// Every rank's latest snapshot, with the node that reported it.
     func ranks() async throws -> [StoredRank]
 }
@@ -61,8 +64,12 @@ public struct NodeSummary: Sendable, Equatable, Codable {
     public var health: NodeHealth?
     /// What the node's agent reports its outbox had to drop.
     public var loss: SpoolLoss
+    /// Cordoned by an operator: no launch chooses it.
+    public var cordoned: Bool
 
-    public init(name: String, lastBatch: UInt64, lastSeenNs: UInt64, health: NodeHealth?, loss: SpoolLoss = SpoolLoss()) {
+    public init(name: String, lastBatch: UInt64, lastSeenNs: UInt64, health: NodeHealth?, loss: SpoolLoss = SpoolLoss(),
+                cordoned: Bool = false) {
+        self.cordoned = cordoned
         self.name = name
         self.lastBatch = lastBatch
         self.lastSeenNs = lastSeenNs

@@ -1,4 +1,8 @@
-/// What a client can ask the read API, parsed from method and URI.
+import VigilCore
+
+/// What a client can ask the API, parsed from method and URI. Reads are
+/// open to whoever reaches the API; changes need the shared token
+/// (`Authorization: Bearer TOKEN`).
 ///
 ///     GET /v1/health
 ///     GET /v1/nodes[?since=NS]        changed since a cursor (last-seen ns)
@@ -6,6 +10,8 @@
 ///     GET /v1/collectives?job=JOB     totals per rank, communicator, op
 ///     GET /v1/accounts?job=JOB        produced / stored / dropped per rank
 ///     GET /v1/arrivals?job=JOB        who arrives last, per communicator
+///     POST /v1/nodes/NODE/cordon      no launch chooses NODE
+///     POST /v1/nodes/NODE/uncordon
 public enum APIRequest: Equatable, Sendable {
     case health
     case nodes(since: UInt64)
@@ -13,10 +19,22 @@ public enum APIRequest: Equatable, Sendable {
     case collectives(job: String)
     case accounts(job: String)
     case arrivals(job: String)
+    case cordon(node: String, cordoned: Bool)
+
+    /// Changes the server's state: only with the token.
+    public var needsToken: Bool {
+        if case .cordon = self { return true }
+        return false
+    }
 
     public init(method: String, uri: String) throws(APIError) {
-        guard method == "GET" else { throw .methodNotAllowed(method) }
         let (path, query) = Self.split(uri)
+        if method == "POST" {
+            guard path.hasPrefix("/v1/nodes/") else { throw .methodNotAllowed(method) }
+            self = try Self.change(path)
+            return
+        }
+        guard method == "GET" else { throw .methodNotAllowed(method) }
         switch path {
         case "/v1/health": self = .health
         case "/v1/nodes": self = .nodes(since: try Self.cursor(query))
@@ -26,6 +44,16 @@ public enum APIRequest: Equatable, Sendable {
         case "/v1/arrivals": self = .arrivals(job: try Self.job(query))
         default: throw .notFound(String(path.prefix(128)))
         }
+    }
+
+    private static func change(_ path: Substring) throws(APIError) -> APIRequest {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0].isEmpty, parts[1] == "v1", parts[2] == "nodes",
+              parts[4] == "cordon" || parts[4] == "uncordon" else {
+            throw .notFound(String(path.prefix(128)))
+        }
+        guard SafeName.isValid(parts[3]) else { throw .badRequest("node must be \(SafeName.rule)") }
+        return .cordon(node: String(parts[3]), cordoned: parts[4] == "cordon")
     }
 
     private static func split(_ uri: String) -> (Substring, [Substring: Substring]) {
@@ -57,20 +85,23 @@ public enum APIError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
     case methodNotAllowed(String)
     case badRequest(String)
+    case unauthorized
 
     public var status: Int {
         switch self {
         case .notFound: 404
         case .methodNotAllowed: 405
         case .badRequest: 400
+        case .unauthorized: 401
         }
     }
 
     public var description: String {
         switch self {
         case .notFound(let path): "no such resource: \(path)"
-        case .methodNotAllowed(let method): "\(method.prefix(16)) not allowed: the API is read-only (GET)"
+        case .methodNotAllowed(let method): "\(method.prefix(16)) not allowed: reads are GET, changes POST"
         case .badRequest(let why): why
+        case .unauthorized: "this changes the cluster: send the shared token (Authorization: Bearer TOKEN)"
         }
     }
 }

@@ -7,6 +7,12 @@ struct APIResponder: Sendable {
     let store: any TelemetryStore
     let arrivals: ArrivalBook
 
+    struct CordonAnswer: Encodable {
+        var node: String
+        var cordoned: Bool
+        var changed: Bool
+    }
+
     struct Page<Item: Encodable>: Encodable {
         var cursor: UInt64
         var items: [Item]
@@ -19,7 +25,8 @@ struct APIResponder: Sendable {
         case .health:
             return try encoder.encode(["status": "ok"])
         case .nodes(let since):
-            let nodes = try await store.nodes().filter { $0.lastSeenNs > since }
+            // since 0 is the full list, nodes cordoned before any agent ran there included
+            let nodes = try await store.nodes().filter { since == 0 || $0.lastSeenNs > since }
             return try encoder.encode(Page(cursor: nodes.map(\.lastSeenNs).max() ?? since, items: nodes))
         case .ranks(let since):
             let ranks = try await store.ranks().filter { $0.updatedNs > since }
@@ -30,6 +37,9 @@ struct APIResponder: Sendable {
             return try encoder.encode(try await store.accounts(job: job))
         case .arrivals(let job):
             return try encoder.encode(arrivals.tallies(job: job))
+        case .cordon(let node, let cordoned):
+            let changed = try await store.setCordoned(node, cordoned, atNs: wallClockNanoseconds())
+            return try encoder.encode(CordonAnswer(node: node, cordoned: cordoned, changed: changed))
         }
     }
 }

@@ -13,10 +13,13 @@ public struct APIService: Service {
     private let port: Int
     private let portFile: String?
     private let responder: APIResponder
+    /// What a change must carry as its bearer token.
+    private let token: [UInt8]
     private let logger: Logger
 
     public init(host: String, port: Int, portFile: String? = nil, store: any TelemetryStore, arrivals: ArrivalBook,
-                logger: Logger) {
+                token: [UInt8], logger: Logger) {
+        self.token = token
         self.host = host
         self.port = port
         self.portFile = portFile
@@ -70,6 +73,11 @@ public struct APIService: Service {
     private func answer(_ head: HTTPRequestHead) async -> (HTTPResponseStatus, Data) {
         do {
             let request = try APIRequest(method: head.method.rawValue, uri: head.uri)
+            if request.needsToken {
+                let presented = head.headers["Authorization"].first.flatMap { $0.hasPrefix("Bearer ") ? $0.dropFirst(7) : nil }
+                guard let presented, constantTimeEqual(Array(presented.utf8), token) else { throw APIError.unauthorized }
+                logger.notice("API change", metadata: ["request": "\(request)"])
+            }
             return (.ok, try await responder.respond(to: request))
         } catch let error as APIError {
             return (HTTPResponseStatus(statusCode: error.status), Self.error(error.description))

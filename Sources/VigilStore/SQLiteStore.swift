@@ -88,7 +88,7 @@ public final class SQLiteStore: TelemetryStore {
     public func nodes() async throws -> [NodeSummary] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT name, lastBatch, lastSeenNs, health, lostBatches, lostRecords FROM node ORDER BY name
+                SELECT name, lastBatch, lastSeenNs, health, lostBatches, lostRecords, cordoned FROM node ORDER BY name
                 """).map { row in
                 let health: Data? = row["health"]
                 return NodeSummary(name: row["name"], lastBatch: row["lastBatch"], lastSeenNs: row["lastSeenNs"],
@@ -96,8 +96,20 @@ public final class SQLiteStore: TelemetryStore {
                                        var buffer = ByteBuffer(bytes: data)
                                        return try buffer.readNodeHealth()
                                    },
-                                   loss: SpoolLoss(batches: row["lostBatches"], records: row["lostRecords"]))
+                                   loss: SpoolLoss(batches: row["lostBatches"], records: row["lostRecords"]),
+                                   cordoned: row["cordoned"])
             }
+        }
+    }
+
+    public func setCordoned(_ node: String, _ cordoned: Bool, atNs: UInt64) async throws -> Bool {
+        try await pool.write { db in
+            let before = try Bool.fetchOne(db, sql: "SELECT cordoned FROM node WHERE name = ?", arguments: [node])
+            try db.execute(sql: """
+                INSERT INTO node (name, firstSeenNs, lastSeenNs, cordoned) VALUES (?, ?, 0, ?)
+                ON CONFLICT(name) DO UPDATE SET cordoned = excluded.cordoned
+                """, arguments: [node, atNs, cordoned])
+            return before != cordoned
         }
     }
 

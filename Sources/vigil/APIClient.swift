@@ -4,9 +4,17 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// GETs from the server's read API.
+/// Requests to the server's API: reads, and changes that carry the token.
 enum APIClient {
     static func get(_ path: String, from address: String) async throws -> Data {
+        try await send(.GET, path, to: address, token: nil)
+    }
+
+    static func post(_ path: String, to address: String, token: [UInt8]) async throws -> Data {
+        try await send(.POST, path, to: address, token: token)
+    }
+
+    private static func send(_ method: HTTPMethod, _ path: String, to address: String, token: [UInt8]?) async throws -> Data {
         let (host, port) = try HostPort.parse(address)
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
@@ -22,8 +30,10 @@ enum APIClient {
             throw APIClientError.unreachable(address, "\(error)")
         }
         return try await channel.executeThenClose { inbound, outbound in
-            var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
+            var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
             head.headers.add(name: "Host", value: host)
+            if let token { head.headers.add(name: "Authorization", value: "Bearer " + String(decoding: token, as: UTF8.self)) }
+            if method == .POST { head.headers.add(name: "Content-Length", value: "0") }
             head.headers.add(name: "Connection", value: "close")
             try await outbound.write(.head(head))
             try await outbound.write(.end(nil))

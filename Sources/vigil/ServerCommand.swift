@@ -73,7 +73,7 @@ extension ServerCommand {
             let services: [any Service] = [
                 IngestService(configuration: configuration, store: store, arrivals: arrivals, logger: logger),
                 APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, arrivals: arrivals,
-                           logger: logger),
+                           token: secret, logger: logger),
                 RetentionService(store: store, policy: .init(rawKeep: .seconds(keepRawHours * 3_600),
                                                              rollupKeep: .seconds(keepRollupDays * 86_400)),
                                  logger: logger),

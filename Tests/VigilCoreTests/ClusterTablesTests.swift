@@ -9,11 +9,11 @@ struct ClusterTablesTests {
                                        .init(name: "ib0", rxBytes: 0, txBytes: 0, rxErrors: 0, txErrors: 0, up: false)])
         let nodes = [NodeSummary(name: "node-1", lastBatch: 42, lastSeenNs: 8_500_000_000, health: health,
                                  loss: SpoolLoss(batches: 2, records: 9)),
-                     NodeSummary(name: "node-2", lastBatch: 0, lastSeenNs: 1_000_000_000, health: nil)]
+                     NodeSummary(name: "node-2", lastBatch: 0, lastSeenNs: 1_000_000_000, health: nil, cordoned: true)]
         #expect(ClusterTables.nodes(nodes, nowNs: 10_000_000_000) == """
-            NODE    LAST SEEN  BATCHES  CPU  MEM AVAIL  LOAD  NICS            LOST BATCHES
-            node-1       1.5s       42  73%    1.50GiB  1.87  eth0,ib0(down)             2
-            node-2       9.0s        0    -          -     -  -                          0
+            NODE    SCHEDULING  LAST SEEN  BATCHES  CPU  MEM AVAIL  LOAD  NICS            LOST BATCHES
+            node-1  ok               1.5s       42  73%    1.50GiB  1.87  eth0,ib0(down)             2
+            node-2  cordoned         9.0s        0    -          -     -  -                          0
 
             """)
     }

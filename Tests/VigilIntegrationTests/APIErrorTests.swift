@@ -27,4 +27,24 @@ struct APIErrorTests {
             #expect(health.status == 0 && health.out.contains("\"items\":[]"), "\(health.out)")
         }
     }
+
+    @Test func cordoningNeedsTheTokenAndIsRecorded() async throws {
+        try await withScope("api-cordon") { scope in
+            let server = try await scope.server()
+            let anonymous = try RawSocket.tcp(port: server.apiPort)
+            anonymous.send(Array("POST /v1/nodes/node-7/cordon HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer guess\r\n\r\n".utf8))
+            let refused = String(decoding: try #require(anonymous.readToEnd()), as: UTF8.self)
+            #expect(refused.hasPrefix("HTTP/1.1 401") && refused.contains("send the shared token"), "\(refused)")
+
+            let cordon = try await server.cli(["cordon", "node-7", "--token-file", server.tokenFile])
+            #expect(cordon.status == 0 && cordon.out == "node-7 cordoned\n", "\(cordon.out)\(cordon.err)")
+            let again = try await server.cli(["cordon", "node-7", "--token-file", server.tokenFile])
+            #expect(again.out == "node-7 cordoned (already)\n")
+            let nodes = try await server.cli(["nodes"])
+            #expect(nodes.out.contains("node-7  cordoned"), "\(nodes.out)")
+            let uncordon = try await server.cli(["uncordon", "node-7", "--token-file", server.tokenFile])
+            #expect(uncordon.status == 0 && uncordon.out == "node-7 uncordoned\n")
+            #expect(try await server.store().nodes().map(\.cordoned) == [false])
+        }
+    }
 }

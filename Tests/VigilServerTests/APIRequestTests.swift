@@ -19,9 +19,20 @@ struct APIRequestTests {
         ("GET", "/v1/ranks?since=yesterday", .badRequest("since must be a non-negative integer (ns)")),
         ("GET", "/v1/accounts", .badRequest("job is required")),
         ("GET", "/v1/accounts?job=a%20b", .badRequest("job must be 1-63 printable characters")),
+        ("POST", "/v1/ranks", .methodNotAllowed("POST")),
+        ("POST", "/v1/nodes/n1/reboot", .notFound("/v1/nodes/n1/reboot")),
+        ("POST", "/v1/nodes/n;1/cordon", .badRequest("node must be 1-63 characters of [A-Za-z0-9._-]")),
+        ("GET", "/v1/nodes/n1/cordon", .notFound("/v1/nodes/n1/cordon")),
     ])
     func refuses(method: String, uri: String, expected: APIError) {
         #expect(throws: expected) { try APIRequest(method: method, uri: uri) }
+    }
+
+    @Test func changesNeedTheToken() throws {
+        #expect(try APIRequest(method: "POST", uri: "/v1/nodes/gpu-7/cordon") == .cordon(node: "gpu-7", cordoned: true))
+        #expect(try APIRequest(method: "POST", uri: "/v1/nodes/gpu-7/uncordon") == .cordon(node: "gpu-7", cordoned: false))
+        #expect(try APIRequest(method: "POST", uri: "/v1/nodes/gpu-7/cordon").needsToken)
+        #expect(try !APIRequest(method: "GET", uri: "/v1/nodes").needsToken)
     }
 
     @Test func tokensCompareWithoutShortcuts() {

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import VigilCore
+
+/// `vigil cordon NODE` / `vigil uncordon NODE`: keep launches off a node
+/// (or let them back), recorded by the server so every launch sees it.
+struct CordonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cordon", abstract: "Keep every launch off a node (running jobs are left alone).")
+    @OptionGroup var api: APIOption
+    @OptionGroup var token: TokenOption
+    @Argument(help: "The node, as the server names it.") var node: String
+
+    func validate() throws {
+        guard SafeName.isValid(node) else { throw ValidationError("NODE must be \(SafeName.rule)") }
+    }
+
+    func run() async throws { try await setCordon(node, true, api: api, token: token) }
+}
+
+struct UncordonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "uncordon", abstract: "Let launches choose a node again.")
+    @OptionGroup var api: APIOption
+    @OptionGroup var token: TokenOption
+    @Argument(help: "The node, as the server names it.") var node: String
+
+    func validate() throws {
+        guard SafeName.isValid(node) else { throw ValidationError("NODE must be \(SafeName.rule)") }
+    }
+
+    func run() async throws { try await setCordon(node, false, api: api, token: token) }
+}
+
+private struct CordonAnswer: Codable {
+    var node: String
+    var cordoned: Bool
+    var changed: Bool
+}
+
+private func setCordon(_ node: String, _ cordoned: Bool, api: APIOption, token: TokenOption) async throws {
+    let data = try await APIClient.post("/v1/nodes/\(node)/\(cordoned ? "cordon" : "uncordon")", to: api.address,
+                                        token: try token.load())
+    if api.json {
+        print(String(decoding: data, as: UTF8.self))
+        return
+    }
+    let answer = try JSONDecoder().decode(CordonAnswer.self, from: data)
+    print("\(answer.node) \(answer.cordoned ? "cordoned" : "uncordoned")\(answer.changed ? "" : " (already)")")
+}

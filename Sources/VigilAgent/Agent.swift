@@ -22,11 +22,15 @@ public struct Agent {
     public func run() async throws {
         try prepareDirectories()
         let table = RankTable(configuration: configuration, logger: logger)
+        let runner = JobRunner(node: uplink?.node ?? configuration.node, logDirectory: configuration.runDirectory,
+                               table: table, logger: logger)
         var services: [any Service] = [
             DrainService(table: table),
-            RegistrationService(configuration: configuration, table: table, logger: logger),
+            RegistrationService(configuration: configuration, table: table, runner: runner, logger: logger),
         ]
-        if let uplink { services.append(try UplinkService(configuration: uplink, table: table, logger: logger)) }
+        if let uplink {
+            services.append(try UplinkService(configuration: uplink, table: table, runner: runner, logger: logger))
+        }
         let group = ServiceGroup(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

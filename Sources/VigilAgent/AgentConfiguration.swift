@@ -10,12 +10,20 @@ public struct AgentConfiguration: Sendable {
     public var flightRecorderDepth: Int
     /// How long an ended rank stays in reports.
     public var tombstoneSeconds: Double
+    /// Where the output of the jobs this agent starts is kept.
+    public var runDirectory: String
+    /// This node's name in job runs (the uplink's name when streaming).
+    public var node: String
 
     public init(socketPath: String = AgentConfiguration.defaultSocketPath,
                 ringDirectory: String = "/dev/shm/vigil",
                 ringCapacity: Int = 65_536,
                 flightRecorderDepth: Int = 4_096,
-                tombstoneSeconds: Double = 300) {
+                tombstoneSeconds: Double = 300,
+                runDirectory: String = "/tmp/vigil-runs",
+                node: String = "localhost") {
+        self.runDirectory = runDirectory
+        self.node = node
         self.socketPath = socketPath
         self.ringDirectory = ringDirectory
         self.ringCapacity = ringCapacity

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,6 +14,20 @@ enum ProcessProbe {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 19, fields[0] != "Z", fields[0] != "X" else { return nil }
         return UInt64(fields[19])
+    }
+
+    /// A process that exists and has not exited (a zombie has).
+    static func isRunning(_ pid: Int32) -> Bool { startTime(of: pid) != nil }
+
+    /// Whether any process of group `pgid` is still running (scans /proc).
+    static func groupHasLiveMember(_ pgid: Int32) -> Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
+        return entries.contains { entry in
+            guard let pid = Int32(entry), let stat = Environment.readFile("/proc/\(pid)/stat"),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")  // state, ppid, pgrp, ...
+            return fields.count > 2 && fields[0] != "Z" && fields[0] != "X" && Int32(fields[2]) == pgid
+        }
     }
 
     /// The exit status if `pid` is our child and has ended (reaping it).

@@ -13,11 +13,13 @@ import VigilCore
 public struct RegistrationService: Service {
     private let configuration: AgentConfiguration
     private let table: RankTable
+    private let runner: JobRunner
     private let logger: Logger
 
-    public init(configuration: AgentConfiguration, table: RankTable, logger: Logger) {
+    public init(configuration: AgentConfiguration, table: RankTable, runner: JobRunner, logger: Logger) {
         self.configuration = configuration
         self.table = table
+        self.runner = runner
         self.logger = logger
     }
 
@@ -58,7 +60,16 @@ public struct RegistrationService: Service {
                     try await outbound.write(ByteBuffer(bytes: try JSONEncoder().encode(table.flightRecorders())))
                 case .hello(let identity):
                     try await welcome(identity, lines: &lines, outbound: outbound)
+                case .run(let spec):
+                    let started = try runner.start(spec)
+                    try await outbound.write(ByteBuffer(
+                        string: "STARTED pid=\(started.pid) stdout=\(started.stdoutPath) stderr=\(started.stderrPath)\n"))
+                case .stop(let job, let graceMs):
+                    let stopped = await runner.stop(job: job, grace: .milliseconds(graceMs))
+                    try await outbound.write(ByteBuffer(string: "STOPPED ranks=\(stopped.ranks) mpirun=\(stopped.mpirun)\n"))
                 }
+            } catch let error as JobRunnerError {
+                await refuse(error.description, outbound: outbound)
             } catch let error as AgentRequestError {
                 await refuse(error.description, outbound: outbound)
             } catch let error as RegistrationError {

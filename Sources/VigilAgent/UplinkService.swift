@@ -17,13 +17,15 @@ import Glibc
 public struct UplinkService: Service {
     private let configuration: UplinkConfiguration
     private let table: RankTable
+    private let runner: JobRunner
     private let outbox: Outbox
     private let logger: Logger
     private static let maxInFlight = 32
 
-    public init(configuration: UplinkConfiguration, table: RankTable, logger: Logger) throws {
+    public init(configuration: UplinkConfiguration, table: RankTable, runner: JobRunner, logger: Logger) throws {
         self.configuration = configuration
         self.table = table
+        self.runner = runner
         self.outbox = try Outbox(capacity: configuration.outboxCapacity, spoolDirectory: configuration.spoolDirectory,
                                  logger: logger)
         self.logger = logger
@@ -48,7 +50,8 @@ public struct UplinkService: Service {
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.interval)
             let now = wallClockNanoseconds()
-            outbox.append([.health(probe.sample(wallNs: now))] + table.collect(startNs: windowStart, endNs: now))
+            outbox.append([.health(probe.sample(wallNs: now))] + table.collect(startNs: windowStart, endNs: now)
+                          + runner.collect())
             windowStart = now
         }
     }

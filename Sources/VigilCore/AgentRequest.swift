@@ -1,8 +1,12 @@
+import Foundation
+
 /// A request on the agent's Unix socket: one line of text.
 ///
 ///     HELLO 1 pid=<pid> rank=<rank> size=<size> job=<job> host=<host>
 ///     RANKS
 ///     RECORDS
+///     RUN <RunSpec as JSON>          start a job's mpirun (vigil launch)
+///     STOP job=<job> grace=<ms>      stop a job's mpirun and local ranks (vigil stop)
 ///
 /// The full protocol is in docs/telemetry.md.
 public enum AgentRequest: Sendable, Equatable {
@@ -12,8 +16,13 @@ public enum AgentRequest: Sendable, Equatable {
     case ranks
     /// A client asking for every rank's flight recorder (answered with JSON).
     case records
+    /// Start a job's mpirun here.
+    case run(RunSpec)
+    /// Stop a job: its mpirun if it runs here, and its ranks on this node.
+    case stop(job: String, graceMs: Int)
 
-    public static let maxLineBytes = 1024
+    /// A RUN carries the whole command line; HELLOs are far shorter.
+    public static let maxLineBytes = 65_536
     public static let protocolVersion = 1
 
     public init(line: String) throws(AgentRequestError) {
@@ -25,16 +34,35 @@ public enum AgentRequest: Sendable, Equatable {
             self = verb == "RANKS" ? .ranks : .records
         case "HELLO":
             self = .hello(try Self.parseHello(words.dropFirst()))
+        case "RUN":
+            self = .run(try Self.parseRun(line))
+        case "STOP":
+            let fields = try Self.fields(words.dropFirst())
+            self = .stop(job: try Self.name(fields, "job"), graceMs: try Self.integer(fields, "grace", in: 0...3_600_000))
         default:
             throw .unknownVerb(String(verb.prefix(32)))
         }
     }
 
-    private static func parseHello(_ words: ArraySlice<Substring>) throws(AgentRequestError) -> RankIdentity {
-        guard let version = words.first else { throw .malformed("HELLO needs a protocol version") }
-        guard version == "\(protocolVersion)" else { throw .unsupportedVersion(String(version.prefix(16))) }
+    private static func parseRun(_ line: String) throws(AgentRequestError) -> RunSpec {
+        let json = line.drop { $0 != " " }.dropFirst()
+        let spec: RunSpec
+        do {
+            spec = try JSONDecoder().decode(RunSpec.self, from: Data(json.utf8))
+        } catch {
+            throw .malformed("RUN needs a run spec as JSON: \(error)")
+        }
+        do {
+            try spec.validate()
+        } catch {
+            throw .malformed(error.description)
+        }
+        return spec
+    }
+
+    private static func fields(_ words: ArraySlice<Substring>) throws(AgentRequestError) -> [Substring: Substring] {
         var fields: [Substring: Substring] = [:]
-        for word in words.dropFirst() {
+        for word in words {
             guard let eq = word.firstIndex(of: "="), eq != word.startIndex else {
                 throw .malformed("expected key=value, got '\(word.prefix(32))'")
             }
@@ -42,6 +70,13 @@ public enum AgentRequest: Sendable, Equatable {
             guard fields[key] == nil else { throw .malformed("duplicate field \(key)") }
             fields[key] = word[word.index(after: eq)...]
         }
+        return fields
+    }
+
+    private static func parseHello(_ words: ArraySlice<Substring>) throws(AgentRequestError) -> RankIdentity {
+        guard let version = words.first else { throw .malformed("HELLO needs a protocol version") }
+        guard version == "\(protocolVersion)" else { throw .unsupportedVersion(String(version.prefix(16))) }
+        let fields = try fields(words.dropFirst())
         let pid = try integer(fields, "pid", in: 1...Int(Int32.max))
         let size = try integer(fields, "size", in: 1...(1 << 24))
         let rank = try integer(fields, "rank", in: 0...(size - 1))
@@ -81,9 +116,9 @@ public enum AgentRequestError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .empty: "empty request"
-        case .unknownVerb(let verb): "unknown request '\(verb)' (expected HELLO, RANKS or RECORDS)"
+        case .unknownVerb(let verb): "unknown request '\(verb)' (expected HELLO, RANKS, RECORDS, RUN or STOP)"
         case .unsupportedVersion(let v): "unsupported protocol version \(v) (agent speaks \(AgentRequest.protocolVersion))"
-        case .malformed(let why): "malformed HELLO: \(why)"
+        case .malformed(let why): "malformed request: \(why)"
         case .tooLong: "request longer than \(AgentRequest.maxLineBytes) bytes"
         }
     }

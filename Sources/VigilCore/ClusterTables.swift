@@ -43,6 +43,19 @@ public enum ClusterTables {
         return table.render()
     }
 
+    public static func runs(_ runs: [JobRun], nowNs: UInt64) -> String {
+        var table = TextTable(header: ["JOB", "ATTEMPT", "STATE", "EXIT", "STARTED", "RAN FOR", "HOSTS", "COMMAND"],
+                              rightAligned: [1, 4, 5])
+        for run in runs {
+            let exit = run.state == .running ? "-" : run.exitStatus.map { "\($0)" } ?? "signal"
+            let ranFor = (run.endedNs ?? nowNs) >= run.startedNs ? AgentReport.duration((run.endedNs ?? nowNs) - run.startedNs) : "-"
+            table.append([run.job, "\(run.attempt)", run.state.rawValue, exit, age(nowNs, run.startedNs) + " ago", ranFor,
+                          run.hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","),
+                          String(run.command.joined(separator: " ").prefix(60))])
+        }
+        return table.render()
+    }
+
     public static func accounts(_ accounts: [RankAccount]) -> String {
         var table = TextTable(header: ["RANK", "NODE", "PRODUCED", "STORED", "DROPPED AT RANK", "PENDING", "LOST IN TRANSIT"],
                               rightAligned: [0, 2, 3, 4, 5, 6])

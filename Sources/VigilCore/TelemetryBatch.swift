@@ -19,4 +19,6 @@ public enum TelemetryItem: Sendable, Equatable {
     case loss(SpoolLoss)
     /// Per-instance events of one rank, for the cross-node join.
     case instances(InstanceEvents)
+    /// A job attempt this node's agent runs mpirun for, when it changed.
+    case run(JobRun)
 }

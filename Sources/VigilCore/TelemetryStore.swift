@@ -27,6 +27,9 @@ public protocol TelemetryStore: Sendable {
     /// Every node with its latest health.
     func nodes() async throws -> [NodeSummary]
 
+    /// Job attempts as their agents reported them (of one job, or all), oldest first.
+    func runs(job: String?) async throws -> [JobRun]
+
     /// Cordon (or uncordon) a node, known yet or not; returns whether that changed anything.
     func setCordoned(_ node: String, _ cordoned: Bool, atNs: UInt64) async throws -> Bool
 

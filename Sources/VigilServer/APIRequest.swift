@@ -10,6 +10,7 @@ import VigilCore
 ///     GET /v1/collectives?job=JOB     totals per rank, communicator, op
 ///     GET /v1/accounts?job=JOB        produced / stored / dropped per rank
 ///     GET /v1/arrivals?job=JOB        who arrives last, per communicator
+///     GET /v1/runs[?job=JOB]          job attempts: hosts, state, exit, output tails
 ///     POST /v1/nodes/NODE/cordon      no launch chooses NODE
 ///     POST /v1/nodes/NODE/uncordon
 public enum APIRequest: Equatable, Sendable {
@@ -19,6 +20,7 @@ public enum APIRequest: Equatable, Sendable {
     case collectives(job: String)
     case accounts(job: String)
     case arrivals(job: String)
+    case runs(job: String?)
     case cordon(node: String, cordoned: Bool)
 
     /// Changes the server's state: only with the token.
@@ -42,6 +44,7 @@ public enum APIRequest: Equatable, Sendable {
         case "/v1/collectives": self = .collectives(job: try Self.job(query))
         case "/v1/accounts": self = .accounts(job: try Self.job(query))
         case "/v1/arrivals": self = .arrivals(job: try Self.job(query))
+        case "/v1/runs": self = .runs(job: query["job"] == nil ? nil : try Self.job(query))
         default: throw .notFound(String(path.prefix(128)))
         }
     }

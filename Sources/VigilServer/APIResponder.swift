@@ -37,6 +37,8 @@ struct APIResponder: Sendable {
             return try encoder.encode(try await store.accounts(job: job))
         case .arrivals(let job):
             return try encoder.encode(arrivals.tallies(job: job))
+        case .runs(let job):
+            return try encoder.encode(try await store.runs(job: job))
         case .cordon(let node, let cordoned):
             let changed = try await store.setCordoned(node, cordoned, atNs: wallClockNanoseconds())
             return try encoder.encode(CordonAnswer(node: node, cordoned: cordoned, changed: changed))

@@ -43,6 +43,7 @@ struct BatchWriter {
             case .link(let window): try write(window)
             case .loss(let loss): try write(loss)
             case .instances: break  // joined in the server's memory, not stored one by one
+            case .run(let run): try write(run)
             }
         }
         try write(windows)
@@ -111,6 +112,22 @@ struct BatchWriter {
                 received, receivedBytes, receiveBusyNs, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [w.job, w.rank, w.peer, w.startNs, w.endNs, t.sent, t.sentBytes, t.sendBusyNs,
                                      t.received, t.receivedBytes, t.receiveBusyNs, t.records])
+    }
+
+    private func write(_ run: JobRun) throws {
+        try seeJob(run.job, worldSize: run.hosts.reduce(0) { $0 + $1.slots })
+        let json = JSONEncoder()
+        try db.cachedStatement(sql: """
+            INSERT INTO run (job, attempt, node, hosts, command, state, startedNs, endedNs, exitStatus,
+                stdoutTail, stderrTail, updatedNs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(job, attempt) DO UPDATE SET node = excluded.node, state = excluded.state,
+                endedNs = excluded.endedNs, exitStatus = excluded.exitStatus, stdoutTail = excluded.stdoutTail,
+                stderrTail = excluded.stderrTail, updatedNs = excluded.updatedNs
+            """).execute(arguments: [
+                run.job, run.attempt, run.node, String(decoding: try json.encode(run.hosts), as: UTF8.self),
+                String(decoding: try json.encode(run.command), as: UTF8.self), run.state.rawValue, run.startedNs,
+                run.endedNs, run.exitStatus, run.stdoutTail, run.stderrTail, receivedAtNs,
+            ])
     }
 
     private func seeJob(_ job: String, worldSize: Int) throws {

@@ -102,6 +102,22 @@ public final class SQLiteStore: TelemetryStore {
         }
     }
 
+    public func runs(job: String?) async throws -> [JobRun] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM run WHERE ?1 IS NULL OR job = ?1 ORDER BY startedNs, job, attempt
+                """, arguments: [job]).map { row in
+                let json = JSONDecoder()
+                return JobRun(job: row["job"], attempt: row["attempt"], node: row["node"],
+                              hosts: try json.decode([HostSlots].self, from: Data((row["hosts"] as String).utf8)),
+                              command: try json.decode([String].self, from: Data((row["command"] as String).utf8)),
+                              state: JobRun.State(rawValue: row["state"]) ?? .running, startedNs: row["startedNs"],
+                              endedNs: row["endedNs"], exitStatus: row["exitStatus"], stdoutTail: row["stdoutTail"],
+                              stderrTail: row["stderrTail"])
+            }
+        }
+    }
+
     public func setCordoned(_ node: String, _ cordoned: Bool, atNs: UInt64) async throws -> Bool {
         try await pool.write { db in
             let before = try Bool.fetchOne(db, sql: "SELECT cordoned FROM node WHERE name = ?", arguments: [node])

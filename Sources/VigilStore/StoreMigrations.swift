@@ -79,6 +79,16 @@ enum StoreMigrations {
                 t.add(column: "histogram", .blob).notNull().defaults(to: HistogramFunctions.encode(DurationHistogram()))
             }
         }
+        migrator.registerMigration("v7: runs as their agents report them") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "node", .text).notNull().defaults(to: "")
+                t.add(column: "state", .text).notNull().defaults(to: "running")
+                t.add(column: "stdoutTail", .text).notNull().defaults(to: "")
+                t.add(column: "stderrTail", .text).notNull().defaults(to: "")
+                t.add(column: "updatedNs", .integer).notNull().defaults(to: 0)
+            }
+            try db.create(index: "runByAttempt", on: "run", columns: ["job", "attempt"], unique: true)
+        }
         return migrator
     }
 

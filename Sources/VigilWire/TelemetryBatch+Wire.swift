@@ -10,6 +10,7 @@ extension TelemetryBatch {
         case link = 4
         case loss = 5
         case instances = 6
+        case run = 7
     }
 
     public var frame: Frame {
@@ -57,6 +58,9 @@ extension ByteBuffer {
         case .instances(let item):
             writeInteger(TelemetryBatch.Tag.instances.rawValue)
             writeInstanceEvents(item)
+        case .run(let run):
+            writeInteger(TelemetryBatch.Tag.run.rawValue)
+            writeJobRun(run)
         }
     }
 
@@ -69,6 +73,7 @@ extension ByteBuffer {
         case .link: return .link(try readLinkWindow())
         case .loss: return .loss(SpoolLoss(batches: try readVarint(), records: try readVarint()))
         case .instances: return .instances(try readInstanceEvents())
+        case .run: return .run(try readJobRun())
         case nil: throw .valueOutOfRange("item tag \(raw)")
         }
     }

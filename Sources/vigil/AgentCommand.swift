@@ -8,7 +8,7 @@ struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "The node agent: collects telemetry from the ranks on this host.",
-        subcommands: [Run.self, Ranks.self, Records.self],
+        subcommands: [Run.self, Ranks.self, Records.self, StartJob.self, StopJob.self],
         defaultSubcommand: Run.self)
 }
 
@@ -62,6 +62,10 @@ extension AgentCommand {
         @Option(help: ArgumentHelp("Batches the spool holds before dropping the oldest (one per interval).", valueName: "count"))
         var spoolCapacity: Int = 3_600
 
+        @Option(help: ArgumentHelp("Where the output of jobs this agent starts is kept (default: $XDG_STATE_HOME/vigil/runs).",
+                                   valueName: "path"))
+        var runDir: String?
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
@@ -78,15 +82,20 @@ extension AgentCommand {
             bootstrapLogging(logLevel)
             let configuration = AgentConfiguration(
                 socketPath: socket.path, ringDirectory: ringDir, ringCapacity: ringCapacity,
-                flightRecorderDepth: flightRecorder, tombstoneSeconds: tombstoneSeconds)
+                flightRecorderDepth: flightRecorder, tombstoneSeconds: tombstoneSeconds,
+                runDirectory: try runDir ?? StateDirectory.path("runs"), node: nodeName)
             try await Agent(configuration: configuration, uplink: try uplink(),
                             logger: Logger(label: "vigil.agent")).run()
+        }
+
+        private var nodeName: String {
+            node ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "node"
         }
 
         private func uplink() throws -> UplinkConfiguration? {
             guard let server else { return nil }
             let (host, port) = try HostPort.parse(server)
-            let name = node ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "node"
+            let name = nodeName
             guard SafeName.isValid(name) else { throw ValidationError("host name '\(name)' is not a valid node name: give --node") }
             return UplinkConfiguration(host: host, port: port, token: try token.load(), node: name,
                                        interval: .milliseconds(Int(uplinkInterval * 1_000)),
@@ -161,6 +170,50 @@ extension AgentCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(dump), as: UTF8.self))
+        }
+    }
+}
+
+extension AgentCommand {
+    /// What `vigil launch` runs on the job's first host, over ssh.
+    struct StartJob: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "start-job", abstract: "Ask the local agent to start a job's mpirun (used by vigil launch).")
+
+        @OptionGroup var socket: SocketOption
+
+        @Argument(help: "The run spec, as JSON.") var spec: String
+
+        func run() async throws {
+            let decoded: RunSpec
+            do {
+                decoded = try JSONDecoder().decode(RunSpec.self, from: Data(spec.utf8))
+                try decoded.validate()
+            } catch {
+                throw ValidationError("not a valid run spec: \(error)")
+            }
+            print(try await AgentClient.startJob(decoded, socketPath: socket.path), terminator: "")
+        }
+    }
+
+    /// What `vigil stop` runs on every host of a job, over ssh.
+    struct StopJob: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "stop-job",
+            abstract: "Stop a job on this node: SIGTERM to its mpirun and local ranks, SIGKILL after the grace period.")
+
+        @OptionGroup var socket: SocketOption
+        @Option(help: "The job id.") var job: String
+        @Option(help: "Seconds between SIGTERM and SIGKILL.") var grace: Double = 10
+
+        func validate() throws {
+            guard SafeName.isValid(job) else { throw ValidationError("--job must be \(SafeName.rule)") }
+            guard (0...3_600).contains(grace) else { throw ValidationError("--grace must be 0-3600 seconds") }
+        }
+
+        func run() async throws {
+            print(try await AgentClient.stopJob(job, grace: .milliseconds(Int(grace * 1_000)), socketPath: socket.path),
+                  terminator: "")
         }
     }
 }

@@ -68,3 +68,32 @@ struct Page<Item: Decodable>: Decodable {
 private func emit(_ json: Data?, _ table: String) {
     if let json { print(String(decoding: json, as: UTF8.self)) } else { print(table, terminator: "") }
 }
+
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs", abstract: "Job attempts started by `vigil launch`: hosts, state, exit status.")
+    @OptionGroup var api: APIOption
+    @Option(help: "Only this job's attempts.") var job: String?
+
+    func run() async throws {
+        let (runs, data) = try await api.fetch("/v1/runs" + (job.map { "?job=\($0)" } ?? ""), as: [JobRun].self)
+        emit(api.json ? data : nil, ClusterTables.runs(runs, nowNs: wallClockNanoseconds()))
+    }
+}
+
+struct LogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs", abstract: "The last lines a job attempt printed (stdout, then stderr).")
+    @OptionGroup var api: APIOption
+    @Argument(help: "The job id.") var job: String
+    @Option(help: "The attempt (default: the latest).") var attempt: Int?
+
+    func run() async throws {
+        let (runs, _) = try await api.fetch("/v1/runs?job=\(job)", as: [JobRun].self)
+        guard let run = attempt.map({ a in runs.first { $0.attempt == a } }) ?? runs.last else {
+            throw ValidationError("no run of job \(job)\(attempt.map { " attempt \($0)" } ?? "") is known to the server")
+        }
+        print("== \(run.job) attempt \(run.attempt) on \(run.node): stdout ==\n\(run.stdoutTail)", terminator: "")
+        print("== stderr ==\n\(run.stderrTail)", terminator: "")
+    }
+}

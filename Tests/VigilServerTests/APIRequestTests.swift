@@ -8,6 +8,8 @@ struct APIRequestTests {
         ("/v1/ranks?since=1700000000000000000", .ranks(since: 1_700_000_000_000_000_000)),
         ("/v1/collectives?job=12345", .collectives(job: "12345")),
         ("/v1/accounts?x=1&job=j-1", .accounts(job: "j-1")),
+        ("/v1/runs", .runs(job: nil)),
+        ("/v1/runs?job=j-1", .runs(job: "j-1")),
     ])
     func routes(uri: String, expected: APIRequest) throws {
         #expect(try APIRequest(method: "GET", uri: uri) == expected)

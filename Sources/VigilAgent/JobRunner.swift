@@ -1,0 +1,156 @@
+import Foundation
+import Logging
+import Synchronization
+import VigilCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The jobs whose mpirun this agent started (`RUN`), and stopping a job's
+/// processes on this node (`STOP`). mpirun runs in a session of its own so
+/// that a stop reaches it and everything it forked; its output goes to
+/// per-attempt log files whose tails travel upstream with each change.
+public final class JobRunner: Sendable {
+    private struct Active {
+        var run: JobRun
+        let pid: pid_t
+        let stdoutPath: String
+        let stderrPath: String
+        var stopping = false
+        /// Whether the server has seen the latest state.
+        var reported = false
+    }
+
+    public struct Started: Sendable, Equatable {
+        public var pid: Int32
+        public var stdoutPath: String
+        public var stderrPath: String
+    }
+
+    private let node: String
+    private let logDirectory: String
+    private let table: RankTable
+    private let logger: Logger
+    private let runs = Mutex<[String: Active]>([:])
+
+    public init(node: String, logDirectory: String, table: RankTable, logger: Logger) {
+        self.node = node
+        self.logDirectory = logDirectory
+        self.table = table
+        self.logger = logger
+    }
+
+    /// Start `spec`'s mpirun; refuses a job that already runs here.
+    public func start(_ spec: RunSpec) throws(JobRunnerError) -> Started {
+        let key = spec.job
+        let busy = runs.withLock { $0[key].map { $0.run.state == .running } ?? false }
+        guard !busy else { throw .alreadyRunning(spec.job) }
+        guard mkdir(logDirectory, 0o755) == 0 || errno == EEXIST else {
+            throw .spawn("cannot create \(logDirectory): \(String(cString: strerror(errno)))")
+        }
+        let base = "\(logDirectory)/\(spec.job).\(spec.attempt)"
+        let (stdoutPath, stderrPath) = (base + ".out", base + ".err")
+        let pid = try ProcessSpawner.spawnInNewSession(spec.mpirunArgv, environment: spec.environment,
+                                                       stdout: stdoutPath, stderr: stderrPath)
+        let run = JobRun(job: spec.job, attempt: spec.attempt, node: node, hosts: spec.hosts, command: spec.command,
+                         state: .running, startedNs: wallClockNanoseconds())
+        runs.withLock { $0[key] = Active(run: run, pid: pid, stdoutPath: stdoutPath, stderrPath: stderrPath) }
+        logger.info("job started", metadata: ["job": "\(spec.job)", "attempt": "\(spec.attempt)", "pid": "\(pid)",
+                                              "ranks": "\(spec.ranks)", "stdout": "\(stdoutPath)"])
+        let thread = Thread { [self] in reap(key, pid) }
+        thread.start()
+        return Started(pid: pid, stdoutPath: stdoutPath, stderrPath: stderrPath)
+    }
+
+    /// Stop `job` here: SIGTERM to its mpirun's session and to its local
+    /// ranks, SIGKILL to what is left after `grace`. Returns how many local
+    /// ranks were still running, once none is.
+    public func stop(job: String, grace: Duration) async -> (ranks: Int, mpirun: Bool) {
+        let mpirun: pid_t? = runs.withLock { runs in
+            guard var active = runs[job], active.run.state == .running else { return nil }
+            active.stopping = true
+            runs[job] = active
+            return active.pid
+        }
+        let ranks = table.report().ranks.filter { $0.identity.job == job && $0.status == .running }.map(\.identity.pid)
+        let targets = (mpirun.map { [-$0] } ?? []) + ranks  // -pid: the whole session's group
+        for target in targets { kill(target, SIGTERM) }
+        let deadline = ContinuousClock.now + grace
+        while ContinuousClock.now < deadline, targets.contains(where: Self.isAlive) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        for target in targets where Self.isAlive(target) { kill(target, SIGKILL) }
+        while targets.contains(where: Self.isAlive) { try? await Task.sleep(for: .milliseconds(20)) }
+        logger.notice("job stopped", metadata: ["job": "\(job)", "localRanks": "\(ranks.count)",
+                                                "mpirun": "\(mpirun != nil)"])
+        return (ranks.count, mpirun != nil)
+    }
+
+    /// Runs that changed since the last call, with their output tails.
+    public func collect() -> [TelemetryItem] {
+        runs.withLock { runs in
+            var changed: [TelemetryItem] = []
+            for key in runs.keys.sorted() {
+                guard var active = runs[key] else { continue }
+                let out = Self.tail(active.stdoutPath), err = Self.tail(active.stderrPath)
+                if out != active.run.stdoutTail || err != active.run.stderrTail {
+                    (active.run.stdoutTail, active.run.stderrTail, active.reported) = (out, err, false)
+                }
+                if !active.reported {
+                    changed.append(.run(active.run))
+                    active.reported = true
+                }
+                runs[key] = active
+            }
+            return changed
+        }
+    }
+
+    /// Wait for mpirun on a thread of its own (waitpid blocks).
+    private func reap(_ key: String, _ pid: pid_t) {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = status & 0x7F == 0
+        runs.withLock { runs in
+            guard var active = runs[key], active.pid == pid else { return }
+            active.run.state = active.stopping ? .stopped : .exited
+            active.run.endedNs = wallClockNanoseconds()
+            active.run.exitStatus = exited ? (status >> 8) & 0xFF : nil
+            active.reported = false
+            runs[key] = active
+        }
+        logger.info("job ended", metadata: ["job": "\(key)", "pid": "\(pid)",
+                                            "exit": "\(exited ? "\((status >> 8) & 0xFF)" : "signal \(status & 0x7F)")"])
+    }
+
+    /// A pid (or, negative, a process group) with a process that has not exited.
+    static func isAlive(_ target: pid_t) -> Bool {
+        target < 0 ? ProcessProbe.groupHasLiveMember(-target) : ProcessProbe.isRunning(target)
+    }
+
+    /// The last `JobRun.tailBytes` of a log, cut at a line start, valid UTF-8.
+    static func tail(_ path: String) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        let start = size > UInt64(JobRun.tailBytes) ? size - UInt64(JobRun.tailBytes) : 0
+        try? handle.seek(toOffset: start)
+        var bytes = (try? handle.readToEnd()) ?? Data()
+        if start > 0, let newline = bytes.firstIndex(of: 0x0A) { bytes = bytes[(newline + 1)...] }
+        var text = String(decoding: bytes, as: UTF8.self)
+        while text.utf8.count > JobRun.tailBytes { text.removeFirst() }  // replacement characters can grow it
+        return text
+    }
+}
+
+public enum JobRunnerError: Error, Equatable, CustomStringConvertible {
+    case alreadyRunning(String)
+    case spawn(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyRunning(let job): "job \(job) already runs here (stop it first)"
+        case .spawn(let why): "cannot start mpirun: \(why)"
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// What `vigil launch` asks the first host's agent to start: a job's
+/// command under mpirun over the hosts, with libvigil preloaded and the
+/// job's environment. Arrives as JSON on the agent's socket, so every
+/// field is checked before anything runs.
+public struct RunSpec: Sendable, Equatable, Codable {
+    public var job: String
+    public var attempt: Int
+    public var hosts: [HostSlots]
+    public var command: [String]
+    /// Set for mpirun and exported to every rank (`-x NAME`).
+    public var environment: [String: String]
+    /// Passed to mpirun before the command (transport and launcher settings).
+    public var mpirunArguments: [String]
+    /// libvigil on the hosts; nil runs the job untraced.
+    public var libvigil: String?
+    public var mpirun: String
+
+    public init(job: String, attempt: Int = 1, hosts: [HostSlots], command: [String], environment: [String: String] = [:],
+                mpirunArguments: [String] = [], libvigil: String?, mpirun: String = "mpirun") {
+        self.job = job
+        self.attempt = attempt
+        self.hosts = hosts
+        self.command = command
+        self.environment = environment
+        self.mpirunArguments = mpirunArguments
+        self.libvigil = libvigil
+        self.mpirun = mpirun
+    }
+
+    public var ranks: Int { hosts.reduce(0) { $0 + $1.slots } }
+
+    public func validate() throws(RunSpecError) {
+        guard SafeName.isValid(job) else { throw .invalid("job must be \(SafeName.rule)") }
+        guard (1...1_000_000).contains(attempt) else { throw .invalid("attempt must be 1-1000000") }
+        guard !hosts.isEmpty, hosts.allSatisfy({ HostList.isValidHost($0.host) && (1...4_096).contains($0.slots) }) else {
+            throw .invalid("hosts must be 1 or more of \(HostList.hostRule), each with 1-4096 slots")
+        }
+        guard !command.isEmpty, !command[0].isEmpty else { throw .invalid("the command is empty") }
+        let strings = command + mpirunArguments + Array(environment.values) + [libvigil ?? "", mpirun]
+        guard strings.allSatisfy({ !$0.utf8.contains(0) && $0.utf8.count <= 4_096 }) else {
+            throw .invalid("arguments must be at most 4096 bytes, without NUL")
+        }
+        if let bad = environment.keys.first(where: { !Self.isEnvironmentName($0) }) {
+            throw .invalid("'\(bad.prefix(64))' is not an environment variable name")
+        }
+    }
+
+    /// The mpirun command line (argv, never a shell string).
+    public var mpirunArgv: [String] {
+        var argv = [mpirun, "--host", hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","), "-np", "\(ranks)"]
+        var exported = environment
+        exported["VIGIL_JOB_ID"] = job
+        if let libvigil { exported["LD_PRELOAD"] = libvigil }
+        for name in exported.keys.sorted() { argv += ["-x", "\(name)=\(exported[name]!)"] }
+        return argv + mpirunArguments + command
+    }
+
+    static func isEnvironmentName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first == 0x5F || (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7A else { return false }
+        return name.utf8.count <= 128 && name.utf8.allSatisfy { c in
+            c == 0x5F || (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A)
+        }
+    }
+}
+
+public enum RunSpecError: Error, Equatable, CustomStringConvertible {
+    case invalid(String)
+    public var description: String {
+        switch self {
+        case .invalid(let why): "invalid run: \(why)"
+        }
+    }
+}

@@ -25,6 +25,9 @@ let package = Package(
         // C: the telemetry ring ABI shared with libvigil (agents/ring).
         .target(name: "CVigilRing", path: "agents/ring", publicHeadersPath: "include"),
 
+        // C: posix_spawn's GNU extensions (new session, close inherited descriptors) for the agent's job runner.
+        .target(name: "CVigilSpawn"),
+
         // C system libraries, with shims for the macros Swift cannot import.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
@@ -69,7 +72,7 @@ let package = Package(
         .target(
             name: "VigilAgent",
             dependencies: [
-                "VigilCore", "VigilWire", "CVigilRing",
+                "VigilCore", "VigilWire", "CVigilRing", "CVigilSpawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -52,7 +52,9 @@ host_network() {
     ns=$(namespace "$k")
     veth="${name}v$k"
     ip netns list | grep -qx "$ns\( (id: [0-9]*)\)\?" || ip netns add "$ns"
-    if ! ip link show "$veth" >/dev/null 2>&1; then
+    if ! ip -n "$ns" link show eth0 >/dev/null 2>&1; then
+        # a host-side end left from a namespace deleted moments ago goes first
+        ip link del "$veth" 2>/dev/null || true
         ip link add "$veth" type veth peer name eth0 netns "$ns"
         ip link set "$veth" master "$bridge" up
         ip -n "$ns" addr add "$(address "$k")/24" dev eth0

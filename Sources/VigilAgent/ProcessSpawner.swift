@@ -1,3 +1,4 @@
+import CVigilSpawn
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -7,9 +8,6 @@ import Glibc
 /// (so one signal to the group reaches everything the child forks) and
 /// output straight into files.
 enum ProcessSpawner {
-    /// glibc's POSIX_SPAWN_SETSID (spawn.h), hidden from Swift behind _GNU_SOURCE.
-    private static let newSession: Int32 = 0x80
-
     static func spawnInNewSession(_ argv: [String], environment extra: [String: String], stdout: String,
                                   stderr: String) throws(JobRunnerError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
@@ -23,7 +21,10 @@ enum ProcessSpawner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawnattr_setflags(&attributes, Int16(Self.newSession | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Nothing else of the agent's: an inherited client socket would keep
+        // that client waiting for EOF as long as the job runs.
+        vigil_spawn_close_from(&actions, 3)
+        vigil_spawn_new_session(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var none = sigset_t(), all = sigset_t()
         sigemptyset(&none)
         sigfillset(&all)

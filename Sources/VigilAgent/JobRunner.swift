@@ -128,7 +128,7 @@ public final class JobRunner: Sendable {
         target < 0 ? ProcessProbe.groupHasLiveMember(-target) : ProcessProbe.isRunning(target)
     }
 
-    /// The last `JobRun.tailBytes` of a log, cut at a line start, valid UTF-8.
+    /// The last `JobRun.tailBytes` of a log, cut at a line start, valid UTF-8 without NUL.
     static func tail(_ path: String) -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
         defer { try? handle.close() }
@@ -137,7 +137,8 @@ public final class JobRunner: Sendable {
         try? handle.seek(toOffset: start)
         var bytes = (try? handle.readToEnd()) ?? Data()
         if start > 0, let newline = bytes.firstIndex(of: 0x0A) { bytes = bytes[(newline + 1)...] }
-        var text = String(decoding: bytes, as: UTF8.self)
+        // NUL would cut the text short in the store: shown as ␀ instead.
+        var text = String(decoding: bytes, as: UTF8.self).replacing("\0", with: "\u{2400}")
         while text.utf8.count > JobRun.tailBytes { text.removeFirst() }  // replacement characters can grow it
         return text
     }

@@ -41,6 +41,7 @@ extension TestScope {
     func cluster(size: Int) throws -> ClusterBench {
         let bench = ClusterBench(directory: directory.appendingPathComponent("cluster").path, size: size)
         stopAfterwards { _ = try? bench.script(["down"]) }
+        _ = try bench.script(["down"])  // what a crashed earlier run may have left
         let (status, output) = try bench.script(["up", "\(size)"])
         guard status == 0 else { throw HarnessError.queryFailed("cluster up: \(output)") }
         return bench

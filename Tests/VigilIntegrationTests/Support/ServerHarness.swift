@@ -10,10 +10,14 @@ final class ServerHarness: @unchecked Sendable {
     private(set) var apiPort = 0
     private(set) var process: ChildProcess?
     private let extraArguments: [String]
+    /// Where agents connect: loopback, or a bench's bridge address.
+    let listenHost: String
     private var generation = 0
 
-    init(directory: URL, token: String = "test-token-\(UUID().uuidString)", arguments: [String] = []) throws {
+    init(directory: URL, token: String = "test-token-\(UUID().uuidString)", arguments: [String] = [],
+         listenHost: String = "127.0.0.1") throws {
         self.directory = directory
+        self.listenHost = listenHost
         extraArguments = arguments
         storePath = directory.appendingPathComponent("vigil.sqlite").path
         tokenFile = directory.appendingPathComponent("token").path
@@ -26,7 +30,7 @@ final class ServerHarness: @unchecked Sendable {
         let portFile = directory.appendingPathComponent("port\(generation)").path
         let apiPortFile = directory.appendingPathComponent("api-port\(generation)").path
         let child = try ChildProcess(
-            Paths.vigil, ["server", "run", "--listen", "127.0.0.1:\(port)", "--api", "127.0.0.1:\(apiPort)",
+            Paths.vigil, ["server", "run", "--listen", "\(listenHost):\(port)", "--api", "127.0.0.1:\(apiPort)",
                           "--store", storePath, "--token-file", tokenFile, "--port-file", portFile,
                           "--api-port-file", apiPortFile] + extraArguments,
             outputDirectory: directory, label: "server\(generation)")
@@ -57,13 +61,14 @@ final class ServerHarness: @unchecked Sendable {
 
     /// Run a CLI command against this server's API; its status and output.
     func cli(_ arguments: [String]) async throws -> (status: Int32?, out: String, err: String) {
-        let child = try ChildProcess(Paths.vigil, arguments + ["--api", "127.0.0.1:\(apiPort)"],
-                                     outputDirectory: directory, label: "cli")
-        let status = await child.wait(timeout: .seconds(20))
+        var arguments = arguments
+        arguments.insert(contentsOf: ["--api", "127.0.0.1:\(apiPort)"], at: arguments.firstIndex(of: "--") ?? arguments.endIndex)
+        let child = try ChildProcess(Paths.vigil, arguments, outputDirectory: directory, label: "cli")
+        let status = await child.wait(timeout: .seconds(60))
         return (status, child.stdout, child.stderr)
     }
 
-    var address: String { "127.0.0.1:\(port)" }
+    var address: String { "\(listenHost):\(port)" }
 
     /// Arguments that make an agent stream here as `node`, spooling in the test's directory.
     func agentArguments(node: String) -> [String] {

@@ -28,8 +28,8 @@ final class TestScope: @unchecked Sendable {
         return agent
     }
 
-    func server(arguments: [String] = []) async throws -> ServerHarness {
-        let server = try ServerHarness(directory: directory, arguments: arguments)
+    func server(arguments: [String] = [], listenHost: String = "127.0.0.1") async throws -> ServerHarness {
+        let server = try ServerHarness(directory: directory, arguments: arguments, listenHost: listenHost)
         stops.append { await server.stop() }
         try await server.start()
         return server

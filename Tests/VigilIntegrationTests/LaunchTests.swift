@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilSSH
+
+/// `vigil launch` and `vigil stop` across the namespace bench: a real job
+/// on four hosts with its telemetry in the store, every refusal leaving
+/// nothing running, and hostile arguments arriving as themselves.
+@Suite(.serialized)
+struct LaunchTests {
+    /// A bench, a server on its bridge, and how to launch there.
+    private struct Stage {
+        let scope: TestScope
+        let bench: ClusterBench
+        let server: ServerHarness
+        var remoteDirectory: String { scope.directory.appendingPathComponent("remote").path }
+
+        /// mpirun across the namespaces (docs/launch.md), as --mpirun-arg pairs.
+        var mpirunArguments: [String] {
+            ["--mca", "plm_rsh_agent", "ssh -F \(bench.sshConfig)", "--mca", "oob_tcp_if_include", "\(ClusterBench.net).0/24",
+             "--mca", "btl_tcp_if_include", "\(ClusterBench.net).0/24", "--mca", "btl", "self,vader,tcp",
+             "--bind-to", "none", "--mca", "mpi_yield_when_idle", "1"].flatMap { ["--mpirun-arg", $0] }
+        }
+
+        func launch(hosts: String, job: String, ssh: [String] = [], _ command: [String]) async throws
+            -> (status: Int32?, out: String, err: String) {
+            try await server.cli(["launch", "--hosts", hosts, "--job", job, "--server", server.address, "--deploy",
+                                  "--token-file", server.tokenFile, "--ssh-config", bench.sshConfig,
+                                  "--connect-timeout", "2", "--remote-dir", remoteDirectory, "--libvigil", Paths.libvigil,
+                                  "--env", "OMPI_ALLOW_RUN_AS_ROOT=1", "--env", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"]
+                                 + ssh + mpirunArguments + ["--"] + command)
+        }
+
+        func session(_ host: String) throws -> SSHSession {
+            try SSHSession(SSHTarget(host: host, configFile: bench.sshConfig, connectTimeout: .seconds(3)))
+        }
+
+        /// Whether a vigil agent answers on `host`.
+        func agentRuns(on host: String) throws -> Bool {
+            try session(host).run([Paths.vigil, "agent", "ranks", "--json"]).status == 0
+        }
+
+        /// Processes on `host` whose command line matches `pattern` (zombies, which only await
+        /// reaping, excluded); write it as `[v]igil-train` so that it does not match this check itself.
+        func processes(_ pattern: String, on host: String) throws -> [String] {
+            let script = #"for p in $(pgrep -f "$1"); do s=$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null); [ "$s" != Z ] && [ -n "$s" ] && echo $p; done; true"#
+            let result = try session(host).run(["sh", "-c", script, "vigil-check", pattern])
+            return result.stdoutText.split(separator: "\n").map(String.init).filter { $0 != "" }
+        }
+    }
+
+    private func stage(_ scope: TestScope, hosts: Int) async throws -> Stage {
+        let bench = try scope.cluster(size: hosts)
+        let server = try await scope.server(listenHost: bench.controllerAddress)
+        return Stage(scope: scope, bench: bench, server: server)
+    }
+
+    @Test func launchesAcrossFourHostsAndStopsEverywhere() async throws {
+        try await withScope("launch") { scope in
+            let stage = try await stage(scope, hosts: 4)
+            let launched = try await stage.launch(hosts: "node1:2,node2:2,node3:2,node4:2", job: "train-4x2",
+                                                  [Paths.vigilTrain, "--steps", "1000000", "--compute-us", "2000"])
+            #expect(launched.status == 0, "\(launched.out)\(launched.err)")
+            #expect(launched.out.contains("job train-4x2 attempt 1 on 4 hosts (8 ranks): STARTED pid="))
+            let deployed = try stage.session("node3").run(["sh", "-c", #"cmp "$1" "$2" && ls "$3""#, "vigil-check", Paths.vigil,
+                                                          stage.remoteDirectory + "/vigil", stage.remoteDirectory])
+            #expect(deployed.status == 0 && deployed.stdoutText.contains("libvigil.so"), "--deploy copied vigil and libvigil")
+            #expect(!deployed.stdoutText.contains("partial"), "no partial upload left")
+
+            let store = try stage.server.store()
+            let everyHost = await eventually(timeout: .seconds(60), every: .milliseconds(250)) {
+                let ranks = (try? await store.ranks()) ?? []
+                let busy = ranks.filter { $0.snapshot.identity.job == "train-4x2" && $0.snapshot.counters.consumed > 10 }
+                return Set(busy.map(\.node)) == ["node1", "node2", "node3", "node4"] && busy.count == 8
+            }
+            #expect(everyHost, "telemetry from the 8 ranks on all four hosts reaches the store")
+            let running = try await store.runs(job: "train-4x2")
+            #expect(running.map(\.state) == [.running] && running.first?.node == "node1")
+
+            let stopped = try await stage.server.cli(["stop", "train-4x2", "--grace", "5", "--ssh-config", stage.bench.sshConfig])
+            #expect(stopped.status == 0, "\(stopped.out)\(stopped.err)")
+            #expect(stopped.out.contains("node1: STOPPED ranks=2 mpirun=true"), "\(stopped.out)")
+            for host in stage.bench.hosts {
+                #expect(try stage.processes("[v]igil-train", on: host).isEmpty, "no rank left on \(host)")
+            }
+            let recorded = await eventually(timeout: .seconds(10)) {
+                (try? await store.runs(job: "train-4x2"))?.first?.state == .stopped
+            }
+            #expect(recorded, "the run is recorded as stopped")
+        }
+    }
+
+    @Test func refusalsLeaveNothingRunning() async throws {
+        try await withScope("launch-refusals") { scope in
+            let stage = try await stage(scope, hosts: 2)
+            let empty = scope.directory.appendingPathComponent("empty_known_hosts").path
+            try "".write(toFile: empty, atomically: true, encoding: .utf8)
+            let forged = scope.directory.appendingPathComponent("forged_known_hosts").path
+            let lines = try String(contentsOfFile: stage.bench.knownHosts, encoding: .utf8).split(separator: "\n")
+            let node1Key = try #require(lines.first { $0.hasPrefix(stage.bench.address(1) + " ") }).split(separator: " ")[1...]
+            try "\(stage.bench.address(2)) \(node1Key.joined(separator: " "))\n".write(toFile: forged, atomically: true, encoding: .utf8)
+            let stranger = scope.directory.appendingPathComponent("stranger").path
+            #expect(try ClusterBench.keygen(stranger) == 0)
+
+            // node1 is fine each time: what this launch started there must be rolled back.
+            let cases: [(String, String, [String], String)] = [
+                ("unreachable host", "node1,\(ClusterBench.net).99", [], "\(ClusterBench.net).99: cannot connect"),
+                ("wrong key", "node1,node2", ["--identity", stranger], "authentication failed"),
+                ("unknown host key", "node1,node2", ["--known-hosts", empty], "is not in known_hosts"),
+                ("changed host key", "node1,node2", ["--known-hosts", forged], "HOST KEY CHANGED"),
+            ]
+            for (name, hosts, ssh, reason) in cases {
+                let refused = try await stage.launch(hosts: hosts, job: "refused", ssh: ssh, ["/bin/true"])
+                #expect(refused.status != 0, "\(name): refused")
+                #expect(refused.err.contains(reason), "\(name): \(refused.err)")
+                #expect(try !stage.agentRuns(on: "node1"), "\(name): the agent started on node1 was rolled back")
+            }
+            #expect(try await stage.server.store().runs(job: "refused").isEmpty, "no run started")
+
+            let cordon = try await stage.server.cli(["cordon", "node2", "--token-file", stage.server.tokenFile])
+            #expect(cordon.status == 0)
+            let cordoned = try await stage.launch(hosts: "node1,node2", job: "refused", ["/bin/true"])
+            #expect(cordoned.status != 0 && cordoned.err.contains("cordoned, not launching there: node2"), "\(cordoned.err)")
+            #expect(try !stage.agentRuns(on: "node1"), "a cordon refuses before touching any host")
+
+            let hostile = try await stage.launch(hosts: "node1;$(reboot)", job: "refused", ["/bin/true"])
+            #expect(hostile.status != 0 && hostile.err.contains("is not a host name"), "\(hostile.err)")
+        }
+    }
+
+    @Test func hostileArgumentsReachTheRanksAsThemselves() async throws {
+        try await withScope("launch-arguments") { scope in
+            let stage = try await stage(scope, hosts: 1)
+            let marker = scope.directory.appendingPathComponent("pwned").path
+            let hostile = ["a;b", "$(touch \(marker))", "`touch \(marker)`", "it's", "\"quoted\"", "two words",
+                           "line\nbreak", "*", "$HOME"]
+            let launched = try await stage.launch(hosts: "node1:1", job: "args", ["/usr/bin/printf", "[%s]"] + hostile)
+            #expect(launched.status == 0, "\(launched.out)\(launched.err)")
+            let store = try stage.server.store()
+            let finished = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
+                (try? await store.runs(job: "args"))?.first.map { $0.state == .exited && !$0.stdoutTail.isEmpty } ?? false
+            }
+            #expect(finished, "the run ended and its output reached the server")
+            let run = try #require(try await store.runs(job: "args").first)
+            #expect(run.exitStatus == 0)
+            #expect(run.stdoutTail == hostile.map { "[\($0)]" }.joined(), "\(run.stdoutTail)")
+            #expect(!FileManager.default.fileExists(atPath: marker), "no argument ran as shell")
+            let logs = try await stage.server.cli(["logs", "args"])
+            #expect(logs.out.contains("it's"), "\(logs.out)")
+        }
+    }
+}

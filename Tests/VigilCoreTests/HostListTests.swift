@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import VigilCore
 
 struct HostListTests {
@@ -32,5 +33,38 @@ struct HostListTests {
 
     @Test func anEmptyFileIsAnError() {
         #expect(throws: HostListError.invalid("no hosts given")) { try HostList.parse(file: "# nothing\n\n", defaultSlots: 1) }
+    }
+}
+
+struct RunSpecTests {
+    private let spec = RunSpec(job: "train-1", attempt: 2, hosts: [HostSlots(host: "a", slots: 2), HostSlots(host: "b", slots: 3)],
+                               command: ["/opt/train", "--lr", "0.1"], environment: ["NCCL_DEBUG": "WARN"],
+                               mpirunArguments: ["--bind-to", "none"], libvigil: "/opt/vigil/libvigil.so")
+
+    @Test func mpirunGetsHostsRanksEnvironmentAndLibvigil() throws {
+        try spec.validate()
+        #expect(spec.mpirunArgv == ["mpirun", "--host", "a:2,b:3", "-np", "5", "-x", "LD_PRELOAD=/opt/vigil/libvigil.so",
+                                    "-x", "NCCL_DEBUG=WARN", "-x", "VIGIL_JOB_ID=train-1", "--bind-to", "none",
+                                    "/opt/train", "--lr", "0.1"])
+    }
+
+    @Test func refusesWhatCannotBeRun() {
+        var bad = [spec, spec, spec, spec, spec]
+        bad[0].job = "a/b"
+        bad[1].command = []
+        bad[2].environment = ["1X": "y"]
+        bad[3].hosts = [HostSlots(host: "a b", slots: 1)]
+        bad[4].command = ["/bin/echo", "nul\0byte"]
+        for spec in bad {
+            #expect(throws: RunSpecError.self) { try spec.validate() }
+        }
+    }
+
+    @Test func agentRequestsCarryRunsAndStops() throws {
+        let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+        #expect(try AgentRequest(line: "RUN " + json) == .run(spec))
+        #expect(try AgentRequest(line: "STOP job=train-1 grace=5000") == .stop(job: "train-1", graceMs: 5_000))
+        #expect(throws: AgentRequestError.self) { try AgentRequest(line: "RUN {\"job\": 1}") }
+        #expect(throws: AgentRequestError.self) { try AgentRequest(line: "STOP job=../x grace=1") }
     }
 }

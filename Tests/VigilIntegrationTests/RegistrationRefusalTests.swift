@@ -10,12 +10,12 @@ struct RegistrationRefusalTests {
         try await withScope("refusal") { scope in
             let agent = try await scope.agent()
             let cases: [(request: [UInt8], answer: String)] = [
-                (Array("HELLO 1 pid=1 rank=9 size=4 job=j host=h\n".utf8), "ERROR malformed HELLO: rank=9 is not in 0...3"),
+                (Array("HELLO 1 pid=1 rank=9 size=4 job=j host=h\n".utf8), "ERROR malformed request: rank=9 is not in 0...3"),
                 (Array("HELLO 7 pid=1 rank=0 size=1 job=j host=h\n".utf8), "ERROR unsupported protocol version 7"),
-                (Array("HELLO 1 pid=1 rank=0 size=1 job=$(reboot) host=h\n".utf8), "ERROR malformed HELLO: job must be"),
+                (Array("HELLO 1 pid=1 rank=0 size=1 job=$(reboot) host=h\n".utf8), "ERROR malformed request: job must be"),
                 (Array("HELLO 1 pid=2147483646 rank=0 size=1 job=j host=h\n".utf8), "ERROR no process with pid 2147483646"),
                 ([0xff, 0xfe, 0x00, 0x01, 0x0a], "ERROR unknown request"),
-                (Array(repeating: UInt8(ascii: "A"), count: 5_000), "ERROR request longer than 1024 bytes"),
+                (Array(repeating: UInt8(ascii: "A"), count: 70_000), "ERROR request longer than 65536 bytes"),
             ]
             for (request, answer) in cases {
                 let client = try RawSocket.unix(agent.socket)

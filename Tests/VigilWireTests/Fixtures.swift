@@ -41,8 +41,14 @@ enum Fixtures {
                       enterNs: 1_700_000_000_000_400_000, durationNs: 300),
     ])
 
+    static let run = JobRun(job: "job-7", attempt: 2, node: "node-1", hosts: [HostSlots(host: "node-1", slots: 2),
+                                                                              HostSlots(host: "10.0.0.2", slots: 2)],
+                            command: ["/opt/train", "--lr", "it's 0.1", ""], state: .exited, startedNs: 1_700_000_000_000_000_000,
+                            endedNs: 1_700_000_060_000_000_000, exitStatus: 3, stdoutTail: "step 10 loss 0.5\n",
+                            stderrTail: "warning: ✓ unicode\n")
+
     static var batch: TelemetryBatch {
         TelemetryBatch(seq: 12, items: [.health(health), .rank(rank), .stats(stats), .link(link),
-                                        .loss(SpoolLoss(batches: 2, records: 40)), .instances(instances)])
+                                        .loss(SpoolLoss(batches: 2, records: 40)), .instances(instances), .run(run)])
     }
 }

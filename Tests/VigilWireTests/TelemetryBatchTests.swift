@@ -91,3 +91,18 @@ struct TelemetryBatchTests {
         }
     }
 }
+
+struct JobRunWireTests {
+    @Test func aRunningAttemptHasNoEndOrStatus() throws {
+        var running = Fixtures.run
+        (running.state, running.endedNs, running.exitStatus) = (.running, nil, nil)
+        let batch = TelemetryBatch(seq: 1, items: [.run(running)])
+        #expect(try TelemetryBatch(frame: batch.frame) == batch)
+    }
+
+    @Test func refusesHostsThatAreNotHostNames() {
+        var run = Fixtures.run
+        run.hosts = [HostSlots(host: "node;reboot", slots: 1)]
+        #expect(throws: WireError.self) { try TelemetryBatch(frame: TelemetryBatch(seq: 1, items: [.run(run)]).frame) }
+    }
+}

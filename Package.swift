@@ -50,6 +50,10 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
 
+        // Daemon plumbing shared by server and agent: listeners that stop on graceful shutdown.
+        .target(name: "VigilLifecycle",
+                dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+
         // Adapter: ssh to cluster hosts over libssh (connect, verify, log in, run, copy, fan out).
         .target(name: "VigilSSH", dependencies: ["VigilCore", "CLibSSH"]),
 
@@ -57,7 +61,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilWire",
+                "VigilCore", "VigilWire", "VigilLifecycle",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -72,7 +76,7 @@ let package = Package(
         .target(
             name: "VigilAgent",
             dependencies: [
-                "VigilCore", "VigilWire", "CVigilRing", "CVigilSpawn",
+                "VigilCore", "VigilWire", "VigilLifecycle", "CVigilRing", "CVigilSpawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import VigilLifecycle
 import VigilCore
 
 /// The agent's Unix socket: ranks register (HELLO) and keep the connection
@@ -35,7 +36,9 @@ public struct RegistrationService: Service {
             }
         logger.info("agent listening", metadata: ["socket": "\(configuration.socketPath)",
                                                   "rings": "\(configuration.ringDirectory)"])
-        try await withGracefulShutdownHandler {
+        // Shutdown closes the ranks' connections too (they keep running, and
+        // the next agent re-attaches to their rings).
+        try await untilGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
@@ -43,8 +46,6 @@ public struct RegistrationService: Service {
                     }
                 }
             }
-        } onGracefulShutdown: {
-            server.channel.close(promise: nil)
         }
     }
 
@@ -86,7 +87,8 @@ public struct RegistrationService: Service {
                                                   "pid": "\(identity.pid)", "ring": "\(path)"])
         // The rank says nothing more; EOF means it finalized or died.
         while (try? await lines.next()) != nil {}
-        table.connectionClosed(pid: identity.pid)
+        // An agent shutting down hangs up; that says nothing about the rank.
+        if !Task.isCancelled { table.connectionClosed(pid: identity.pid) }
     }
 
     private func refuse(_ reason: String, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async {

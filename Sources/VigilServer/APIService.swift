@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
+import VigilLifecycle
 import VigilCore
 
 /// The read API over HTTP/1.1 (JSON), for the console and the CLI. One

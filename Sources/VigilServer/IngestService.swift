@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import ServiceLifecycle
+import VigilLifecycle
 import VigilCore
 import VigilWire
 

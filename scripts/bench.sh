@@ -6,8 +6,11 @@ release=$1 agents=$2
 work=$(mktemp -d /tmp/vigil-bench.XXXXXX)
 rings=$(mktemp -d /dev/shm/vigil-bench.XXXXXX)   # rings belong on tmpfs: on disk, writeback stalls the rank
 agent_pids=()
+# The namespace bench of the launch figures: a name and subnet of its own.
+export VIGIL_CLUSTER_DIR="$work/cluster" VIGIL_CLUSTER_NAME=vb VIGIL_CLUSTER_NET=10.79.0
 cleanup() {
     for pid in "${agent_pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+    [ -d "$VIGIL_CLUSTER_DIR" ] && bash scripts/cluster.sh down >/dev/null
     rm -rf "$work" "$rings"
 }
 trap cleanup EXIT
@@ -80,3 +83,45 @@ awk -v a="$ticks0" -v b="$ticks1" -v s="$t0" -v e="$t1" -v r0="$rss0" -v r15="$r
     printf "server_at_scale cpu_percent_of_one_core %.1f goal_below 50 rss_start_kib %d rss_15s_kib %d rss_end_kib %d growth_after_15s %.2f\n",
         (b - a) / hz / (e - s) * 100, r0, r15, r1, r1 / r15
 }'
+
+echo "== ssh fan-out: 100 concurrent sessions running true against 4 bench sshds =="
+bash scripts/cluster.sh up 4 >/dev/null
+hosts=node1,node2,node3,node4
+"$release/vigil-bench" fanout --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" --hosts "$hosts" --sessions 100
+
+echo "== launch: vigil launch -> first training step in the store, 4 hosts x 2 ranks (first: agents started; then: warm) =="
+"$release/vigil" server run --listen "$VIGIL_CLUSTER_NET.1:0" --api 127.0.0.1:0 --store "$work/launch.sqlite" \
+    --token-file "$work/token" --port-file "$work/launch-port" --api-port-file "$work/launch-api" --log-level warning &
+agent_pids+=($!)
+for _ in $(seq 100); do [ -s "$work/launch-api" ] && break; sleep 0.1; done
+api="127.0.0.1:$(cat "$work/launch-api")"
+net="$VIGIL_CLUSTER_NET.0/24"
+mpirun_args=()
+for a in --mca plm_rsh_agent "ssh -F $VIGIL_CLUSTER_DIR/ssh_config" --mca oob_tcp_if_include "$net" \
+         --mca btl_tcp_if_include "$net" --mca btl self,vader,tcp --bind-to none --mca mpi_yield_when_idle 1; do
+    mpirun_args+=(--mpirun-arg "$a")
+done
+running_ranks() {  # ranks of the bench job running, reported after $1 (ns)
+    "$release/vigil" ranks --json --api "$api" | python3 -c '
+import json, sys
+items = json.load(sys.stdin)["items"]
+print(sum(1 for r in items if r["snapshot"]["identity"]["job"] == "bench-launch" and r["snapshot"]["status"] == "running"
+          and r["snapshot"]["counters"]["consumed"] > 0 and r["updatedNs"] > int(sys.argv[1])))' "$1"
+}
+for attempt in 1 2 3 4; do
+    t0=$(date +%s%N)
+    "$release/vigil" launch --hosts "node1:2,node2:2,node3:2,node4:2" --job bench-launch \
+        --server "$VIGIL_CLUSTER_NET.1:$(cat "$work/launch-port")" --token-file "$work/token" \
+        --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" --api "$api" --remote-dir "$work/remote" --deploy \
+        --env OMPI_ALLOW_RUN_AS_ROOT=1 --env OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "${mpirun_args[@]}" \
+        -- "$agents/vigil-train" --steps 100000000 --compute-us 2000 >/dev/null
+    t1=$(date +%s%N)
+    for _ in $(seq 600); do [ "$(running_ranks "$t0")" = 8 ] && break; sleep 0.05; done
+    t2=$(date +%s%N)
+    echo "launch_attempt $attempt command_ms $(( (t1 - t0) / 1000000 )) first_step_reported_ms $(( (t2 - t0) / 1000000 ))"
+    "$release/vigil" stop bench-launch --grace 5 --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" --api "$api" \
+        --remote-vigil "$work/remote/vigil" >/dev/null
+done | tee "$work/launch.txt"
+cold=$(awk '$2 == 1 { print $6 }' "$work/launch.txt")
+warm=$(awk '$2 > 1 { print $6 }' "$work/launch.txt" | median)
+echo "launch_to_first_step_ms cold $cold warm_median $warm"

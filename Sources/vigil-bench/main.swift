@@ -4,9 +4,15 @@
 //   vigil-bench ingest [--nodes N] [--ranks R] [--instances I]
 //                                                     server decode + join + tally on one core
 //   vigil-bench store [--rows N] [--per-batch B]       store writes vs a raw sqlite3 loop
+//   vigil-bench fanout --ssh-config F --hosts h1,h2 [--sessions N]
+//                                                     concurrent ssh sessions running `true`
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+
+func text(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+}
 
 func option(_ name: String, default value: Int) -> Int {
     arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? value
@@ -20,7 +26,14 @@ case "ingest":
                     instancesPerRank: option("--instances", default: 100)).run()
 case "store":
     try await StoreBenchmark(windows: option("--rows", default: 200_000), perBatch: option("--per-batch", default: 1_000)).run()
+case "fanout":
+    guard let config = text("--ssh-config"), let hosts = text("--hosts") else {
+        FileHandle.standardError.write("usage: vigil-bench fanout --ssh-config F --hosts h1,h2 [--sessions N]\n".data(using: .utf8)!)
+        exit(2)
+    }
+    await FanOutBenchmark(sshConfig: config, hosts: hosts.split(separator: ",").map(String.init),
+                          sessions: option("--sessions", default: 100)).run()
 default:
-    FileHandle.standardError.write("usage: vigil-bench drain|ingest|store [options]\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: vigil-bench drain|ingest|store|fanout [options]\n".data(using: .utf8)!)
     exit(2)
 }

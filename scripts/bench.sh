@@ -113,6 +113,7 @@ for attempt in 1 2 3 4; do
     "$release/vigil" launch --hosts "node1:2,node2:2,node3:2,node4:2" --job bench-launch \
         --server "$VIGIL_CLUSTER_NET.1:$(cat "$work/launch-port")" --token-file "$work/token" \
         --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" --api "$api" --remote-dir "$work/remote" --deploy \
+        --libvigil "$agents/libvigil.so" \
         --env OMPI_ALLOW_RUN_AS_ROOT=1 --env OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "${mpirun_args[@]}" \
         -- "$agents/vigil-train" --steps 100000000 --compute-us 2000 >/dev/null
     t1=$(date +%s%N)

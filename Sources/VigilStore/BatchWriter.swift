@@ -66,11 +66,12 @@ struct BatchWriter {
         var state = ByteBuffer()
         state.writeRankSnapshot(rank)
         try db.cachedStatement(sql: """
-            INSERT INTO rank (job, rank, node, state, updatedNs) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO rank (job, rank, node, state, updatedNs, pid, running) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(job, rank) DO UPDATE SET node = excluded.node, state = excluded.state,
-                updatedNs = excluded.updatedNs
-            """).execute(arguments: [rank.identity.job, rank.identity.rank, node,
-                                     Data(state.readableBytesView), receivedAtNs])
+                updatedNs = excluded.updatedNs, pid = excluded.pid, running = excluded.running
+            WHERE excluded.running OR NOT rank.running OR (rank.pid = excluded.pid AND rank.node = excluded.node)
+            """).execute(arguments: [rank.identity.job, rank.identity.rank, node, Data(state.readableBytesView),
+                                     receivedAtNs, rank.identity.pid, rank.status == .running])
         let communicator = try db.cachedStatement(sql: """
             INSERT INTO communicator (job, id, size) VALUES (?, ?, ?) ON CONFLICT(job, id) DO NOTHING
             """)

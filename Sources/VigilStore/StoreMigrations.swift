@@ -89,6 +89,15 @@ enum StoreMigrations {
             }
             try db.create(index: "runByAttempt", on: "run", columns: ["job", "attempt"], unique: true)
         }
+        // A job's next attempt reuses its (job, rank) rows while agents still
+        // report the last attempt's ended ranks: an ended rank may not replace
+        // a running rank of another process.
+        migrator.registerMigration("v8: which process a rank row is") { db in
+            try db.alter(table: "rank") { t in
+                t.add(column: "pid", .integer).notNull().defaults(to: 0)
+                t.add(column: "running", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 

@@ -211,5 +211,18 @@ struct StopCommand: AsyncParsableCommand {
         }
         guard failed == 0 else { throw ExitCode(1) }
         print("job \(job) attempt \(run.attempt): stopped on all \(results.count) hosts")
+        try await awaitRecord(attempt: run.attempt)
+    }
+
+    /// The agent reports the end with its next heartbeat: wait for the
+    /// server to have it, so that a launch right after sees the job stopped.
+    private func awaitRecord(attempt: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline {
+            let (runs, _) = try await api.fetch("/v1/runs?job=\(job)", as: [JobRun].self)
+            if let run = runs.first(where: { $0.attempt == attempt }), run.state != .running { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        print("warning: the server has not yet recorded the end of attempt \(attempt) (is the first host's agent streaming?)")
     }
 }

@@ -90,6 +90,32 @@ struct SSHSessionTests {
         }
     }
 
+    /// No key file anywhere in the config: the key comes from ssh-agent.
+    @Test func logsInWithSSHAgent() async throws {
+        try await withScope("ssh-agent") { scope in
+            let bench = try scope.cluster(size: 1)
+            let socket = scope.directory.appendingPathComponent("agent.sock").path
+            let agent = try ChildProcess("/usr/bin/ssh-agent", ["-D", "-a", socket], outputDirectory: scope.directory,
+                                         label: "ssh-agent")
+            scope.stopAfterwards { await agent.stop() }
+            #expect(await eventually(timeout: .seconds(5)) { FileManager.default.fileExists(atPath: socket) })
+            let add = try ChildProcess("/usr/bin/ssh-add", [bench.identity], environment: ["SSH_AUTH_SOCK": socket],
+                                       outputDirectory: scope.directory, label: "ssh-add")
+            #expect(await add.wait(timeout: .seconds(10)) == 0, "\(add.stderr)")
+            let config = scope.directory.appendingPathComponent("agent_ssh_config").path
+            try """
+                Host node1
+                    HostName \(bench.address(1))
+                    User root
+                    UserKnownHostsFile \(bench.knownHosts)
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            setenv("SSH_AUTH_SOCK", socket, 1)
+            defer { unsetenv("SSH_AUTH_SOCK") }
+            let session = try SSHSession(SSHTarget(host: "node1", configFile: config, connectTimeout: .seconds(3)))
+            #expect(try session.run(["hostname"]).stdoutText == "node1\n")
+        }
+    }
+
     @Test func aCommandPastItsTimeoutIsKilled() async throws {
         try await withScope("ssh-timeout") { scope in
             let bench = try scope.cluster(size: 1)

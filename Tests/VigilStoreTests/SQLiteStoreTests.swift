@@ -123,4 +123,21 @@ struct SQLiteStoreTests {
             #expect(try await store.rolledUpTotals(job: "job-1") == raw)
         }
     }
+
+    /// A relaunched job reuses (job, rank): the last attempt's ended rank,
+    /// still reported by its agent, never hides the running one.
+    @Test func anEndedRankDoesNotReplaceARunningOne() async throws {
+        try await withStore { store, _ in
+            var old = snapshot, new = snapshot
+            old.status = .died
+            new.identity.pid = 11
+            _ = try await store.store(TelemetryBatch(seq: 1, items: [.rank(old)]), from: "node-a", receivedAtNs: 1)
+            _ = try await store.store(TelemetryBatch(seq: 2, items: [.rank(new), .rank(old)]), from: "node-a", receivedAtNs: 2)
+            #expect(try await store.ranks().map(\.snapshot) == [new])
+            var ended = new
+            ended.status = .finished
+            _ = try await store.store(TelemetryBatch(seq: 3, items: [.rank(ended)]), from: "node-a", receivedAtNs: 3)
+            #expect(try await store.ranks().map(\.snapshot) == [ended], "its own end replaces it")
+        }
+    }
 }

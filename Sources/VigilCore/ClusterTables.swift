@@ -56,6 +56,23 @@ public enum ClusterTables {
         return table.render()
     }
 
+    public static func links(_ links: [LinkTotal]) -> String {
+        var table = TextTable(header: ["FROM", "TO", "MESSAGES", "BYTES", "SEND RATE"], rightAligned: [2, 3, 4])
+        for link in links {
+            table.append([link.from, link.to, "\(link.messages)", bytes(link.bytes),
+                          link.busyNs == 0 ? "-" : bytes(UInt64(link.bytesPerSecond)) + "/s"])
+        }
+        return table.render()
+    }
+
+    public static func events(_ events: [ClusterEvent], nowNs: UInt64) -> String {
+        var table = TextTable(header: ["WHEN", "KIND", "NODE", "JOB", "WHAT"], rightAligned: [0])
+        for event in events {
+            table.append([age(nowNs, event.wallNs) + " ago", event.kind, event.node ?? "-", event.job ?? "-", event.message])
+        }
+        return table.render()
+    }
+
     public static func accounts(_ accounts: [RankAccount]) -> String {
         var table = TextTable(header: ["RANK", "NODE", "PRODUCED", "STORED", "DROPPED AT RANK", "PENDING", "LOST IN TRANSIT"],
                               rightAligned: [0, 2, 3, 4, 5, 6])

@@ -30,6 +30,18 @@ public protocol TelemetryStore: Sendable {
     /// Job attempts as their agents reported them (of one job, or all), oldest first.
     func runs(job: String?) async throws -> [JobRun]
 
+    /// The job's node × node point-to-point traffic in windows ending after `sinceNs`.
+    func links(job: String, sinceNs: UInt64) async throws -> [LinkTotal]
+
+    /// The cluster's timeline after event `afterID`, oldest first, at most `limit`.
+    func events(afterID: Int64, limit: Int) async throws -> [ClusterEvent]
+
+    /// Incidents (of one job, or all), newest first.
+    func incidents(job: String?) async throws -> [StoredIncident]
+
+    /// Checkpoints (of one job, or all), newest first.
+    func checkpoints(job: String?) async throws -> [StoredCheckpoint]
+
     /// Cordon (or uncordon) a node, known yet or not; returns whether that changed anything.
     func setCordoned(_ node: String, _ cordoned: Bool, atNs: UInt64) async throws -> Bool
 

@@ -11,6 +11,10 @@ import VigilCore
 ///     GET /v1/accounts?job=JOB        produced / stored / dropped per rank
 ///     GET /v1/arrivals?job=JOB        who arrives last, per communicator
 ///     GET /v1/runs[?job=JOB]          job attempts: hosts, state, exit, output tails
+///     GET /v1/links?job=JOB[&since=NS] the node × node link matrix of a job's point-to-point traffic
+///     GET /v1/events[?after=ID]       the cluster's timeline, oldest first (1,000 at a time)
+///     GET /v1/incidents[?job=JOB]     newest first
+///     GET /v1/checkpoints[?job=JOB]   newest first
 ///     POST /v1/nodes/NODE/cordon      no launch chooses NODE
 ///     POST /v1/nodes/NODE/uncordon
 public enum APIRequest: Equatable, Sendable {
@@ -21,6 +25,10 @@ public enum APIRequest: Equatable, Sendable {
     case accounts(job: String)
     case arrivals(job: String)
     case runs(job: String?)
+    case links(job: String, since: UInt64)
+    case events(after: Int64)
+    case incidents(job: String?)
+    case checkpoints(job: String?)
     case cordon(node: String, cordoned: Bool)
 
     /// Changes the server's state: only with the token.
@@ -44,7 +52,15 @@ public enum APIRequest: Equatable, Sendable {
         case "/v1/collectives": self = .collectives(job: try Self.job(query))
         case "/v1/accounts": self = .accounts(job: try Self.job(query))
         case "/v1/arrivals": self = .arrivals(job: try Self.job(query))
-        case "/v1/runs": self = .runs(job: query["job"] == nil ? nil : try Self.job(query))
+        case "/v1/runs": self = .runs(job: try Self.optionalJob(query))
+        case "/v1/links": self = .links(job: try Self.job(query), since: try Self.cursor(query))
+        case "/v1/events":
+            guard let after = Int64(query["after"] ?? "0"), after >= 0 else {
+                throw .badRequest("after must be a non-negative event id")
+            }
+            self = .events(after: after)
+        case "/v1/incidents": self = .incidents(job: try Self.optionalJob(query))
+        case "/v1/checkpoints": self = .checkpoints(job: try Self.optionalJob(query))
         default: throw .notFound(String(path.prefix(128)))
         }
     }
@@ -73,6 +89,10 @@ public enum APIRequest: Equatable, Sendable {
         guard let text = query["since"] else { return 0 }
         guard let value = UInt64(text) else { throw .badRequest("since must be a non-negative integer (ns)") }
         return value
+    }
+
+    private static func optionalJob(_ query: [Substring: Substring]) throws(APIError) -> String? {
+        query["job"] == nil ? nil : try job(query)
     }
 
     private static func job(_ query: [Substring: Substring]) throws(APIError) -> String {

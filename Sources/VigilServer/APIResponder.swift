@@ -39,6 +39,14 @@ struct APIResponder: Sendable {
             return try encoder.encode(arrivals.tallies(job: job))
         case .runs(let job):
             return try encoder.encode(try await store.runs(job: job))
+        case .links(let job, let since):
+            return try encoder.encode(try await store.links(job: job, sinceNs: since))
+        case .events(let after):
+            return try encoder.encode(try await store.events(afterID: after, limit: 1_000))
+        case .incidents(let job):
+            return try encoder.encode(try await store.incidents(job: job))
+        case .checkpoints(let job):
+            return try encoder.encode(try await store.checkpoints(job: job))
         case .cordon(let node, let cordoned):
             let changed = try await store.setCordoned(node, cordoned, atNs: wallClockNanoseconds())
             return try encoder.encode(CordonAnswer(node: node, cordoned: cordoned, changed: changed))

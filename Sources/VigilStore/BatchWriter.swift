@@ -117,6 +117,14 @@ struct BatchWriter {
 
     private func write(_ run: JobRun) throws {
         try seeJob(run.job, worldSize: run.hosts.reduce(0) { $0 + $1.slots })
+        let before = try String.fetchOne(db, sql: "SELECT state FROM run WHERE job = ? AND attempt = ?",
+                                         arguments: [run.job, run.attempt])
+        if before != run.state.rawValue {
+            let how = run.state == .running ? "started on \(run.hosts.count) hosts"
+                : run.exitStatus.map { "\(run.state.rawValue), exit status \($0)" } ?? "\(run.state.rawValue) by a signal"
+            try SQLiteStore.record(db, kind: "run.\(run.state.rawValue)", node: run.node, job: run.job,
+                                   message: "attempt \(run.attempt) \(how)", atNs: receivedAtNs)
+        }
         let json = JSONEncoder()
         try db.cachedStatement(sql: """
             INSERT INTO run (job, attempt, node, hosts, command, state, startedNs, endedNs, exitStatus,

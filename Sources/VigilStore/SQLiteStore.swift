@@ -41,7 +41,10 @@ public final class SQLiteStore: TelemetryStore {
                     lastBatch = CASE WHEN instance = excluded.instance THEN lastBatch ELSE 0 END,
                     instance = excluded.instance
                 """, arguments: [node, stored, atNs, atNs])
-            return try UInt64.fetchOne(db, sql: "SELECT lastBatch FROM node WHERE name = ?", arguments: [node]) ?? 0
+            let resumeAfter = try UInt64.fetchOne(db, sql: "SELECT lastBatch FROM node WHERE name = ?", arguments: [node]) ?? 0
+            try Self.record(db, kind: "agent.connected", node: node, job: nil,
+                            message: "agent connected, resuming after batch \(resumeAfter)", atNs: atNs)
+            return resumeAfter
         }
     }
 
@@ -125,6 +128,10 @@ public final class SQLiteStore: TelemetryStore {
                 INSERT INTO node (name, firstSeenNs, lastSeenNs, cordoned) VALUES (?, ?, 0, ?)
                 ON CONFLICT(name) DO UPDATE SET cordoned = excluded.cordoned
                 """, arguments: [node, atNs, cordoned])
+            if before != cordoned {
+                try Self.record(db, kind: cordoned ? "node.cordoned" : "node.uncordoned", node: node, job: nil,
+                                message: cordoned ? "cordoned: launches keep off" : "uncordoned", atNs: atNs)
+            }
             return before != cordoned
         }
     }

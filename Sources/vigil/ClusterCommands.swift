@@ -97,3 +97,27 @@ struct LogsCommand: AsyncParsableCommand {
         print("== stderr ==\n\(run.stderrTail)", terminator: "")
     }
 }
+
+struct LinksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "links", abstract: "A job's node × node point-to-point traffic (the link matrix).")
+    @OptionGroup var api: APIOption
+    @Option(help: "The job id.") var job: String
+
+    func run() async throws {
+        let (links, data) = try await api.fetch("/v1/links?job=\(job)", as: [LinkTotal].self)
+        emit(api.json ? data : nil, ClusterTables.links(links))
+    }
+}
+
+struct EventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events", abstract: "The cluster's timeline: agents connecting, cordons, job attempts.")
+    @OptionGroup var api: APIOption
+    @Option(help: "Only events after this id.") var after: Int64 = 0
+
+    func run() async throws {
+        let (events, data) = try await api.fetch("/v1/events?after=\(after)", as: [ClusterEvent].self)
+        emit(api.json ? data : nil, ClusterTables.events(events, nowNs: wallClockNanoseconds()))
+    }
+}

@@ -59,7 +59,7 @@ struct LaunchTests {
         try await withScope("launch") { scope in
             let stage = try await stage(scope, hosts: 4)
             let launched = try await stage.launch(hosts: "node1:2,node2:2,node3:2,node4:2", job: "train-4x2",
-                                                  [Paths.vigilTrain, "--steps", "1000000", "--compute-us", "2000"])
+                                                  [Paths.vigilTrain, "--steps", "1000000", "--compute-us", "2000", "--p2p"])
             #expect(launched.status == 0, "\(launched.out)\(launched.err)")
             #expect(launched.out.contains("job train-4x2 attempt 1 on 4 hosts (8 ranks): STARTED pid="))
             let deployed = try stage.session("node3").run(["sh", "-c", #"cmp "$1" "$2" && ls "$3""#, "vigil-check", Paths.vigil,
@@ -76,6 +76,10 @@ struct LaunchTests {
             #expect(everyHost, "telemetry from the 8 ranks on all four hosts reaches the store")
             let running = try await store.runs(job: "train-4x2")
             #expect(running.map(\.state) == [.running] && running.first?.node == "node1")
+            let crossNode = await eventually(timeout: .seconds(10), every: .milliseconds(250)) {
+                ((try? await store.links(job: "train-4x2", sinceNs: 0)) ?? []).contains { $0.from != $0.to && $0.bytes > 0 }
+            }
+            #expect(crossNode, "the halo exchange shows in the node × node link matrix")
 
             let stopped = try await stage.server.cli(["stop", "train-4x2", "--grace", "5", "--ssh-config", stage.bench.sshConfig])
             #expect(stopped.status == 0, "\(stopped.out)\(stopped.err)")
@@ -87,6 +91,10 @@ struct LaunchTests {
                 (try? await store.runs(job: "train-4x2"))?.first?.state == .stopped
             }
             #expect(recorded, "the run is recorded as stopped")
+            let events = try await stage.server.cli(["events"])
+            for kind in ["agent.connected", "run.running", "run.stopped"] {
+                #expect(events.out.contains(kind), "\(kind) in the timeline: \(events.out)")
+            }
         }
     }
 

@@ -10,6 +10,10 @@ struct APIRequestTests {
         ("/v1/accounts?x=1&job=j-1", .accounts(job: "j-1")),
         ("/v1/runs", .runs(job: nil)),
         ("/v1/runs?job=j-1", .runs(job: "j-1")),
+        ("/v1/links?job=j-1&since=5", .links(job: "j-1", since: 5)),
+        ("/v1/events?after=41", .events(after: 41)),
+        ("/v1/incidents", .incidents(job: nil)),
+        ("/v1/checkpoints?job=j-1", .checkpoints(job: "j-1")),
     ])
     func routes(uri: String, expected: APIRequest) throws {
         #expect(try APIRequest(method: "GET", uri: uri) == expected)
@@ -22,6 +26,8 @@ struct APIRequestTests {
         ("GET", "/v1/accounts", .badRequest("job is required")),
         ("GET", "/v1/accounts?job=a%20b", .badRequest("job must be 1-63 printable characters")),
         ("POST", "/v1/ranks", .methodNotAllowed("POST")),
+        ("GET", "/v1/events?after=-2", .badRequest("after must be a non-negative event id")),
+        ("GET", "/v1/links", .badRequest("job is required")),
         ("POST", "/v1/nodes/n1/reboot", .notFound("/v1/nodes/n1/reboot")),
         ("POST", "/v1/nodes/n;1/cordon", .badRequest("node must be 1-63 characters of [A-Za-z0-9._-]")),
         ("GET", "/v1/nodes/n1/cordon", .notFound("/v1/nodes/n1/cordon")),

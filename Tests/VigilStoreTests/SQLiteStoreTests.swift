@@ -140,4 +140,53 @@ struct SQLiteStoreTests {
             #expect(try await store.ranks().map(\.snapshot) == [ended], "its own end replaces it")
         }
     }
+
+    /// Per-peer windows of ranks on two nodes add up to a node × node matrix.
+    @Test func linkMatrixIsByNode() async throws {
+        try await withStore { store, _ in
+            func rank(_ r: Int, on host: String) -> RankSnapshot {
+                var s = snapshot
+                (s.identity.rank, s.identity.worldSize, s.identity.pid, s.identity.host) = (r, 3, Int32(100 + r), host)
+                return s
+            }
+            func link(_ from: Int, _ to: Int, bytes: UInt64) -> TelemetryItem {
+                var traffic = PeerTraffic(peer: Int32(to))
+                (traffic.sent, traffic.sentBytes, traffic.sendBusyNs) = (2, bytes, 1_000_000)
+                return .link(LinkWindow(job: "job-1", rank: from, peer: to, startNs: 10, endNs: 20, traffic: traffic))
+            }
+            _ = try await store.store(TelemetryBatch(seq: 1, items: [.rank(rank(0, on: "a")), .rank(rank(1, on: "a")),
+                                                                     link(0, 2, bytes: 100), link(1, 2, bytes: 50), link(0, 1, bytes: 7)]),
+                                      from: "a", receivedAtNs: 1)
+            _ = try await store.store(TelemetryBatch(seq: 1, items: [.rank(rank(2, on: "b")), link(2, 0, bytes: 30)]),
+                                      from: "b", receivedAtNs: 1)
+            #expect(try await store.links(job: "job-1", sinceNs: 0) == [
+                LinkTotal(from: "a", to: "a", messages: 2, bytes: 7, busyNs: 1_000_000),
+                LinkTotal(from: "a", to: "b", messages: 4, bytes: 150, busyNs: 2_000_000),
+                LinkTotal(from: "b", to: "a", messages: 2, bytes: 30, busyNs: 1_000_000),
+            ])
+            #expect(try await store.links(job: "job-1", sinceNs: 20).isEmpty, "only windows ending after the cursor")
+        }
+    }
+
+    /// Agents connecting, cordons and job attempts make the timeline.
+    @Test func theTimelineRecordsWhatHappened() async throws {
+        try await withStore { store, _ in
+            _ = try await store.resume(node: "a", instance: 7, atNs: 1)
+            _ = try await store.setCordoned("b", true, atNs: 2)
+            _ = try await store.setCordoned("b", true, atNs: 3)  // no change, no event
+            let run = JobRun(job: "job-1", attempt: 1, node: "a", hosts: [HostSlots(host: "a", slots: 2)], command: ["x"],
+                             state: .running, startedNs: 4)
+            var ended = run
+            (ended.state, ended.exitStatus) = (.exited, 0)
+            _ = try await store.store(TelemetryBatch(seq: 1, items: [.run(run)]), from: "a", receivedAtNs: 4)
+            _ = try await store.store(TelemetryBatch(seq: 2, items: [.run(run)]), from: "a", receivedAtNs: 5)
+            _ = try await store.store(TelemetryBatch(seq: 3, items: [.run(ended)]), from: "a", receivedAtNs: 6)
+            let events = try await store.events(afterID: 0, limit: 100)
+            #expect(events.map(\.kind) == ["agent.connected", "node.cordoned", "run.running", "run.exited"])
+            #expect(events.last?.message == "attempt 1 exited, exit status 0")
+            #expect(try await store.events(afterID: events[1].id, limit: 100).count == 2, "after a cursor")
+            #expect(try await store.incidents(job: nil).isEmpty)
+            #expect(try await store.checkpoints(job: "job-1").isEmpty)
+        }
+    }
 }

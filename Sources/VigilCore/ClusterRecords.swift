@@ -1,0 +1,92 @@
+/// Node-to-node point-to-point traffic of a job: the link matrix, summed
+/// from the ranks' per-peer windows (the node of each end from the ranks).
+public struct LinkTotal: Sendable, Equatable, Codable {
+    public var from: String
+    public var to: String
+    public var messages: UInt64
+    public var bytes: UInt64
+    /// Time the senders spent inside send calls.
+    public var busyNs: UInt64
+
+    public init(from: String, to: String, messages: UInt64, bytes: UInt64, busyNs: UInt64) {
+        self.from = from
+        self.to = to
+        self.messages = messages
+        self.bytes = bytes
+        self.busyNs = busyNs
+    }
+
+    /// Bytes per second of send time (0 without any).
+    public var bytesPerSecond: Double { busyNs == 0 ? 0 : Double(bytes) / (Double(busyNs) / 1e9) }
+}
+
+/// Something that happened to the cluster, for the operator's timeline:
+/// an agent connecting, a node cordoned, a job attempt starting or ending.
+public struct ClusterEvent: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var wallNs: UInt64
+    public var kind: String
+    public var node: String?
+    public var job: String?
+    public var message: String
+
+    public init(id: Int64, wallNs: UInt64, kind: String, node: String?, job: String?, message: String) {
+        self.id = id
+        self.wallNs = wallNs
+        self.kind = kind
+        self.node = node
+        self.job = job
+        self.message = message
+    }
+}
+
+/// An incident row as stored (written by the detector).
+public struct StoredIncident: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var job: String
+    public var incidentClass: String
+    /// JSON, as the detector wrote it.
+    public var suspects: String
+    public var confidence: Double
+    public var evidence: String
+    public var firstSeenNs: UInt64
+    public var detectedNs: UInt64
+    public var resolvedNs: UInt64?
+
+    public init(id: Int64, job: String, incidentClass: String, suspects: String, confidence: Double, evidence: String,
+                firstSeenNs: UInt64, detectedNs: UInt64, resolvedNs: UInt64?) {
+        self.id = id
+        self.job = job
+        self.incidentClass = incidentClass
+        self.suspects = suspects
+        self.confidence = confidence
+        self.evidence = evidence
+        self.firstSeenNs = firstSeenNs
+        self.detectedNs = detectedNs
+        self.resolvedNs = resolvedNs
+    }
+}
+
+/// A checkpoint row as stored (written by the checkpoint coordinator).
+public struct StoredCheckpoint: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var job: String
+    public var step: Int64
+    public var manifestPath: String
+    public var state: String
+    public var bytes: UInt64
+    public var startedNs: UInt64
+    public var committedNs: UInt64?
+
+    public init(id: Int64, job: String, step: Int64, manifestPath: String, state: String, bytes: UInt64,
+                startedNs: UInt64, committedNs: UInt64?) {
+        self.id = id
+        self.job = job
+        self.step = step
+        self.manifestPath = manifestPath
+        self.state = state
+        self.bytes = bytes
+        self.startedNs = startedNs
+        self.committedNs = committedNs
+    }
+}

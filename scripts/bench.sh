@@ -88,6 +88,9 @@ echo "== ssh fan-out: 100 concurrent sessions running true against 4 bench sshds
 bash scripts/cluster.sh up 4 >/dev/null
 hosts=node1,node2,node3,node4
 "$release/vigil-bench" fanout --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" --hosts "$hosts" --sessions 100
+# The same without running a command: the difference is the remote login
+# shell (sshd runs `$SHELL -c true`, with the account's rc files).
+"$release/vigil-bench" fanout --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" --hosts "$hosts" --sessions 100 --connect-only
 
 echo "== launch: vigil launch -> first training step in the store, 4 hosts x 2 ranks (first: agents started; then: warm) =="
 "$release/vigil" server run --listen "$VIGIL_CLUSTER_NET.1:0" --api 127.0.0.1:0 --store "$work/launch.sqlite" \

@@ -31,9 +31,17 @@ address() { echo "$net.$((10 + $1))"; }
 running() { [ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 alive() { [ -f "$1" ] && running "$(cat "$1")"; }
 
-controller_keys() {
-    mkdir -p "$dir"
+# The bench's keys and authorized_keys live here: a directory somebody else
+# made (or a symlink) could hand them our sshds, so it must be our own.
+own_directory() {
+    [ ! -L "$dir" ] || die "$dir is a symlink: refusing it"
+    mkdir -p -m 700 "$dir"
+    [ -O "$dir" ] || die "$dir belongs to another user: refusing it"
     chmod 700 "$dir"
+}
+
+controller_keys() {
+    own_directory
     [ -f "$dir/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C "vigil-cluster-controller" -f "$dir/id_ed25519"
     cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
 }
@@ -101,11 +109,12 @@ client_config() {
     : > "$dir/known_hosts.new"
     : > "$dir/ssh_config.new"
     : > "$dir/hosts.new"
+    echo "# vigil launch --hosts $dir/hosts (addresses are in ssh_config)" > "$dir/hosts.new"
     for k in $(seq 1 "$n"); do
         echo "$(address "$k") $(cut -d' ' -f1,2 "$dir/node$k/ssh_host_ed25519_key.pub")" >> "$dir/known_hosts.new"
         echo "node$k $(cut -d' ' -f1,2 "$dir/node$k/ssh_host_ed25519_key.pub")" >> "$dir/known_hosts.new"
         printf 'Host node%s\n    HostName %s\n' "$k" "$(address "$k")" >> "$dir/ssh_config.new"
-        echo "node$k $(address "$k")" >> "$dir/hosts.new"
+        echo "node$k slots=1" >> "$dir/hosts.new"
     done
     cat >> "$dir/ssh_config.new" <<EOF
 Host *
@@ -169,8 +178,11 @@ down() {
     for pidfile in "$dir"/node*/sshd.pid; do
         [ -f "$pidfile" ] || continue
         pid=$(cat "$pidfile")
-        # The recorded pid is sshd itself (sh execs it); check before signalling.
-        if running "$pid" && grep -q sshd "/proc/$pid/cmdline" 2>/dev/null; then stop_pids "$pid"; fi
+        # The recorded pid is sshd itself (sh execs it), running this bench's
+        # config; anything else under that pid is not ours.
+        if running "$pid" && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "${pidfile%/sshd.pid}/sshd_config"; then
+            stop_pids "$pid"
+        fi
         rm -f "$pidfile"
     done
     # What still runs inside the bench's own namespaces was started through
@@ -181,7 +193,10 @@ down() {
         ip netns del "$ns"
     done
     ip link show "$bridge" >/dev/null 2>&1 && ip link del "$bridge"
-    rm -rf "$dir"
+    # Only a directory this script made: it holds our client key.
+    if [ -d "$dir" ] && [ ! -L "$dir" ] && [ -O "$dir" ] && { [ -f "$dir/id_ed25519" ] || [ -z "$(ls -A "$dir")" ]; }; then
+        rm -rf "$dir"
+    fi
     echo "cluster: down"
 }
 

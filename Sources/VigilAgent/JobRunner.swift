@@ -19,6 +19,8 @@ public final class JobRunner: Sendable {
         var stopping = false
         /// Whether the server has seen the latest state.
         var reported = false
+        /// Ended: its logs are read once more, then the run is forgotten once reported.
+        var finalTails = false
     }
 
     public struct Started: Sendable, Equatable {
@@ -32,6 +34,8 @@ public final class JobRunner: Sendable {
     private let table: RankTable
     private let logger: Logger
     private let runs = Mutex<[String: Active]>([:])
+    /// One start at a time: the busy check and the spawn must not interleave.
+    private let starting = Mutex(())
 
     public init(node: String, logDirectory: String, table: RankTable, logger: Logger) {
         self.node = node
@@ -42,10 +46,14 @@ public final class JobRunner: Sendable {
 
     /// Start `spec`'s mpirun; refuses a job that already runs here.
     public func start(_ spec: RunSpec) throws(JobRunnerError) -> Started {
+        try starting.withLock { _ throws(JobRunnerError) in try startAlone(spec) }
+    }
+
+    private func startAlone(_ spec: RunSpec) throws(JobRunnerError) -> Started {
         let key = spec.job
         let busy = runs.withLock { $0[key].map { $0.run.state == .running } ?? false }
         guard !busy else { throw .alreadyRunning(spec.job) }
-        guard mkdir(logDirectory, 0o755) == 0 || errno == EEXIST else {
+        guard mkdir(logDirectory, 0o700) == 0 || errno == EEXIST else {
             throw .spawn("cannot create \(logDirectory): \(String(cString: strerror(errno)))")
         }
         let base = "\(logDirectory)/\(spec.job).\(spec.attempt)"
@@ -64,7 +72,8 @@ public final class JobRunner: Sendable {
 
     /// Stop `job` here: SIGTERM to its mpirun's session and to its local
     /// ranks, SIGKILL to what is left after `grace`. Returns how many local
-    /// ranks were still running, once none is.
+    /// ranks were still running, once none is (or, for a process that
+    /// ignores even SIGKILL, stuck in the kernel, after 30 s more).
     public func stop(job: String, grace: Duration) async -> (ranks: Int, mpirun: Bool) {
         let mpirun: pid_t? = runs.withLock { runs in
             guard var active = runs[job], active.run.state == .running else { return nil }
@@ -72,18 +81,22 @@ public final class JobRunner: Sendable {
             runs[job] = active
             return active.pid
         }
-        let ranks = table.report().ranks.filter { $0.identity.job == job && $0.status == .running }.map(\.identity.pid)
-        let targets = (mpirun.map { [-$0] } ?? []) + ranks  // -pid: the whole session's group
-        for target in targets { kill(target, SIGTERM) }
-        let deadline = ContinuousClock.now + grace
-        while ContinuousClock.now < deadline, targets.contains(where: Self.isAlive) {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        for target in targets where Self.isAlive(target) { kill(target, SIGKILL) }
-        while targets.contains(where: Self.isAlive) { try? await Task.sleep(for: .milliseconds(20)) }
+        let ranks = table.runningProcesses(ofJob: job)
+        let targets = (mpirun.map { [Target.group($0)] } ?? []) + ranks.map { Target.process($0.pid, startTime: $0.startTime) }
+        for target in targets { target.signal(SIGTERM) }
+        await waitUntilGone(targets, for: grace)
+        for target in targets where target.isAlive { target.signal(SIGKILL) }
+        await waitUntilGone(targets, for: .seconds(30))
         logger.notice("job stopped", metadata: ["job": "\(job)", "localRanks": "\(ranks.count)",
                                                 "mpirun": "\(mpirun != nil)"])
         return (ranks.count, mpirun != nil)
+    }
+
+    private func waitUntilGone(_ targets: [Target], for limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline, !Task.isCancelled, targets.contains(where: \.isAlive) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// Runs that changed since the last call, with their output tails.
@@ -92,15 +105,19 @@ public final class JobRunner: Sendable {
             var changed: [TelemetryItem] = []
             for key in runs.keys.sorted() {
                 guard var active = runs[key] else { continue }
-                let out = Self.tail(active.stdoutPath), err = Self.tail(active.stderrPath)
-                if out != active.run.stdoutTail || err != active.run.stderrTail {
-                    (active.run.stdoutTail, active.run.stderrTail, active.reported) = (out, err, false)
+                if active.run.state == .running || active.finalTails {
+                    let out = Self.tail(active.stdoutPath), err = Self.tail(active.stderrPath)
+                    if out != active.run.stdoutTail || err != active.run.stderrTail {
+                        (active.run.stdoutTail, active.run.stderrTail, active.reported) = (out, err, false)
+                    }
+                    active.finalTails = false
                 }
                 if !active.reported {
                     changed.append(.run(active.run))
                     active.reported = true
                 }
-                runs[key] = active
+                // An ended run, reported with its last output, is the server's business now.
+                runs[key] = active.run.state != .running && active.reported ? nil : active
             }
             return changed
         }
@@ -109,13 +126,16 @@ public final class JobRunner: Sendable {
     /// Wait for mpirun on a thread of its own (waitpid blocks).
     private func reap(_ key: String, _ pid: pid_t) {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exited = status & 0x7F == 0
+        var reaped: pid_t = -1
+        repeat { reaped = waitpid(pid, &status, 0) } while reaped < 0 && errno == EINTR
+        // Not reaped (someone else did): the end is known, its status is not.
+        let exited = reaped == pid && status & 0x7F == 0
         runs.withLock { runs in
             guard var active = runs[key], active.pid == pid else { return }
             active.run.state = active.stopping ? .stopped : .exited
             active.run.endedNs = wallClockNanoseconds()
             active.run.exitStatus = exited ? (status >> 8) & 0xFF : nil
+            active.finalTails = true
             active.reported = false
             runs[key] = active
         }
@@ -123,9 +143,24 @@ public final class JobRunner: Sendable {
                                             "exit": "\(exited ? "\((status >> 8) & 0xFF)" : "signal \(status & 0x7F)")"])
     }
 
-    /// A pid (or, negative, a process group) with a process that has not exited.
-    static func isAlive(_ target: pid_t) -> Bool {
-        target < 0 ? ProcessProbe.groupHasLiveMember(-target) : ProcessProbe.isRunning(target)
+    /// What a stop signals: mpirun's whole session, or one rank known by its start time.
+    enum Target {
+        case group(pid_t)
+        case process(pid_t, startTime: UInt64)
+
+        var isAlive: Bool {
+            switch self {
+            case .group(let pgid): ProcessProbe.groupHasLiveMember(pgid)
+            case .process(let pid, let startTime): ProcessProbe.startTime(of: pid) == startTime
+            }
+        }
+
+        func signal(_ signal: Int32) {
+            switch self {
+            case .group(let pgid): kill(-pgid, signal)
+            case .process(let pid, _): if isAlive { kill(pid, signal) }
+            }
+        }
     }
 
     /// The last `JobRun.tailBytes` of a log, cut at a line start, valid UTF-8 without NUL.

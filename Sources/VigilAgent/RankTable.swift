@@ -57,6 +57,15 @@ public final class RankTable: Sendable {
 
     /// The rank's socket closed: it finalized or its process is ending.
     /// Check now rather than at the next periodic check.
+    /// The running ranks of `job`, each with its start time (so that a
+    /// reused pid is never mistaken for the rank).
+    public func runningProcesses(ofJob job: String) -> [(pid: Int32, startTime: UInt64)] {
+        ranks.withLock { ranks in
+            ranks.values.filter { $0.telemetry.identity.job == job && $0.endedAt == nil }
+                .map { ($0.telemetry.identity.pid, $0.startTime) }
+        }
+    }
+
     public func connectionClosed(pid: Int32) {
         let now = monotonicNanoseconds()
         ranks.withLock { ranks in

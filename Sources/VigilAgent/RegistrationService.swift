@@ -62,10 +62,12 @@ public struct RegistrationService: Service {
                 case .hello(let identity):
                     try await welcome(identity, lines: &lines, outbound: outbound)
                 case .run(let spec):
+                    try await requireOwnUser(connection.channel)
                     let started = try runner.start(spec)
                     try await outbound.write(ByteBuffer(
                         string: "STARTED pid=\(started.pid) stdout=\(started.stdoutPath) stderr=\(started.stderrPath)\n"))
                 case .stop(let job, let graceMs):
+                    try await requireOwnUser(connection.channel)
                     let stopped = await runner.stop(job: job, grace: .milliseconds(graceMs))
                     try await outbound.write(ByteBuffer(string: "STOPPED ranks=\(stopped.ranks) mpirun=\(stopped.mpirun)\n"))
                 }
@@ -77,6 +79,15 @@ public struct RegistrationService: Service {
                 await refuse(error.description, outbound: outbound)
             }
         }
+    }
+
+    /// Starting and stopping jobs is for the agent's own user (and root):
+    /// the socket is open to every rank, whoever runs it.
+    private func requireOwnUser(_ channel: any Channel) async throws {
+        guard let provider = channel as? any SocketOptionProvider else { throw RegistrationError.notPermitted }
+        let peer: PeerCredentials = try await provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)).get()
+        guard peer.uid == geteuid() || peer.uid == 0 else { throw RegistrationError.notPermitted }
     }
 
     private func welcome(_ identity: RankIdentity, lines: inout NIOAsyncChannelInboundStream<String>.AsyncIterator,
@@ -95,4 +106,12 @@ public struct RegistrationService: Service {
         logger.warning("refused request", metadata: ["reason": "\(reason)"])
         try? await outbound.write(ByteBuffer(string: "ERROR \(reason)\n"))
     }
+}
+
+/// Linux's `struct ucred` (pid, uid, gid: three 32-bit fields), which the
+/// Glibc module hides behind _GNU_SOURCE; SO_PEERCRED fills it.
+struct PeerCredentials: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
 }

@@ -45,13 +45,13 @@ public struct RunSpec: Sendable, Equatable, Codable {
         }
     }
 
-    /// The mpirun command line (argv, never a shell string).
+    /// The mpirun command line (argv, never a shell string). The job's
+    /// environment is exported by name only: its values (tokens, perhaps)
+    /// live in mpirun's environment, not in an argument list `ps` shows.
     public var mpirunArgv: [String] {
         var argv = [mpirun, "--host", hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","), "-np", "\(ranks)"]
-        var exported = environment
-        exported["VIGIL_JOB_ID"] = job
-        if let libvigil { exported["LD_PRELOAD"] = libvigil }
-        for name in exported.keys.sorted() { argv += ["-x", "\(name)=\(exported[name]!)"] }
+        argv += ["-x", "VIGIL_JOB_ID=\(job)"] + (libvigil.map { ["-x", "LD_PRELOAD=\($0)"] } ?? [])
+        for name in environment.keys.sorted() { argv += ["-x", name] }
         return argv + mpirunArguments + command
     }
 

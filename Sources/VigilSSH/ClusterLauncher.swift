@@ -91,7 +91,11 @@ public struct ClusterLauncher: Sendable {
             }.get()
             return Outcome(agents: started.map { ($0.0, $0.1) }, started: answer)
         } catch {
+            // The start may have got as far as mpirun before failing or timing out.
+            _ = await Self.stop(job: plan.spec.job, hosts: hosts, grace: .seconds(5), ssh: plan.ssh,
+                                remoteVigil: plan.remoteVigil, agentSocket: plan.agentSocket, concurrency: plan.concurrency)
             await rollBack(started, progress: progress)
+            if let error = error as? LaunchError { throw error }
             throw .startFailed(host: hosts[0], reason: "\(error)")
         }
     }
@@ -100,7 +104,11 @@ public struct ClusterLauncher: Sendable {
     static func prepare(_ host: String, _ plan: Plan) throws -> AgentOutcome {
         let session = try SSHSession(plan.target(host))
         let directory = plan.remoteDirectory
-        try check(session.run(["mkdir", "-p", directory], timeout: plan.commandTimeout), host, "mkdir \(directory)")
+        // Ours alone: binaries run from here and logs are written here, so a
+        // directory someone else made (or a symlink) is refused.
+        let ownDirectory = #"mkdir -p -m 700 "$1" && [ ! -L "$1" ] && [ -O "$1" ] && chmod 700 "$1""#
+        try check(session.run(["sh", "-c", ownDirectory, "vigil-remote-dir", directory], timeout: plan.commandTimeout), host,
+                  "\(directory) must be a directory of our own (not a symlink, not another user's)")
         if let deploy = plan.deploy {
             try session.upload(deploy.vigil, to: plan.remoteVigil, mode: 0o755)
             try session.upload(deploy.libvigil, to: directory + "/libvigil.so", mode: 0o644)
@@ -111,7 +119,12 @@ public struct ClusterLauncher: Sendable {
             return .alreadyRunning
         }
         let pid = try startAgent(session, host, plan)
-        try waitForAgent(session, plan, pid: pid, log: agentLog(host, plan))
+        do {
+            try waitForAgent(session, plan, pid: pid, log: agentLog(host, plan))
+        } catch {
+            _ = try? session.run(["kill", "\(pid)"], timeout: plan.commandTimeout)  // nothing of ours left behind
+            throw error
+        }
         return .started(pid: pid)
     }
 
@@ -121,7 +134,7 @@ public struct ClusterLauncher: Sendable {
     private static func startAgent(_ session: SSHSession, _ host: String, _ plan: Plan) throws -> Int32 {
         let directory = plan.remoteDirectory
         let name = SafeName.isValid(host) ? host : nil
-        let suffix = name ?? "host"
+        let suffix = Self.fileName(host)
         // Per-host names: hosts may share a file system (the namespace bench does).
         var agent = [plan.remoteVigil, "agent", "run", "--server", plan.server, "--token-file", directory + "/token",
                      "--spool", "\(directory)/spool-\(suffix)", "--run-dir", "\(directory)/runs-\(suffix)"]
@@ -138,8 +151,11 @@ public struct ClusterLauncher: Sendable {
 
     /// Until the new agent answers on its socket, or it died.
     private static func agentLog(_ host: String, _ plan: Plan) -> String {
-        "\(plan.remoteDirectory)/agent-\(SafeName.isValid(host) ? host : "host").log"
+        "\(plan.remoteDirectory)/agent-\(fileName(host)).log"
     }
+
+    /// A host as part of a file name: IPv6 colons become dashes.
+    static func fileName(_ host: String) -> String { host.replacing(":", with: "-") }
 
     private static func waitForAgent(_ session: SSHSession, _ plan: Plan, pid: Int32, log: String) throws {
         let deadline = ContinuousClock.now + .seconds(20)
@@ -157,9 +173,10 @@ public struct ClusterLauncher: Sendable {
 
     private static func startJob(_ plan: Plan) throws -> String {
         let session = try SSHSession(plan.target(plan.spec.hosts[0].host))
-        let json = String(decoding: try JSONEncoder().encode(plan.spec), as: UTF8.self)
-        let result = try session.run([plan.remoteVigil, "agent", "start-job", json] + plan.socketArguments,
-                                     timeout: plan.commandTimeout)
+        // On stdin, not the command line: the environment may hold secrets, and `ps` shows arguments.
+        let json = Array(try JSONEncoder().encode(plan.spec))
+        let result = try session.run([plan.remoteVigil, "agent", "start-job", "-"] + plan.socketArguments,
+                                     stdin: json, timeout: plan.commandTimeout)
         guard result.status == 0, result.stdoutText.hasPrefix("STARTED ") else {
             throw LaunchError.startFailed(host: session.target.host,
                                           reason: (result.stderrText + result.stdoutText).trimmingCharacters(in: .whitespacesAndNewlines))

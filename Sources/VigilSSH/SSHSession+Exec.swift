@@ -20,9 +20,9 @@ public struct SSHCommandResult: Sendable, Equatable {
 
 extension SSHSession {
     /// Run `argv` on the host, each argument quoted for the remote shell,
-    /// streaming its output to `output`. Past `timeout` the command is sent
+    /// with `stdin` as its input (then end of file), streaming its output to `output`. Past `timeout` the command is sent
     /// SIGKILL, the channel closed and `.timeout` thrown.
-    public func run(_ argv: [String], timeout: Duration? = nil,
+    public func run(_ argv: [String], stdin: [UInt8] = [], timeout: Duration? = nil,
                     output: (SSHOutput) -> Void) throws(SSHError) -> Int32? {
         guard let command = ShellQuoting.command(argv) else {
             throw .invalidArgument("a command needs at least one argument and no NUL bytes")
@@ -36,15 +36,19 @@ extension SSHSession {
         guard ssh_channel_request_exec(channel, command) == SSH_OK else {
             throw .channel(host: target.host, reason: "cannot run the command: \(lastError)")
         }
+        if !stdin.isEmpty, ssh_channel_write(channel, stdin, UInt32(stdin.count)) != Int32(stdin.count) {
+            throw .channel(host: target.host, reason: "writing the command's input: \(lastError)")
+        }
+        ssh_channel_send_eof(channel)
         try pump(channel, deadline: timeout.map { ContinuousClock.now + $0 }, timeout: timeout, output: output)
         let status = ssh_channel_get_exit_status(channel)
         return status >= 0 ? status : nil
     }
 
     /// Run and collect the output.
-    public func run(_ argv: [String], timeout: Duration? = nil) throws(SSHError) -> SSHCommandResult {
+    public func run(_ argv: [String], stdin: [UInt8] = [], timeout: Duration? = nil) throws(SSHError) -> SSHCommandResult {
         var result = SSHCommandResult(status: nil, stdout: [], stderr: [])
-        result.status = try run(argv, timeout: timeout) { chunk in
+        result.status = try run(argv, stdin: stdin, timeout: timeout) { chunk in
             switch chunk {
             case .stdout(let bytes): result.stdout += bytes
             case .stderr(let bytes): result.stderr += bytes

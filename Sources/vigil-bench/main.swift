@@ -4,7 +4,7 @@
 //   vigil-bench ingest [--nodes N] [--ranks R] [--instances I]
 //                                                     server decode + join + tally on one core
 //   vigil-bench store [--rows N] [--per-batch B]       store writes vs a raw sqlite3 loop
-//   vigil-bench fanout --ssh-config F --hosts h1,h2 [--sessions N]
+//   vigil-bench fanout --ssh-config F --hosts h1,h2 [--sessions N] [--connect-only]
 //                                                     concurrent ssh sessions running `true`
 import Foundation
 
@@ -32,7 +32,7 @@ case "fanout":
         exit(2)
     }
     await FanOutBenchmark(sshConfig: config, hosts: hosts.split(separator: ",").map(String.init),
-                          sessions: option("--sessions", default: 100)).run()
+                          sessions: option("--sessions", default: 100), connectOnly: arguments.contains("--connect-only")).run()
 default:
     FileHandle.standardError.write("usage: vigil-bench drain|ingest|store|fanout [options]\n".data(using: .utf8)!)
     exit(2)

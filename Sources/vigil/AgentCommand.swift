@@ -182,12 +182,13 @@ extension AgentCommand {
 
         @OptionGroup var socket: SocketOption
 
-        @Argument(help: "The run spec, as JSON.") var spec: String
+        @Argument(help: "The run spec, as JSON, or - to read it from standard input.") var spec: String
 
         func run() async throws {
             let decoded: RunSpec
             do {
-                decoded = try JSONDecoder().decode(RunSpec.self, from: Data(spec.utf8))
+                let json = spec == "-" ? FileHandle.standardInput.readDataToEndOfFile() : Data(spec.utf8)
+                decoded = try JSONDecoder().decode(RunSpec.self, from: json)
                 try decoded.validate()
             } catch {
                 throw ValidationError("not a valid run spec: \(error)")

@@ -90,7 +90,7 @@ struct LogsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (runs, _) = try await api.fetch("/v1/runs?job=\(job)", as: [JobRun].self)
-        guard let run = attempt.map({ a in runs.first { $0.attempt == a } }) ?? runs.last else {
+        guard let run = attempt.map({ a in runs.first { $0.attempt == a } }) ?? runs.max(by: { $0.attempt < $1.attempt }) else {
             throw ValidationError("no run of job \(job)\(attempt.map { " attempt \($0)" } ?? "") is known to the server")
         }
         print("== \(run.job) attempt \(run.attempt) on \(run.node): stdout ==\n\(run.stdoutTail)", terminator: "")

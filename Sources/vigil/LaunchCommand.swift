@@ -196,7 +196,9 @@ struct StopCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (runs, _) = try await api.fetch("/v1/runs?job=\(job)", as: [JobRun].self)
-        guard let run = runs.last else { throw ValidationError("no run of job \(job) is known to the server") }
+        guard let run = runs.max(by: { $0.attempt < $1.attempt }) else {
+            throw ValidationError("no run of job \(job) is known to the server")
+        }
         let results = await ClusterLauncher.stop(
             job: job, hosts: run.hosts.map(\.host), grace: .milliseconds(Int(grace * 1_000)), ssh: ssh.target,
             remoteVigil: remoteVigil ?? LaunchCommand.thisBinary, agentSocket: ssh.agentSocket, concurrency: ssh.concurrency)

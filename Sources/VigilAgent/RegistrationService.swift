@@ -59,7 +59,11 @@ public struct RegistrationService: Service {
                     try await outbound.write(ByteBuffer(bytes: try JSONEncoder().encode(table.report())))
                 case .records:
                     try await outbound.write(ByteBuffer(bytes: try JSONEncoder().encode(table.flightRecorders())))
-                case .hello(let identity):
+                case .hello(var identity):
+                    // The kernel's word for who is asking, not the request's: nobody can
+                    // register (and so have STOP signal) a process that is not theirs, and a
+                    // rank in its own pid namespace is known by its pid in ours.
+                    identity.pid = try await peer(connection.channel).pid
                     try await welcome(identity, lines: &lines, outbound: outbound)
                 case .run(let spec):
                     try await requireOwnUser(connection.channel)
@@ -84,10 +88,14 @@ public struct RegistrationService: Service {
     /// Starting and stopping jobs is for the agent's own user (and root):
     /// the socket is open to every rank, whoever runs it.
     private func requireOwnUser(_ channel: any Channel) async throws {
+        let uid = try await peer(channel).uid
+        guard uid == geteuid() || uid == 0 else { throw RegistrationError.notPermitted }
+    }
+
+    private func peer(_ channel: any Channel) async throws -> PeerCredentials {
         guard let provider = channel as? any SocketOptionProvider else { throw RegistrationError.notPermitted }
-        let peer: PeerCredentials = try await provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)).get()
-        guard peer.uid == geteuid() || peer.uid == 0 else { throw RegistrationError.notPermitted }
+        return try await provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET),
+                                                        name: SocketOptionName(SO_PEERCRED)).get()
     }
 
     private func welcome(_ identity: RankIdentity, lines: inout NIOAsyncChannelInboundStream<String>.AsyncIterator,

@@ -50,6 +50,9 @@ let package = Package(
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
 
+        // Pure: fault localization from telemetry (C4): hangs, crashes, nodes down.
+        .target(name: "VigilDetector", dependencies: ["VigilCore"], swiftSettings: hotPath),
+
         // Daemon plumbing shared by server and agent: listeners that stop on graceful shutdown.
         .target(name: "VigilLifecycle",
                 dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
@@ -105,6 +108,7 @@ let package = Package(
         ),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilDetectorTests", dependencies: ["VigilDetector", "VigilCore"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
         .testTarget(name: "VigilServerTests", dependencies: ["VigilServer", "VigilCore"]),
         .testTarget(

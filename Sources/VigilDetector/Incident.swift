@@ -1,0 +1,71 @@
+/// What the detector found: a class, who is to blame and why, in numbers.
+public struct Incident: Sendable, Equatable, Codable {
+    public enum Class: String, Sendable, Codable, CaseIterable {
+        /// Members wait in collective #N while others never entered it: those others are stuck.
+        case nonCommunicationHang = "non-communication-hang"
+        /// Every member entered #N and none left: the network between them.
+        case communicationHang = "communication-hang"
+        case rankCrash = "rank-crash"
+        /// A node's agent stopped sending heartbeats while its ranks were running.
+        case nodeDown = "node-down"
+    }
+
+    /// One thing to blame: a rank on its node, or a node (or its link) alone.
+    public struct Suspect: Sendable, Hashable, Codable, Comparable {
+        public var node: String
+        public var rank: Int?
+
+        public init(node: String, rank: Int? = nil) {
+            self.node = node
+            self.rank = rank
+        }
+
+        public static func < (a: Self, b: Self) -> Bool { (a.node, a.rank ?? -1) < (b.node, b.rank ?? -1) }
+    }
+
+    /// The numbers behind it: what was expected against what was seen.
+    public struct Evidence: Sendable, Equatable, Codable {
+        public var summary: String
+        public var communicator: UInt64?
+        public var seq: UInt64?
+        public var expectedNs: UInt64?
+        public var observedNs: UInt64?
+
+        public init(summary: String, communicator: UInt64? = nil, seq: UInt64? = nil, expectedNs: UInt64? = nil,
+                    observedNs: UInt64? = nil) {
+            self.summary = summary
+            self.communicator = communicator
+            self.seq = seq
+            self.expectedNs = expectedNs
+            self.observedNs = observedNs
+        }
+    }
+
+    public var job: String
+    public var incidentClass: Class
+    public var suspects: [Suspect]
+    /// 0...1: how sure the localization is.
+    public var confidence: Double
+    public var evidence: Evidence
+    /// When the fault began, as far as the telemetry tells (e.g. when the waiting started).
+    public var firstSeenNs: UInt64
+    public var detectedNs: UInt64
+    public var resolvedNs: UInt64?
+
+    public init(job: String, incidentClass: Class, suspects: [Suspect], confidence: Double, evidence: Evidence,
+                firstSeenNs: UInt64, detectedNs: UInt64, resolvedNs: UInt64? = nil) {
+        self.job = job
+        self.incidentClass = incidentClass
+        self.suspects = suspects.sorted()
+        self.confidence = confidence
+        self.evidence = evidence
+        self.firstSeenNs = firstSeenNs
+        self.detectedNs = detectedNs
+        self.resolvedNs = resolvedNs
+    }
+
+    /// Same class, job and culprits: the same incident, updated rather than raised again.
+    public var key: String {
+        "\(incidentClass.rawValue)/\(job)/" + suspects.map { "\($0.node):\($0.rank.map(String.init) ?? "*")" }.joined(separator: ",")
+    }
+}

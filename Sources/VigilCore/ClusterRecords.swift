@@ -90,3 +90,17 @@ public struct StoredCheckpoint: Sendable, Equatable, Codable {
         self.committedNs = committedNs
     }
 }
+
+/// The API's answer to a cordon or uncordon.
+public struct CordonChange: Sendable, Equatable, Codable {
+    public var node: String
+    public var cordoned: Bool
+    /// False when the node already was so.
+    public var changed: Bool
+
+    public init(node: String, cordoned: Bool, changed: Bool) {
+        self.node = node
+        self.cordoned = cordoned
+        self.changed = changed
+    }
+}

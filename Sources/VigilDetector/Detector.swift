@@ -44,10 +44,11 @@ public struct Detector: Sendable {
     /// keep their first detection, and those whose cause is gone are
     /// returned as resolved.
     public mutating func evaluate(nowNs: UInt64) -> DetectorReport {
-        learnPace(nowNs: nowNs)
+        let communicators = communicators()
+        learnPace(communicators, nowNs: nowNs)
         let causes = crashes() + nodesDown(nowNs: nowNs)
         var hangs: [Incident] = []
-        for (key, members) in communicators() {
+        for (key, members) in communicators {
             if let hang = hang(on: key, members: members, nowNs: nowNs) { hangs.append(hang) }
         }
         let found = causes + Self.unexplained(hangs, by: causes)
@@ -130,8 +131,8 @@ public struct Detector: Sendable {
         return max(configuration.hangFloorNs, UInt64(configuration.hangStepMultiple * typical))
     }
 
-    private mutating func learnPace(nowNs: UInt64) {
-        for (key, members) in communicators() {
+    private mutating func learnPace(_ communicators: [CommunicatorKey: [Observed]], nowNs: UInt64) {
+        for (key, members) in communicators {
             let left = members.compactMap { $0.snapshot.progress.first { $0.communicator == key.communicator }?.lastSeqLeft }.min() ?? 0
             pace[key, default: Pace()].observe(seqLeft: left, atNs: nowNs)
         }

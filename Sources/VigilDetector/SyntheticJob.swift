@@ -48,44 +48,23 @@ public struct SyntheticJob: Sendable {
         return (snapshots, nodes.filter { $0 != silent })
     }
 
-    /// Steps whose allreduce every rank completed by `t`, and where the rank is now.
+    /// Where a rank is at `atNs`: in compute, or waiting in the allreduce
+    /// after its last completed step (forever, once a fault stops the job).
     private func snapshot(rank: Int, atNs: UInt64, fault: Fault?, faultAtNs: UInt64) -> RankSnapshot {
         let jitter = UInt64((rank &* 7_919) % 97) * stepNs / 10_000   // < 1% of a step, fixed per rank
-        let frozen = fault.map { _ in (faultAtNs - startNs) / stepNs } ?? 0   // the step the fault interrupts
         let elapsed = atNs - startNs
-        var done = elapsed / stepNs
-        let phase = elapsed % stepNs
-        var blocked: BlockedCall?
+        // A fault freezes the job in the step it interrupts.
+        let done = fault == nil ? elapsed / stepNs : (faultAtNs - startNs) / stepNs
+        var waiting = fault == nil ? elapsed % stepNs >= stepNs * 9 / 10 + jitter : true
         var status = RankStatus.running
-        var entered = done
         switch fault {
-        case nil:
-            if phase >= stepNs * 9 / 10 + jitter {
-                entered = done + 1
-                blocked = BlockedCall(op: .allreduce, communicator: 1, seq: done + 1,
-                                      sinceNs: startNs + done * stepNs + stepNs * 9 / 10 + jitter)
-            }
-        case .hang(let culprit), .crash(let culprit):
-            done = frozen
-            entered = frozen
-            if rank == culprit {
-                if case .crash = fault! { status = .died }
-            } else {
-                entered = frozen + 1
-                blocked = BlockedCall(op: .allreduce, communicator: 1, seq: frozen + 1,
-                                      sinceNs: startNs + frozen * stepNs + stepNs * 9 / 10 + jitter)
-            }
-        case .nodeDown:
-            done = frozen
-            entered = frozen + 1
-            blocked = BlockedCall(op: .allreduce, communicator: 1, seq: frozen + 1,
-                                  sinceNs: startNs + frozen * stepNs + stepNs * 9 / 10 + jitter)
-        case .communicationHang:
-            done = frozen
-            entered = frozen + 1
-            blocked = BlockedCall(op: .allreduce, communicator: 1, seq: frozen + 1,
-                                  sinceNs: startNs + frozen * stepNs + stepNs * 9 / 10 + jitter)
+        case .hang(let culprit) where culprit == rank: waiting = false
+        case .crash(let culprit) where culprit == rank: (waiting, status) = (false, .died)
+        default: break
         }
+        let entered = waiting ? done + 1 : done
+        let blocked = waiting ? BlockedCall(op: .allreduce, communicator: 1, seq: done + 1,
+                                            sinceNs: startNs + done * stepNs + stepNs * 9 / 10 + jitter) : nil
         return RankSnapshot(
             identity: RankIdentity(job: job, rank: rank, worldSize: ranks, pid: Int32(10_000 + rank), host: node(of: rank)),
             status: status, exitStatus: nil, counters: RingCounters(consumed: entered), blocked: blocked,

@@ -7,12 +7,6 @@ struct APIResponder: Sendable {
     let store: any TelemetryStore
     let arrivals: ArrivalBook
 
-    struct CordonAnswer: Encodable {
-        var node: String
-        var cordoned: Bool
-        var changed: Bool
-    }
-
     struct Page<Item: Encodable>: Encodable {
         var cursor: UInt64
         var items: [Item]
@@ -49,7 +43,7 @@ struct APIResponder: Sendable {
             return try encoder.encode(try await store.checkpoints(job: job))
         case .cordon(let node, let cordoned):
             let changed = try await store.setCordoned(node, cordoned, atNs: wallClockNanoseconds())
-            return try encoder.encode(CordonAnswer(node: node, cordoned: cordoned, changed: changed))
+            return try encoder.encode(CordonChange(node: node, cordoned: cordoned, changed: changed))
         }
     }
 }

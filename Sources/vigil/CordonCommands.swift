@@ -7,19 +7,20 @@ import VigilCore
 struct CordonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cordon", abstract: "Keep every launch off a node (running jobs are left alone).")
-    @OptionGroup var api: APIOption
-    @OptionGroup var token: TokenOption
-    @Argument(help: "The node, as the server names it.") var node: String
+    @OptionGroup var target: CordonTarget
 
-    func validate() throws {
-        guard SafeName.isValid(node) else { throw ValidationError("NODE must be \(SafeName.rule)") }
-    }
-
-    func run() async throws { try await setCordon(node, true, api: api, token: token) }
+    func run() async throws { try await target.set(cordoned: true) }
 }
 
 struct UncordonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "uncordon", abstract: "Let launches choose a node again.")
+    @OptionGroup var target: CordonTarget
+
+    func run() async throws { try await target.set(cordoned: false) }
+}
+
+/// The node, and the server that records its cordon.
+struct CordonTarget: ParsableArguments {
     @OptionGroup var api: APIOption
     @OptionGroup var token: TokenOption
     @Argument(help: "The node, as the server names it.") var node: String
@@ -28,22 +29,14 @@ struct UncordonCommand: AsyncParsableCommand {
         guard SafeName.isValid(node) else { throw ValidationError("NODE must be \(SafeName.rule)") }
     }
 
-    func run() async throws { try await setCordon(node, false, api: api, token: token) }
-}
-
-private struct CordonAnswer: Codable {
-    var node: String
-    var cordoned: Bool
-    var changed: Bool
-}
-
-private func setCordon(_ node: String, _ cordoned: Bool, api: APIOption, token: TokenOption) async throws {
-    let data = try await APIClient.post("/v1/nodes/\(node)/\(cordoned ? "cordon" : "uncordon")", to: api.address,
-                                        token: try token.load())
-    if api.json {
-        print(String(decoding: data, as: UTF8.self))
-        return
+    func set(cordoned: Bool) async throws {
+        let data = try await APIClient.post("/v1/nodes/\(node)/\(cordoned ? "cordon" : "uncordon")", to: api.address,
+                                            token: try token.load())
+        if api.json {
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let answer = try JSONDecoder().decode(CordonChange.self, from: data)
+        print("\(answer.node) \(answer.cordoned ? "cordoned" : "uncordoned")\(answer.changed ? "" : " (already)")")
     }
-    let answer = try JSONDecoder().decode(CordonAnswer.self, from: data)
-    print("\(answer.node) \(answer.cordoned ? "cordoned" : "uncordoned")\(answer.changed ? "" : " (already)")")
 }

@@ -161,11 +161,6 @@ struct SSHSessionTests {
 extension ClusterBench {
     /// A fresh ed25519 key pair at `path`; the exit status of ssh-keygen.
     static func keygen(_ path: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
-        process.arguments = ["-q", "-t", "ed25519", "-N", "", "-f", path]
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path]).status
     }
 }

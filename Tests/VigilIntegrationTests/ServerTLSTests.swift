@@ -59,13 +59,8 @@ struct TestPKI {
     }
 
     private static func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw HarnessError.queryFailed("openssl \(arguments.joined(separator: " "))") }
+        guard try runTool("/usr/bin/openssl", arguments).status == 0 else {
+            throw HarnessError.queryFailed("openssl \(arguments.joined(separator: " "))")
+        }
     }
 }

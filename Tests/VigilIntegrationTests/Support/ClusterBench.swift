@@ -22,17 +22,8 @@ struct ClusterBench: Sendable {
     }
 
     func script(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Paths.packageRoot.appendingPathComponent("scripts/cluster.sh").path] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try runTool("/bin/bash", [Paths.packageRoot.appendingPathComponent("scripts/cluster.sh").path] + arguments,
+                    environment: environment)
     }
 }
 

@@ -27,6 +27,8 @@ public struct InstanceJoiner: Sendable {
         /// The member that spent the least time inside: the last to arrive.
         public var lastArriver = -1
         public var shortestNs: UInt64 = .max
+        /// Summed time inside over the members: with `shortestNs`, how long they waited for the last.
+        public var totalNs: UInt64 = 0
         /// Bit r set: the member with world rank r reported. Sized by rank.
         public var members: [UInt64] = []
 
@@ -43,6 +45,7 @@ public struct InstanceJoiner: Sendable {
             guard members[word] & bit == 0 else { return false }
             members[word] |= bit
             arrived += 1
+            totalNs &+= durationNs
             if durationNs < shortestNs {
                 shortestNs = durationNs
                 lastArriver = rank

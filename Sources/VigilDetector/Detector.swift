@@ -22,9 +22,13 @@ public struct Detector: Sendable {
     }
 
     public let configuration: DetectorConfiguration
-    private var ranks: [RankKey: Observed] = [:]
+    var ranks: [RankKey: Observed] = [:]
     private var heartbeats: [String: UInt64] = [:]
-    private var pace: [CommunicatorKey: Pace] = [:]
+    var pace: [CommunicatorKey: Pace] = [:]
+    var windows: [CommunicatorKey: InstanceWindow] = [:]
+    var links: [String: LinkMatrix] = [:]
+    /// Running members per communicator, as of the last evaluation.
+    var communicatorMembers: [CommunicatorKey: [Observed]] = [:]
     private var open: [String: Incident] = [:]
 
     public init(configuration: DetectorConfiguration = DetectorConfiguration()) {
@@ -36,6 +40,28 @@ public struct Detector: Sendable {
         ranks[key] = Observed(snapshot: snapshot, node: node, atNs: atNs)
     }
 
+    /// A complete instance from the server's join: straggler and slowness evidence.
+    public mutating func observe(_ instance: InstanceSummary) {
+        guard instance.isBlocking, instance.size > 1, InstanceEvent.isJoinable(instance.communicator) else { return }
+        let key = CommunicatorKey(job: instance.job, communicator: instance.communicator)
+        windows[key, default: InstanceWindow(capacity: configuration.windowInstances)].add(instance)
+    }
+
+    /// A rank's point-to-point window with one peer: a cell of the node × node
+    /// matrix, once both ranks' nodes are known.
+    public mutating func observe(_ window: LinkWindow, atNs: UInt64) {
+        guard let from = ranks[RankKey(job: window.job, rank: window.rank)]?.node,
+              let to = ranks[RankKey(job: window.job, rank: window.peer)]?.node else { return }
+        let t = window.traffic
+        links[window.job, default: LinkMatrix()].observe(.init(from, to), source: .traffic, bytes: t.sentBytes &+ t.receivedBytes,
+                                                         busyNs: t.sendBusyNs &+ t.receiveBusyNs, atNs: atNs)
+    }
+
+    /// An agents' ping-pong between two nodes of a job: `bytes` moved in `busyNs`.
+    public mutating func observeProbe(job: String, from: String, to: String, bytes: UInt64, busyNs: UInt64, atNs: UInt64) {
+        links[job, default: LinkMatrix()].observe(.init(from, to), source: .probe, bytes: bytes, busyNs: busyNs, atNs: atNs)
+    }
+
     public mutating func heartbeat(node: String, atNs: UInt64) {
         heartbeats[node] = max(heartbeats[node] ?? 0, atNs)
     }
@@ -44,19 +70,25 @@ public struct Detector: Sendable {
     /// keep their first detection, and those whose cause is gone are
     /// returned as resolved.
     public mutating func evaluate(nowNs: UInt64) -> DetectorReport {
-        let communicators = communicators()
-        learnPace(communicators, nowNs: nowNs)
+        forgetEnded(nowNs: nowNs)
+        communicatorMembers = communicators()
+        learnPace(communicatorMembers, nowNs: nowNs)
         let causes = crashes() + nodesDown(nowNs: nowNs)
-        var hangs: [Incident] = []
-        for (key, members) in communicators {
-            if let hang = hang(on: key, members: members, nowNs: nowNs) { hangs.append(hang) }
+        var consequences: [Incident] = []
+        for (key, members) in communicatorMembers {
+            if let hang = hang(on: key, members: members, nowNs: nowNs) {
+                consequences.append(hang)
+            } else if let slow = slowness(on: key, nowNs: nowNs) {
+                consequences.append(slow)
+            }
         }
-        let found = causes + Self.unexplained(hangs, by: causes)
+        let found = causes + silent(nowNs: nowNs) + Self.unexplained(consequences, by: causes)
         var report = DetectorReport()
         var still: [String: Incident] = [:]
         for var incident in found where still[incident.key] == nil {
             if let earlier = open[incident.key] {
                 (incident.detectedNs, incident.firstSeenNs) = (earlier.detectedNs, min(earlier.firstSeenNs, incident.firstSeenNs))
+                if incident != earlier { report.updated.append(incident) }
             } else {
                 report.raised.append(incident)
             }
@@ -73,11 +105,26 @@ public struct Detector: Sendable {
 
     /// A crashed rank or a dead node makes its peers wait: that waiting is
     /// the cause's consequence, not an incident of its own.
-    static func unexplained(_ hangs: [Incident], by causes: [Incident]) -> [Incident] {
+    static func unexplained(_ consequences: [Incident], by causes: [Incident]) -> [Incident] {
         let crashedJobs = Set(causes.filter { $0.incidentClass == .rankCrash }.map(\.job))
         let downNodes = Set(causes.filter { $0.incidentClass == .nodeDown }.flatMap(\.suspects).map(\.node))
-        return hangs.filter { hang in
-            !crashedJobs.contains(hang.job) && !(hang.suspects.allSatisfy { downNodes.contains($0.node) })
+        return consequences.filter { incident in
+            !crashedJobs.contains(incident.job) && !(incident.suspects.allSatisfy { downNodes.contains($0.node) })
+        }
+    }
+
+    /// Running ranks not reported for the heartbeat timeout while their node's agent still reports.
+    private func silent(nowNs: UInt64) -> [Incident] {
+        ranks.values.compactMap { seen in
+            let quiet = nowNs - min(nowNs, seen.atNs)
+            guard seen.snapshot.status == .running, quiet > configuration.heartbeatTimeoutNs,
+                  let beat = heartbeats[seen.node], nowNs - min(nowNs, beat) <= configuration.heartbeatTimeoutNs else { return nil }
+            let rank = seen.snapshot.identity.rank
+            return Incident(job: seen.snapshot.identity.job, incidentClass: .telemetrySilent,
+                            suspects: [.init(node: seen.node, rank: rank)], confidence: 0.7,
+                            evidence: .init(summary: "rank \(rank) not reported for \(quiet / 1_000_000) ms; \(seen.node)'s agent is alive",
+                                            expectedNs: configuration.heartbeatTimeoutNs, observedNs: quiet),
+                            firstSeenNs: seen.atNs, detectedNs: nowNs)
         }
     }
 
@@ -125,6 +172,18 @@ public struct Detector: Sendable {
 
     func heartbeat(of node: String) -> UInt64? { heartbeats[node] }
 
+    /// Ranks ended long ago, and the state of jobs with no rank left, go:
+    /// the detector's memory follows what runs, not everything that ran.
+    private mutating func forgetEnded(nowNs: UInt64) {
+        let before = ranks.count
+        ranks = ranks.filter { $0.value.snapshot.status == .running || nowNs - min(nowNs, $0.value.atNs) < configuration.forgetEndedNs }
+        guard ranks.count < before else { return }
+        let jobs = Set(ranks.keys.map(\.job))
+        windows = windows.filter { jobs.contains($0.key.job) }
+        pace = pace.filter { jobs.contains($0.key.job) }
+        links = links.filter { jobs.contains($0.key) }
+    }
+
     /// How long a collective may wait on this communicator before it is hung.
     func hangThreshold(_ key: CommunicatorKey) -> UInt64 {
         let typical = pace[key]?.intervalNs ?? 0
@@ -142,6 +201,8 @@ public struct Detector: Sendable {
 /// What one evaluation found.
 public struct DetectorReport: Sendable, Equatable {
     public var raised: [Incident] = []
+    /// Standing incidents whose suspects or evidence changed.
+    public var updated: [Incident] = []
     public var resolved: [Incident] = []
     public var open: [Incident] = []
 }

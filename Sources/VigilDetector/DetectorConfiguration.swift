@@ -1,16 +1,35 @@
-/// Thresholds. Hang thresholds adapt to the job: a collective counts as
-/// hung when it has waited `hangStepMultiple` typical collective intervals
-/// of its communicator, and never less than `hangFloorNs`.
+/// Thresholds, all relative to the job's own steady state where they can be.
 public struct DetectorConfiguration: Sendable, Equatable {
-    public var hangFloorNs: UInt64
-    public var hangStepMultiple: Double
-    /// A node whose last heartbeat is older than this, with ranks running, is down.
-    public var heartbeatTimeoutNs: UInt64
+    /// A collective counts as hung when it has waited `hangStepMultiple`
+    /// typical collective intervals of its communicator, never less than this.
+    public var hangFloorNs: UInt64 = 2_000_000_000
+    public var hangStepMultiple: Double = 20
+    /// A node whose last heartbeat is older than this, with ranks running, is
+    /// down; a running rank not reported for this long, on a live node, is silent.
+    public var heartbeatTimeoutNs: UInt64 = 2_500_000_000
+    /// Ended ranks (and their crash incidents) are forgotten after this long.
+    public var forgetEndedNs: UInt64 = 600_000_000_000
 
-    public init(hangFloorNs: UInt64 = 2_000_000_000, hangStepMultiple: Double = 20,
-                heartbeatTimeoutNs: UInt64 = 2_500_000_000) {
-        self.hangFloorNs = hangFloorNs
-        self.hangStepMultiple = hangStepMultiple
-        self.heartbeatTimeoutNs = heartbeatTimeoutNs
-    }
+    /// Slowness is judged over a communicator's last `windowInstances`
+    /// complete instances of the last `windowNs`, and only with at least
+    /// `minimumInstances` of them.
+    public var windowInstances = 64
+    public var windowNs: UInt64 = 20_000_000_000
+    public var minimumInstances = 12
+
+    /// A straggler arrives last in at least this share of the window's instances…
+    public var stragglerShare = 0.6
+    /// …and the others wait for it at least this fraction of the collective
+    /// interval, and at least `stragglerLagFloorNs`.
+    public var stragglerLagFraction = 0.15
+    public var stragglerLagFloorNs: UInt64 = 200_000
+
+    /// Communication is slow when a collective, every member present, costs
+    /// this many times its normal, and at least `communicationSlowFloorNs` more.
+    public var communicationSlowFactor = 2.5
+    public var communicationSlowFloorNs: UInt64 = 300_000
+    /// A node pair runs degraded below this fraction of its normal throughput.
+    public var linkDegradedFraction = 0.5
+
+    public init() {}
 }

@@ -5,9 +5,15 @@ public struct Incident: Sendable, Equatable, Codable {
         case nonCommunicationHang = "non-communication-hang"
         /// Every member entered #N and none left: the network between them.
         case communicationHang = "communication-hang"
+        /// The same rank arrives last in most instances and the others wait for it.
+        case straggler
+        /// Collectives cost a multiple of their normal with every member present: the network.
+        case communicationSlow = "communication-slow"
         case rankCrash = "rank-crash"
         /// A node's agent stopped sending heartbeats while its ranks were running.
         case nodeDown = "node-down"
+        /// A running rank no longer reported while its node's agent still is.
+        case telemetrySilent = "telemetry-silent"
     }
 
     /// One thing to blame: a rank on its node, or a node (or its link) alone.
@@ -64,8 +70,14 @@ public struct Incident: Sendable, Equatable, Codable {
         self.resolvedNs = resolvedNs
     }
 
-    /// Same class, job and culprits: the same incident, updated rather than raised again.
+    /// Same class, job and culprits: the same incident, updated rather than
+    /// raised again. A network incident is one per communicator, its
+    /// suspects refined as the link evidence comes in.
     public var key: String {
-        "\(incidentClass.rawValue)/\(job)/" + suspects.map { "\($0.node):\($0.rank.map(String.init) ?? "*")" }.joined(separator: ",")
+        let prefix = "\(incidentClass.rawValue)/\(job)/"
+        if [.communicationHang, .communicationSlow].contains(incidentClass), let communicator = evidence.communicator {
+            return prefix + "communicator:\(communicator)"
+        }
+        return prefix + suspects.map { "\($0.node):\($0.rank.map(String.init) ?? "*")" }.joined(separator: ",")
     }
 }

@@ -6,22 +6,33 @@ import VigilDetector
 /// fault at a time, evaluated every second as the server would: the right
 /// class and culprit, nothing else raised, within the goal.
 struct FaultMatrixTests {
-    static let job = SyntheticJob(ranks: 64, ranksPerNode: 8, stepNs: 100_000_000)
     static let second: UInt64 = 1_000_000_000
 
-    /// Run `seconds` of the job through a detector; every incident raised, with when.
-    static func run(_ fault: SyntheticJob.Fault?, at faultAfter: UInt64 = 5_300_000_000, seconds: Int = 20,
-                    every interval: UInt64 = second) -> [Incident] {
+    /// Faults that stop the job strike 5.3 s in; slowing faults at 30.3 s,
+    /// once the job's normal (collective costs, link rates) is learned.
+    static func faultAfter(_ fault: SyntheticJob.Fault?) -> UInt64 {
+        switch fault {
+        case .straggler, .slowLink: 30_300_000_000
+        default: 5_300_000_000
+        }
+    }
+
+    static func job(_ fault: SyntheticJob.Fault?) -> SyntheticJob {
+        SyntheticJob(ranks: 64, ranksPerNode: 8, stepNs: 100_000_000, fault: fault, faultAfterNs: faultAfter(fault))
+    }
+
+    /// Run the job through a detector until `seconds` after the fault: every
+    /// incident raised, as last updated.
+    static func run(_ fault: SyntheticJob.Fault?, seconds: UInt64 = 20) -> [Incident] {
+        let job = job(fault)
         var detector = Detector()
         var raised: [Incident] = []
-        let faultAt = job.startNs + faultAfter
-        var now = job.startNs + interval
-        while now <= job.startNs + UInt64(seconds) * second {
-            let (snapshots, heartbeats) = job.observe(atNs: now, fault: fault, faultAtNs: faultAt)
-            for (snapshot, node) in snapshots { detector.observe(snapshot, node: node, atNs: now) }
-            for node in heartbeats { detector.heartbeat(node: node, atNs: now) }
-            raised += detector.evaluate(nowNs: now).raised
-            now += interval
+        for second in 1...(faultAfter(fault) / Self.second + seconds) {
+            let now = job.startNs + second * Self.second
+            job.feed(&detector, afterNs: now - Self.second, atNs: now)
+            let report = detector.evaluate(nowNs: now)
+            raised += report.raised
+            for update in report.updated { raised = raised.map { $0.key == update.key ? update : $0 } }
         }
         return raised
     }
@@ -33,6 +44,9 @@ struct FaultMatrixTests {
         (.crash(rank: 42), .rankCrash, [Incident.Suspect(node: "node5", rank: 42)], 3.0),
         (.nodeDown(node: 3), .nodeDown, [Incident.Suspect(node: "node3")], 3.0),
         (.communicationHang, .communicationHang, (0..<8).map { Incident.Suspect(node: "node\($0)") }, 5.0),
+        (.straggler(rank: 21, factor: 1.5), .straggler, [Incident.Suspect(node: "node2", rank: 21)], 30.0),
+        (.straggler(rank: 0, factor: 1.5), .straggler, [Incident.Suspect(node: "node0", rank: 0)], 30.0),
+        (.slowLink(node: 6, factor: 4), .communicationSlow, [Incident.Suspect(node: "node6")], 30.0),
     ])
     func findsTheCulpritAndNothingElse(fault: SyntheticJob.Fault, expected: Incident.Class, culprits: [Incident.Suspect],
                                        goalSeconds: Double) {
@@ -40,8 +54,8 @@ struct FaultMatrixTests {
         #expect(raised.count == 1, "precision: one incident, got \(raised.map(\.key))")
         guard let incident = raised.first else { return }
         #expect(incident.incidentClass == expected)
-        #expect(incident.suspects == culprits)
-        let latency = Double(incident.detectedNs - (Self.job.startNs + 5_300_000_000)) / 1e9
+        #expect(incident.suspects == culprits, "\(incident.evidence.summary)")
+        let latency = Double(incident.detectedNs - Self.job(fault).faultAtNs) / 1e9
         #expect(latency <= goalSeconds, "detected \(latency) s after the fault (goal \(goalSeconds) s)")
         #expect(!incident.evidence.summary.isEmpty)
     }
@@ -54,28 +68,41 @@ struct FaultMatrixTests {
         #expect((incident.evidence.observedNs ?? 0) > (incident.evidence.expectedNs ?? .max))
     }
 
+    @Test func aStragglerIsNamedWithTheWaitItCauses() throws {
+        let incident = try #require(Self.run(.straggler(rank: 21, factor: 1.5)).first)
+        #expect(incident.evidence.summary.hasPrefix("rank 21 arrived last in"), "\(incident.evidence.summary)")
+        #expect(incident.confidence >= 0.6)
+        // 1.5 × 90 ms of compute: the others wait about 45 ms for it.
+        let lag = Double(incident.evidence.observedNs ?? 0) / 1e6
+        #expect(lag > 40 && lag < 50, "lag \(lag) ms")
+    }
+
+    @Test func aSlowLinkShowsInTheCollectiveAndInTheMatrix() throws {
+        let incident = try #require(Self.run(.slowLink(node: 6, factor: 4)).first)
+        #expect(incident.evidence.summary.contains("4.0× its normal"), "\(incident.evidence.summary)")
+        #expect(incident.evidence.summary.contains("node5↔node6"), "\(incident.evidence.summary)")
+        #expect(incident.evidence.summary.contains("node6↔node7"), "\(incident.evidence.summary)")
+    }
+
     @Test func tenHealthyMinutesRaiseNothing() {
-        #expect(Self.run(nil, seconds: 600).isEmpty)
+        #expect(Self.run(nil, seconds: 595).isEmpty)
     }
 
     /// A standing fault stays one incident; when the cause is gone it is resolved.
     @Test func incidentsAreUpdatedThenResolved() {
         var detector = Detector()
-        let job = Self.job
-        let faultAt = job.startNs + 5_300_000_000
+        let faulty = Self.job(.hang(rank: 13))
+        let healthy = SyntheticJob(ranks: 64, ranksPerNode: 8, stepNs: 100_000_000)
         var resolved: [Incident] = []
         var open: [Incident] = []
-        for second in 1...15 {
-            let now = job.startNs + UInt64(second) * Self.second
-            let fault: SyntheticJob.Fault? = second <= 10 ? .hang(rank: 13) : nil   // SIGCONT at 10 s
-            let (snapshots, heartbeats) = job.observe(atNs: now, fault: fault, faultAtNs: faultAt)
-            for (snapshot, node) in snapshots { detector.observe(snapshot, node: node, atNs: now) }
-            for node in heartbeats { detector.heartbeat(node: node, atNs: now) }
+        for second in 1...UInt64(15) {
+            let now = faulty.startNs + second * Self.second
+            (second <= 10 ? faulty : healthy).feed(&detector, afterNs: now - Self.second, atNs: now)   // SIGCONT at 10 s
             let report = detector.evaluate(nowNs: now)
             resolved += report.resolved
             if second == 10 { open = report.open }
         }
         #expect(open.count == 1 && open.first?.incidentClass == .nonCommunicationHang)
-        #expect(resolved.count == 1 && resolved.first?.resolvedNs == job.startNs + 11 * Self.second)
+        #expect(resolved.count == 1 && resolved.first?.resolvedNs == faulty.startNs + 11 * Self.second)
     }
 }

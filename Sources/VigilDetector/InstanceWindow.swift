@@ -1,0 +1,44 @@
+import VigilCore
+
+/// A communicator's most recent complete blocking instances, bounded, and
+/// what each of its (op, size) normally costs.
+struct InstanceWindow: Sendable {
+    struct OpKey: Hashable, Sendable {
+        var op: CollectiveOp
+        var size: Int
+    }
+
+    struct Entry: Sendable {
+        var seq: UInt64
+        var op: OpKey
+        var lastArriver: Int
+        var lagNs: UInt64
+        var shortestNs: UInt64
+        var atNs: UInt64
+    }
+
+    private var ring: [Entry] = []
+    private var next = 0
+    let capacity: Int
+    private(set) var cost: [OpKey: Baseline] = [:]
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    mutating func add(_ instance: InstanceSummary) {
+        let op = OpKey(op: instance.op, size: instance.size)
+        let entry = Entry(seq: instance.seq, op: op, lastArriver: instance.lastArriver, lagNs: instance.lagNs,
+                          shortestNs: instance.shortestNs, atNs: instance.atNs)
+        if ring.count < capacity { ring.append(entry) } else { ring[next] = entry }
+        next = (next + 1) % capacity
+        cost[op, default: Baseline()].learn(Double(instance.shortestNs))
+    }
+
+    /// Entries completed at or after `sinceNs`, oldest first.
+    func recent(sinceNs: UInt64) -> [Entry] {
+        (ring[next...] + ring[..<next]).filter { $0.atNs >= sinceNs }
+    }
+
+    mutating func follow(_ op: OpKey, typicalNs: Double, tolerance: Double) {
+        cost[op]?.follow(typicalNs, tolerance: tolerance)
+    }
+}

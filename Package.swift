@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilWire", "VigilLifecycle",
+                "VigilCore", "VigilWire", "VigilLifecycle", "VigilDetector",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilSSH", "CNcursesw", "CSQLite", "CLibSSH",
+                "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilSSH", "VigilDetector", "VigilWire", "CNcursesw", "CSQLite", "CLibSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -103,7 +103,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilWire", "VigilSSH", "CVigilRing", "CSQLite",
+            dependencies: ["VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilWire", "VigilSSH", "VigilDetector", "CVigilRing", "CSQLite",
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
 

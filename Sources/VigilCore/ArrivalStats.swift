@@ -33,3 +33,28 @@ public struct ArrivalStats: Sendable {
         }
     }
 }
+
+/// One communicator's last-arrival tally, as the API serves it.
+public struct ArrivalTally: Sendable, Equatable, Codable {
+    public struct Count: Sendable, Equatable, Codable {
+        public var rank: Int
+        public var times: UInt64
+
+        public init(rank: Int, times: UInt64) {
+            self.rank = rank
+            self.times = times
+        }
+    }
+
+    public var communicator: UInt64
+    public var instances: UInt64
+    public var incomplete: UInt64
+    public var lastArrivals: [Count]
+
+    public init(communicator: UInt64, instances: UInt64, incomplete: UInt64, lastArrivals: [Count]) {
+        self.communicator = communicator
+        self.instances = instances
+        self.incomplete = incomplete
+        self.lastArrivals = lastArrivals
+    }
+}

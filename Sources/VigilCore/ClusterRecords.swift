@@ -40,30 +40,14 @@ public struct ClusterEvent: Sendable, Equatable, Codable {
     }
 }
 
-/// An incident row as stored (written by the detector).
+/// An incident as stored: the detector's finding under its row id.
 public struct StoredIncident: Sendable, Equatable, Codable {
     public var id: Int64
-    public var job: String
-    public var incidentClass: String
-    /// JSON, as the detector wrote it.
-    public var suspects: String
-    public var confidence: Double
-    public var evidence: String
-    public var firstSeenNs: UInt64
-    public var detectedNs: UInt64
-    public var resolvedNs: UInt64?
+    public var incident: Incident
 
-    public init(id: Int64, job: String, incidentClass: String, suspects: String, confidence: Double, evidence: String,
-                firstSeenNs: UInt64, detectedNs: UInt64, resolvedNs: UInt64?) {
+    public init(id: Int64, incident: Incident) {
         self.id = id
-        self.job = job
-        self.incidentClass = incidentClass
-        self.suspects = suspects
-        self.confidence = confidence
-        self.evidence = evidence
-        self.firstSeenNs = firstSeenNs
-        self.detectedNs = detectedNs
-        self.resolvedNs = resolvedNs
+        self.incident = incident
     }
 }
 

@@ -42,6 +42,13 @@ public protocol TelemetryStore: Sendable {
     /// Checkpoints (of one job, or all), newest first.
     func checkpoints(job: String?) async throws -> [StoredCheckpoint]
 
+    /// Record what the detector found: new incidents get a row, standing
+    /// ones (same key, unresolved) are updated, resolved ones closed.
+    func saveIncidents(_ incidents: [Incident], atNs: UInt64) async throws
+
+    /// Close every incident still open (a restarted detector starts afresh).
+    func resolveOpenIncidents(atNs: UInt64) async throws -> Int
+
     /// Cordon (or uncordon) a node, known yet or not; returns whether that changed anything.
     func setCordoned(_ node: String, _ cordoned: Bool, atNs: UInt64) async throws -> Bool
 

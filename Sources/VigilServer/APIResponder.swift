@@ -5,7 +5,7 @@ import VigilCore
 /// for "since a cursor" come with the cursor to ask with next time.
 struct APIResponder: Sendable {
     let store: any TelemetryStore
-    let arrivals: ArrivalBook
+    let detector: DetectorService
 
     struct Page<Item: Encodable>: Encodable {
         var cursor: UInt64
@@ -30,7 +30,7 @@ struct APIResponder: Sendable {
         case .accounts(let job):
             return try encoder.encode(try await store.accounts(job: job))
         case .arrivals(let job):
-            return try encoder.encode(arrivals.tallies(job: job))
+            return try encoder.encode(detector.tallies(job: job))
         case .runs(let job):
             return try encoder.encode(try await store.runs(job: job))
         case .links(let job, let since):

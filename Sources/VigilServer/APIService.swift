@@ -18,13 +18,13 @@ public struct APIService: Service {
     private let token: [UInt8]
     private let logger: Logger
 
-    public init(host: String, port: Int, portFile: String? = nil, store: any TelemetryStore, arrivals: ArrivalBook,
+    public init(host: String, port: Int, portFile: String? = nil, store: any TelemetryStore, detector: DetectorService,
                 token: [UInt8], logger: Logger) {
         self.token = token
         self.host = host
         self.port = port
         self.portFile = portFile
-        self.responder = APIResponder(store: store, arrivals: arrivals)
+        self.responder = APIResponder(store: store, detector: detector)
         self.logger = logger
     }
 

@@ -13,7 +13,8 @@ import Glibc
 struct AgentSession {
     let configuration: ServerConfiguration
     let store: any TelemetryStore
-    let arrivals: ArrivalBook
+    let detector: DetectorService
+    let capture: CaptureWriter?
     let logger: Logger
 
     func run(_ connection: NIOAsyncChannel<Frame, Frame>) async {
@@ -62,7 +63,10 @@ struct AgentSession {
             let batch = try TelemetryBatch(frame: frame)
             let now = wallClockNanoseconds()
             if try await store.store(batch, from: node, receivedAtNs: now) {
-                for case .instances(let item) in batch.items { arrivals.add(item, nowNs: now) }
+                detector.ingest(batch, from: node, atNs: now)
+                if let error = capture?.append(frame, from: node, receivedNs: now) {
+                    logger.error("capture stopped", metadata: ["path": "\(capture?.path ?? "")", "reason": "\(error)"])
+                }
             }
             try await outbound.write(BatchAck(through: batch.seq).frame)
         }

@@ -14,13 +14,16 @@ import VigilWire
 public struct IngestService: Service {
     private let configuration: ServerConfiguration
     private let store: any TelemetryStore
-    private let arrivals: ArrivalBook
+    private let detector: DetectorService
+    private let capture: CaptureWriter?
     private let logger: Logger
 
-    public init(configuration: ServerConfiguration, store: any TelemetryStore, arrivals: ArrivalBook, logger: Logger) {
+    public init(configuration: ServerConfiguration, store: any TelemetryStore, detector: DetectorService,
+                capture: CaptureWriter? = nil, logger: Logger) {
         self.configuration = configuration
         self.store = store
-        self.arrivals = arrivals
+        self.detector = detector
+        self.capture = capture
         self.logger = logger
     }
 
@@ -44,7 +47,8 @@ public struct IngestService: Service {
         }
         logger.info("server listening", metadata: ["host": "\(configuration.host)", "port": "\(port)",
                                                    "tls": "\(tls != nil)"])
-        let session = AgentSession(configuration: configuration, store: store, arrivals: arrivals, logger: logger)
+        let session = AgentSession(configuration: configuration, store: store, detector: detector, capture: capture,
+                                   logger: logger)
         // Shutdown ends every agent's connection too, not only the listener:
         // an ack not sent is a batch the agent replays, and replays are skipped.
         try await untilGracefulShutdown {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import VigilCore
 
@@ -32,11 +33,57 @@ extension SQLiteStore {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM incident WHERE ?1 IS NULL OR job = ?1 ORDER BY detectedNs DESC, id DESC
-                """, arguments: [job]).map {
-                StoredIncident(id: $0["id"], job: $0["job"], incidentClass: $0["class"], suspects: $0["suspects"],
-                               confidence: $0["confidence"], evidence: $0["evidence"], firstSeenNs: $0["firstSeenNs"],
-                               detectedNs: $0["detectedNs"], resolvedNs: $0["resolvedNs"])
+                """, arguments: [job]).map(Self.incident)
+        }
+    }
+
+    private static func incident(_ row: Row) throws -> StoredIncident {
+        let decoder = JSONDecoder()
+        guard let incidentClass = Incident.Class(rawValue: row["class"]) else {
+            throw DatabaseError(message: "incident \(row["id"] as Int64) has an unknown class \(row["class"] as String)")
+        }
+        let incident = Incident(
+            job: row["job"], incidentClass: incidentClass,
+            suspects: try decoder.decode([Incident.Suspect].self, from: Data((row["suspects"] as String).utf8)),
+            confidence: row["confidence"],
+            evidence: try decoder.decode(Incident.Evidence.self, from: Data((row["evidence"] as String).utf8)),
+            firstSeenNs: row["firstSeenNs"], detectedNs: row["detectedNs"], resolvedNs: row["resolvedNs"])
+        return StoredIncident(id: row["id"], incident: incident)
+    }
+
+    public func saveIncidents(_ incidents: [Incident], atNs: UInt64) async throws {
+        guard !incidents.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try await pool.write { db in
+            for incident in incidents {
+                let suspects = String(decoding: try encoder.encode(incident.suspects), as: UTF8.self)
+                let evidence = String(decoding: try encoder.encode(incident.evidence), as: UTF8.self)
+                try db.execute(sql: """
+                    UPDATE incident SET suspects = ?, confidence = ?, evidence = ?, firstSeenNs = ?, resolvedNs = ?
+                    WHERE key = ? AND resolvedNs IS NULL
+                    """, arguments: [suspects, incident.confidence, evidence, incident.firstSeenNs, incident.resolvedNs, incident.key])
+                let existed = db.changesCount > 0
+                if !existed, incident.resolvedNs == nil {
+                    try db.execute(sql: """
+                        INSERT INTO incident (key, job, class, suspects, confidence, evidence, firstSeenNs, detectedNs)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [incident.key, incident.job, incident.incidentClass.rawValue, suspects,
+                                        incident.confidence, evidence, incident.firstSeenNs, incident.detectedNs])
+                    try Self.record(db, kind: "incident.raised", node: incident.suspects.first?.node, job: incident.job,
+                                    message: "\(incident.headline): \(incident.evidence.summary)", atNs: incident.detectedNs)
+                } else if existed, let resolved = incident.resolvedNs {
+                    try Self.record(db, kind: "incident.resolved", node: incident.suspects.first?.node, job: incident.job,
+                                    message: incident.headline, atNs: resolved)
+                }
             }
+        }
+    }
+
+    public func resolveOpenIncidents(atNs: UInt64) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE incident SET resolvedNs = ? WHERE resolvedNs IS NULL", arguments: [atNs])
+            return db.changesCount
         }
     }
 

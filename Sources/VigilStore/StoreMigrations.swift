@@ -98,6 +98,10 @@ enum StoreMigrations {
                 t.add(column: "running", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v9: incidents by key, one open row each") { db in
+            try db.alter(table: "incident") { t in t.add(column: "key", .text).notNull().defaults(to: "") }
+            try db.execute(sql: "CREATE UNIQUE INDEX incidentOpenByKey ON incident(key) WHERE resolvedNs IS NULL")
+        }
         return migrator
     }
 

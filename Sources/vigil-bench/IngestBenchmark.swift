@@ -1,12 +1,12 @@
 import Foundation
 import NIOCore
 import VigilCore
-import VigilServer
+import VigilDetector
 import VigilWire
 
 /// Server ingest on one core: decode batch frames, join their instance
-/// events across nodes and tally arrivals — the per-event work of the
-/// server, without sockets or the store.
+/// events across nodes, tally arrivals and feed the detector the completed
+/// instances — the per-event work of the server, without sockets or the store.
 struct IngestBenchmark {
     let nodes: Int
     let ranksPerNode: Int
@@ -15,18 +15,16 @@ struct IngestBenchmark {
     func run() {
         let frames = makeFrames()
         let events = nodes * ranksPerNode * instancesPerRank
-        let book = ArrivalBook()
+        var monitor = TelemetryMonitor()
         let start = threadCPUNanoseconds()
         var decoded = 0
-        for frame in frames {
+        for (node, frame) in frames.enumerated() {
             let batch = try! TelemetryBatch(frame: frame)
-            for case .instances(let item) in batch.items {
-                book.add(item, nowNs: 1)
-                decoded += item.events.count
-            }
+            monitor.ingest(batch, from: "node\(node)", atNs: 1)
+            for case .instances(let item) in batch.items { decoded += item.events.count }
         }
         let cpuNs = threadCPUNanoseconds() - start
-        precondition(decoded == events && book.openInstances == 0, "every instance should complete")
+        precondition(decoded == events && monitor.openInstances == 0, "every instance should complete")
         let rate = Double(events) / (Double(cpuNs) / 1e9)
         print(String(format: "server_ingest rank_events %d cpu_s %.3f rank_events_per_s %.0f ns_per_event %.1f goal_per_s 1000000 ratio_to_goal %.2f",
                      events, Double(cpuNs) / 1e9, rate, Double(cpuNs) / Double(events), rate / 1e6))

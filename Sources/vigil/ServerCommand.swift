@@ -8,7 +8,7 @@ import VigilStore
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "The central server: agents stream telemetry to it, it keeps it in SQLite.",
+        abstract: "The central server: agents stream telemetry to it, it keeps it in SQLite and runs the detector over it.",
         subcommands: [Run.self],
         defaultSubcommand: Run.self)
 }
@@ -50,6 +50,11 @@ extension ServerCommand {
         @Option(help: ArgumentHelp("Days one-minute roll-ups are kept.", valueName: "days"))
         var keepRollupDays: Double = 30
 
+        @Option(help: ArgumentHelp("Append every stored batch to this capture file, for `vigil replay`.", valueName: "path"))
+        var capture: String?
+
+        @OptionGroup(title: "Detector") var detector: DetectorOptions
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
@@ -69,11 +74,14 @@ extension ServerCommand {
             let configuration = ServerConfiguration(host: host, port: port, token: secret, portFile: portFile, tls: tls)
             let store = try SQLiteStore(path: path)
             logger.info("store opened", metadata: ["path": "\(path)"])
-            let arrivals = ArrivalBook()
+            let detection = DetectorService(configuration: detector.configuration, store: store, logger: logger)
+            let captureWriter = try capture.map { try CaptureWriter(path: $0) }
+            defer { if let error = captureWriter?.close() { logger.error("capture incomplete", metadata: ["reason": "\(error)"]) } }
             let services: [any Service] = [
-                IngestService(configuration: configuration, store: store, arrivals: arrivals, logger: logger),
-                APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, arrivals: arrivals,
+                IngestService(configuration: configuration, store: store, detector: detection, capture: captureWriter, logger: logger),
+                APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, detector: detection,
                            token: secret, logger: logger),
+                detection,
                 RetentionService(store: store, policy: .init(rawKeep: .seconds(keepRawHours * 3_600),
                                                              rollupKeep: .seconds(keepRollupDays * 86_400)),
                                  logger: logger),

@@ -189,4 +189,31 @@ struct SQLiteStoreTests {
             #expect(try await store.checkpoints(job: "job-1").isEmpty)
         }
     }
+
+    /// One open row per incident key: raised, then updated in place, then
+    /// closed; the same fault again later is a new row.
+    @Test func incidentsAreRaisedUpdatedAndResolved() async throws {
+        try await withStore { store, _ in
+            var hang = Incident(job: "job-1", incidentClass: .nonCommunicationHang, suspects: [.init(node: "b", rank: 3)],
+                                confidence: 0.9, evidence: .init(summary: "7 of 8 wait", communicator: 1, seq: 54),
+                                firstSeenNs: 10, detectedNs: 20)
+            try await store.saveIncidents([hang], atNs: 20)
+            hang.evidence.summary = "7 of 8 wait, longer"
+            try await store.saveIncidents([hang], atNs: 21)
+            var stored = try await store.incidents(job: "job-1")
+            #expect(stored.count == 1 && stored.first?.incident == hang)
+            hang.resolvedNs = 30
+            try await store.saveIncidents([hang], atNs: 30)
+            hang.resolvedNs = nil
+            hang.detectedNs = 40
+            try await store.saveIncidents([hang], atNs: 40)
+            stored = try await store.incidents(job: nil)
+            #expect(stored.map(\.incident.resolvedNs) == [nil, 30], "newest first")
+            #expect(try await store.resolveOpenIncidents(atNs: 50) == 1)
+            #expect(try await store.incidents(job: nil).allSatisfy { $0.incident.resolvedNs != nil })
+            let events = try await store.events(afterID: 0, limit: 100)
+            #expect(events.map(\.kind) == ["incident.raised", "incident.resolved", "incident.raised"])
+            #expect(events.first?.message == "non-communication-hang: b rank 3: 7 of 8 wait")
+        }
+    }
 }

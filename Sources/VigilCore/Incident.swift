@@ -27,6 +27,9 @@ public struct Incident: Sendable, Equatable, Codable {
         }
 
         public static func < (a: Self, b: Self) -> Bool { (a.node, a.rank ?? -1) < (b.node, b.rank ?? -1) }
+
+        /// "node2 rank 21", or "node2".
+        public var description: String { rank.map { "\(node) rank \($0)" } ?? node }
     }
 
     /// The numbers behind it: what was expected against what was seen.
@@ -68,6 +71,12 @@ public struct Incident: Sendable, Equatable, Codable {
         self.firstSeenNs = firstSeenNs
         self.detectedNs = detectedNs
         self.resolvedNs = resolvedNs
+    }
+
+    /// Class and culprits in one line: "straggler: node2 rank 21".
+    public var headline: String {
+        "\(incidentClass.rawValue): " + suspects.prefix(8).map(\.description).joined(separator: ", ")
+            + (suspects.count > 8 ? ", … (\(suspects.count))" : "")
     }
 
     /// Same class, job and culprits: the same incident, updated rather than

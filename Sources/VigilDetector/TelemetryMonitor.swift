@@ -1,0 +1,70 @@
+import VigilCore
+
+/// The detector with what feeds it: agent batches as the server hears
+/// them, instance events joined across nodes into instances (and last-arrival
+/// tallies), every batch a heartbeat of its node. Pure, so the server runs
+/// it live and `vigil replay` runs it over a capture, the same way.
+public struct TelemetryMonitor: Sendable {
+    public private(set) var detector: Detector
+    private var joiner: InstanceJoiner
+    private var stats = ArrivalStats()
+    private var jobIDs: [String: Int32] = [:]   // interned: the join hashes integers only
+    private var jobNames: [String] = []
+    private var lastExpiryNs: UInt64 = 0
+
+    public init(configuration: DetectorConfiguration = DetectorConfiguration(), joinTimeoutNs: UInt64 = 30_000_000_000) {
+        detector = Detector(configuration: configuration)
+        joiner = InstanceJoiner(timeoutNs: joinTimeoutNs)
+    }
+
+    public var openInstances: Int { joiner.openCount }
+
+    /// One stored batch from `node`, received at `atNs`.
+    public mutating func ingest(_ batch: TelemetryBatch, from node: String, atNs: UInt64) {
+        detector.heartbeat(node: node, atNs: atNs)
+        for item in batch.items {
+            switch item {
+            case .rank(let snapshot): detector.observe(snapshot, node: node, atNs: atNs)
+            case .instances(let events): join(events, atNs: atNs)
+            case .link(let window): detector.observe(window, atNs: atNs)
+            case .health, .stats, .loss, .run: break
+            }
+        }
+        if atNs - min(atNs, lastExpiryNs) > 1_000_000_000 {
+            for stale in joiner.expire(nowNs: atNs) { stats.record(stale) }
+            lastExpiryNs = atNs
+        }
+    }
+
+    public mutating func evaluate(nowNs: UInt64) -> DetectorReport { detector.evaluate(nowNs: nowNs) }
+
+    private mutating func join(_ item: InstanceEvents, atNs: UInt64) {
+        let job = intern(item.job)
+        for event in item.events where InstanceEvent.isJoinable(event.communicator) {
+            guard let done = joiner.add(event, job: job, nowNs: atNs) else { continue }
+            stats.record(done)
+            detector.observe(InstanceSummary(
+                job: item.job, communicator: done.key.communicator, seq: done.key.seq, op: done.op, size: done.size,
+                lastArriver: done.lastArriver, shortestNs: done.shortestNs, meanNs: done.totalNs / UInt64(max(done.arrived, 1)),
+                atNs: atNs))
+        }
+    }
+
+    private mutating func intern(_ job: String) -> Int32 {
+        if let id = jobIDs[job] { return id }
+        let id = Int32(jobNames.count)
+        jobIDs[job] = id
+        jobNames.append(job)
+        return id
+    }
+
+    /// Who arrived last how often, per communicator of `job`.
+    public func tallies(job: String) -> [ArrivalTally] {
+        guard let id = jobIDs[job] else { return [] }
+        return stats.tallies.filter { $0.key.job == id }.map {
+            ArrivalTally(communicator: $0.key.communicator, instances: $0.value.instances, incomplete: $0.value.incomplete,
+                         lastArrivals: $0.value.lastArrivals.map { ArrivalTally.Count(rank: $0.key, times: $0.value) }
+                             .sorted { $0.rank < $1.rank })
+        }.sorted { $0.communicator < $1.communicator }
+    }
+}

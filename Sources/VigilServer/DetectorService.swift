@@ -1,0 +1,63 @@
+import Logging
+import ServiceLifecycle
+import Synchronization
+import VigilCore
+import VigilDetector
+
+/// Runs the detector over what agents send: sessions feed it each stored
+/// batch, and every `interval` it evaluates, stores what changed (raised,
+/// updated, resolved) and logs it.
+public final class DetectorService: Service, Sendable {
+    private let monitor: Mutex<TelemetryMonitor>
+    private let store: any TelemetryStore
+    private let interval: Duration
+    private let logger: Logger
+
+    public init(configuration: DetectorConfiguration, store: any TelemetryStore, interval: Duration = .milliseconds(500),
+                logger: Logger) {
+        monitor = Mutex(TelemetryMonitor(configuration: configuration))
+        self.store = store
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func ingest(_ batch: TelemetryBatch, from node: String, atNs: UInt64) {
+        monitor.withLock { $0.ingest(batch, from: node, atNs: atNs) }
+    }
+
+    public func tallies(job: String) -> [ArrivalTally] { monitor.withLock { $0.tallies(job: job) } }
+
+    public var openInstances: Int { monitor.withLock { $0.openInstances } }
+
+    /// Incidents a previous server left open are closed first: this
+    /// detector starts afresh and raises what still stands.
+    public func run() async throws {
+        let closed = try await store.resolveOpenIncidents(atNs: wallClockNanoseconds())
+        if closed > 0 { logger.notice("closed incidents left open by an earlier server", metadata: ["count": "\(closed)"]) }
+        await cancelWhenGracefulShutdown { await self.loop() }
+    }
+
+    private func loop() async {
+        while !Task.isCancelled {
+            guard (try? await Task.sleep(for: interval)) != nil else { return }
+            let now = wallClockNanoseconds()
+            let report = monitor.withLock { $0.evaluate(nowNs: now) }
+            log(report)
+            do {
+                try await store.saveIncidents(report.raised + report.updated + report.resolved, atNs: now)
+            } catch {
+                logger.error("storing incidents failed", metadata: ["reason": "\(error)"])
+            }
+        }
+    }
+
+    private func log(_ report: DetectorReport) {
+        for incident in report.raised {
+            logger.warning("incident raised", metadata: ["job": "\(incident.job)", "incident": "\(incident.headline)",
+                                                         "evidence": "\(incident.evidence.summary)"])
+        }
+        for incident in report.resolved {
+            logger.notice("incident resolved", metadata: ["job": "\(incident.job)", "incident": "\(incident.headline)"])
+        }
+    }
+}

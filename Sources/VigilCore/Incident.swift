@@ -81,12 +81,13 @@ public struct Incident: Sendable, Equatable, Codable {
 
     /// Same class, job and culprits: the same incident, updated rather than
     /// raised again. A network incident is one per communicator, its
-    /// suspects refined as the link evidence comes in.
+    /// suspects refined as the link evidence comes in; a crash one per job.
     public var key: String {
         let prefix = "\(incidentClass.rawValue)/\(job)/"
         if [.communicationHang, .communicationSlow].contains(incidentClass), let communicator = evidence.communicator {
             return prefix + "communicator:\(communicator)"
         }
+        if incidentClass == .rankCrash { return prefix + "crash" }
         return prefix + suspects.map { "\($0.node):\($0.rank.map(String.init) ?? "*")" }.joined(separator: ",")
     }
 }

@@ -14,6 +14,12 @@ public struct Detector: Sendable {
         var snapshot: RankSnapshot
         var node: String
         var atNs: UInt64
+        /// When the server first heard that this rank failed.
+        var failedSinceNs: UInt64?
+
+        var failed: Bool {
+            snapshot.status == .died || (snapshot.status == .finished && (snapshot.exitStatus ?? 0) != 0)
+        }
     }
 
     struct CommunicatorKey: Hashable {
@@ -23,7 +29,7 @@ public struct Detector: Sendable {
 
     public let configuration: DetectorConfiguration
     var ranks: [RankKey: Observed] = [:]
-    private var heartbeats: [String: UInt64] = [:]
+    var heartbeats: [String: UInt64] = [:]
     var pace: [CommunicatorKey: Pace] = [:]
     var windows: [CommunicatorKey: InstanceWindow] = [:]
     var links: [String: LinkMatrix] = [:]
@@ -37,7 +43,12 @@ public struct Detector: Sendable {
 
     public mutating func observe(_ snapshot: RankSnapshot, node: String, atNs: UInt64) {
         let key = RankKey(job: snapshot.identity.job, rank: snapshot.identity.rank)
-        ranks[key] = Observed(snapshot: snapshot, node: node, atNs: atNs)
+        var seen = Observed(snapshot: snapshot, node: node, atNs: atNs)
+        if seen.failed {
+            let earlier = ranks[key].flatMap { $0.snapshot.identity.pid == snapshot.identity.pid ? $0.failedSinceNs : nil }
+            seen.failedSinceNs = earlier ?? atNs
+        }
+        ranks[key] = seen
     }
 
     /// A complete instance from the server's join: straggler and slowness evidence.
@@ -73,7 +84,8 @@ public struct Detector: Sendable {
         forgetEnded(nowNs: nowNs)
         communicatorMembers = communicators()
         learnPace(communicatorMembers, nowNs: nowNs)
-        let causes = crashes() + nodesDown(nowNs: nowNs)
+        let down = nodesDown(nowNs: nowNs)
+        let causes = down + crashes(nowNs: nowNs, downNodes: Set(down.flatMap(\.suspects).map(\.node)))
         var consequences: [Incident] = []
         for (key, members) in communicatorMembers {
             if let hang = hang(on: key, members: members, nowNs: nowNs) {
@@ -128,20 +140,6 @@ public struct Detector: Sendable {
         }
     }
 
-    /// Ranks that died, or ended with a failing status. Over when the rank runs again (a restart).
-    private func crashes() -> [Incident] {
-        ranks.values.compactMap { seen in
-            let s = seen.snapshot
-            let failed = s.status == .died || (s.status == .finished && (s.exitStatus ?? 0) != 0)
-            guard failed else { return nil }
-            let how = s.exitStatus.map { "exit status \($0)" } ?? "no MPI_Finalize"
-            return Incident(job: s.identity.job, incidentClass: .rankCrash,
-                            suspects: [.init(node: seen.node, rank: s.identity.rank)], confidence: 1,
-                            evidence: .init(summary: "rank \(s.identity.rank) (pid \(s.identity.pid)) ended: \(how)"),
-                            firstSeenNs: seen.atNs, detectedNs: seen.atNs)
-        }
-    }
-
     /// Nodes with running ranks whose heartbeats stopped.
     private func nodesDown(nowNs: UInt64) -> [Incident] {
         var running: [String: (job: String, since: UInt64)] = [:]
@@ -152,7 +150,7 @@ public struct Detector: Sendable {
             let silent = nowNs - min(nowNs, entry.since)
             guard silent > configuration.heartbeatTimeoutNs else { return nil }
             return Incident(job: entry.job, incidentClass: .nodeDown, suspects: [.init(node: node)], confidence: 0.9,
-                            evidence: .init(summary: "no heartbeat from \(node) for \(silent / 1_000_000) ms",
+                            evidence: .init(summary: "no heartbeat from \(node) for \(silent / 1_000_000) ms: the node, or its only link, is down",
                                             expectedNs: configuration.heartbeatTimeoutNs, observedNs: silent),
                             firstSeenNs: entry.since, detectedNs: nowNs)
         }

@@ -6,7 +6,7 @@ public struct DetectorConfiguration: Sendable, Equatable {
     public var hangStepMultiple: Double = 20
     /// A node whose last heartbeat is older than this, with ranks running, is
     /// down; a running rank not reported for this long, on a live node, is silent.
-    public var heartbeatTimeoutNs: UInt64 = 2_500_000_000
+    public var heartbeatTimeoutNs: UInt64 = 2_000_000_000
     /// Ended ranks (and their crash incidents) are forgotten after this long.
     public var forgetEndedNs: UInt64 = 600_000_000_000
 

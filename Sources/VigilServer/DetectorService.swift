@@ -13,7 +13,7 @@ public final class DetectorService: Service, Sendable {
     private let interval: Duration
     private let logger: Logger
 
-    public init(configuration: DetectorConfiguration, store: any TelemetryStore, interval: Duration = .milliseconds(500),
+    public init(configuration: DetectorConfiguration, store: any TelemetryStore, interval: Duration = .milliseconds(250),
                 logger: Logger) {
         monitor = Mutex(TelemetryMonitor(configuration: configuration))
         self.store = store

@@ -11,7 +11,7 @@ struct DetectorOptions: ParsableArguments {
     var hangMultiple: Double = 20
 
     @Option(help: ArgumentHelp("A node silent this long, with ranks running, is down.", valueName: "seconds"))
-    var heartbeatTimeout: Double = 2.5
+    var heartbeatTimeout: Double = 2
 
     @Option(help: ArgumentHelp("A straggler arrives last in at least this share of recent instances.", valueName: "0..1"))
     var stragglerShare: Double = 0.6

@@ -1,0 +1,57 @@
+import VigilCore
+
+extension Detector {
+    /// Ranks that died, or ended with a failing status, one incident per job.
+    /// When one rank dies, mpirun kills the rest: which died first? Not
+    /// the first reported (nodes report at their own times), but C4's
+    /// answer again: the culprit is the rank that never entered the
+    /// collective its peers were waiting in. The failed set is judged once
+    /// every node of the job has reported since the first failure (so the
+    /// culprit's own report is in), and not at all in a job with a node down:
+    /// those deaths are the node's consequence.
+    func crashes(nowNs: UInt64, downNodes: Set<String>) -> [Incident] {
+        var failedByJob: [String: [Observed]] = [:]
+        var nodesByJob: [String: Set<String>] = [:]
+        for seen in ranks.values {
+            nodesByJob[seen.snapshot.identity.job, default: []].insert(seen.node)
+            if seen.failed { failedByJob[seen.snapshot.identity.job, default: []].append(seen) }
+        }
+        return failedByJob.compactMap { job, failed in
+            let nodes = nodesByJob[job] ?? []
+            guard nodes.isDisjoint(with: downNodes) else { return nil }
+            let first = failed.compactMap(\.failedSinceNs).min() ?? nowNs
+            let heardSince = nodes.allSatisfy { (heartbeats[$0] ?? 0) >= first }
+            guard heardSince || nowNs - min(nowNs, first) > 2 * configuration.heartbeatTimeoutNs else { return nil }
+            return crash(job: job, failed: failed, firstNs: first, nowNs: nowNs)
+        }
+    }
+
+    private func crash(job: String, failed: [Observed], firstNs: UInt64, nowNs: UInt64) -> Incident {
+        let culprits = Self.furthestBehind(failed)
+        let how = culprits.count == 1
+            ? culprits[0].snapshot.exitStatus.map { "exit status \($0)" } ?? "died without MPI_Finalize"
+            : "died"
+        var summary = "rank \(Self.list(culprits)) \(how)"
+        if culprits.count < failed.count {
+            summary += " before entering the collective its peers waited in; then \(failed.count - culprits.count) more ended (job torn down)"
+        }
+        return Incident(job: job, incidentClass: .rankCrash,
+                        suspects: culprits.map { .init(node: $0.node, rank: $0.snapshot.identity.rank) },
+                        confidence: 1 / Double(culprits.count), evidence: .init(summary: summary),
+                        firstSeenNs: firstNs, detectedNs: nowNs)
+    }
+
+    /// The failed ranks that had entered the fewest collectives on the
+    /// widest communicator they share.
+    static func furthestBehind(_ failed: [Observed]) -> [Observed] {
+        guard failed.count > 1 else { return failed }
+        let widest = failed.flatMap(\.snapshot.progress).filter { InstanceEvent.isJoinable($0.communicator) }
+            .max { $0.size < $1.size }?.communicator
+        guard let widest else { return failed }
+        func entered(_ seen: Observed) -> UInt64 {
+            seen.snapshot.progress.first { $0.communicator == widest }?.lastSeqEntered ?? 0
+        }
+        let least = failed.map(entered).min() ?? 0
+        return failed.filter { entered($0) == least }
+    }
+}

@@ -30,6 +30,7 @@ public struct Agent {
         ]
         if let uplink {
             services.append(try UplinkService(configuration: uplink, table: table, runner: runner, logger: logger))
+            if let port = uplink.probePort { services.append(ProbeResponder(port: port, logger: logger)) }
         }
         let group = ServiceGroup(
             services: services,

@@ -16,6 +16,13 @@ enum ProcessProbe {
         return UInt64(fields[19])
     }
 
+    /// Stopped by a signal or a tracer (/proc state T or t).
+    static func isStopped(_ pid: Int32) -> Bool {
+        guard let stat = Environment.readFile("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].dropFirst().first
+        return state == "T" || state == "t"
+    }
+
     /// A process that exists and has not exited (a zombie has).
     static func isRunning(_ pid: Int32) -> Bool { startTime(of: pid) != nil }
 

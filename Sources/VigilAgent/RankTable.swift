@@ -125,8 +125,10 @@ public final class RankTable: Sendable {
         tracked.telemetry.counters = ring.counters
         tracked.telemetry.blocked = nil
         let finalized = ring.state == 2 // VIGIL_STATE_FINALIZED
+        let terminated = ring.state == 3 // VIGIL_STATE_TERMINATED: told to stop (SIGTERM)
         tracked.telemetry.status = finalized ? .finished : .died
         tracked.telemetry.exitStatus = ProcessProbe.reapIfChild(tracked.telemetry.identity.pid)
+            ?? (terminated && !finalized ? RankSnapshot.terminatedStatus : nil)
         ring.remove()
         tracked.ring = nil
         tracked.endedAt = now
@@ -192,6 +194,9 @@ public final class RankTable: Sendable {
             var items: [TelemetryItem] = []
             for pid in ranks.keys {
                 let ring = ranks[pid]!.ring
+                if ranks[pid]!.telemetry.status.isAlive {
+                    ranks[pid]!.telemetry.status = ProcessProbe.isStopped(pid) ? .stopped : .running
+                }
                 if let ring {
                     ranks[pid]!.telemetry.counters = ring.counters
                     ranks[pid]!.telemetry.blocked = ring.blockedCall

@@ -16,10 +16,13 @@ public struct UplinkConfiguration: Sendable {
     public var spoolDirectory: String?
     /// TLS to the server when set; the server's certificate must name `host`.
     public var tls: NIOSSLContext?
+    /// Where this agent answers link probes from its peers (nil: it does not).
+    public var probePort: Int?
 
     public init(host: String, port: Int, token: [UInt8], node: String, interval: Duration = .seconds(1),
-                outboxCapacity: Int = 3_600, spoolDirectory: String? = nil, tls: NIOSSLContext? = nil) {
+                outboxCapacity: Int = 3_600, spoolDirectory: String? = nil, tls: NIOSSLContext? = nil, probePort: Int? = nil) {
         self.tls = tls
+        self.probePort = probePort
         self.host = host
         self.port = port
         self.token = token

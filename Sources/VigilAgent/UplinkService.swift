@@ -126,12 +126,25 @@ public struct UplinkService: Service {
             defer { group.cancelAll() }
             while let frame = try await frames.next() {
                 if frame.kind == .refused { throw try Refusal(frame: frame) }
+                if frame.kind == .probeRequest {
+                    probe(try ProbeRequest(frame: frame))
+                    continue
+                }
                 let ack = try BatchAck(frame: frame)
                 outbox.acknowledge(through: ack.through)
                 acked.advance(to: ack.through)
             }
             throw WireError.truncated("stream: server closed")
         }
+    }
+}
+
+extension UplinkService {
+    /// Probes run on their own thread; their results go up like any telemetry.
+    func probe(_ request: ProbeRequest) {
+        logger.info("probing links", metadata: ["job": "\(request.job)", "peers": "\(request.peers.map(\.node))"])
+        let outbox = outbox
+        LinkProber.run(request, from: configuration.node) { probes in outbox.append(probes.map(TelemetryItem.probe)) }
     }
 }
 

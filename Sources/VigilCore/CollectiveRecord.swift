@@ -11,7 +11,8 @@ public struct CollectiveRecord: Sendable, Equatable, Codable {
     public var enterNs: UInt64
     public var exitNs: UInt64
     public var bytes: UInt64
-    /// Summed time inside point-to-point calls of the window.
+    /// Summed time inside point-to-point calls: of the window, or (collective)
+    /// since the rank's previous collective.
     public var busyNs: UInt64
     /// World rank of the peer (point-to-point) or root (rooted collectives), else -1.
     public var peer: Int32

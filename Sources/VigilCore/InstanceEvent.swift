@@ -10,9 +10,14 @@ public struct InstanceEvent: Sendable, Equatable, Codable {
     /// Wall-clock ns (Unix epoch) when the rank entered the call.
     public var enterNs: UInt64
     public var durationNs: UInt64
+    /// Time since the rank left its previous collective: its compute before
+    /// this one (0 when unknown). Rank-local, so no cross-node clock.
+    public var gapNs: UInt64
+    /// The rank's payload in bytes.
+    public var bytes: UInt64
 
     public init(communicator: UInt64, seq: UInt64, op: CollectiveOp, communicatorSize: UInt32, rank: Int,
-                enterNs: UInt64, durationNs: UInt64) {
+                enterNs: UInt64, durationNs: UInt64, gapNs: UInt64 = 0, bytes: UInt64 = 0) {
         self.communicator = communicator
         self.seq = seq
         self.op = op
@@ -20,6 +25,8 @@ public struct InstanceEvent: Sendable, Equatable, Codable {
         self.rank = rank
         self.enterNs = enterNs
         self.durationNs = durationNs
+        self.gapNs = gapNs
+        self.bytes = bytes
     }
 
     /// Communicators with a rank-local id (bit 63) cannot be joined across ranks.

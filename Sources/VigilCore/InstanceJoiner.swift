@@ -22,6 +22,8 @@ public struct InstanceJoiner: Sendable {
         public var key: Key
         public var op: CollectiveOp
         public var size: Int
+        /// The payload, as the first member to report gave it.
+        public var bytes: UInt64
         public var arrived = 0
         public var firstSeenNs: UInt64
         /// The member that spent the least time inside: the last to arrive.
@@ -29,6 +31,10 @@ public struct InstanceJoiner: Sendable {
         public var shortestNs: UInt64 = .max
         /// Summed time inside over the members: with `shortestNs`, how long they waited for the last.
         public var totalNs: UInt64 = 0
+        /// The member that computed longest before this instance, and for how long.
+        public var longestGapRank = -1
+        public var longestGapNs: UInt64 = 0
+        public var totalGapNs: UInt64 = 0
         /// Bit r set: the member with world rank r reported. Sized by rank.
         public var members: [UInt64] = []
 
@@ -39,13 +45,18 @@ public struct InstanceJoiner: Sendable {
         }
 
         /// Adds a member; false if it had already reported.
-        mutating func add(rank: Int, durationNs: UInt64) -> Bool {
+        mutating func add(rank: Int, durationNs: UInt64, gapNs: UInt64) -> Bool {
             let word = rank / 64, bit = UInt64(1) << UInt64(rank % 64)
             if word >= members.count { members += [UInt64](repeating: 0, count: word + 1 - members.count) }
             guard members[word] & bit == 0 else { return false }
             members[word] |= bit
             arrived += 1
             totalNs &+= durationNs
+            totalGapNs &+= gapNs
+            if gapNs > longestGapNs || longestGapRank < 0 {
+                longestGapNs = gapNs
+                longestGapRank = rank
+            }
             if durationNs < shortestNs {
                 shortestNs = durationNs
                 lastArriver = rank
@@ -69,13 +80,13 @@ public struct InstanceJoiner: Sendable {
         // One hash lookup per event, the instance updated in place; the
         // second lookup happens once per instance, when it completes.
         let completed = Self.add(event, to: &open[key, default: Instance(key: key, op: event.op,
-                                                                          size: Int(event.communicatorSize),
+                                                                          size: Int(event.communicatorSize), bytes: event.bytes,
                                                                           firstSeenNs: nowNs)])
         return completed ? open.removeValue(forKey: key) : nil
     }
 
     private static func add(_ event: InstanceEvent, to instance: inout Instance) -> Bool {
-        instance.add(rank: event.rank, durationNs: event.durationNs) && instance.isComplete
+        instance.add(rank: event.rank, durationNs: event.durationNs, gapNs: event.gapNs) && instance.isComplete
     }
 
     /// Instances open longer than the timeout, removed.

@@ -15,6 +15,10 @@ public struct RankSnapshot: Sendable, Equatable, Codable {
         }
     }
 
+    /// The exit status of a rank that died after SIGTERM (128 + 15, as a
+    /// shell reports it): asked to stop, not crashed.
+    public static let terminatedStatus: Int32 = 143
+
     public var identity: RankIdentity
     public var status: RankStatus
     public var exitStatus: Int32?

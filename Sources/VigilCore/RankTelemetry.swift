@@ -24,6 +24,8 @@ public struct RankTelemetry: Sendable {
     public static let instancesPerInterval = 100_000
     /// Instance events beyond the cap, not sent (counted, shown in reports).
     public private(set) var instancesOverflowed: UInt64 = 0
+    /// When the rank left its last collective (rank-monotonic ns).
+    private var lastCollectiveExitNs: UInt64 = 0
 
     public init(identity: RankIdentity, flightRecorderDepth: Int) {
         self.identity = identity
@@ -39,6 +41,7 @@ public struct RankTelemetry: Sendable {
         } else {
             windows[window(for: StatWindow.Key(record))].add(record)
             noteInstance(record)
+            lastCollectiveExitNs = max(lastCollectiveExitNs, record.exitNs)
             communicators[record.communicator,
                           default: CommunicatorProgress(communicator: record.communicator,
                                                         size: record.communicatorSize)].apply(record)
@@ -53,7 +56,17 @@ public struct RankTelemetry: Sendable {
         }
         instances.append(InstanceEvent(communicator: record.communicator, seq: record.seq, op: record.op,
                                        communicatorSize: record.communicatorSize, rank: identity.rank,
-                                       enterNs: record.enterNs, durationNs: record.durationNs))
+                                       enterNs: record.enterNs, durationNs: record.durationNs,
+                                       gapNs: computeGap(before: record),
+                                       bytes: record.bytes))
+    }
+
+    /// Time between the rank's previous collective and this one, less what
+    /// it spent in point-to-point calls: the compute a straggler is slow at.
+    private func computeGap(before record: CollectiveRecord) -> UInt64 {
+        guard lastCollectiveExitNs > 0, record.enterNs > lastCollectiveExitNs else { return 0 }
+        let between = record.enterNs - lastCollectiveExitNs
+        return between - min(between, record.busyNs)
     }
 
     /// This interval's instance events, enter times moved to wall clock

@@ -21,4 +21,6 @@ public enum TelemetryItem: Sendable, Equatable {
     case instances(InstanceEvents)
     /// A job attempt this node's agent runs mpirun for, when it changed.
     case run(JobRun)
+    /// A link measurement the server asked this agent for.
+    case probe(LinkProbe)
 }

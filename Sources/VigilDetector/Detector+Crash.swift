@@ -3,9 +3,11 @@ import VigilCore
 extension Detector {
     /// Ranks that died, or ended with a failing status, one incident per job.
     /// When one rank dies, mpirun kills the rest: which died first? Not
-    /// the first reported (nodes report at their own times), but C4's
-    /// answer again: the culprit is the rank that never entered the
-    /// collective its peers were waiting in. The failed set is judged once
+    /// the first reported (nodes report at their own times). The rest were
+    /// told to stop (SIGTERM, which libvigil marks), the culprit was not;
+    /// among several such, C4's answer again: the rank that never entered
+    /// the collective its peers were waiting in. A job whose ranks were all
+    /// told to stop was stopped, not crashed. The failed set is judged once
     /// every node of the job has reported since the first failure (so the
     /// culprit's own report is in), and not at all in a job with a node down:
     /// those deaths are the node's consequence.
@@ -22,19 +24,20 @@ extension Detector {
             let first = failed.compactMap(\.failedSinceNs).min() ?? nowNs
             let heardSince = nodes.allSatisfy { (heartbeats[$0] ?? 0) >= first }
             guard heardSince || nowNs - min(nowNs, first) > 2 * configuration.heartbeatTimeoutNs else { return nil }
-            return crash(job: job, failed: failed, firstNs: first, nowNs: nowNs)
+            let crashed = failed.filter { $0.snapshot.exitStatus != RankSnapshot.terminatedStatus }
+            guard !crashed.isEmpty else { return nil }
+            return crash(job: job, crashed: crashed, failed: failed.count, firstNs: first, nowNs: nowNs)
         }
     }
 
-    private func crash(job: String, failed: [Observed], firstNs: UInt64, nowNs: UInt64) -> Incident {
-        let culprits = Self.furthestBehind(failed)
+    private func crash(job: String, crashed: [Observed], failed: Int, firstNs: UInt64, nowNs: UInt64) -> Incident {
+        let culprits = Self.furthestBehind(crashed)
         let how = culprits.count == 1
             ? culprits[0].snapshot.exitStatus.map { "exit status \($0)" } ?? "died without MPI_Finalize"
             : "died"
         var summary = "rank \(Self.list(culprits)) \(how)"
-        if culprits.count < failed.count {
-            summary += " before entering the collective its peers waited in; then \(failed.count - culprits.count) more ended (job torn down)"
-        }
+        if culprits.count < crashed.count { summary += " before entering the collective its peers waited in" }
+        if culprits.count < failed { summary += "; then \(failed - culprits.count) more ended (job torn down)" }
         return Incident(job: job, incidentClass: .rankCrash,
                         suspects: culprits.map { .init(node: $0.node, rank: $0.snapshot.identity.rank) },
                         confidence: 1 / Double(culprits.count), evidence: .init(summary: summary),

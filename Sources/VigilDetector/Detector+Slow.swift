@@ -2,37 +2,65 @@ import VigilCore
 
 extension Detector {
     /// C4's slow rules on one communicator's recent instances: the same rank
-    /// last most of the time, its peers waiting on it (a straggler), else the
-    /// collective itself costing a multiple of its normal with everyone
-    /// present (communication slow), localized through the link matrix.
+    /// computing longest before the collective most of the time, its peers
+    /// waiting on it (a straggler), else the collective itself costing a
+    /// multiple of its normal with everyone present (communication slow),
+    /// localized through link probes. Compute, not arriving last: a slow
+    /// network makes some rank leave each collective last, and so arrive
+    /// last at the next, without computing any slower; and a rank starved
+    /// of CPU is slow inside the collective too, so it may not spend the
+    /// least time there. (Compute is the rank-local gap between its
+    /// collectives, less its point-to-point time: no cross-node clock.)
     mutating func slowness(on key: CommunicatorKey, nowNs: UInt64) -> Incident? {
         guard let window = windows[key] else { return nil }
         let since = nowNs - min(nowNs, configuration.windowNs)
         let recent = window.recent(sinceNs: since)
         guard recent.count >= configuration.minimumInstances else { return nil }
-        if let straggler = straggler(on: key, recent: recent, nowNs: nowNs) { return straggler }
+        if let straggler = straggler(on: key, recent: recent, share: configuration.stragglerShare, nowNs: nowNs) {
+            return straggler
+        }
+        // A rank starved of CPU is slow inside collectives too: while one is
+        // emerging as a straggler, the slow collective is not the network's.
+        guard straggler(on: key, recent: recent, share: configuration.stragglerShare / 2, nowNs: nowNs) == nil else { return nil }
         return communicationSlow(on: key, recent: recent, sinceNs: since, nowNs: nowNs)
     }
 
-    private func straggler(on key: CommunicatorKey, recent: [InstanceWindow.Entry], nowNs: UInt64) -> Incident? {
-        var lastCounts: [Int: Int] = [:]
-        for entry in recent { lastCounts[entry.lastArriver, default: 0] += 1 }
-        guard let (rank, times) = lastCounts.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }) else { return nil }
-        let share = Double(times) / Double(recent.count)
-        guard share >= configuration.stragglerShare else { return nil }
-        let lag = recent.filter { $0.lastArriver == rank }.map(\.lagNs).median ?? 0
-        let interval = pace[key]?.intervalNs ?? 0
+    /// Judged per (op, size, payload): compute precedes some collectives of
+    /// a step (the gradient allreduce), not others (the loss allreduce).
+    private func straggler(on key: CommunicatorKey, recent: [InstanceWindow.Entry], share: Double, nowNs: UInt64) -> Incident? {
+        let groups = Dictionary(grouping: recent, by: \.op).values.filter { $0.count >= configuration.minimumInstances / 2 }
+        return groups.compactMap { straggler(on: key, group: $0, of: recent.count, share: share, nowNs: nowNs) }
+            .max { $0.confidence < $1.confidence }
+    }
+
+    private func straggler(on key: CommunicatorKey, group: [InstanceWindow.Entry], of all: Int, share minimum: Double,
+                           nowNs: UInt64) -> Incident? {
+        var leads: [Int: Int] = [:]
+        for entry in group { leads[entry.gapLeader, default: 0] += 1 }
+        guard let (rank, times) = leads.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }) else { return nil }
+        let share = Double(times) / Double(group.count)
+        guard share >= minimum else { return nil }
+        let lag = group.filter { $0.gapLeader == rank }.map(\.excessGapNs).median ?? 0
+        // This collective's own interval: the communicator's, times how many of its collectives are this one.
+        let interval = (pace[key]?.intervalNs ?? 0) * Double(all) / Double(group.count)
         let threshold = max(configuration.stragglerLagFloorNs, UInt64(configuration.stragglerLagFraction * interval))
         guard lag >= threshold, let seen = ranks[RankKey(job: key.job, rank: rank)] else { return nil }
-        let first = recent.first { $0.lastArriver == rank }
-        let summary = "rank \(rank) arrived last in \(times) of \(recent.count) instances "
-            + "(#\(recent.first!.seq)–#\(recent.last!.seq)); the others waited \(Self.ms(lag)) for it, "
-            + "\(Int(100 * Double(lag) / max(interval, 1)))% of the \(Self.ms(UInt64(interval))) interval"
+        let first = group.first { $0.gapLeader == rank }
+        let summary = "rank \(rank) computed longest before \(times) of \(group.count) "
+            + "\(Self.describe(group[0].op)) (#\(group.first!.seq)–#\(group.last!.seq)); the others waited "
+            + "\(Self.ms(lag)) for it, \(Int(100 * Double(lag) / max(interval, 1)))% of the \(Self.ms(UInt64(interval))) interval"
         return Incident(job: key.job, incidentClass: .straggler, suspects: [.init(node: seen.node, rank: rank)],
                         confidence: share,
-                        evidence: .init(summary: summary, communicator: key.communicator, seq: recent.last?.seq,
+                        evidence: .init(summary: summary, communicator: key.communicator, seq: group.last?.seq,
                                         expectedNs: threshold, observedNs: lag),
                         firstSeenNs: first?.atNs ?? nowNs, detectedNs: nowNs)
+    }
+
+    /// "allreduce of ≤1 MiB over 4 ranks"
+    static func describe(_ op: InstanceWindow.OpKey) -> String {
+        let bytes = op.bytesBucket == 0 ? 0 : UInt64(1) << UInt64(op.bytesBucket - 1)
+        let size = bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : bytes >= 1 << 10 ? "\(bytes >> 10) KiB" : "\(bytes) B"
+        return "\(op.op.name) of ≥\(size) over \(op.size) ranks"
     }
 
     private mutating func communicationSlow(on key: CommunicatorKey, recent: [InstanceWindow.Entry], sinceNs: UInt64,
@@ -52,11 +80,11 @@ extension Detector {
         let located = links[key.job]?.suspects(among: nodes, sinceNs: sinceNs, degraded: configuration.linkDegradedFraction)
             ?? (nodes: [], evidence: [])
         let ratio = Double(worst.typical) / worst.normal
-        var summary = "\(worst.op.op.name) of \(worst.op.size) ranks takes \(Self.ms(worst.typical)) with every member "
-            + "present, \(String(format: "%.1f", ratio))× its normal \(Self.ms(UInt64(worst.normal))); no rank is consistently last"
+        var summary = "\(Self.describe(worst.op)) takes \(Self.ms(worst.typical)) with every member "
+            + "present, \(String(format: "%.1f", ratio))× its normal \(Self.ms(UInt64(worst.normal))); no straggler"
         if !located.evidence.isEmpty {
-            summary += "; degraded links: " + located.evidence.prefix(6).map {
-                "\($0.pair.a)↔\($0.pair.b) \(Self.rate($0.now)) (normal \(Self.rate($0.normal)))"
+            summary += "; probed links below the median: " + located.evidence.prefix(6).map {
+                "\($0.pair.a)↔\($0.pair.b) \(Self.rate($0.now)) (median \(Self.rate($0.normal)))"
             }.joined(separator: ", ")
         }
         let suspects = located.nodes.isEmpty ? nodes.sorted() : located.nodes

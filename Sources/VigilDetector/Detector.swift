@@ -58,19 +58,10 @@ public struct Detector: Sendable {
         windows[key, default: InstanceWindow(capacity: configuration.windowInstances)].add(instance)
     }
 
-    /// A rank's point-to-point window with one peer: a cell of the node × node
-    /// matrix, once both ranks' nodes are known.
-    public mutating func observe(_ window: LinkWindow, atNs: UInt64) {
-        guard let from = ranks[RankKey(job: window.job, rank: window.rank)]?.node,
-              let to = ranks[RankKey(job: window.job, rank: window.peer)]?.node else { return }
-        let t = window.traffic
-        links[window.job, default: LinkMatrix()].observe(.init(from, to), source: .traffic, bytes: t.sentBytes &+ t.receivedBytes,
-                                                         busyNs: t.sendBusyNs &+ t.receiveBusyNs, atNs: atNs)
-    }
-
-    /// An agents' ping-pong between two nodes of a job: `bytes` moved in `busyNs`.
-    public mutating func observeProbe(job: String, from: String, to: String, bytes: UInt64, busyNs: UInt64, atNs: UInt64) {
-        links[job, default: LinkMatrix()].observe(.init(from, to), source: .probe, bytes: bytes, busyNs: busyNs, atNs: atNs)
+    /// An agent's probe of its link to a peer, for a job.
+    public mutating func observe(_ probe: LinkProbe) {
+        links[probe.job, default: LinkMatrix()].observe(.init(probe.from, probe.to), bytes: probe.bytes,
+                                                        busyNs: probe.transferNs, atNs: probe.atNs)
     }
 
     public mutating func heartbeat(node: String, atNs: UInt64) {
@@ -129,7 +120,7 @@ public struct Detector: Sendable {
     private func silent(nowNs: UInt64) -> [Incident] {
         ranks.values.compactMap { seen in
             let quiet = nowNs - min(nowNs, seen.atNs)
-            guard seen.snapshot.status == .running, quiet > configuration.heartbeatTimeoutNs,
+            guard seen.snapshot.status.isAlive, quiet > configuration.heartbeatTimeoutNs,
                   let beat = heartbeats[seen.node], nowNs - min(nowNs, beat) <= configuration.heartbeatTimeoutNs else { return nil }
             let rank = seen.snapshot.identity.rank
             return Incident(job: seen.snapshot.identity.job, incidentClass: .telemetrySilent,
@@ -143,7 +134,7 @@ public struct Detector: Sendable {
     /// Nodes with running ranks whose heartbeats stopped.
     private func nodesDown(nowNs: UInt64) -> [Incident] {
         var running: [String: (job: String, since: UInt64)] = [:]
-        for seen in ranks.values where seen.snapshot.status == .running {
+        for seen in ranks.values where seen.snapshot.status.isAlive {
             running[seen.node] = (seen.snapshot.identity.job, heartbeats[seen.node] ?? seen.atNs)
         }
         return running.compactMap { node, entry in
@@ -156,10 +147,10 @@ public struct Detector: Sendable {
         }
     }
 
-    /// Running ranks per joinable communicator.
+    /// Live ranks per joinable communicator.
     private func communicators() -> [CommunicatorKey: [Observed]] {
         var members: [CommunicatorKey: [Observed]] = [:]
-        for seen in ranks.values where seen.snapshot.status == .running {
+        for seen in ranks.values where seen.snapshot.status.isAlive {
             for progress in seen.snapshot.progress where InstanceEvent.isJoinable(progress.communicator) {
                 members[CommunicatorKey(job: seen.snapshot.identity.job, communicator: progress.communicator), default: []]
                     .append(seen)
@@ -174,7 +165,7 @@ public struct Detector: Sendable {
     /// the detector's memory follows what runs, not everything that ran.
     private mutating func forgetEnded(nowNs: UInt64) {
         let before = ranks.count
-        ranks = ranks.filter { $0.value.snapshot.status == .running || nowNs - min(nowNs, $0.value.atNs) < configuration.forgetEndedNs }
+        ranks = ranks.filter { $0.value.snapshot.status.isAlive || nowNs - min(nowNs, $0.value.atNs) < configuration.forgetEndedNs }
         guard ranks.count < before else { return }
         let jobs = Set(ranks.keys.map(\.job))
         windows = windows.filter { jobs.contains($0.key.job) }

@@ -26,7 +26,7 @@ public struct DetectorConfiguration: Sendable, Equatable {
 
     /// Communication is slow when a collective, every member present, costs
     /// this many times its normal, and at least `communicationSlowFloorNs` more.
-    public var communicationSlowFactor = 2.5
+    public var communicationSlowFactor = 2.0
     public var communicationSlowFloorNs: UInt64 = 300_000
     /// A node pair runs degraded below this fraction of its normal throughput.
     public var linkDegradedFraction = 0.5

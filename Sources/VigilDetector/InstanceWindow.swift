@@ -3,16 +3,19 @@ import VigilCore
 /// A communicator's most recent complete blocking instances, bounded, and
 /// what each of its (op, size) normally costs.
 struct InstanceWindow: Sendable {
+    /// What a collective normally costs depends on these: the op, how many
+    /// take part, and the payload (to a power of two).
     struct OpKey: Hashable, Sendable {
         var op: CollectiveOp
         var size: Int
+        var bytesBucket: Int
     }
 
     struct Entry: Sendable {
         var seq: UInt64
         var op: OpKey
-        var lastArriver: Int
-        var lagNs: UInt64
+        var gapLeader: Int
+        var excessGapNs: UInt64
         var shortestNs: UInt64
         var atNs: UInt64
     }
@@ -25,8 +28,10 @@ struct InstanceWindow: Sendable {
     init(capacity: Int) { self.capacity = capacity }
 
     mutating func add(_ instance: InstanceSummary) {
-        let op = OpKey(op: instance.op, size: instance.size)
-        let entry = Entry(seq: instance.seq, op: op, lastArriver: instance.lastArriver, lagNs: instance.lagNs,
+        let op = OpKey(op: instance.op, size: instance.size, bytesBucket: 64 - instance.bytes.leadingZeroBitCount)
+        let entry = Entry(seq: instance.seq, op: op,
+                          gapLeader: instance.gapLeader,
+                          excessGapNs: instance.excessGapNs,
                           shortestNs: instance.shortestNs, atNs: instance.atNs)
         if ring.count < capacity { ring.append(entry) } else { ring[next] = entry }
         next = (next + 1) % capacity

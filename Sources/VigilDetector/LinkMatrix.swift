@@ -1,14 +1,10 @@
-/// Node × node throughput, from the ranks' point-to-point windows and the
-/// agents' active probes, each pair against its own normal. A node is to
-/// blame when every one of its measured pairs runs below normal (C4D's
-/// connection matrix): a slow NIC or cable slows all of that node's pairs,
-/// while its peers still have healthy pairs elsewhere.
+/// Node × node throughput from the agents' active probes, each pair against
+/// the round's median (every probe moves the same bytes). A node is to blame
+/// when every one of its measured pairs runs degraded (C4D's connection
+/// matrix): a slow NIC or cable slows all of that node's pairs, while its
+/// peers still have healthy pairs elsewhere. (The ranks' own point-to-point
+/// times cannot say this: they include waiting for the peer to be ready.)
 struct LinkMatrix: Sendable {
-    enum Source: Sendable, Hashable {
-        case traffic
-        case probe
-    }
-
     struct Pair: Hashable, Sendable, Comparable {
         var a: String
         var b: String
@@ -19,55 +15,38 @@ struct LinkMatrix: Sendable {
         static func < (l: Pair, r: Pair) -> Bool { (l.a, l.b) < (r.a, r.b) }
     }
 
-    struct Cell: Sendable {
-        /// Windows come about once a second per rank: ten seconds to learn.
-        var normal = Baseline(warmUp: 2, samples: 8)
-        var recent: (bytesPerSecond: Double, atNs: UInt64)?
-    }
-
-    /// A pair running at less than `degraded`× its normal, with the numbers.
-    struct Degraded: Sendable {
+    /// A pair's rate against the round's median, with the numbers.
+    struct Measured: Sendable {
         var pair: Pair
         var normal: Double
         var now: Double
     }
 
-    private var cells: [Source: [Pair: Cell]] = [:]
+    private var latest: [Pair: (bytesPerSecond: Double, atNs: UInt64)] = [:]
 
-    mutating func observe(_ pair: Pair, source: Source, bytes: UInt64, busyNs: UInt64, atNs: UInt64) {
-        guard pair.a != pair.b, bytes > 0, busyNs > 0 else { return }
-        let rate = Double(bytes) / (Double(busyNs) / 1e9)
-        var cell = cells[source, default: [:]][pair, default: Cell()]
-        cell.normal.learn(rate)
-        cell.recent = (rate, atNs)
-        cells[source, default: [:]][pair] = cell
+    /// A probe that got no answer counts as a dead link (rate 0).
+    mutating func observe(_ pair: Pair, bytes: UInt64, busyNs: UInt64, atNs: UInt64) {
+        guard pair.a != pair.b else { return }
+        latest[pair] = (busyNs == 0 ? 0 : Double(bytes) / (Double(busyNs) / 1e9), atNs)
     }
 
-    /// The nodes whose every measured pair (since `sinceNs`) is degraded,
-    /// those with the most such pairs first; from probes when they say
-    /// anything, else from traffic.
-    func suspects(among nodes: Set<String>, sinceNs: UInt64, degraded: Double) -> (nodes: [String], evidence: [Degraded]) {
-        for source in [Source.probe, .traffic] {
-            let measured = (cells[source] ?? [:]).compactMap { pair, cell -> Degraded? in
-                guard nodes.contains(pair.a), nodes.contains(pair.b), let normal = cell.normal.value,
-                      let recent = cell.recent, recent.atNs >= sinceNs else { return nil }
-                return Degraded(pair: pair, normal: normal, now: recent.bytesPerSecond)
+    /// The nodes whose every pair probed since `sinceNs` runs below
+    /// `degraded`× the median, those with the most such pairs first.
+    func suspects(among nodes: Set<String>, sinceNs: UInt64, degraded: Double) -> (nodes: [String], evidence: [Measured]) {
+        let fresh = latest.filter { nodes.contains($0.key.a) && nodes.contains($0.key.b) && $0.value.atNs >= sinceNs }
+        guard let median = fresh.values.map(\.bytesPerSecond).median, median > 0 else { return ([], []) }
+        let measured = fresh.map { Measured(pair: $0.key, normal: median, now: $0.value.bytesPerSecond) }
+        let slow = measured.filter { $0.now < degraded * median }
+        var pairsOf: [String: (all: Int, slow: Int)] = [:]
+        for cell in measured {
+            let isSlow = cell.now < degraded * median
+            for node in [cell.pair.a, cell.pair.b] {
+                pairsOf[node, default: (0, 0)].all += 1
+                if isSlow { pairsOf[node, default: (0, 0)].slow += 1 }
             }
-            let slow = measured.filter { $0.now < degraded * $0.normal }
-            guard !slow.isEmpty else { continue }
-            var pairsOf: [String: (all: Int, slow: Int)] = [:]
-            for cell in measured {
-                let isSlow = cell.now < degraded * cell.normal
-                for node in [cell.pair.a, cell.pair.b] {
-                    pairsOf[node, default: (0, 0)].all += 1
-                    if isSlow { pairsOf[node, default: (0, 0)].slow += 1 }
-                }
-            }
-            let blamed = pairsOf.filter { $0.value.slow == $0.value.all }
-            guard let most = blamed.values.map(\.slow).max() else { continue }
-            let culprits = blamed.filter { $0.value.slow == most }.keys.sorted()
-            return (culprits, slow.sorted { $0.pair < $1.pair })
         }
-        return ([], [])
+        let blamed = pairsOf.filter { $0.value.slow > 0 && $0.value.slow == $0.value.all }
+        guard let most = blamed.values.map(\.slow).max() else { return ([], []) }
+        return (blamed.filter { $0.value.slow == most }.keys.sorted(), slow.sorted { $0.pair < $1.pair })
     }
 }

@@ -10,7 +10,6 @@ extension SyntheticJob {
         for node in heartbeats { detector.heartbeat(node: node, atNs: atNs) }
         let instances = instances(afterNs: afterNs, throughNs: atNs)
         for instance in instances { detector.observe(instance) }
-        for window in links(afterNs: afterNs, throughNs: atNs, steps: instances.count) { detector.observe(window, atNs: atNs) }
         return instances.count * ranks
     }
 
@@ -42,26 +41,24 @@ extension SyntheticJob {
         let last = arrivals.firstIndex(of: latest)!
         let cost = allreduceCost(step: step)
         let waited = arrivals.reduce(UInt64(0)) { $0 + (latest - $1) } / UInt64(ranks)
-        return InstanceSummary(job: job, communicator: 1, seq: step + 1, op: .allreduce, size: ranks, lastArriver: last,
-                               shortestNs: cost, meanNs: cost + waited, atNs: atNs)
+        // Everyone left the previous allreduce together: the gap is the compute.
+        return InstanceSummary(job: job, communicator: 1, seq: step + 1, op: .allreduce, size: ranks, bytes: 4 << 20, lastArriver: last,
+                               shortestNs: cost, meanNs: cost + waited, gapLeader: last, leaderGapNs: latest,
+                               meanGapNs: arrivals.reduce(0, +) / UInt64(ranks), atNs: atNs)
     }
 
-    /// Each rank's halo window with the next rank over `steps` steps in
-    /// (`afterNs`, `throughNs`]: 16 KiB a step, 100 µs on the wire between
-    /// nodes (10 µs within one), `factor` times longer over a slow node's link.
-    public func links(afterNs: UInt64, throughNs: UInt64, steps count: Int) -> [LinkWindow] {
-        let steps = UInt64(count)
-        guard steps > 0 else { return [] }
-        return (0..<ranks).map { rank in
-            let peer = (rank + 1) % ranks
-            var busy: UInt64 = node(of: rank) == node(of: peer) ? 10_000 : 100_000
-            if case .slowLink(let slow, let factor) = fault, throughNs >= faultAtNs,
-               [node(of: rank), node(of: peer)].contains("node" + String(slow)), node(of: rank) != node(of: peer) {
-                busy = UInt64(Double(busy) * factor)
+    /// A round of link probes between every two nodes, as agents report
+    /// them when the server asks: 1 MiB at 100 MB/s (10 ms), `factor` times
+    /// longer over a slow node's link.
+    public func probes(atNs: UInt64) -> [LinkProbe] {
+        ProbePlan.probes(among: nodes).map { probe in
+            var transfer: UInt64 = 10_000_000
+            if case .slowLink(let slow, let factor) = fault, atNs >= faultAtNs,
+               [probe.from, probe.to].contains("node" + String(slow)) {
+                transfer = UInt64(Double(transfer) * factor)
             }
-            var traffic = PeerTraffic(peer: Int32(peer))
-            (traffic.sent, traffic.sentBytes, traffic.sendBusyNs) = (steps, steps * 16_384, steps * busy)
-            return LinkWindow(job: job, rank: rank, peer: peer, startNs: afterNs, endNs: throughNs, traffic: traffic)
+            return LinkProbe(job: job, from: probe.from, to: probe.to, rttNs: 50_000, bytes: 1 << 20,
+                             transferNs: transfer, atNs: atNs)
         }
     }
 

@@ -26,8 +26,8 @@ public struct TelemetryMonitor: Sendable {
             switch item {
             case .rank(let snapshot): detector.observe(snapshot, node: node, atNs: atNs)
             case .instances(let events): join(events, atNs: atNs)
-            case .link(let window): detector.observe(window, atNs: atNs)
-            case .health, .stats, .loss, .run: break
+            case .probe(let probe): detector.observe(probe)
+            case .health, .stats, .link, .loss, .run: break
             }
         }
         if atNs - min(atNs, lastExpiryNs) > 1_000_000_000 {
@@ -44,9 +44,10 @@ public struct TelemetryMonitor: Sendable {
             guard let done = joiner.add(event, job: job, nowNs: atNs) else { continue }
             stats.record(done)
             detector.observe(InstanceSummary(
-                job: item.job, communicator: done.key.communicator, seq: done.key.seq, op: done.op, size: done.size,
+                job: item.job, communicator: done.key.communicator, seq: done.key.seq, op: done.op, size: done.size, bytes: done.bytes,
                 lastArriver: done.lastArriver, shortestNs: done.shortestNs, meanNs: done.totalNs / UInt64(max(done.arrived, 1)),
-                atNs: atNs))
+                gapLeader: done.longestGapRank, leaderGapNs: done.longestGapNs,
+                meanGapNs: done.totalGapNs / UInt64(max(done.arrived, 1)), atNs: atNs))
         }
     }
 

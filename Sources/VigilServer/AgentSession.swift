@@ -15,6 +15,7 @@ struct AgentSession {
     let store: any TelemetryStore
     let detector: DetectorService
     let capture: CaptureWriter?
+    let directory: AgentDirectory
     let logger: Logger
 
     func run(_ connection: NIOAsyncChannel<Frame, Frame>) async {
@@ -25,6 +26,8 @@ struct AgentSession {
                 do {
                     guard let first = try await frames.next() else { return }
                     let node = try await accept(first, outbound: outbound)
+                    let session = directory.join(node, from: connection.channel.remoteAddress?.ipAddress ?? "")
+                    defer { directory.leave(node, session: session) }
                     try await ingest(from: &frames, node: node, outbound: outbound)
                 } catch let refusal as Refusal {
                     logger.warning("refused agent", metadata: ["peer": "\(peer)", "reason": "\(refusal.reason)"])
@@ -69,6 +72,7 @@ struct AgentSession {
                 }
             }
             try await outbound.write(BatchAck(through: batch.seq).frame)
+            for request in directory.pending(for: node) { try await outbound.write(request) }
         }
     }
 }

@@ -6,18 +6,21 @@ import VigilDetector
 
 /// Runs the detector over what agents send: sessions feed it each stored
 /// batch, and every `interval` it evaluates, stores what changed (raised,
-/// updated, resolved) and logs it.
+/// updated, resolved) and logs it. Slow communication the link matrix
+/// cannot place gets the agents probing their links.
 public final class DetectorService: Service, Sendable {
     private let monitor: Mutex<TelemetryMonitor>
     private let store: any TelemetryStore
     private let interval: Duration
+    private let prober: LinkProbeScheduler
     private let logger: Logger
 
-    public init(configuration: DetectorConfiguration, store: any TelemetryStore, interval: Duration = .milliseconds(250),
-                logger: Logger) {
+    public init(configuration: DetectorConfiguration, store: any TelemetryStore, directory: AgentDirectory,
+                probes: LinkProbeScheduler.Settings = .init(), interval: Duration = .milliseconds(250), logger: Logger) {
         monitor = Mutex(TelemetryMonitor(configuration: configuration))
         self.store = store
         self.interval = interval
+        prober = LinkProbeScheduler(settings: probes, directory: directory, logger: logger)
         self.logger = logger
     }
 
@@ -43,6 +46,7 @@ public final class DetectorService: Service, Sendable {
             let now = wallClockNanoseconds()
             let report = monitor.withLock { $0.evaluate(nowNs: now) }
             log(report)
+            prober.schedule(for: report.open, nowNs: now)
             do {
                 try await store.saveIncidents(report.raised + report.updated + report.resolved, atNs: now)
             } catch {

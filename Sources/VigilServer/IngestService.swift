@@ -16,10 +16,12 @@ public struct IngestService: Service {
     private let store: any TelemetryStore
     private let detector: DetectorService
     private let capture: CaptureWriter?
+    private let directory: AgentDirectory
     private let logger: Logger
 
     public init(configuration: ServerConfiguration, store: any TelemetryStore, detector: DetectorService,
-                capture: CaptureWriter? = nil, logger: Logger) {
+                capture: CaptureWriter? = nil, directory: AgentDirectory, logger: Logger) {
+        self.directory = directory
         self.configuration = configuration
         self.store = store
         self.detector = detector
@@ -48,7 +50,7 @@ public struct IngestService: Service {
         logger.info("server listening", metadata: ["host": "\(configuration.host)", "port": "\(port)",
                                                    "tls": "\(tls != nil)"])
         let session = AgentSession(configuration: configuration, store: store, detector: detector, capture: capture,
-                                   logger: logger)
+                                   directory: directory, logger: logger)
         // Shutdown ends every agent's connection too, not only the listener:
         // an ack not sent is a batch the agent replays, and replays are skipped.
         try await untilGracefulShutdown {

@@ -44,10 +44,20 @@ struct BatchWriter {
             case .loss(let loss): try write(loss)
             case .instances: break  // joined in the server's memory, not stored one by one
             case .run(let run): try write(run)
+            case .probe(let probe): try write(probe)
             }
         }
         try write(windows)
         return true
+    }
+
+    /// Probes are rare (asked for during an incident): the timeline keeps them.
+    private func write(_ probe: LinkProbe) throws {
+        let result = probe.answered
+            ? String(format: "%.1f MB/s, rtt %.2f ms", probe.bytesPerSecond / 1e6, Double(probe.rttNs) / 1e6)
+            : "no answer"
+        try SQLiteStore.record(db, kind: "link.probe", node: probe.from, job: probe.job,
+                               message: "\(probe.from) → \(probe.to): \(result)", atNs: probe.atNs)
     }
 
     private func write(_ loss: SpoolLoss) throws {
@@ -71,7 +81,7 @@ struct BatchWriter {
                 updatedNs = excluded.updatedNs, pid = excluded.pid, running = excluded.running
             WHERE excluded.running OR NOT rank.running OR (rank.pid = excluded.pid AND rank.node = excluded.node)
             """).execute(arguments: [rank.identity.job, rank.identity.rank, node, Data(state.readableBytesView),
-                                     receivedAtNs, rank.identity.pid, rank.status == .running])
+                                     receivedAtNs, rank.identity.pid, rank.status.isAlive])
         let communicator = try db.cachedStatement(sql: """
             INSERT INTO communicator (job, id, size) VALUES (?, ?, ?) ON CONFLICT(job, id) DO NOTHING
             """)

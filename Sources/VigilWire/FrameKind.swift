@@ -10,4 +10,6 @@ public enum FrameKind: UInt8, Sendable, CaseIterable {
     case batch = 16
     /// server → agent: every batch up to this number is stored.
     case ack = 17
+    /// server → agent: probe the links to these peers, report `.probe` items.
+    case probeRequest = 18
 }

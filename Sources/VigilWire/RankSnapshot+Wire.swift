@@ -9,7 +9,7 @@ import VigilCore
 ///      | varint communicators | (varint id | varint size | varint entered | varint left)*
 /// ```
 extension ByteBuffer {
-    private static let statuses: [RankStatus] = [.running, .finished, .died]
+    private static let statuses: [RankStatus] = [.running, .finished, .died, .stopped]
 
     public mutating func writeRankSnapshot(_ r: RankSnapshot) {
         writeName(r.identity.job)

@@ -11,6 +11,7 @@ extension TelemetryBatch {
         case loss = 5
         case instances = 6
         case run = 7
+        case probe = 8
     }
 
     public var frame: Frame {
@@ -61,6 +62,9 @@ extension ByteBuffer {
         case .run(let run):
             writeInteger(TelemetryBatch.Tag.run.rawValue)
             writeJobRun(run)
+        case .probe(let probe):
+            writeInteger(TelemetryBatch.Tag.probe.rawValue)
+            writeLinkProbe(probe)
         }
     }
 
@@ -74,6 +78,7 @@ extension ByteBuffer {
         case .loss: return .loss(SpoolLoss(batches: try readVarint(), records: try readVarint()))
         case .instances: return .instances(try readInstanceEvents())
         case .run: return .run(try readJobRun())
+        case .probe: return .probe(try readLinkProbe())
         case nil: throw .valueOutOfRange("item tag \(raw)")
         }
     }

@@ -66,10 +66,14 @@ extension AgentCommand {
                                    valueName: "path"))
         var runDir: String?
 
+        @Option(help: ArgumentHelp("TCP port where this agent answers its peers' link probes (0: none).", valueName: "port"))
+        var probePort: Int = 7_079
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
         func validate() throws {
+            guard (0...65_535).contains(probePort) else { throw ValidationError("--probe-port must be a port number") }
             if let node, !SafeName.isValid(node) { throw ValidationError("--node must be \(SafeName.rule)") }
             guard uplinkInterval >= 0.05 else { throw ValidationError("--uplink-interval must be at least 0.05") }
             guard spoolCapacity >= 1 else { throw ValidationError("--spool-capacity must be at least 1") }
@@ -101,7 +105,8 @@ extension AgentCommand {
                                        interval: .milliseconds(Int(uplinkInterval * 1_000)),
                                        outboxCapacity: spoolCapacity,
                                        spoolDirectory: try spool ?? StateDirectory.path("spool"),
-                                       tls: try tlsCA.map { try TLSFiles.clientContext(trustedCA: $0) })
+                                       tls: try tlsCA.map { try TLSFiles.clientContext(trustedCA: $0) },
+                                       probePort: probePort == 0 ? nil : probePort)
         }
     }
 
@@ -135,7 +140,7 @@ extension AgentCommand {
             while true {
                 let report = try await AgentClient.report(socketPath: socket.path)
                 print("\u{1B}[H\u{1B}[2J" + output(report), terminator: "")
-                if untilDone, !report.ranks.isEmpty, report.ranks.allSatisfy({ $0.status != .running }) { return }
+                if untilDone, !report.ranks.isEmpty, report.ranks.allSatisfy({ !$0.status.isAlive }) { return }
                 try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
             }
         }

@@ -17,7 +17,7 @@ struct DetectorOptions: ParsableArguments {
     var stragglerShare: Double = 0.6
 
     @Option(help: ArgumentHelp("Communication is slow at this multiple of a collective's normal cost.", valueName: "x"))
-    var commSlowFactor: Double = 2.5
+    var commSlowFactor: Double = 2
 
     func validate() throws {
         guard hangFloor > 0, hangMultiple > 0, heartbeatTimeout > 0 else { throw ValidationError("thresholds must be positive") }

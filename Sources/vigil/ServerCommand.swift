@@ -2,8 +2,10 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import VigilCore
 import VigilServer
 import VigilStore
+import VigilWire
 
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,12 +57,22 @@ extension ServerCommand {
 
         @OptionGroup(title: "Detector") var detector: DetectorOptions
 
+        @Option(help: ArgumentHelp("The port agents answer link probes on (their --probe-port).", valueName: "port"))
+        var probePort: Int = 7_079
+
+        @Option(help: ArgumentHelp("Bytes each link probe sends.", valueName: "bytes"))
+        var probeBytes: Int = 1 << 20
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
         func validate() throws {
             guard keepRawHours > 0, keepRollupDays > 0 else { throw ValidationError("retention must be positive") }
             guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+            guard (1...65_535).contains(probePort) else { throw ValidationError("--probe-port must be a port number") }
+            guard probeBytes >= 1, UInt64(probeBytes) <= ProbeRequest.maxBytes else {
+                throw ValidationError("--probe-bytes must be 1 to \(ProbeRequest.maxBytes)")
+            }
         }
 
         func run() async throws {
@@ -74,11 +86,14 @@ extension ServerCommand {
             let configuration = ServerConfiguration(host: host, port: port, token: secret, portFile: portFile, tls: tls)
             let store = try SQLiteStore(path: path)
             logger.info("store opened", metadata: ["path": "\(path)"])
-            let detection = DetectorService(configuration: detector.configuration, store: store, logger: logger)
+            let directory = AgentDirectory()
+            let detection = DetectorService(configuration: detector.configuration, store: store, directory: directory,
+                                            probes: .init(port: probePort, bytes: UInt64(probeBytes)), logger: logger)
             let captureWriter = try capture.map { try CaptureWriter(path: $0) }
             defer { if let error = captureWriter?.close() { logger.error("capture incomplete", metadata: ["reason": "\(error)"]) } }
             let services: [any Service] = [
-                IngestService(configuration: configuration, store: store, detector: detection, capture: captureWriter, logger: logger),
+                IngestService(configuration: configuration, store: store, detector: detection, capture: captureWriter,
+                              directory: directory, logger: logger),
                 APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, detector: detection,
                            token: secret, logger: logger),
                 detection,

@@ -6,9 +6,9 @@ import VigilDetector
 /// that never entered the collective its peers were waiting in, whichever
 /// node reported first.
 struct CrashTeardownTests {
-    static func snapshot(rank: Int, status: RankStatus, entered: UInt64) -> RankSnapshot {
+    static func snapshot(rank: Int, status: RankStatus, entered: UInt64, exit: Int32? = nil) -> RankSnapshot {
         RankSnapshot(identity: RankIdentity(job: "j", rank: rank, worldSize: 4, pid: Int32(100 + rank), host: "n\(rank)"),
-                     status: status, exitStatus: nil, counters: RingCounters(consumed: entered), blocked: nil,
+                     status: status, exitStatus: exit, counters: RingCounters(consumed: entered), blocked: nil,
                      progress: [.init(communicator: 1, size: 4, lastSeqEntered: entered, lastSeqLeft: 4)])
     }
 
@@ -34,5 +34,37 @@ struct CrashTeardownTests {
         #expect(raised.first?.incidentClass == .rankCrash)
         #expect(raised.first?.suspects == [.init(node: "n2", rank: 2)])
         #expect(raised.first?.evidence.summary.contains("then 3 more ended") == true, "\(raised.first?.evidence.summary ?? "")")
+    }
+}
+
+extension CrashTeardownTests {
+    /// Every rank inside the same collective: the ranks told to stop (SIGTERM)
+    /// are the teardown; the one that was not is the crash. All told to stop: a stop.
+    @Test(arguments: [true, false])
+    func ranksToldToStopAreNotCulprits(oneCrashed: Bool) {
+        var detector = Detector()
+        let t: UInt64 = 1_000_000_000_000
+        for rank in 0..<4 {
+            let exit = oneCrashed && rank == 3 ? nil : RankSnapshot.terminatedStatus
+            detector.observe(Self.snapshot(rank: rank, status: .died, entered: 5, exit: exit), node: "n\(rank)", atNs: t)
+            detector.heartbeat(node: "n\(rank)", atNs: t)
+        }
+        let raised = detector.evaluate(nowNs: t + 1).raised
+        #expect(raised.map(\.suspects) == (oneCrashed ? [[.init(node: "n3", rank: 3)]] : []))
+    }
+}
+
+struct ProbePlanTests {
+    @Test(arguments: [2, 3, 4, 7, 16])
+    func everyPairOnceAndNoNodeTwiceInASlot(nodes count: Int) {
+        let nodes = (0..<count).map { "n\($0)" }
+        let probes = ProbePlan.probes(among: nodes)
+        let pairs = Set(probes.map { [$0.from, $0.to] })
+        #expect(probes.count == count * (count - 1) / 2 && pairs.count == probes.count)
+        for (_, inSlot) in Dictionary(grouping: probes, by: \.slot) {
+            let busy = inSlot.flatMap { [$0.from, $0.to] }
+            #expect(Set(busy).count == busy.count)
+        }
+        #expect(Set(probes.map(\.slot)).count == (count % 2 == 0 ? count - 1 : count))
     }
 }

@@ -17,6 +17,7 @@ struct DecoderFuzzTests {
             AgentHello(node: "node-1", instance: 7, token: Array("token".utf8)).frame,
             ServerWelcome(resumeAfter: 3).frame, Refusal(.badToken, "no").frame, BatchAck(through: 1 << 40).frame,
             Fixtures.batch.frame, TelemetryBatch(seq: 3, items: [.instances(Fixtures.instances)]).frame,
+            Fixtures.probeRequest.frame,
         ].map { frame -> [UInt8] in
             var out = ByteBuffer()
             FrameEncoder.write(frame, into: &out)
@@ -47,6 +48,7 @@ struct DecoderFuzzTests {
                 case .refused: _ = try Refusal(frame: frame)
                 case .ack: _ = try BatchAck(frame: frame)
                 case .batch: _ = try TelemetryBatch(frame: frame)
+                case .probeRequest: _ = try ProbeRequest(frame: frame)
                 }
             }
             return buffer.readableBytes == 0 ? .decoded : .needsMore

@@ -36,9 +36,9 @@ enum Fixtures {
         InstanceEvent(communicator: 1, seq: 41, op: .allreduce, communicatorSize: 8, rank: 3,
                       enterNs: 1_700_000_000_000_000_000, durationNs: 12_000),
         InstanceEvent(communicator: 1, seq: 42, op: .allreduce, communicatorSize: 8, rank: 3,
-                      enterNs: 1_700_000_000_000_500_000, durationNs: 9_000),
+                      enterNs: 1_700_000_000_000_500_000, durationNs: 9_000, gapNs: 488_000, bytes: 1 << 20),
         InstanceEvent(communicator: 0x2_0000_0003, seq: 7, op: .bcast, communicatorSize: 4, rank: 3,
-                      enterNs: 1_700_000_000_000_400_000, durationNs: 300),
+                      enterNs: 1_700_000_000_000_400_000, durationNs: 300, gapNs: 77),
     ])
 
     static let run = JobRun(job: "job-7", attempt: 2, node: "node-1", hosts: [HostSlots(host: "node-1", slots: 2),
@@ -47,8 +47,15 @@ enum Fixtures {
                             endedNs: 1_700_000_060_000_000_000, exitStatus: 3, stdoutTail: "step 10 loss 0.5\n",
                             stderrTail: "warning: ✓ unicode\n")
 
+    static let probe = LinkProbe(job: "job-7", from: "node-a", to: "node-b", rttNs: 420_000, bytes: 1 << 20,
+                                 transferNs: 170_000_000, atNs: 1_700_000_001_000_000_000)
+
+    static let probeRequest = ProbeRequest(job: "job-7", bytes: 1 << 20, startNs: 1_700_000_002_000_000_000,
+                                           slotNs: 1_000_000_000, peers: [.init(node: "node-b", host: "10.0.0.2", port: 7079, slot: 2)])
+
     static var batch: TelemetryBatch {
         TelemetryBatch(seq: 12, items: [.health(health), .rank(rank), .stats(stats), .link(link),
-                                        .loss(SpoolLoss(batches: 2, records: 40)), .instances(instances), .run(run)])
+                                        .loss(SpoolLoss(batches: 2, records: 40)), .instances(instances), .run(run),
+                                        .probe(probe)])
     }
 }

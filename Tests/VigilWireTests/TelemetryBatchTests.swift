@@ -9,19 +9,25 @@ struct TelemetryBatchTests {
         #expect(try TelemetryBatch(frame: batch.frame) == batch)
     }
 
+    @Test func aProbeRequestRoundTrips() throws {
+        #expect(try ProbeRequest(frame: Fixtures.probeRequest.frame) == Fixtures.probeRequest)
+    }
+
     @Test func aStatWindowIsCompact() {
         let one = TelemetryBatch(seq: 1, items: [.stats(Fixtures.stats)])
         #expect(one.frame.payload.readableBytes < 80, "got \(one.frame.payload.readableBytes) bytes")
     }
 
-    @Test func instanceEventsAreAFewBytesEach() {
+    @Test func instanceEventsAreAFewBytesEach() throws {
         var events: [InstanceEvent] = []
         for seq in 1...1_000 {
             events.append(InstanceEvent(communicator: 1, seq: UInt64(seq), op: .allreduce, communicatorSize: 8, rank: 3,
-                                        enterNs: 1_700_000_000_000_000_000 + UInt64(seq) * 1_000_000, durationNs: 15_000))
+                                        enterNs: 1_700_000_000_000_000_000 + UInt64(seq) * 1_000_000, durationNs: 15_000,
+                                        gapNs: seq == 1 ? 0 : 985_000, bytes: 8_192))
         }
         let frame = TelemetryBatch(seq: 1, items: [.instances(InstanceEvents(job: "job-7", events: events))]).frame
-        #expect(frame.payload.readableBytes < 1_000 * 10, "got \(frame.payload.readableBytes) bytes for 1,000 events")
+        #expect(try TelemetryBatch(frame: frame).items == [.instances(InstanceEvents(job: "job-7", events: events))])
+        #expect(frame.payload.readableBytes <= 1_000 * 12 + 100, "got \(frame.payload.readableBytes) bytes for 1,000 events")
     }
 
     @Test func histogramQuantilesComeFromTheBuckets() {

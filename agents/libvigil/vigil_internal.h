@@ -39,6 +39,7 @@ typedef struct vigil_state {
     int world_rank;
     int world_size;
     vigil_comm world;
+    uint64_t p2p_busy_ns;      /* inside point-to-point calls since the last collective */
 } vigil_state;
 
 extern vigil_state vigil;
@@ -132,6 +133,8 @@ static inline void vigil_collective_end(vigil_call *call, int rc, uint64_t bytes
                             (root >= 0 ? VIGIL_RECORD_ROOTED : 0)),
     };
     vigil_lock();
+    r.busy_ns = vigil.p2p_busy_ns;
+    vigil.p2p_busy_ns = 0;
     vigil_inflight_end(vigil.ring, call->inflight_gen);
     vigil_emit(&r);
     vigil_unlock();

@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,32 @@ int vigil_spin;
 
 static int agent_fd = -1;
 static size_t ring_bytes;
+static struct sigaction previous_sigterm;
+
+/*
+ * A rank told to stop (SIGTERM: mpirun tearing a job down after another
+ * rank died, or `vigil stop`) marks its ring before going on as it would
+ * have, so the agent can tell it apart from the rank that crashed.
+ */
+static void on_sigterm(int sig, siginfo_t *info, void *context) {
+    vigil_ring_header *h = __atomic_load_n(&vigil.ring, __ATOMIC_ACQUIRE);
+    if (h) __atomic_store_n(&h->state, VIGIL_STATE_TERMINATED, __ATOMIC_RELEASE);
+    if (previous_sigterm.sa_flags & SA_SIGINFO) {
+        previous_sigterm.sa_sigaction(sig, info, context);
+    } else if (previous_sigterm.sa_handler == SIG_DFL) {
+        sigaction(SIGTERM, &previous_sigterm, NULL);
+        raise(SIGTERM); /* blocked until this handler returns, then the default: exit */
+    } else if (previous_sigterm.sa_handler != SIG_IGN) {
+        previous_sigterm.sa_handler(sig);
+    }
+}
+
+static void watch_sigterm(void) {
+    struct sigaction mark = {.sa_sigaction = on_sigterm, .sa_flags = SA_SIGINFO | SA_RESTART};
+    sigemptyset(&mark.sa_mask);
+    if (sigaction(SIGTERM, NULL, &previous_sigterm) != 0 || previous_sigterm.sa_handler == SIG_IGN) return;
+    sigaction(SIGTERM, &mark, NULL);
+}
 
 static void socket_path(char *out, size_t cap) {
     const char *env = getenv("VIGIL_AGENT_SOCKET");
@@ -165,6 +193,7 @@ void vigil_attach(int thread_level) {
     vigil.ring->clock_source = vigil_clock_state.source;
     vigil.ring->thread_level = (uint32_t)thread_level;
     __atomic_store_n(&vigil.ring->state, VIGIL_STATE_RUNNING, __ATOMIC_RELEASE);
+    watch_sigterm();
 }
 
 void vigil_finalizing(void) {
@@ -177,10 +206,15 @@ void vigil_detach(void) {
     if (vigil.ring == NULL) return;
     vigil_ring_header *h = vigil.ring;
     __atomic_store_n(&h->state, VIGIL_STATE_FINALIZED, __ATOMIC_RELEASE);
+    sigset_t term, before; /* the SIGTERM handler must not touch the ring being unmapped */
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &term, &before);
     vigil_lock();
-    vigil.ring = NULL;
+    __atomic_store_n(&vigil.ring, NULL, __ATOMIC_RELEASE);
     vigil_unlock();
     munmap(h, ring_bytes);
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
     close(agent_fd);  /* the agent sees EOF, drains what is left and removes the ring */
     agent_fd = -1;
 }

@@ -53,7 +53,8 @@ enum vigil_record_flags {
 /*
  * One record, one cache line.
  * Collective: comm_id/seq identify the instance across all members;
- *             t_enter/t_exit are CLOCK_MONOTONIC ns of this rank.
+ *             t_enter/t_exit are CLOCK_MONOTONIC ns of this rank; busy_ns =
+ *             time inside point-to-point calls since its previous collective.
  * P2P window: comm_id = 0, seq = messages in the window, t_enter/t_exit =
  *             window bounds, busy_ns = summed time inside the calls.
  */
@@ -76,6 +77,7 @@ enum vigil_rank_state {
     VIGIL_STATE_CREATED = 0,   /* agent made the ring, rank not attached yet */
     VIGIL_STATE_RUNNING = 1,
     VIGIL_STATE_FINALIZED = 2, /* MPI_Finalize returned through libvigil */
+    VIGIL_STATE_TERMINATED = 3, /* SIGTERM arrived: asked to stop, not crashed */
 };
 
 /*

@@ -1,0 +1,59 @@
+import NIOCore
+import Synchronization
+import VigilWire
+
+/// The agents connected now, where they connect from, and the frames
+/// waiting to go to each (probe requests): a session sends them with its
+/// next acknowledgement, so one task alone ever writes to a connection.
+public final class AgentDirectory: Sendable {
+    private struct Entry {
+        var host: String
+        var session: Int
+        var pending: [Frame] = []
+    }
+
+    private struct State {
+        var agents: [String: Entry] = [:]
+        var sessions = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Returns the session number that `leave` wants back: a node's newer
+    /// connection is not forgotten when an older one ends.
+    func join(_ node: String, from host: String) -> Int {
+        state.withLock { s in
+            s.sessions += 1
+            s.agents[node] = Entry(host: host, session: s.sessions)
+            return s.sessions
+        }
+    }
+
+    func leave(_ node: String, session: Int) {
+        state.withLock { s in
+            if s.agents[node]?.session == session { s.agents[node] = nil }
+        }
+    }
+
+    /// Where each of `nodes` connects from, for those connected.
+    func hosts(of nodes: [String]) -> [String: String] {
+        state.withLock { s in
+            var hosts: [String: String] = [:]
+            for node in nodes { if let entry = s.agents[node] { hosts[node] = entry.host } }
+            return hosts
+        }
+    }
+
+    func send(_ frame: Frame, to node: String) {
+        state.withLock { $0.agents[node]?.pending.append(frame) }
+    }
+
+    func pending(for node: String) -> [Frame] {
+        state.withLock { s in
+            defer { s.agents[node]?.pending = [] }
+            return s.agents[node]?.pending ?? []
+        }
+    }
+}

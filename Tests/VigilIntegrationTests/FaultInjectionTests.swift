@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import VigilCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Real faults, injected from outside a real job on the namespace bench:
+/// the detector names the class and the culprit within the goal, and
+/// nothing else. The healthy seconds before each fault raise nothing.
+@Suite(.serialized)
+struct FaultInjectionTests {
+    @Test func aStoppedRankIsAHangOnThatRank() async throws {
+        try await withScope("fault-hang") { scope in
+            let drill = try await FaultDrill.start(scope, job: "hang")
+            let injected = wallClockNanoseconds()
+            try drill.signal(rank: 2, SIGSTOP)
+            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect(incident.incidentClass == .nonCommunicationHang, "\(incident.headline): \(incident.evidence.summary)")
+            #expect(incident.suspects == [.init(node: drill.ranks[2]!.node, rank: 2)])
+            #expect(seconds <= 5, "detected \(seconds) s after SIGSTOP (goal 5 s)")
+            try drill.signal(rank: 2, SIGCONT)
+            let resolved = await eventually(timeout: .seconds(10), every: .milliseconds(100)) {
+                (try? await drill.incidents())?.first?.resolvedNs != nil
+            }
+            #expect(resolved, "SIGCONT resolves it")
+            let all = try await drill.incidents()
+            #expect(all.count == 1, "\(all.map(\.headline))")
+
+            // The capture replays to the same finding.
+            let replay = try runTool(Paths.vigil, ["replay", drill.capture, "--json"])
+            let replayed = try JSONDecoder().decode([Incident].self, from: Data(replay.output.utf8))
+            #expect(replayed.map(\.key) == [incident.key], "\(replay.output)")
+        }
+    }
+
+    @Test func aKilledRankIsACrashOfThatRankNotOfItsTornDownPeers() async throws {
+        try await withScope("fault-crash") { scope in
+            let drill = try await FaultDrill.start(scope, job: "crash")
+            let injected = wallClockNanoseconds()
+            try drill.signal(rank: 1, SIGKILL)
+            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect(incident.incidentClass == .rankCrash, "\(incident.headline): \(incident.evidence.summary)")
+            #expect(incident.suspects == [.init(node: drill.ranks[1]!.node, rank: 1)], "\(incident.evidence.summary)")
+            #expect(seconds <= 3, "detected \(seconds) s after SIGKILL (goal 3 s)")
+            let table = try await drill.stage.server.cli(["incidents", "--job", "crash"])
+            #expect(table.out.contains("rank-crash") && table.out.contains("\(drill.ranks[1]!.node) rank 1"), "\(table.out)")
+        }
+    }
+
+    @Test func aNodeWhoseAgentAndRanksDieIsDown() async throws {
+        try await withScope("fault-node") { scope in
+            let drill = try await FaultDrill.start(scope, job: "node")
+            let injected = wallClockNanoseconds()
+            try FaultDrill.shell("kill -KILL $(ip netns pids \(ClusterBench.name)-node4)")
+            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect(incident.incidentClass == .nodeDown, "\(incident.headline): \(incident.evidence.summary)")
+            #expect(incident.suspects == [.init(node: "node4")])
+            #expect(seconds <= 3, "detected \(seconds) s after the kill (goal 3 s)")
+        }
+    }
+
+    /// The bench has one network: a host whose link is down is unreachable,
+    /// to the server as to its peers; the culprit is that host.
+    @Test func aLinkTakenDownCutsItsHostOff() async throws {
+        try await withScope("fault-link-down") { scope in
+            let drill = try await FaultDrill.start(scope, job: "linkdown")
+            let injected = wallClockNanoseconds()
+            try FaultDrill.shell("ip link set \(FaultDrill.veth(3)) down")
+            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect([.nodeDown, .communicationHang].contains(incident.incidentClass), "\(incident.headline)")
+            #expect(incident.suspects == [.init(node: "node3")], "\(incident.evidence.summary)")
+            #expect(seconds <= 5, "detected \(seconds) s after the link went down (goal 5 s)")
+        }
+    }
+
+    @Test func aRankUnderACPUQuotaIsAStraggler() async throws {
+        try await withScope("fault-straggler") { scope in
+            let drill = try await FaultDrill.start(scope, job: "straggler")
+            let quota = try CPUQuota(scope: scope, periodUs: 10_000, quotaUs: 1_500)
+            let injected = wallClockNanoseconds()
+            try quota.add(drill.ranks[3]!.pid)
+            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect(incident.incidentClass == .straggler, "\(incident.headline): \(incident.evidence.summary)")
+            #expect(incident.suspects == [.init(node: drill.ranks[3]!.node, rank: 3)])
+            #expect(seconds <= 30, "detected \(seconds) s after the quota (goal 30 s)")
+        }
+    }
+
+    /// Every host's link runs at 200 Mbit/s; one drops to a quarter of that.
+    @Test func aRateLimitedLinkIsCommunicationSlowOnThatHost() async throws {
+        try await withScope("fault-slow-link") { scope in
+            // 1 MiB allreduced a step: bandwidth-bound at 200 Mbit/s.
+            let train = ["--steps", "100000000", "--params", "131072", "--samples", "16", "--batch", "16",
+                         "--compute-us", "3000", "--p2p", "--log-every", "100000000"]
+            let drill = try await FaultDrill.start(scope, job: "slowlink", train: train, steady: .seconds(5)) {
+                for k in 1...4 { try FaultDrill.limitLink(k, to: "200mbit") }
+            }
+            let injected = wallClockNanoseconds()
+            try FaultDrill.limitLink(3, to: "50mbit")
+            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect(incident.incidentClass == .communicationSlow, "\(incident.headline): \(incident.evidence.summary)")
+            let localized = await eventually(timeout: .seconds(30), every: .milliseconds(250)) {
+                (try? await drill.incidents())?.first?.suspects == [.init(node: "node3")]
+            }
+            let latest = try await drill.incidents().first
+            print("fault drill slowlink, after the probes: \(latest?.headline ?? ""): \(latest?.evidence.summary ?? "")")
+            #expect(localized, "localized to node3 by the link probes")
+            #expect(try await drill.incidents().count == 1)
+            #expect(seconds <= 30, "detected \(seconds) s after the rate limit (goal 30 s)")
+        }
+    }
+}

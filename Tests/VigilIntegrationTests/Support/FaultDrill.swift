@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import VigilCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real job on the namespace bench, one vigil-train rank per host,
+/// watched by a server that captures what it hears: the stage for injecting
+/// a fault from outside the job and timing what the detector makes of it.
+struct FaultDrill {
+    let stage: LaunchStage
+    let job: String
+    /// Rank r's pid and node, as the store knows them.
+    let ranks: [Int: (pid: Int32, node: String)]
+    var capture: String { stage.scope.directory.appendingPathComponent("capture.vigil").path }
+
+    static let trainArguments = ["--steps", "100000000", "--compute-us", "3000", "--log-every", "100000000"]
+
+    /// The job launched on four hosts, every rank reporting progress, then
+    /// run for `steady` so the detector learns its normal; nothing raised by then.
+    static func start(_ scope: TestScope, job: String, train: [String] = trainArguments,
+                      steady: Duration = .seconds(4), before: () throws -> Void = {}) async throws -> FaultDrill {
+        let capture = scope.directory.appendingPathComponent("capture.vigil").path
+        let stage = try await scope.launchStage(hosts: 4, serverArguments: ["--capture", capture])
+        try before()
+        let launched = try await stage.launch(hosts: "node1,node2,node3,node4", job: job, [Paths.vigilTrain] + train)
+        guard launched.status == 0 else { throw HarnessError.queryFailed("launch: \(launched.out)\(launched.err)") }
+        let store = try stage.server.store()
+        var ranks: [Int: (Int32, String)] = [:]
+        let running = await eventually(timeout: .seconds(60), every: .milliseconds(200)) {
+            let busy = ((try? await store.ranks()) ?? []).filter {
+                $0.snapshot.identity.job == job && $0.snapshot.status == .running && $0.snapshot.counters.consumed > 20
+            }
+            ranks = Dictionary(uniqueKeysWithValues: busy.map { ($0.snapshot.identity.rank, ($0.snapshot.identity.pid, $0.node)) })
+            return ranks.count == 4
+        }
+        guard running else { throw HarnessError.queryFailed("the job's 4 ranks never all reported progress") }
+        let settled = ContinuousClock.now + steady
+        _ = await eventually(timeout: steady + .seconds(1), every: .milliseconds(200)) { ContinuousClock.now >= settled }
+        let drill = FaultDrill(stage: stage, job: job, ranks: ranks.mapValues { (pid: $0.0, node: $0.1) })
+        let early = try await drill.incidents()
+        guard early.isEmpty else { throw HarnessError.queryFailed("raised while healthy: \(early.map(\.headline))") }
+        return drill
+    }
+
+    func incidents() async throws -> [Incident] {
+        try await stage.server.store().incidents(job: job).map(\.incident).reversed()
+    }
+
+    /// The first incident raised within `timeout`, and how long after `sinceNs` it was detected.
+    func firstIncident(timeout: Duration = .seconds(45), sinceNs: UInt64) async throws -> (Incident, seconds: Double)? {
+        var found: Incident?
+        _ = await eventually(timeout: timeout, every: .milliseconds(100)) {
+            found = try? await incidents().first
+            return found != nil
+        }
+        guard let found else { return nil }
+        let seconds = Double(Int64(found.detectedNs) - Int64(sinceNs)) / 1e9
+        print("fault drill \(job): \(found.headline) after \(String(format: "%.2f", seconds)) s: \(found.evidence.summary)")
+        return (found, seconds)
+    }
+
+    func signal(rank: Int, _ signal: Int32) throws {
+        guard let pid = ranks[rank]?.pid, kill(pid, signal) == 0 else {
+            throw HarnessError.queryFailed("kill(\(ranks[rank]?.pid ?? 0), \(signal)) failed")
+        }
+    }
+
+    /// Run `command` inside host `k`'s namespace (or here, without `k`).
+    static func shell(_ command: String, in k: Int? = nil) throws {
+        let argv = k.map { ["ip", "netns", "exec", "\(ClusterBench.name)-node\($0)", "sh", "-c", command] } ?? ["sh", "-c", command]
+        let (status, output) = try runTool("/usr/bin/env", argv)
+        guard status == 0 else { throw HarnessError.queryFailed("\(command): \(output)") }
+    }
+
+    /// Host `k`'s veth on the bridge side.
+    static func veth(_ k: Int) -> String { "\(ClusterBench.name)v\(k)" }
+
+    /// Host `k`'s link limited to `rate` (tc syntax) both ways: egress of
+    /// its veth on the bridge side and of eth0 inside its namespace.
+    static func limitLink(_ k: Int, to rate: String) throws {
+        let tbf = "root tbf rate \(rate) burst 64kb latency 200ms"
+        try shell("tc qdisc replace dev \(veth(k)) \(tbf)")
+        try shell("tc qdisc replace dev eth0 \(tbf)", in: k)
+    }
+}
+
+/// A child of the cgroup v1 cpu controller that one process is moved into,
+/// and out of again (to the root group) before the group is removed.
+final class CPUQuota: @unchecked Sendable {
+    let path: String
+    private var members: [Int32] = []
+
+    init(scope: TestScope, periodUs: Int, quotaUs: Int) throws {
+        path = "/sys/fs/cgroup/cpu/vigil-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        scope.stopAfterwards { [self] in release() }
+        try write("cpu.cfs_period_us", "\(periodUs)")
+        try write("cpu.cfs_quota_us", "\(quotaUs)")
+    }
+
+    func add(_ pid: Int32) throws {
+        try write("cgroup.procs", "\(pid)")
+        members.append(pid)
+    }
+
+    private func write(_ file: String, _ value: String) throws {
+        try (value + "\n").write(toFile: path + "/" + file, atomically: false, encoding: .utf8)
+    }
+
+    private func release() {
+        for pid in members { try? "\(pid)\n".write(toFile: "/sys/fs/cgroup/cpu/cgroup.procs", atomically: false, encoding: .utf8) }
+        rmdir(path)
+    }
+}

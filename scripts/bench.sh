@@ -129,3 +129,21 @@ done | tee "$work/launch.txt"
 cold=$(awk '$2 == 1 { print $6 }' "$work/launch.txt")
 warm=$(awk '$2 > 1 { print $6 }' "$work/launch.txt" | median)
 echo "launch_to_first_step_ms cold $cold warm_median $warm"
+
+echo "== detector: synthetic fault matrix through the server's monitor (join included), one core =="
+"$release/vigil-bench" detector --ranks 1024 --trials 3
+"$release/vigil-bench" detector --ranks 8192 --trials 2
+
+echo "== detection on the namespace bench: real faults on vigil-train, 4 hosts (median of 3 runs of the fault drills) =="
+# The drills are the integration tests' (FaultInjectionTests): each prints
+# "fault drill JOB: CLASS: SUSPECTS after S s: evidence". They use a bench of their own (vt, 10.78.0).
+bash scripts/cluster.sh down >/dev/null
+for _ in 1 2 3; do
+    VIGIL_BIN="$(dirname "$release")/debug/vigil" swift test --no-parallel --filter FaultInjectionTests 2>&1 |
+        awk '/^fault drill [a-z]+: / { job = $3; sub(":", "", job)
+                                       for (i = 4; i < NF; i++) if ($i == "after") { print job, $(i + 1); break } }' >> "$work/drills.txt"
+done
+for job in hang crash node linkdown straggler slowlink; do
+    awk -v j="$job" '$1 == j && $2 ~ /^[0-9.]+$/ { print $2 }' "$work/drills.txt" | median |
+        awk -v j="$job" '{ printf "fault_drill %s detection_s_median %s goal_s %s\n", j, $1, (j == "crash" || j == "node") ? 3 : (j == "straggler" || j == "slowlink") ? 30 : 5 }'
+done

@@ -189,6 +189,8 @@ public struct Detector: Sendable {
 
 /// What one evaluation found.
 public struct DetectorReport: Sendable, Equatable {
+    public init() {}
+
     public var raised: [Incident] = []
     /// Standing incidents whose suspects or evidence changed.
     public var updated: [Incident] = []

@@ -23,16 +23,47 @@ extension SyntheticJob {
 
     /// Instances completed in (`afterNs`, `throughNs`], as the server's join sums them up.
     public func instances(afterNs: UInt64, throughNs: UInt64) -> [InstanceSummary] {
-        var summaries: [InstanceSummary] = []
+        completedSteps(afterNs: afterNs, throughNs: throughNs).map { instance(step: $0.step, atNs: $0.endNs) }
+    }
+
+    /// What each node's agent sends at `atNs` for (`afterNs`, `atNs`]: its
+    /// ranks' snapshots and their instance events — the server's input
+    /// itself, for the join and the detector together (silent nodes send none).
+    public func batches(afterNs: UInt64, atNs: UInt64, seq: UInt64) -> [(node: String, batch: TelemetryBatch)] {
+        let steps = completedSteps(afterNs: afterNs, throughNs: atNs).map { step in
+            (step: step.step, latest: (0..<ranks).lazy.map { compute(rank: $0, step: step.step) }.max()!)
+        }
+        let (snapshots, heartbeats) = observe(atNs: atNs)
+        var items: [String: [TelemetryItem]] = Dictionary(uniqueKeysWithValues: heartbeats.map { ($0, []) })
+        for (snapshot, node) in snapshots {
+            items[node]?.append(.rank(snapshot))
+            let rank = snapshot.identity.rank
+            guard !steps.isEmpty, snapshot.status == .running else { continue }
+            let events = steps.map { event(rank: rank, step: $0.step, latest: $0.latest) }
+            items[node]?.append(.instances(InstanceEvents(job: job, events: events)))
+        }
+        return items.map { (node: $0.key, batch: TelemetryBatch(seq: seq, items: $0.value)) }.sorted { $0.node < $1.node }
+    }
+
+    /// Rank `rank`'s part in the allreduce of `step`, whose last member arrived `latest` into it.
+    private func event(rank: Int, step: UInt64, latest: UInt64) -> InstanceEvent {
+        let computed = compute(rank: rank, step: step)
+        return InstanceEvent(communicator: 1, seq: step + 1, op: .allreduce, communicatorSize: UInt32(ranks), rank: rank,
+                             enterNs: start(of: step) + computed, durationNs: latest - computed + allreduceCost(step: step),
+                             gapNs: computed, bytes: 4 << 20)
+    }
+
+    private func completedSteps(afterNs: UInt64, throughNs: UInt64) -> [(step: UInt64, endNs: UInt64)] {
+        var steps: [(UInt64, UInt64)] = []
         var step = stepRunning(at: max(afterNs, startNs))
         while true {
             if let fault, fault.stops, start(of: step + 1) > faultAtNs { break }
             let end = start(of: step + 1)
             if end > throughNs { break }
-            if end > afterNs { summaries.append(instance(step: step, atNs: end)) }
+            if end > afterNs { steps.append((step, end)) }
             step += 1
         }
-        return summaries
+        return steps
     }
 
     private func instance(step: UInt64, atNs: UInt64) -> InstanceSummary {

@@ -4,6 +4,8 @@
 //   vigil-bench ingest [--nodes N] [--ranks R] [--instances I]
 //                                                     server decode + join + tally on one core
 //   vigil-bench store [--rows N] [--per-batch B]       store writes vs a raw sqlite3 loop
+//   vigil-bench detector [--ranks N] [--per-node R] [--trials T]
+//                                                     fault matrix: precision, recall, latency, CPU
 //   vigil-bench fanout --ssh-config F --hosts h1,h2 [--sessions N] [--connect-only]
 //                                                     concurrent ssh sessions running `true`
 import Foundation
@@ -26,6 +28,9 @@ case "ingest":
                     instancesPerRank: option("--instances", default: 100)).run()
 case "store":
     try await StoreBenchmark(windows: option("--rows", default: 200_000), perBatch: option("--per-batch", default: 1_000)).run()
+case "detector":
+    DetectorBenchmark(ranks: option("--ranks", default: 1_024), ranksPerNode: option("--per-node", default: 8),
+                      trials: option("--trials", default: 3)).run()
 case "fanout":
     guard let config = text("--ssh-config"), let hosts = text("--hosts") else {
         FileHandle.standardError.write("usage: vigil-bench fanout --ssh-config F --hosts h1,h2 [--sessions N]\n".data(using: .utf8)!)
@@ -34,6 +39,6 @@ case "fanout":
     await FanOutBenchmark(sshConfig: config, hosts: hosts.split(separator: ",").map(String.init),
                           sessions: option("--sessions", default: 100), connectOnly: arguments.contains("--connect-only")).run()
 default:
-    FileHandle.standardError.write("usage: vigil-bench drain|ingest|store|fanout [options]\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: vigil-bench drain|ingest|store|detector|fanout [options]\n".data(using: .utf8)!)
     exit(2)
 }

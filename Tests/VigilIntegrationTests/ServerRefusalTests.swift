@@ -43,7 +43,7 @@ struct ServerRefusalTests {
                 ("wrong token", frameBytes([AgentHello(node: "bad", instance: 1, token: Array("nope".utf8)).frame]),
                  .badToken, "wrong token"),
                 ("wrong version", frameBytes([AgentHello(version: 9, node: "bad", instance: 1, token: secret).frame]),
-                 .unsupportedVersion, "server speaks protocol 1, agent 9"),
+                 .unsupportedVersion, "server speaks protocol \(WireProtocol.version), agent 9"),
                 ("batch before hello", frameBytes([TelemetryBatch(seq: 1, items: []).frame]), .malformed, "expected hello"),
                 ("malformed batch", frameBytes([hello, lying]), .malformed, "truncated"),
                 ("out-of-range fields", frameBytes([hello, outOfRange.frame]), .malformed, "rank (not below world size)"),

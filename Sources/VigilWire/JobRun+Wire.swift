@@ -40,14 +40,14 @@ extension ByteBuffer {
         let ended = try readVarint()
         let exit = try readSignedVarint()
         guard (-1...255).contains(exit) else { throw .valueOutOfRange("exit status") }
-        let hostCount = try readVarint(as: Int.self, in: 1...min(4_096, readableBytes / 2), "host count")
+        let hostCount = try readVarint(as: Int.self, in: 1...max(1, min(4_096, readableBytes / 2)), "host count")
         var hosts: [HostSlots] = []
         for _ in 0..<hostCount {
             let host = try readWireString(maxLength: 253, "host")
             guard HostList.isValidHost(host) else { throw .valueOutOfRange("host (\(HostList.hostRule))") }
             hosts.append(HostSlots(host: host, slots: try readVarint(as: Int.self, in: 1...4_096, "slots")))
         }
-        let argc = try readVarint(as: Int.self, in: 1...min(Self.argumentLimit, readableBytes), "argument count")
+        let argc = try readVarint(as: Int.self, in: 1...max(1, min(Self.argumentLimit, readableBytes)), "argument count")
         var command: [String] = []
         for _ in 0..<argc { command.append(try readWireString(maxLength: Self.argumentLimit, "argument")) }
         let stdoutTail = try readWireString(maxLength: JobRun.tailBytes, "stdout tail")

@@ -27,7 +27,8 @@ struct FaultInjectionTests {
             let all = try await drill.incidents()
             #expect(all.count == 1, "\(all.map(\.headline))")
 
-            // The capture replays to the same finding.
+            // Stopped, the server has flushed its capture: it replays to the same finding.
+            await drill.stage.server.stop()
             let replay = try runTool(Paths.vigil, ["replay", drill.capture, "--json"])
             let replayed = try JSONDecoder().decode([Incident].self, from: Data(replay.output.utf8))
             #expect(replayed.map(\.key) == [incident.key], "\(replay.output)")

@@ -9,6 +9,15 @@ struct TelemetryBatchTests {
         #expect(try TelemetryBatch(frame: batch.frame) == batch)
     }
 
+    /// Every cut of a valid batch is refused with an error, never a trap.
+    @Test func everyTruncationIsRefused() {
+        let payload = Fixtures.batch.frame.payload
+        for length in 0..<payload.readableBytes {
+            let cut = Frame(kind: .batch, payload: payload.getSlice(at: payload.readerIndex, length: length)!)
+            #expect(throws: WireError.self, "cut at \(length)") { try TelemetryBatch(frame: cut) }
+        }
+    }
+
     @Test func aProbeRequestRoundTrips() throws {
         #expect(try ProbeRequest(frame: Fixtures.probeRequest.frame) == Fixtures.probeRequest)
     }

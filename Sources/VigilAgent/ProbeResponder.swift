@@ -2,13 +2,18 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 import VigilLifecycle
 
 /// Answers peers' link probes: `u32 length (BE) | length bytes`, answered
 /// with one byte once all have arrived (length 0 is a ping). The prober
 /// times that: latency from pings, bandwidth from a bulk transfer.
+/// Unauthenticated by design (it only counts bytes), so bounded: a few
+/// connections at a time, each closed after a probe's longest slot.
 struct ProbeResponder: Service {
     static let maxLength: UInt32 = 64 << 20
+    static let maxConnections = 16
+    static let connectionLifetime: Duration = .seconds(65)
 
     let port: Int
     let logger: Logger
@@ -33,15 +38,32 @@ struct ProbeResponder: Service {
                 }
             }
         logger.info("answering link probes", metadata: ["port": "\(port)"])
+        let open = ConnectionLimit(Self.maxConnections)
         try await untilGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
-                        group.addTask { try? await Self.serve(connection) }
+                        guard open.enter() else {
+                            try? await connection.channel.close()
+                            continue
+                        }
+                        group.addTask {
+                            defer { open.leave() }
+                            await Self.serve(connection, for: Self.connectionLifetime)
+                        }
                     }
                 }
             }
         }
+    }
+
+    private static func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, for lifetime: Duration) async {
+        let channel = connection.channel
+        let deadline = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(lifetime.components.seconds) * 1_000_000_000)) {
+            channel.close(promise: nil)
+        }
+        try? await serve(connection)
+        deadline.cancel()
     }
 
     private static func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws {
@@ -68,4 +90,22 @@ struct ProbeResponder: Service {
             }
         }
     }
+}
+
+/// How many connections may be open at once.
+final class ConnectionLimit: Sendable {
+    private let open = Mutex(0)
+    private let limit: Int
+
+    init(_ limit: Int) { self.limit = limit }
+
+    func enter() -> Bool {
+        open.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func leave() { open.withLock { $0 -= 1 } }
 }

@@ -1,31 +1,39 @@
 /// A quantity's normal value, learned from the job's own steady state: the
-/// median of its first samples after a warm-up, then following the
-/// measurements only while they stay near it, so a standing fault is never
-/// learned as normal.
+/// median of what it measured over `learnNs` after a `warmUpNs` start (time,
+/// not a count: a job's first instances come in a burst, before the machine
+/// settles), then following the measurements only while they stay within
+/// ±25%, so a standing fault is never learned as normal.
 struct Baseline: Sendable {
     private var learning: [Double] = []
-    private var seen = 0
+    private var firstNs: UInt64?
     private(set) var value: Double?
-    let warmUp: Int
-    let samples: Int
+    let warmUpNs: UInt64
+    let learnNs: UInt64
 
-    init(warmUp: Int = 4, samples: Int = 16) {
-        self.warmUp = warmUp
-        self.samples = samples
+    static let maxSamples = 4_096
+    static let tolerance = 1.25
+
+    init(warmUpNs: UInt64 = 1_000_000_000, learnNs: UInt64 = 5_000_000_000) {
+        self.warmUpNs = warmUpNs
+        self.learnNs = learnNs
     }
 
-    mutating func learn(_ sample: Double) {
-        seen += 1
-        guard value == nil, seen > warmUp else { return }
-        learning.append(sample)
-        guard learning.count == samples else { return }
-        value = learning.median
-        learning = []
+    mutating func learn(_ sample: Double, atNs: UInt64) {
+        guard value == nil else { return }
+        let first = firstNs ?? atNs
+        firstNs = first
+        let age = atNs - min(atNs, first)
+        guard age >= warmUpNs else { return }
+        if learning.count < Self.maxSamples { learning.append(sample) }
+        if age >= warmUpNs + learnNs, let median = learning.median {
+            value = median
+            learning = []
+        }
     }
 
-    /// Moves toward a window's typical value that is within `tolerance`× of normal.
-    mutating func follow(_ typical: Double, tolerance: Double) {
-        guard let current = value, typical <= current * tolerance, typical >= current / tolerance else { return }
+    /// Moves toward a window's typical value that is within ±25% of normal.
+    mutating func follow(_ typical: Double) {
+        guard let current = value, typical <= current * Self.tolerance, typical >= current / Self.tolerance else { return }
         value = 0.9 * current + 0.1 * typical
     }
 }

@@ -48,7 +48,7 @@ extension Detector {
         let first = group.first { $0.gapLeader == rank }
         let summary = "rank \(rank) computed longest before \(times) of \(group.count) "
             + "\(Self.describe(group[0].op)) (#\(group.first!.seq)–#\(group.last!.seq)); the others waited "
-            + "\(Self.ms(lag)) for it, \(Int(100 * Double(lag) / max(interval, 1)))% of the \(Self.ms(UInt64(interval))) interval"
+            + "\(Self.ms(lag)) for it, \(Int(min(100 * Double(lag) / max(interval, 1), 1e6)))% of the \(Self.ms(UInt64(interval))) interval"
         return Incident(job: key.job, incidentClass: .straggler, suspects: [.init(node: seen.node, rank: rank)],
                         confidence: share,
                         evidence: .init(summary: summary, communicator: key.communicator, seq: group.last?.seq,
@@ -68,7 +68,7 @@ extension Detector {
         var worst: (op: InstanceWindow.OpKey, normal: Double, typical: UInt64, entries: [InstanceWindow.Entry])?
         for (op, entries) in Dictionary(grouping: recent, by: \.op) where entries.count >= configuration.minimumInstances / 2 {
             guard let normal = windows[key]?.cost[op]?.value, let typical = entries.map(\.shortestNs).median else { continue }
-            windows[key]?.follow(op, typicalNs: Double(typical), tolerance: configuration.communicationSlowFactor / 2)
+            windows[key]?.follow(op, typicalNs: Double(typical))
             let slow = Double(typical) >= configuration.communicationSlowFactor * normal
                 && typical >= UInt64(normal) + configuration.communicationSlowFloorNs
             if slow, worst.map({ Double(typical) / normal > Double($0.typical) / $0.normal }) ?? true {
@@ -77,7 +77,8 @@ extension Detector {
         }
         guard let worst else { return nil }
         let nodes = Set(communicatorMembers[key]?.map(\.node) ?? [])
-        let located = links[key.job]?.suspects(among: nodes, sinceNs: sinceNs, degraded: configuration.linkDegradedFraction)
+        let probedSince = nowNs - min(nowNs, configuration.probeValidityNs)
+        let located = links[key.job]?.suspects(among: nodes, sinceNs: probedSince, degraded: configuration.linkDegradedFraction)
             ?? (nodes: [], evidence: [])
         let ratio = Double(worst.typical) / worst.normal
         var summary = "\(Self.describe(worst.op)) takes \(Self.ms(worst.typical)) with every member "

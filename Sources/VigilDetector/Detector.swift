@@ -36,6 +36,8 @@ public struct Detector: Sendable {
     /// Running members per communicator, as of the last evaluation.
     var communicatorMembers: [CommunicatorKey: [Observed]] = [:]
     private var open: [String: Incident] = [:]
+    /// When each open incident was last reported raised or updated.
+    private var reportedNs: [String: UInt64] = [:]
 
     public init(configuration: DetectorConfiguration = DetectorConfiguration()) {
         self.configuration = configuration
@@ -65,6 +67,10 @@ public struct Detector: Sendable {
     }
 
     public mutating func heartbeat(node: String, atNs: UInt64) {
+        if let previous = heartbeats[node], atNs - min(atNs, previous) > configuration.heartbeatTimeoutNs {
+            // Back after an outage: the ranks it had are gone, or report again now.
+            ranks = ranks.filter { $0.value.node != node || $0.value.atNs > previous }
+        }
         heartbeats[node] = max(heartbeats[node] ?? 0, atNs)
     }
 
@@ -91,12 +97,14 @@ public struct Detector: Sendable {
         for var incident in found where still[incident.key] == nil {
             if let earlier = open[incident.key] {
                 (incident.detectedNs, incident.firstSeenNs) = (earlier.detectedNs, min(earlier.firstSeenNs, incident.firstSeenNs))
-                if incident != earlier { report.updated.append(incident) }
+                if isNews(incident, after: earlier, nowNs: nowNs) { report.updated.append(incident) }
             } else {
                 report.raised.append(incident)
+                reportedNs[incident.key] = nowNs
             }
             still[incident.key] = incident
         }
+        reportedNs = reportedNs.filter { still[$0.key] != nil }
         for (key, var gone) in open where still[key] == nil {
             gone.resolvedNs = nowNs
             report.resolved.append(gone)
@@ -104,6 +112,15 @@ public struct Detector: Sendable {
         open = still
         report.open = still.values.sorted { ($0.detectedNs, $0.key) < ($1.detectedNs, $1.key) }
         return report
+    }
+
+    /// A standing incident is reported again when its culprits or confidence
+    /// change, and otherwise (its numbers grow every evaluation) every few seconds.
+    private mutating func isNews(_ incident: Incident, after earlier: Incident, nowNs: UInt64) -> Bool {
+        let changed = incident.suspects != earlier.suspects || incident.confidence != earlier.confidence
+        guard changed || nowNs - min(nowNs, reportedNs[incident.key] ?? 0) >= configuration.refreshNs else { return false }
+        reportedNs[incident.key] = nowNs
+        return true
     }
 
     /// A crashed rank or a dead node makes its peers wait: that waiting is
@@ -132,18 +149,20 @@ public struct Detector: Sendable {
     }
 
     /// Nodes with running ranks whose heartbeats stopped.
+    /// One incident per job with live ranks on the node.
     private func nodesDown(nowNs: UInt64) -> [Incident] {
-        var running: [String: (job: String, since: UInt64)] = [:]
+        struct NodeJob: Hashable { var node: String, job: String }
+        var running: [NodeJob: UInt64] = [:]
         for seen in ranks.values where seen.snapshot.status.isAlive {
-            running[seen.node] = (seen.snapshot.identity.job, heartbeats[seen.node] ?? seen.atNs)
+            running[NodeJob(node: seen.node, job: seen.snapshot.identity.job)] = heartbeats[seen.node] ?? seen.atNs
         }
-        return running.compactMap { node, entry in
-            let silent = nowNs - min(nowNs, entry.since)
+        return running.compactMap { entry, since in
+            let (node, silent) = (entry.node, nowNs - min(nowNs, since))
             guard silent > configuration.heartbeatTimeoutNs else { return nil }
             return Incident(job: entry.job, incidentClass: .nodeDown, suspects: [.init(node: node)], confidence: 0.9,
                             evidence: .init(summary: "no heartbeat from \(node) for \(silent / 1_000_000) ms: the node, or its only link, is down",
                                             expectedNs: configuration.heartbeatTimeoutNs, observedNs: silent),
-                            firstSeenNs: entry.since, detectedNs: nowNs)
+                            firstSeenNs: since, detectedNs: nowNs)
         }
     }
 
@@ -161,11 +180,12 @@ public struct Detector: Sendable {
 
     func heartbeat(of node: String) -> UInt64? { heartbeats[node] }
 
-    /// Ranks ended long ago, and the state of jobs with no rank left, go:
-    /// the detector's memory follows what runs, not everything that ran.
+    /// Ranks not heard of for long (ended, or on a node long dead), and the
+    /// state of jobs with no rank left, go: the detector's memory follows
+    /// what runs, not everything that ran.
     private mutating func forgetEnded(nowNs: UInt64) {
         let before = ranks.count
-        ranks = ranks.filter { $0.value.snapshot.status.isAlive || nowNs - min(nowNs, $0.value.atNs) < configuration.forgetEndedNs }
+        ranks = ranks.filter { nowNs - min(nowNs, $0.value.atNs) < configuration.forgetEndedNs }
         guard ranks.count < before else { return }
         let jobs = Set(ranks.keys.map(\.job))
         windows = windows.filter { jobs.contains($0.key.job) }

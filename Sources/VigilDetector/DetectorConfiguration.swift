@@ -7,8 +7,11 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// A node whose last heartbeat is older than this, with ranks running, is
     /// down; a running rank not reported for this long, on a live node, is silent.
     public var heartbeatTimeoutNs: UInt64 = 2_000_000_000
-    /// Ended ranks (and their crash incidents) are forgotten after this long.
+    /// Ranks not reported for this long (ended, or on a dead node) are
+    /// forgotten, and with them their crash or node-down incidents.
     public var forgetEndedNs: UInt64 = 600_000_000_000
+    /// A standing incident's growing numbers are reported this often.
+    public var refreshNs: UInt64 = 5_000_000_000
 
     /// Slowness is judged over a communicator's last `windowInstances`
     /// complete instances of the last `windowNs`, and only with at least
@@ -28,8 +31,10 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// this many times its normal, and at least `communicationSlowFloorNs` more.
     public var communicationSlowFactor = 2.0
     public var communicationSlowFloorNs: UInt64 = 300_000
-    /// A node pair runs degraded below this fraction of its normal throughput.
+    /// A probed node pair runs degraded below this fraction of the round's median…
     public var linkDegradedFraction = 0.5
+    /// …and a probe counts for this long (longer than the server waits between rounds).
+    public var probeValidityNs: UInt64 = 120_000_000_000
 
     public init() {}
 }

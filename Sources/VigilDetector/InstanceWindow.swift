@@ -35,7 +35,7 @@ struct InstanceWindow: Sendable {
                           shortestNs: instance.shortestNs, atNs: instance.atNs)
         if ring.count < capacity { ring.append(entry) } else { ring[next] = entry }
         next = (next + 1) % capacity
-        cost[op, default: Baseline()].learn(Double(instance.shortestNs))
+        cost[op, default: Baseline()].learn(Double(instance.shortestNs), atNs: instance.atNs)
     }
 
     /// Entries completed at or after `sinceNs`, oldest first.
@@ -43,7 +43,7 @@ struct InstanceWindow: Sendable {
         (ring[next...] + ring[..<next]).filter { $0.atNs >= sinceNs }
     }
 
-    mutating func follow(_ op: OpKey, typicalNs: Double, tolerance: Double) {
-        cost[op]?.follow(typicalNs, tolerance: tolerance)
+    mutating func follow(_ op: OpKey, typicalNs: Double) {
+        cost[op]?.follow(typicalNs)
     }
 }

@@ -24,10 +24,11 @@ struct LinkMatrix: Sendable {
 
     private var latest: [Pair: (bytesPerSecond: Double, atNs: UInt64)] = [:]
 
-    /// A probe that got no answer counts as a dead link (rate 0).
+    /// A probe that got no answer says nothing of the link (the peer's
+    /// responder may be off or unreachable from there): not a measurement.
     mutating func observe(_ pair: Pair, bytes: UInt64, busyNs: UInt64, atNs: UInt64) {
-        guard pair.a != pair.b else { return }
-        latest[pair] = (busyNs == 0 ? 0 : Double(bytes) / (Double(busyNs) / 1e9), atNs)
+        guard pair.a != pair.b, bytes > 0, busyNs > 0 else { return }
+        latest[pair] = (Double(bytes) / (Double(busyNs) / 1e9), atNs)
     }
 
     /// The nodes whose every pair probed since `sinceNs` runs below

@@ -38,6 +38,10 @@ public struct TelemetryMonitor: Sendable {
 
     public mutating func evaluate(nowNs: UInt64) -> DetectorReport { detector.evaluate(nowNs: nowNs) }
 
+    /// A batch arrived from `node`, before it is stored: a node is alive
+    /// when it speaks, however long the store then takes.
+    public mutating func heartbeat(node: String, atNs: UInt64) { detector.heartbeat(node: node, atNs: atNs) }
+
     private mutating func join(_ item: InstanceEvents, atNs: UInt64) {
         let job = intern(item.job)
         for event in item.events where InstanceEvent.isJoinable(event.communicator) {

@@ -41,7 +41,7 @@ public final class AgentDirectory: Sendable {
     func hosts(of nodes: [String]) -> [String: String] {
         state.withLock { s in
             var hosts: [String: String] = [:]
-            for node in nodes { if let entry = s.agents[node] { hosts[node] = entry.host } }
+            for node in nodes { if let entry = s.agents[node], !entry.host.isEmpty { hosts[node] = entry.host } }
             return hosts
         }
     }

@@ -65,6 +65,7 @@ struct AgentSession {
             guard frame.kind == .batch else { throw Refusal(.malformed, "expected batch, got \(frame.kind)") }
             let batch = try TelemetryBatch(frame: frame)
             let now = wallClockNanoseconds()
+            detector.heartbeat(node: node, atNs: now)
             if try await store.store(batch, from: node, receivedAtNs: now) {
                 detector.ingest(batch, from: node, atNs: now)
                 if let error = capture?.append(frame, from: node, receivedNs: now) {

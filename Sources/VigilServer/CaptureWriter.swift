@@ -4,7 +4,7 @@ import Synchronization
 import VigilWire
 
 /// Appends every stored batch to a capture file (`vigil server --capture`),
-/// for `vigil replay`. Records are buffered and written at 64 KiB or a second;
+/// for `vigil replay`; an existing capture is continued, never replaced. Records are buffered and written at 64 KiB or a second;
 /// a failed write is logged once by the caller and the capture stops, the
 /// server goes on.
 public final class CaptureWriter: Sendable {
@@ -18,12 +18,20 @@ public final class CaptureWriter: Sendable {
     public let path: String
 
     public init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(TelemetryCapture.header.readableBytesView),
-                                             attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: path) else {
+        let header = Data(TelemetryCapture.header.readableBytesView)
+        if let existing = FileHandle(forReadingAtPath: path) {
+            let start = try existing.read(upToCount: header.count) ?? Data()
+            try existing.close()
+            guard start.isEmpty || start == header else { throw CaptureError.notACapture(path) }
+        }
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists, !FileManager.default.createFile(atPath: path, contents: header, attributes: [.posixPermissions: 0o600]) {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
-        try handle.seekToEnd()
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        if try handle.seekToEnd() == 0 { try handle.write(contentsOf: header) }
         self.path = path
         state = Mutex(State(handle: handle))
     }
@@ -57,6 +65,16 @@ public final class CaptureWriter: Sendable {
         } catch {
             s.handle = nil
             return error
+        }
+    }
+}
+
+public enum CaptureError: Error, CustomStringConvertible {
+    case notACapture(String)
+
+    public var description: String {
+        switch self {
+        case .notACapture(let path): "\(path) exists and is not a Vigil capture: not appending to it"
         }
     }
 }

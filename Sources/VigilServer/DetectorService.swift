@@ -13,6 +13,8 @@ public final class DetectorService: Service, Sendable {
     private let store: any TelemetryStore
     private let interval: Duration
     private let prober: LinkProbeScheduler
+    /// Changes a failed store write left to save, retried next time (bounded).
+    private let unsaved = Mutex<[Incident]>([])
     private let logger: Logger
 
     public init(configuration: DetectorConfiguration, store: any TelemetryStore, directory: AgentDirectory,
@@ -26,6 +28,10 @@ public final class DetectorService: Service, Sendable {
 
     public func ingest(_ batch: TelemetryBatch, from node: String, atNs: UInt64) {
         monitor.withLock { $0.ingest(batch, from: node, atNs: atNs) }
+    }
+
+    public func heartbeat(node: String, atNs: UInt64) {
+        monitor.withLock { $0.heartbeat(node: node, atNs: atNs) }
     }
 
     public func tallies(job: String) -> [ArrivalTally] { monitor.withLock { $0.tallies(job: job) } }
@@ -47,10 +53,15 @@ public final class DetectorService: Service, Sendable {
             let report = monitor.withLock { $0.evaluate(nowNs: now) }
             log(report)
             prober.schedule(for: report.open, nowNs: now)
+            let changes = unsaved.withLock { pending in
+                defer { pending = [] }
+                return pending + report.raised + report.updated + report.resolved
+            }
             do {
-                try await store.saveIncidents(report.raised + report.updated + report.resolved, atNs: now)
+                try await store.saveIncidents(changes, atNs: now)
             } catch {
-                logger.error("storing incidents failed", metadata: ["reason": "\(error)"])
+                logger.error("storing incidents failed; retrying", metadata: ["reason": "\(error)", "changes": "\(changes.count)"])
+                unsaved.withLock { $0 = Array(changes.suffix(10_000)) + $0 }
             }
         }
     }

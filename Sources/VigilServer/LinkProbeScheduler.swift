@@ -6,8 +6,8 @@ import VigilWire
 
 /// Asks agents to probe their links when communication is slow and the
 /// link matrix has not placed it: every pair of the communicator's nodes,
-/// in slots where no node is in two probes at once. Once per job per
-/// `reprobeAfterNs`.
+/// in slots where no node is in two probes at once, and one round at a time
+/// across jobs (they may share nodes). Once per job per `reprobeAfterNs`.
 public final class LinkProbeScheduler: Sendable {
     public struct Settings: Sendable {
         /// Where agents answer probes (their `--probe-port`).
@@ -31,7 +31,13 @@ public final class LinkProbeScheduler: Sendable {
     private let settings: Settings
     private let directory: AgentDirectory
     private let logger: Logger
-    private let lastRound = Mutex<[String: UInt64]>([:])
+    private struct Rounds {
+        var lastByJob: [String: UInt64] = [:]
+        /// The end of the round under way: no other starts before.
+        var busyUntilNs: UInt64 = 0
+    }
+
+    private let rounds = Mutex(Rounds())
 
     init(settings: Settings, directory: AgentDirectory, logger: Logger) {
         self.settings = settings
@@ -41,30 +47,34 @@ public final class LinkProbeScheduler: Sendable {
 
     func schedule(for open: [Incident], nowNs: UInt64) {
         for incident in open where incident.incidentClass == .communicationSlow && incident.suspects.count > 1 {
-            let due = lastRound.withLock { rounds in
-                guard nowNs - min(nowNs, rounds[incident.job] ?? 0) >= settings.reprobeAfterNs else { return false }
-                rounds[incident.job] = nowNs
-                return true
+            let due = rounds.withLock { r in
+                nowNs >= r.busyUntilNs && nowNs - min(nowNs, r.lastByJob[incident.job] ?? 0) >= settings.reprobeAfterNs
             }
-            if due { probe(job: incident.job, nodes: incident.suspects.map(\.node), nowNs: nowNs) }
+            guard due, let endNs = probe(job: incident.job, nodes: incident.suspects.map(\.node), nowNs: nowNs) else { continue }
+            rounds.withLock { r in
+                r.lastByJob[incident.job] = nowNs
+                r.busyUntilNs = endNs
+            }
         }
     }
 
-    private func probe(job: String, nodes: [String], nowNs: UInt64) {
+    /// Sends the round's requests; when the round ends, or nil if not probed.
+    private func probe(job: String, nodes: [String], nowNs: UInt64) -> UInt64? {
         let hosts = directory.hosts(of: nodes)
         guard hosts.count >= 2, hosts.count <= settings.maxNodes else {
             logger.notice("link probes skipped", metadata: ["job": "\(job)", "connectedNodes": "\(hosts.count)"])
-            return
+            return nil
         }
-        // Requests leave with each agent's next acknowledgement: start after one more interval.
-        let startNs = nowNs + 1_500_000_000
+        // Requests leave with each agent's next acknowledgement: start once every agent has had one.
+        let startNs = nowNs + 2_500_000_000
         let plan = ProbePlan.probes(among: Array(hosts.keys))
         for (from, probes) in Dictionary(grouping: plan, by: \.from) {
             let peers = probes.map { ProbeRequest.Peer(node: $0.to, host: hosts[$0.to]!, port: settings.port, slot: $0.slot) }
             let request = ProbeRequest(job: job, bytes: settings.bytes, startNs: startNs, slotNs: settings.slotNs, peers: peers)
             directory.send(request.frame, to: from)
         }
-        logger.info("link probes scheduled", metadata: ["job": "\(job)", "nodes": "\(hosts.keys.sorted())",
-                                                       "slots": "\(Set(plan.map(\.slot)).count)"])
+        let slots = Set(plan.map(\.slot)).count
+        logger.info("link probes scheduled", metadata: ["job": "\(job)", "nodes": "\(hosts.keys.sorted())", "slots": "\(slots)"])
+        return startNs + UInt64(slots) * settings.slotNs
     }
 }

@@ -20,9 +20,11 @@ struct DetectorOptions: ParsableArguments {
     var commSlowFactor: Double = 2
 
     func validate() throws {
-        guard hangFloor > 0, hangMultiple > 0, heartbeatTimeout > 0 else { throw ValidationError("thresholds must be positive") }
+        for value in [hangFloor, hangMultiple, heartbeatTimeout] where !(value > 0 && value <= 86_400) {
+            throw ValidationError("--hang-floor, --hang-multiple and --heartbeat-timeout must be in (0, 86400]")
+        }
         guard stragglerShare > 0.5, stragglerShare <= 1 else { throw ValidationError("--straggler-share must be in (0.5, 1]") }
-        guard commSlowFactor > 1 else { throw ValidationError("--comm-slow-factor must be above 1") }
+        guard commSlowFactor > 1, commSlowFactor <= 1_000 else { throw ValidationError("--comm-slow-factor must be in (1, 1000]") }
     }
 
     var configuration: DetectorConfiguration {

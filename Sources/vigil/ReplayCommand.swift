@@ -21,7 +21,7 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Print the incidents as JSON.") var json = false
 
     func validate() throws {
-        guard every > 0 else { throw ValidationError("--every must be positive") }
+        guard every >= 0.001, every <= 3_600 else { throw ValidationError("--every must be 0.001 to 3600 seconds") }
     }
 
     func run() throws {

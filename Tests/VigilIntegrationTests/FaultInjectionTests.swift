@@ -88,17 +88,17 @@ struct FaultInjectionTests {
         }
     }
 
-    /// Every host's link runs at 200 Mbit/s; one drops to a quarter of that.
+    /// Every host's link runs at 100 Mbit/s; one drops to a quarter of that.
     @Test func aRateLimitedLinkIsCommunicationSlowOnThatHost() async throws {
         try await withScope("fault-slow-link") { scope in
-            // 1 MiB allreduced a step: bandwidth-bound at 200 Mbit/s.
+            // 1 MiB allreduced a step: bandwidth-bound at 100 Mbit/s.
             let train = ["--steps", "100000000", "--params", "131072", "--samples", "16", "--batch", "16",
                          "--compute-us", "3000", "--p2p", "--log-every", "100000000"]
-            let drill = try await FaultDrill.start(scope, job: "slowlink", train: train, steady: .seconds(5)) {
-                for k in 1...4 { try FaultDrill.limitLink(k, to: "200mbit") }
+            let drill = try await FaultDrill.start(scope, job: "slowlink", train: train, steady: .seconds(10)) {
+                for k in 1...4 { try FaultDrill.limitLink(k, to: "100mbit") }
             }
             let injected = wallClockNanoseconds()
-            try FaultDrill.limitLink(3, to: "50mbit")
+            try FaultDrill.limitLink(3, to: "25mbit")
             let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
             #expect(incident.incidentClass == .communicationSlow, "\(incident.headline): \(incident.evidence.summary)")
             let localized = await eventually(timeout: .seconds(30), every: .milliseconds(250)) {

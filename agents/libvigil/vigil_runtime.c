@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +27,6 @@ VIGIL_TLS int vigil_depth;
 int vigil_spin;
 
 static int agent_fd = -1;
-static size_t ring_bytes;
 static struct sigaction previous_sigterm;
 
 /*
@@ -38,7 +36,8 @@ static struct sigaction previous_sigterm;
  */
 static void on_sigterm(int sig, siginfo_t *info, void *context) {
     vigil_ring_header *h = __atomic_load_n(&vigil.ring, __ATOMIC_ACQUIRE);
-    if (h) __atomic_store_n(&h->state, VIGIL_STATE_TERMINATED, __ATOMIC_RELEASE);
+    uint32_t running = VIGIL_STATE_RUNNING; /* a rank already finalized stays finalized */
+    if (h) __atomic_compare_exchange_n(&h->state, &running, VIGIL_STATE_TERMINATED, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
     if (previous_sigterm.sa_flags & SA_SIGINFO) {
         previous_sigterm.sa_sigaction(sig, info, context);
     } else if (previous_sigterm.sa_handler == SIG_DFL) {
@@ -158,7 +157,6 @@ static const char *map_ring(const char *path) {
         munmap(mem, (size_t)st.st_size);
         return invalid;
     }
-    ring_bytes = (size_t)st.st_size;
     vigil.ring = h;
     vigil.cached_tail = h->tail;
     return NULL;
@@ -206,15 +204,11 @@ void vigil_detach(void) {
     if (vigil.ring == NULL) return;
     vigil_ring_header *h = vigil.ring;
     __atomic_store_n(&h->state, VIGIL_STATE_FINALIZED, __ATOMIC_RELEASE);
-    sigset_t term, before; /* the SIGTERM handler must not touch the ring being unmapped */
-    sigemptyset(&term);
-    sigaddset(&term, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &term, &before);
     vigil_lock();
     __atomic_store_n(&vigil.ring, NULL, __ATOMIC_RELEASE);
     vigil_unlock();
-    munmap(h, ring_bytes);
-    pthread_sigmask(SIG_SETMASK, &before, NULL);
+    /* The mapping stays until the process ends, moments after MPI_Finalize:
+     * a SIGTERM handler on any thread may still hold the pointer. */
     close(agent_fd);  /* the agent sees EOF, drains what is left and removes the ring */
     agent_fd = -1;
 }

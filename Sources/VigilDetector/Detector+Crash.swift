@@ -12,6 +12,7 @@ extension Detector {
     /// culprit's own report is in), and not at all in a job with a node down:
     /// those deaths are the node's consequence.
     func crashes(nowNs: UInt64, downNodes: Set<String>) -> [Incident] {
+        guard ranks.values.contains(where: \.failed) else { return [] }
         var failedByJob: [String: [Observed]] = [:]
         var nodesByJob: [String: Set<String>] = [:]
         for seen in ranks.values {

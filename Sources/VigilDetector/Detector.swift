@@ -30,6 +30,7 @@ public struct Detector: Sendable {
     public let configuration: DetectorConfiguration
     var ranks: [RankKey: Observed] = [:]
     var heartbeats: [String: UInt64] = [:]
+    private var batches: [String: UInt64] = [:]
     var pace: [CommunicatorKey: Pace] = [:]
     var windows: [CommunicatorKey: InstanceWindow] = [:]
     var links: [String: LinkMatrix] = [:]
@@ -64,6 +65,12 @@ public struct Detector: Sendable {
     public mutating func observe(_ probe: LinkProbe) {
         links[probe.job, default: LinkMatrix()].observe(.init(probe.from, probe.to), bytes: probe.bytes,
                                                         busyNs: probe.transferNs, atNs: probe.atNs)
+    }
+
+    /// A stored batch from `node`: a heartbeat, and what its ranks' reports are timed against.
+    public mutating func received(batchFrom node: String, atNs: UInt64) {
+        heartbeat(node: node, atNs: atNs)
+        batches[node] = max(batches[node] ?? 0, atNs)
     }
 
     public mutating func heartbeat(node: String, atNs: UInt64) {
@@ -134,11 +141,13 @@ public struct Detector: Sendable {
     }
 
     /// Running ranks not reported for the heartbeat timeout while their node's agent still reports.
+    /// (Against the node's stored batches, not its heartbeats: a batch is
+    /// heard before it is stored, and a slow store is not a silent rank.)
     private func silent(nowNs: UInt64) -> [Incident] {
         ranks.values.compactMap { seen in
-            let quiet = nowNs - min(nowNs, seen.atNs)
-            guard seen.snapshot.status.isAlive, quiet > configuration.heartbeatTimeoutNs,
-                  let beat = heartbeats[seen.node], nowNs - min(nowNs, beat) <= configuration.heartbeatTimeoutNs else { return nil }
+            guard seen.snapshot.status.isAlive, let batch = batches[seen.node] else { return nil }
+            let quiet = batch - min(batch, seen.atNs)
+            guard quiet > configuration.heartbeatTimeoutNs else { return nil }
             let rank = seen.snapshot.identity.rank
             return Incident(job: seen.snapshot.identity.job, incidentClass: .telemetrySilent,
                             suspects: [.init(node: seen.node, rank: rank)], confidence: 0.7,
@@ -152,8 +161,9 @@ public struct Detector: Sendable {
     /// One incident per job with live ranks on the node.
     private func nodesDown(nowNs: UInt64) -> [Incident] {
         struct NodeJob: Hashable { var node: String, job: String }
+        let stale = Set(heartbeats.filter { nowNs - min(nowNs, $0.value) > configuration.heartbeatTimeoutNs }.keys)
         var running: [NodeJob: UInt64] = [:]
-        for seen in ranks.values where seen.snapshot.status.isAlive {
+        for seen in ranks.values where seen.snapshot.status.isAlive && (stale.contains(seen.node) || heartbeats[seen.node] == nil) {
             running[NodeJob(node: seen.node, job: seen.snapshot.identity.job)] = heartbeats[seen.node] ?? seen.atNs
         }
         return running.compactMap { entry, since in
@@ -184,9 +194,9 @@ public struct Detector: Sendable {
     /// state of jobs with no rank left, go: the detector's memory follows
     /// what runs, not everything that ran.
     private mutating func forgetEnded(nowNs: UInt64) {
-        let before = ranks.count
-        ranks = ranks.filter { nowNs - min(nowNs, $0.value.atNs) < configuration.forgetEndedNs }
-        guard ranks.count < before else { return }
+        func current(_ seen: Observed) -> Bool { nowNs - min(nowNs, seen.atNs) < configuration.forgetEndedNs }
+        guard !ranks.values.allSatisfy(current) else { return }
+        ranks = ranks.filter { current($0.value) }
         let jobs = Set(ranks.keys.map(\.job))
         windows = windows.filter { jobs.contains($0.key.job) }
         pace = pace.filter { jobs.contains($0.key.job) }

@@ -7,7 +7,7 @@ extension SyntheticJob {
     public func feed(_ detector: inout Detector, afterNs: UInt64, atNs: UInt64) -> Int {
         let (snapshots, heartbeats) = observe(atNs: atNs)
         for (snapshot, node) in snapshots { detector.observe(snapshot, node: node, atNs: atNs) }
-        for node in heartbeats { detector.heartbeat(node: node, atNs: atNs) }
+        for node in heartbeats { detector.received(batchFrom: node, atNs: atNs) }
         let instances = instances(afterNs: afterNs, throughNs: atNs)
         for instance in instances { detector.observe(instance) }
         return instances.count * ranks

@@ -21,7 +21,7 @@ public struct TelemetryMonitor: Sendable {
 
     /// One stored batch from `node`, received at `atNs`.
     public mutating func ingest(_ batch: TelemetryBatch, from node: String, atNs: UInt64) {
-        detector.heartbeat(node: node, atNs: atNs)
+        detector.received(batchFrom: node, atNs: atNs)
         for item in batch.items {
             switch item {
             case .rank(let snapshot): detector.observe(snapshot, node: node, atNs: atNs)

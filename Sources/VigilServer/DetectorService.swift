@@ -18,7 +18,7 @@ public final class DetectorService: Service, Sendable {
     private let logger: Logger
 
     public init(configuration: DetectorConfiguration, store: any TelemetryStore, directory: AgentDirectory,
-                probes: LinkProbeScheduler.Settings = .init(), interval: Duration = .milliseconds(250), logger: Logger) {
+                probes: LinkProbeScheduler.Settings = .init(), interval: Duration = .milliseconds(500), logger: Logger) {
         monitor = Mutex(TelemetryMonitor(configuration: configuration))
         self.store = store
         self.interval = interval

@@ -56,10 +56,10 @@ struct DetectorBenchmark {
             let start = threadCPUNanoseconds()
             for (node, batch) in batches { monitor.ingest(batch, from: node, atNs: now) }
             if !probes.isEmpty { monitor.ingest(TelemetryBatch(seq: second, items: probes.map(TelemetryItem.probe)), from: "node0", atNs: now) }
-            // Agents report every second; the server evaluates every 250 ms.
+            // Agents report every second; the server evaluates every 500 ms.
             var report = DetectorReport()
-            for quarter in UInt64(0)..<4 {
-                let tick = monitor.evaluate(nowNs: now + quarter * Self.second / 4)
+            for half in UInt64(0)..<2 {
+                let tick = monitor.evaluate(nowNs: now + half * Self.second / 2)
                 report.raised += tick.raised
                 report.updated += tick.updated
                 report.open = tick.open

@@ -17,7 +17,7 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The capture file.", valueName: "file")) var file: String
     @OptionGroup(title: "Detector") var detector: DetectorOptions
     @Option(help: ArgumentHelp("Evaluate every this many seconds of capture time.", valueName: "seconds"))
-    var every: Double = 0.25
+    var every: Double = 0.5
     @Flag(help: "Print the incidents as JSON.") var json = false
 
     func validate() throws {

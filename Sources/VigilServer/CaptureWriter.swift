@@ -4,9 +4,10 @@ import Synchronization
 import VigilWire
 
 /// Appends every stored batch to a capture file (`vigil server --capture`),
-/// for `vigil replay`; an existing capture is continued, never replaced. Records are buffered and written at 64 KiB or a second;
-/// a failed write is logged once by the caller and the capture stops, the
-/// server goes on.
+/// for `vigil replay`; an existing capture is continued, never replaced.
+/// Records are buffered and written at 64 KiB or every 100 ms (what a
+/// killed server loses); a failed write is logged once by the caller and
+/// the capture stops, the server goes on.
 public final class CaptureWriter: Sendable {
     private struct State {
         var handle: FileHandle?
@@ -41,7 +42,7 @@ public final class CaptureWriter: Sendable {
         state.withLock { s in
             guard s.handle != nil else { return nil }
             TelemetryCapture.append(batch, from: node, receivedNs: receivedNs, to: &s.pending)
-            guard s.pending.readableBytes >= 1 << 16 || receivedNs - min(receivedNs, s.flushedNs) >= 1_000_000_000 else { return nil }
+            guard s.pending.readableBytes >= 1 << 16 || receivedNs - min(receivedNs, s.flushedNs) >= 100_000_000 else { return nil }
             s.flushedNs = receivedNs
             return Self.flush(&s)
         }

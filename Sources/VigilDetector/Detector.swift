@@ -39,6 +39,8 @@ public struct Detector: Sendable {
     private var open: [String: Incident] = [:]
     /// When each open incident was last reported raised or updated.
     private var reportedNs: [String: UInt64] = [:]
+    /// Since when each slowness not yet raised has been found.
+    private var slowSinceNs: [String: UInt64] = [:]
 
     public init(configuration: DetectorConfiguration = DetectorConfiguration()) {
         self.configuration = configuration
@@ -98,7 +100,7 @@ public struct Detector: Sendable {
                 consequences.append(slow)
             }
         }
-        let found = causes + silent(nowNs: nowNs) + Self.unexplained(consequences, by: causes)
+        let found = persistent(causes + silent(nowNs: nowNs) + Self.unexplained(consequences, by: causes), nowNs: nowNs)
         var report = DetectorReport()
         var still: [String: Incident] = [:]
         for var incident in found where still[incident.key] == nil {
@@ -119,6 +121,22 @@ public struct Detector: Sendable {
         open = still
         report.open = still.values.sorted { ($0.detectedNs, $0.key) < ($1.detectedNs, $1.key) }
         return report
+    }
+
+    /// Slowness counts once it has lasted `slowPersistNs` (every evaluation
+    /// in between finding it): a job catching up after a stop, or a burst of
+    /// contention, is not a slow rank or network.
+    private mutating func persistent(_ found: [Incident], nowNs: UInt64) -> [Incident] {
+        let slow: Set<Incident.Class> = [.straggler, .communicationSlow]
+        var seen: [String: UInt64] = [:]
+        let kept = found.filter { incident in
+            guard slow.contains(incident.incidentClass), open[incident.key] == nil else { return true }
+            let since = slowSinceNs[incident.key] ?? nowNs
+            seen[incident.key] = since
+            return nowNs - since >= configuration.slowPersistNs
+        }
+        slowSinceNs = seen
+        return kept
     }
 
     /// A standing incident is reported again when its culprits or confidence

@@ -31,6 +31,8 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// this many times its normal, and at least `communicationSlowFloorNs` more.
     public var communicationSlowFactor = 2.0
     public var communicationSlowFloorNs: UInt64 = 300_000
+    /// Slowness (straggler, communication) is raised once it has lasted this long.
+    public var slowPersistNs: UInt64 = 3_000_000_000
     /// A probed node pair runs degraded below this fraction of the round's median…
     public var linkDegradedFraction = 0.5
     /// …and a probe counts for this long (longer than the server waits between rounds).

@@ -21,7 +21,11 @@ extension Detector {
         guard !waiting.isEmpty else { return nil }
         let since = waiting.compactMap { $0.snapshot.blocked?.sinceNs }.min() ?? nowNs
         let op = waiting.first?.snapshot.blocked?.op.name ?? "collective"
-        let absent = members.filter { (progress($0)?.lastSeqEntered ?? 0) < newest || $0.snapshot.status == .stopped }
+        // A stopped member is the culprit outright: peers still stuck in an
+        // earlier collective with it are waiting on it too.
+        let behind = members.filter { (progress($0)?.lastSeqEntered ?? 0) < newest || $0.snapshot.status == .stopped }
+        let stopped = behind.filter { $0.snapshot.status == .stopped }
+        let absent = stopped.isEmpty ? behind : stopped
         let evidenceBase = Incident.Evidence(summary: "", communicator: key.communicator, seq: newest,
                                              expectedNs: threshold, observedNs: nowNs - min(nowNs, since))
         if !absent.isEmpty {

@@ -16,25 +16,26 @@ extension Detector {
         let since = nowNs - min(nowNs, configuration.windowNs)
         let recent = window.recent(sinceNs: since)
         guard recent.count >= configuration.minimumInstances else { return nil }
-        if let straggler = straggler(on: key, recent: recent, share: configuration.stragglerShare, nowNs: nowNs) {
-            return straggler
-        }
+        if let straggler = straggler(on: key, recent: recent, emerging: false, nowNs: nowNs) { return straggler }
         // A rank starved of CPU is slow inside collectives too: while one is
-        // emerging as a straggler, the slow collective is not the network's.
-        guard straggler(on: key, recent: recent, share: configuration.stragglerShare / 2, nowNs: nowNs) == nil else { return nil }
+        // emerging as a straggler (leading the compute in twice its fair
+        // share of instances, its peers waiting half as long as a straggler's
+        // would), the slow collective is not the network's.
+        guard straggler(on: key, recent: recent, emerging: true, nowNs: nowNs) == nil else { return nil }
         return communicationSlow(on: key, recent: recent, sinceNs: since, nowNs: nowNs)
     }
 
     /// Judged per (op, size, payload): compute precedes some collectives of
     /// a step (the gradient allreduce), not others (the loss allreduce).
-    private func straggler(on key: CommunicatorKey, recent: [InstanceWindow.Entry], share: Double, nowNs: UInt64) -> Incident? {
+    private func straggler(on key: CommunicatorKey, recent: [InstanceWindow.Entry], emerging: Bool, nowNs: UInt64) -> Incident? {
         let groups = Dictionary(grouping: recent, by: \.op).values.filter { $0.count >= configuration.minimumInstances / 2 }
-        return groups.compactMap { straggler(on: key, group: $0, of: recent.count, share: share, nowNs: nowNs) }
+        return groups.compactMap { straggler(on: key, group: $0, of: recent.count, emerging: emerging, nowNs: nowNs) }
             .max { $0.confidence < $1.confidence }
     }
 
-    private func straggler(on key: CommunicatorKey, group: [InstanceWindow.Entry], of all: Int, share minimum: Double,
+    private func straggler(on key: CommunicatorKey, group: [InstanceWindow.Entry], of all: Int, emerging: Bool,
                            nowNs: UInt64) -> Incident? {
+        let minimum = emerging ? min(configuration.stragglerShare, 2 / Double(max(group[0].op.size, 1))) : configuration.stragglerShare
         var leads: [Int: Int] = [:]
         for entry in group { leads[entry.gapLeader, default: 0] += 1 }
         guard let (rank, times) = leads.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }) else { return nil }
@@ -43,7 +44,8 @@ extension Detector {
         let lag = group.filter { $0.gapLeader == rank }.map(\.excessGapNs).median ?? 0
         // This collective's own interval: the communicator's, times how many of its collectives are this one.
         let interval = (pace[key]?.intervalNs ?? 0) * Double(all) / Double(group.count)
-        let threshold = max(configuration.stragglerLagFloorNs, UInt64(configuration.stragglerLagFraction * interval))
+        let fraction = configuration.stragglerLagFraction * (emerging ? 0.5 : 1)
+        let threshold = max(configuration.stragglerLagFloorNs, UInt64(fraction * interval))
         guard lag >= threshold, let seen = ranks[RankKey(job: key.job, rank: rank)] else { return nil }
         let first = group.first { $0.gapLeader == rank }
         let summary = "rank \(rank) computed longest before \(times) of \(group.count) "

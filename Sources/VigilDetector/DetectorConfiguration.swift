@@ -24,7 +24,7 @@ public struct DetectorConfiguration: Sendable, Equatable {
     public var stragglerShare = 0.6
     /// …and the others wait for it at least this fraction of the collective
     /// interval, and at least `stragglerLagFloorNs`.
-    public var stragglerLagFraction = 0.25
+    public var stragglerLagFraction = 0.2
     public var stragglerLagFloorNs: UInt64 = 200_000
 
     /// Communication is slow when a collective, every member present, costs

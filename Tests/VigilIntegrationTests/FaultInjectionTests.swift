@@ -19,6 +19,10 @@ struct FaultInjectionTests {
             #expect(incident.incidentClass == .nonCommunicationHang, "\(incident.headline): \(incident.evidence.summary)")
             #expect(incident.suspects == [.init(node: drill.ranks[2]!.node, rank: 2)])
             #expect(seconds <= 5, "detected \(seconds) s after SIGSTOP (goal 5 s)")
+            // The fault lasts 6 s in all, so that the replay, evaluating on
+            // its own half-second grid, also sees it past the threshold.
+            let until = ContinuousClock.now + .seconds(max(0, 6 - seconds))
+            _ = await eventually(timeout: .seconds(7), every: .milliseconds(100)) { ContinuousClock.now >= until }
             try drill.signal(rank: 2, SIGCONT)
             let resolved = await eventually(timeout: .seconds(10), every: .milliseconds(100)) {
                 (try? await drill.incidents())?.first?.resolvedNs != nil

@@ -29,8 +29,6 @@ public struct InstanceJoiner: Sendable {
         /// The member that spent the least time inside: the last to arrive.
         public var lastArriver = -1
         public var shortestNs: UInt64 = .max
-        /// Summed time inside over the members: with `shortestNs`, how long they waited for the last.
-        public var totalNs: UInt64 = 0
         /// The member that computed longest before this instance, and for how long.
         public var longestGapRank = -1
         public var longestGapNs: UInt64 = 0
@@ -51,7 +49,6 @@ public struct InstanceJoiner: Sendable {
             guard members[word] & bit == 0 else { return false }
             members[word] |= bit
             arrived += 1
-            totalNs &+= durationNs
             totalGapNs &+= gapNs
             if gapNs > longestGapNs || longestGapRank < 0 {
                 longestGapNs = gapNs

@@ -22,7 +22,7 @@ extension Detector {
         // share of instances, its peers waiting half as long as a straggler's
         // would), the slow collective is not the network's.
         guard straggler(on: key, recent: recent, emerging: true, nowNs: nowNs) == nil else { return nil }
-        return communicationSlow(on: key, recent: recent, sinceNs: since, nowNs: nowNs)
+        return communicationSlow(on: key, recent: recent, nowNs: nowNs)
     }
 
     /// Judged per (op, size, payload): compute precedes some collectives of
@@ -65,8 +65,7 @@ extension Detector {
         return "\(op.op.name) of ≥\(size) over \(op.size) ranks"
     }
 
-    private mutating func communicationSlow(on key: CommunicatorKey, recent: [InstanceWindow.Entry], sinceNs: UInt64,
-                                            nowNs: UInt64) -> Incident? {
+    private mutating func communicationSlow(on key: CommunicatorKey, recent: [InstanceWindow.Entry], nowNs: UInt64) -> Incident? {
         var worst: (op: InstanceWindow.OpKey, normal: Double, typical: UInt64, entries: [InstanceWindow.Entry])?
         for (op, entries) in Dictionary(grouping: recent, by: \.op) where entries.count >= configuration.minimumInstances / 2 {
             guard let normal = windows[key]?.cost[op]?.value, let typical = entries.map(\.shortestNs).median else { continue }

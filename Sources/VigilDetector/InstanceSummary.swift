@@ -1,9 +1,9 @@
 import VigilCore
 
 /// One collective instance every member reported, as the server's join sums
-/// it up: who came last and how long the others waited for it, and who
-/// computed longest before it. Times inside the call and gaps between a
-/// rank's calls are rank-local: no cross-node clock.
+/// it up: what the collective cost with everyone present, and who computed
+/// longest before it. Times inside the call and gaps between a rank's calls
+/// are rank-local: no cross-node clock.
 public struct InstanceSummary: Sendable, Equatable {
     public var job: String
     public var communicator: UInt64
@@ -11,12 +11,8 @@ public struct InstanceSummary: Sendable, Equatable {
     public var op: CollectiveOp
     public var size: Int
     public var bytes: UInt64
-    /// The member with the shortest time inside: the last to arrive.
-    public var lastArriver: Int
-    /// The last arriver's time inside: what the collective itself costs.
+    /// The shortest time inside (the last to arrive's): what the collective itself costs.
     public var shortestNs: UInt64
-    /// The members' mean time inside: the cost plus their wait for the last.
-    public var meanNs: UInt64
     /// The member that computed longest since its previous collective…
     public var gapLeader: Int
     /// …for how long, against the members' mean.
@@ -25,17 +21,15 @@ public struct InstanceSummary: Sendable, Equatable {
     /// When the server completed the join.
     public var atNs: UInt64
 
-    public init(job: String, communicator: UInt64, seq: UInt64, op: CollectiveOp, size: Int, bytes: UInt64, lastArriver: Int,
-                shortestNs: UInt64, meanNs: UInt64, gapLeader: Int, leaderGapNs: UInt64, meanGapNs: UInt64, atNs: UInt64) {
+    public init(job: String, communicator: UInt64, seq: UInt64, op: CollectiveOp, size: Int, bytes: UInt64,
+                shortestNs: UInt64, gapLeader: Int, leaderGapNs: UInt64, meanGapNs: UInt64, atNs: UInt64) {
         self.job = job
         self.communicator = communicator
         self.seq = seq
         self.op = op
         self.size = size
         self.bytes = bytes
-        self.lastArriver = lastArriver
         self.shortestNs = shortestNs
-        self.meanNs = meanNs
         self.gapLeader = gapLeader
         self.leaderGapNs = leaderGapNs
         self.meanGapNs = meanGapNs

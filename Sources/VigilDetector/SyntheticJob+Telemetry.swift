@@ -70,11 +70,9 @@ extension SyntheticJob {
         let arrivals = (0..<ranks).map { compute(rank: $0, step: step) }
         let latest = arrivals.max()!
         let last = arrivals.firstIndex(of: latest)!
-        let cost = allreduceCost(step: step)
-        let waited = arrivals.reduce(UInt64(0)) { $0 + (latest - $1) } / UInt64(ranks)
         // Everyone left the previous allreduce together: the gap is the compute.
-        return InstanceSummary(job: job, communicator: 1, seq: step + 1, op: .allreduce, size: ranks, bytes: 4 << 20, lastArriver: last,
-                               shortestNs: cost, meanNs: cost + waited, gapLeader: last, leaderGapNs: latest,
+        return InstanceSummary(job: job, communicator: 1, seq: step + 1, op: .allreduce, size: ranks, bytes: 4 << 20,
+                               shortestNs: allreduceCost(step: step), gapLeader: last, leaderGapNs: latest,
                                meanGapNs: arrivals.reduce(0, +) / UInt64(ranks), atNs: atNs)
     }
 

@@ -49,7 +49,7 @@ public struct TelemetryMonitor: Sendable {
             stats.record(done)
             detector.observe(InstanceSummary(
                 job: item.job, communicator: done.key.communicator, seq: done.key.seq, op: done.op, size: done.size, bytes: done.bytes,
-                lastArriver: done.lastArriver, shortestNs: done.shortestNs, meanNs: done.totalNs / UInt64(max(done.arrived, 1)),
+                shortestNs: done.shortestNs,
                 gapLeader: done.longestGapRank, leaderGapNs: done.longestGapNs,
                 meanGapNs: done.totalGapNs / UInt64(max(done.arrived, 1)), atNs: atNs))
         }

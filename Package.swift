@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C: the telemetry ring ABI shared with libvigil (agents/ring).
@@ -60,6 +61,26 @@ let package = Package(
         // Adapter: ssh to cluster hosts over libssh (connect, verify, log in, run, copy, fan out).
         .target(name: "VigilSSH", dependencies: ["VigilCore", "CLibSSH"]),
 
+        // Adapter: the server's HTTP API as the CLI and the console call it.
+        .target(
+            name: "VigilAPIClient",
+            dependencies: ["VigilCore", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+        ),
+
+        // Pure: the console's model, views (model → cells) and key handling (a state machine).
+        .target(name: "VigilConsole", dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")]),
+
+        // C: puts the terminal back if the console dies of a fatal signal.
+        .target(name: "CVigilTerminal"),
+
+        // Adapter: the console on an ncurses terminal (frames drawn by difference, keys read).
+        .target(name: "VigilConsoleTerminal", dependencies: ["VigilConsole", "CNcursesw", "CVigilTerminal"]),
+
+        // Adapter: where the console's data comes from (the server's API, or a store read-only) and the fetch loop.
+        .target(name: "VigilConsoleFeed",
+                dependencies: ["VigilConsole", "VigilCore", "VigilAPIClient", "VigilStore"]),
+
         // The central server daemon: agent ingest (and, as they arrive, API, detector).
         .target(
             name: "VigilServer",
@@ -91,7 +112,8 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilSSH", "VigilDetector", "VigilWire", "CNcursesw", "CSQLite", "CLibSSH",
+                "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilSSH", "VigilDetector", "VigilWire", "VigilAPIClient",
+                "VigilConsole", "VigilConsoleTerminal", "VigilConsoleFeed", "CNcursesw", "CSQLite", "CLibSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -108,6 +130,8 @@ let package = Package(
         ),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilConsoleTests", dependencies: ["VigilConsole", "VigilCore"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "VigilDetectorTests", dependencies: ["VigilDetector", "VigilCore"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
         .testTarget(name: "VigilServerTests", dependencies: ["VigilServer", "VigilCore"]),

@@ -45,8 +45,8 @@ enum LinkProber {
 
     /// Send a header and `length` bytes, then read the one-byte answer.
     private static func exchange(_ fd: Int32, length: UInt32) -> Bool {
-        var header = length.bigEndian
-        guard sendAll(fd, UnsafeRawBufferPointer(start: &header, count: 4)) else { return false }
+        let header = length.bigEndian
+        guard withUnsafeBytes(of: header, { sendAll(fd, $0) }) else { return false }
         let chunk = [UInt8](repeating: 0x5A, count: 64 << 10)
         var left = Int(length)
         while left > 0 {

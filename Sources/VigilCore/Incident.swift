@@ -32,21 +32,31 @@ public struct Incident: Sendable, Equatable, Codable {
         public var description: String { rank.map { "\(node) rank \($0)" } ?? node }
     }
 
-    /// The numbers behind it: what was expected against what was seen.
+    /// The numbers behind it: what was expected against what was seen, and
+    /// for hangs and stragglers the members of the collective instance.
     public struct Evidence: Sendable, Equatable, Codable {
         public var summary: String
         public var communicator: UInt64?
         public var seq: UInt64?
         public var expectedNs: UInt64?
         public var observedNs: UInt64?
+        /// The instance's members as judged (culprits first), at most `Member.limit`…
+        public var members: [Member]?
+        /// …and how many more there were.
+        public var otherMembers: Int?
+        /// When the members were looked at (the evidence is renewed while the incident stands).
+        public var takenNs: UInt64?
 
         public init(summary: String, communicator: UInt64? = nil, seq: UInt64? = nil, expectedNs: UInt64? = nil,
-                    observedNs: UInt64? = nil) {
+                    observedNs: UInt64? = nil, members: [Member]? = nil, otherMembers: Int? = nil, takenNs: UInt64? = nil) {
             self.summary = summary
             self.communicator = communicator
             self.seq = seq
             self.expectedNs = expectedNs
             self.observedNs = observedNs
+            self.members = members
+            self.otherMembers = otherMembers
+            self.takenNs = takenNs
         }
     }
 

@@ -57,10 +57,15 @@ public struct StatWindow: Sendable, Equatable, Codable {
     /// Bus bandwidth in bytes/s (nccl-tests' definition) from the mean time
     /// in the call; nil when it says nothing (no bytes, or one member).
     public var busBandwidth: Double? {
-        let n = Int(communicatorSize)
-        guard count > 0, sumNs > 0, bytes > 0, n > 1 else { return nil }
-        let algorithmic = Double(bytes) / (Double(sumNs) / 1e9)
-        let factor: Double = switch key.op {
+        guard count > 0 else { return nil }
+        return Self.busBandwidth(key.op, members: Int(communicatorSize), bytes: bytes, timeNs: sumNs)
+    }
+
+    /// `bytes` moved in `timeNs` inside `op` over `members` ranks, as bus bandwidth (bytes/s).
+    public static func busBandwidth(_ op: CollectiveOp, members n: Int, bytes: UInt64, timeNs: UInt64) -> Double? {
+        guard timeNs > 0, bytes > 0, n > 1 else { return nil }
+        let algorithmic = Double(bytes) / (Double(timeNs) / 1e9)
+        let factor: Double = switch op {
         case .allreduce, .iallreduce: 2 * Double(n - 1) / Double(n)
         case .allgather, .allgatherv, .iallgather, .reduceScatter, .reduceScatterBlock, .alltoall, .alltoallv:
             Double(n - 1) / Double(n)

@@ -36,8 +36,17 @@ public protocol TelemetryStore: Sendable {
     /// The cluster's timeline after event `afterID`, oldest first, at most `limit`.
     func events(afterID: Int64, limit: Int) async throws -> [ClusterEvent]
 
-    /// Incidents (of one job, or all), newest first.
-    func incidents(job: String?) async throws -> [StoredIncident]
+    /// Incidents (of one job, or all), newest first, at most `limit`.
+    func incidents(job: String?, limit: Int) async throws -> [StoredIncident]
+
+    /// The latest probe of each node pair a job's agents measured.
+    func probes(job: String) async throws -> [LinkProbe]
+
+    /// A job's collectives in windows starting after `sinceNs`, per communicator and op over its ranks.
+    func collectiveSummaries(job: String, sinceNs: UInt64) async throws -> [CollectiveSummary]
+
+    /// The id of the newest timeline event; 0 when there is none.
+    func latestEventID() async throws -> Int64
 
     /// Checkpoints (of one job, or all), newest first.
     func checkpoints(job: String?) async throws -> [StoredCheckpoint]
@@ -54,6 +63,11 @@ public protocol TelemetryStore: Sendable {
 
     /// Every rank's latest snapshot, with the node that reported it.
     func ranks() async throws -> [StoredRank]
+}
+
+extension TelemetryStore {
+    /// Every incident (of one job, or all), newest first.
+    public func incidents(job: String?) async throws -> [StoredIncident] { try await incidents(job: job, limit: .max) }
 }
 
 public struct CollectiveTotal: Sendable, Equatable, Codable {

@@ -27,9 +27,12 @@ extension Detector {
         let stopped = behind.filter { $0.snapshot.status == .stopped }
         let absent = stopped.isEmpty ? behind : stopped
         let evidenceBase = Incident.Evidence(summary: "", communicator: key.communicator, seq: newest,
-                                             expectedNs: threshold, observedNs: nowNs - min(nowNs, since))
+                                             expectedNs: threshold, observedNs: nowNs - min(nowNs, since), takenNs: nowNs)
         if !absent.isEmpty {
             var evidence = evidenceBase
+            let culprits = Set(absent.map(\.snapshot.identity.rank))
+            (evidence.members, evidence.otherMembers) = Self.timeline(of: members, in: key.communicator, seq: newest,
+                                                                      culprits: culprits)
             let lastEntered = absent.compactMap { progress($0)?.lastSeqEntered }.min() ?? 0
             evidence.summary = "\(waiting.count) of \(members.count) ranks wait in \(op) #\(newest) for "
                 + "\((nowNs - min(nowNs, since)) / 1_000_000) ms; ranks \(Self.list(absent)) "
@@ -43,12 +46,38 @@ extension Detector {
         let nodes = Set(members.map(\.node))
         let silent = nodes.filter { nowNs - min(nowNs, heartbeat(of: $0) ?? 0) > configuration.heartbeatTimeoutNs }
         var evidence = evidenceBase
+        (evidence.members, evidence.otherMembers) = Self.timeline(of: members, in: key.communicator, seq: newest, culprits: [])
         evidence.summary = "all \(members.count) ranks entered \(op) #\(newest) and none left for "
             + "\((nowNs - min(nowNs, since)) / 1_000_000) ms" + (silent.isEmpty ? "" : "; silent: \(silent.sorted().joined(separator: ","))")
         let suspects = (silent.isEmpty || silent.count == nodes.count ? nodes : silent).map { Incident.Suspect(node: $0) }
         return Incident(job: key.job, incidentClass: .communicationHang, suspects: suspects,
                         confidence: silent.isEmpty ? 1 / Double(nodes.count) : 0.8, evidence: evidence,
                         firstSeenNs: since, detectedNs: nowNs)
+    }
+
+    /// Where each member of instance #`seq` is: inside it waiting (since
+    /// when), stopped, or never arrived (and blocked in what instead).
+    static func timeline(of members: [Observed], in communicator: UInt64, seq: UInt64,
+                         culprits: Set<Int>) -> (members: [Incident.Member], left: Int) {
+        let all = members.map { seen -> Incident.Member in
+            let s = seen.snapshot
+            let inside = s.blocked.flatMap { $0.communicator == communicator && $0.seq == seq ? $0.sinceNs : nil }
+            let entered = s.progress.first { $0.communicator == communicator }?.lastSeqEntered ?? 0
+            var member = Incident.Member(rank: s.identity.rank, node: seen.node, state: .arrived, enteredNs: inside)
+            if s.status == .stopped {
+                member.state = .stopped
+            } else if inside != nil {
+                member.state = .waiting
+            } else if entered < seq {
+                member.state = .absent
+                member.lastSeq = entered
+                member.blockedIn = s.blocked.map { "\($0.op.name) #\($0.seq) on \(AgentReport.hex($0.communicator))" }
+            }
+            return member
+        }
+        let sample = Incident.Member.sample(culprits: all.filter { culprits.contains($0.rank) }.sorted { $0.rank < $1.rank },
+                                            others: all.filter { !culprits.contains($0.rank) })
+        return (sample.members, sample.left)
     }
 
     static func list(_ ranks: [Observed]) -> String {

@@ -27,14 +27,15 @@ extension Detector {
 
     /// Judged per (op, size, payload): compute precedes some collectives of
     /// a step (the gradient allreduce), not others (the loss allreduce).
-    private func straggler(on key: CommunicatorKey, recent: [InstanceWindow.Entry], emerging: Bool, nowNs: UInt64) -> Incident? {
+    private mutating func straggler(on key: CommunicatorKey, recent: [InstanceWindow.Entry], emerging: Bool,
+                                    nowNs: UInt64) -> Incident? {
         let groups = Dictionary(grouping: recent, by: \.op).values.filter { $0.count >= configuration.minimumInstances / 2 }
         return groups.compactMap { straggler(on: key, group: $0, of: recent.count, emerging: emerging, nowNs: nowNs) }
             .max { $0.confidence < $1.confidence }
     }
 
-    private func straggler(on key: CommunicatorKey, group: [InstanceWindow.Entry], of all: Int, emerging: Bool,
-                           nowNs: UInt64) -> Incident? {
+    private mutating func straggler(on key: CommunicatorKey, group: [InstanceWindow.Entry], of all: Int, emerging: Bool,
+                                    nowNs: UInt64) -> Incident? {
         let minimum = emerging ? min(configuration.stragglerShare, 2 / Double(max(group[0].op.size, 1))) : configuration.stragglerShare
         var leads: [Int: Int] = [:]
         for entry in group { leads[entry.gapLeader, default: 0] += 1 }
@@ -51,11 +52,29 @@ extension Detector {
         let summary = "rank \(rank) computed longest before \(times) of \(group.count) "
             + "\(Self.describe(group[0].op)) (#\(group.first!.seq)–#\(group.last!.seq)); the others waited "
             + "\(Self.ms(lag)) for it, \(Int(min(100 * Double(lag) / max(interval, 1), 1e6)))% of the \(Self.ms(UInt64(interval))) interval"
+        var evidence = Incident.Evidence(summary: summary, communicator: key.communicator, seq: group.last?.seq,
+                                         expectedNs: threshold, observedNs: lag, takenNs: nowNs)
+        (evidence.members, evidence.otherMembers) = instanceMembers(on: key, of: group[0].op, culprit: rank, nowNs: nowNs)
         return Incident(job: key.job, incidentClass: .straggler, suspects: [.init(node: seen.node, rank: rank)],
-                        confidence: share,
-                        evidence: .init(summary: summary, communicator: key.communicator, seq: group.last?.seq,
-                                        expectedNs: threshold, observedNs: lag),
-                        firstSeenNs: first?.atNs ?? nowNs, detectedNs: nowNs)
+                        confidence: share, evidence: evidence, firstSeenNs: first?.atNs ?? nowNs, detectedNs: nowNs)
+    }
+
+    /// The members of a recent instance of `op`, captured whole for the
+    /// evidence (the join keeps only aggregates): asked for here, recorded by
+    /// the monitor from the next instance on, renewed every refresh.
+    private mutating func instanceMembers(on key: CommunicatorKey, of op: InstanceWindow.OpKey, culprit: Int,
+                                          nowNs: UInt64) -> (members: [Incident.Member]?, left: Int?) {
+        let want = InstanceCapture.Want(op: op.op, size: op.size, bytesBucket: op.bytesBucket)
+        let captured = timelines[key].flatMap { $0.want == want ? $0 : nil }
+        if captured.map({ nowNs - min(nowNs, $0.atNs) >= configuration.refreshNs }) ?? true { timelinesWanted[key] = want }
+        guard let captured else { return (nil, nil) }
+        let members = captured.events.map { event in
+            Incident.Member(rank: event.rank, node: ranks[RankKey(job: key.job, rank: event.rank)]?.node ?? "?",
+                            state: .arrived, enteredNs: event.enterNs, insideNs: event.durationNs, computeNs: event.gapNs)
+        }
+        let sample = Incident.Member.sample(culprits: members.filter { $0.rank == culprit },
+                                            others: members.filter { $0.rank != culprit })
+        return (sample.members, sample.left)
     }
 
     /// "allreduce of ≤1 MiB over 4 ranks"

@@ -41,6 +41,10 @@ public struct Detector: Sendable {
     private var reportedNs: [String: UInt64] = [:]
     /// Since when each slowness not yet raised has been found.
     private var slowSinceNs: [String: UInt64] = [:]
+    /// Instances captured member by member for evidence, and what the last
+    /// evaluation wants captured next (read by the monitor).
+    var timelines: [CommunicatorKey: (want: InstanceCapture.Want, events: [InstanceEvent], atNs: UInt64)] = [:]
+    var timelinesWanted: [CommunicatorKey: InstanceCapture.Want] = [:]
 
     public init(configuration: DetectorConfiguration = DetectorConfiguration()) {
         self.configuration = configuration
@@ -61,6 +65,14 @@ public struct Detector: Sendable {
         guard instance.isBlocking, instance.size > 1, InstanceEvent.isJoinable(instance.communicator) else { return }
         let key = CommunicatorKey(job: instance.job, communicator: instance.communicator)
         windows[key, default: InstanceWindow(capacity: configuration.windowInstances)].add(instance)
+    }
+
+    /// Every member's event of one instance the last evaluation asked for.
+    mutating func observe(captured events: [InstanceEvent], job: String, atNs: UInt64) {
+        guard let first = events.first else { return }
+        let want = InstanceCapture.Want(op: first.op, size: Int(first.communicatorSize),
+                                        bytesBucket: 64 - first.bytes.leadingZeroBitCount)
+        timelines[CommunicatorKey(job: job, communicator: first.communicator)] = (want, events, atNs)
     }
 
     /// An agent's probe of its link to a peer, for a job.
@@ -88,6 +100,7 @@ public struct Detector: Sendable {
     /// returned as resolved.
     public mutating func evaluate(nowNs: UInt64) -> DetectorReport {
         forgetEnded(nowNs: nowNs)
+        timelinesWanted = [:]
         communicatorMembers = communicators()
         learnPace(communicatorMembers, nowNs: nowNs)
         let down = nodesDown(nowNs: nowNs)
@@ -217,6 +230,7 @@ public struct Detector: Sendable {
         ranks = ranks.filter { current($0.value) }
         let jobs = Set(ranks.keys.map(\.job))
         windows = windows.filter { jobs.contains($0.key.job) }
+        timelines = timelines.filter { jobs.contains($0.key.job) }
         pace = pace.filter { jobs.contains($0.key.job) }
         links = links.filter { jobs.contains($0.key) }
     }

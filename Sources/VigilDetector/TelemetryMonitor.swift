@@ -8,6 +8,8 @@ public struct TelemetryMonitor: Sendable {
     public private(set) var detector: Detector
     private var joiner: InstanceJoiner
     private var stats = ArrivalStats()
+    private var capture = InstanceCapture()
+    private var gaps = RankGaps()
     private var jobIDs: [String: Int32] = [:]   // interned: the join hashes integers only
     private var jobNames: [String] = []
     private var lastExpiryNs: UInt64 = 0
@@ -36,7 +38,20 @@ public struct TelemetryMonitor: Sendable {
         }
     }
 
-    public mutating func evaluate(nowNs: UInt64) -> DetectorReport { detector.evaluate(nowNs: nowNs) }
+    public mutating func evaluate(nowNs: UInt64) -> DetectorReport {
+        let report = detector.evaluate(nowNs: nowNs)
+        var wants: [InstanceCapture.Key: InstanceCapture.Want] = [:]
+        for (key, want) in detector.timelinesWanted {
+            if let job = jobIDs[key.job] { wants[InstanceCapture.Key(job: job, communicator: key.communicator)] = want }
+        }
+        capture.set(wants, nowNs: nowNs)
+        return report
+    }
+
+    /// Each rank's smoothed compute between collectives (ns), for the console's lateness.
+    public func computeGaps(job: String) -> [Int: UInt64] {
+        jobIDs[job].map { gaps.gaps(job: $0) } ?? [:]
+    }
 
     /// A batch arrived from `node`, before it is stored: a node is alive
     /// when it speaks, however long the store then takes.
@@ -45,6 +60,10 @@ public struct TelemetryMonitor: Sendable {
     private mutating func join(_ item: InstanceEvents, atNs: UInt64) {
         let job = intern(item.job)
         for event in item.events where InstanceEvent.isJoinable(event.communicator) {
+            gaps.record(job: job, rank: event.rank, gapNs: event.gapNs)
+            if !capture.isEmpty, let whole = capture.offer(event, job: job) {
+                detector.observe(captured: whole, job: item.job, atNs: atNs)
+            }
             guard let done = joiner.add(event, job: job, nowNs: atNs) else { continue }
             stats.record(done)
             detector.observe(InstanceSummary(

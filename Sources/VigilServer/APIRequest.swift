@@ -5,29 +5,37 @@ import VigilCore
 /// (`Authorization: Bearer TOKEN`).
 ///
 ///     GET /v1/health
+///     GET /v1/summary                 the cluster at a glance: jobs, nodes, ingest (cached 1 s)
 ///     GET /v1/nodes[?since=NS]        changed since a cursor (last-seen ns)
 ///     GET /v1/ranks[?since=NS]        changed since a cursor (updated ns)
+///     GET /v1/rankmap?job=JOB         every rank of a job by node: state, time blocked, compute gap (columns)
 ///     GET /v1/collectives?job=JOB     totals per rank, communicator, op
+///     GET /v1/collectives/summary?job=JOB[&seconds=S]  per communicator and op over the last S seconds (30)
+///     GET /v1/probes?job=JOB          the latest link probe of each node pair
 ///     GET /v1/accounts?job=JOB        produced / stored / dropped per rank
 ///     GET /v1/arrivals?job=JOB        who arrives last, per communicator
 ///     GET /v1/runs[?job=JOB]          job attempts: hosts, state, exit, output tails
 ///     GET /v1/links?job=JOB[&since=NS] the node × node link matrix of a job's point-to-point traffic
 ///     GET /v1/events[?after=ID]       the cluster's timeline, oldest first (1,000 at a time)
-///     GET /v1/incidents[?job=JOB]     newest first
+///     GET /v1/incidents[?job=JOB][&limit=N]  newest first
 ///     GET /v1/checkpoints[?job=JOB]   newest first
 ///     POST /v1/nodes/NODE/cordon      no launch chooses NODE
 ///     POST /v1/nodes/NODE/uncordon
 public enum APIRequest: Equatable, Sendable {
     case health
+    case summary
     case nodes(since: UInt64)
     case ranks(since: UInt64)
+    case rankMap(job: String)
     case collectives(job: String)
+    case collectiveSummaries(job: String, seconds: Int)
+    case probes(job: String)
     case accounts(job: String)
     case arrivals(job: String)
     case runs(job: String?)
     case links(job: String, since: UInt64)
     case events(after: Int64)
-    case incidents(job: String?)
+    case incidents(job: String?, limit: Int)
     case checkpoints(job: String?)
     case cordon(node: String, cordoned: Bool)
 
@@ -47,6 +55,11 @@ public enum APIRequest: Equatable, Sendable {
         guard method == "GET" else { throw .methodNotAllowed(method) }
         switch path {
         case "/v1/health": self = .health
+        case "/v1/summary": self = .summary
+        case "/v1/rankmap": self = .rankMap(job: try Self.job(query))
+        case "/v1/collectives/summary":
+            self = .collectiveSummaries(job: try Self.job(query), seconds: try Self.number(query, "seconds", default: 30, in: 1...3_600))
+        case "/v1/probes": self = .probes(job: try Self.job(query))
         case "/v1/nodes": self = .nodes(since: try Self.cursor(query))
         case "/v1/ranks": self = .ranks(since: try Self.cursor(query))
         case "/v1/collectives": self = .collectives(job: try Self.job(query))
@@ -59,7 +72,9 @@ public enum APIRequest: Equatable, Sendable {
                 throw .badRequest("after must be a non-negative event id")
             }
             self = .events(after: after)
-        case "/v1/incidents": self = .incidents(job: try Self.optionalJob(query))
+        case "/v1/incidents":
+            self = .incidents(job: try Self.optionalJob(query),
+                              limit: try Self.number(query, "limit", default: 10_000, in: 1...10_000))
         case "/v1/checkpoints": self = .checkpoints(job: try Self.optionalJob(query))
         default: throw .notFound(String(path.prefix(128)))
         }
@@ -89,6 +104,15 @@ public enum APIRequest: Equatable, Sendable {
         guard let text = query["since"] else { return 0 }
         guard let value = UInt64(text) else { throw .badRequest("since must be a non-negative integer (ns)") }
         return value
+    }
+
+    private static func number(_ query: [Substring: Substring], _ name: Substring, default value: Int,
+                               in range: ClosedRange<Int>) throws(APIError) -> Int {
+        guard let text = query[name] else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw .badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
     }
 
     private static func optionalJob(_ query: [Substring: Substring]) throws(APIError) -> String? {

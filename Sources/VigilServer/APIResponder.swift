@@ -6,6 +6,7 @@ import VigilCore
 struct APIResponder: Sendable {
     let store: any TelemetryStore
     let detector: DetectorService
+    let reads: ConsoleReads
 
     struct Page<Item: Encodable>: Encodable {
         var cursor: UInt64
@@ -18,6 +19,14 @@ struct APIResponder: Sendable {
         switch request {
         case .health:
             return try encoder.encode(["status": "ok"])
+        case .summary:
+            return try await reads.summary(encoder: encoder)
+        case .rankMap(let job):
+            return try await reads.rankMap(job: job, encoder: encoder)
+        case .collectiveSummaries(let job, let seconds):
+            return try await reads.collectives(job: job, seconds: seconds, encoder: encoder)
+        case .probes(let job):
+            return try encoder.encode(try await store.probes(job: job))
         case .nodes(let since):
             // since 0 is the full list, nodes cordoned before any agent ran there included
             let nodes = try await store.nodes().filter { since == 0 || $0.lastSeenNs > since }
@@ -37,8 +46,8 @@ struct APIResponder: Sendable {
             return try encoder.encode(try await store.links(job: job, sinceNs: since))
         case .events(let after):
             return try encoder.encode(try await store.events(afterID: after, limit: 1_000))
-        case .incidents(let job):
-            return try encoder.encode(try await store.incidents(job: job))
+        case .incidents(let job, let limit):
+            return try encoder.encode(try await store.incidents(job: job, limit: limit))
         case .checkpoints(let job):
             return try encoder.encode(try await store.checkpoints(job: job))
         case .cordon(let node, let cordoned):

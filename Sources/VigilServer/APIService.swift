@@ -19,12 +19,13 @@ public struct APIService: Service {
     private let logger: Logger
 
     public init(host: String, port: Int, portFile: String? = nil, store: any TelemetryStore, detector: DetectorService,
-                token: [UInt8], logger: Logger) {
+                stats: ServerStats, directory: AgentDirectory, token: [UInt8], logger: Logger) {
         self.token = token
         self.host = host
         self.port = port
         self.portFile = portFile
-        self.responder = APIResponder(store: store, detector: detector)
+        let reads = ConsoleReads(store: store, detector: detector, stats: stats, directory: directory)
+        self.responder = APIResponder(store: store, detector: detector, reads: reads)
         self.logger = logger
     }
 

@@ -46,6 +46,9 @@ public final class AgentDirectory: Sendable {
         }
     }
 
+    /// How many agents are connected now.
+    public var connected: Int { state.withLock { $0.agents.count } }
+
     func send(_ frame: Frame, to node: String) {
         state.withLock { $0.agents[node]?.pending.append(frame) }
     }

@@ -16,6 +16,7 @@ struct AgentSession {
     let detector: DetectorService
     let capture: CaptureWriter?
     let directory: AgentDirectory
+    let stats: ServerStats
     let logger: Logger
 
     func run(_ connection: NIOAsyncChannel<Frame, Frame>) async {
@@ -68,6 +69,7 @@ struct AgentSession {
             detector.heartbeat(node: node, atNs: now)
             if try await store.store(batch, from: node, receivedAtNs: now) {
                 detector.ingest(batch, from: node, atNs: now)
+                stats.record(batch, atNs: now)
                 if let error = capture?.append(frame, from: node, receivedNs: now) {
                     logger.error("capture stopped", metadata: ["path": "\(capture?.path ?? "")", "reason": "\(error)"])
                 }

@@ -15,11 +15,15 @@ public final class DetectorService: Service, Sendable {
     private let prober: LinkProbeScheduler
     /// Changes a failed store write left to save, retried next time (bounded).
     private let unsaved = Mutex<[Incident]>([])
+    /// What the last evaluation found open.
+    private let lastOpen = Mutex<[Incident]>([])
+    public let heartbeatTimeoutNs: UInt64
     private let logger: Logger
 
     public init(configuration: DetectorConfiguration, store: any TelemetryStore, directory: AgentDirectory,
                 probes: LinkProbeScheduler.Settings = .init(), interval: Duration = .milliseconds(500), logger: Logger) {
         monitor = Mutex(TelemetryMonitor(configuration: configuration))
+        heartbeatTimeoutNs = configuration.heartbeatTimeoutNs
         self.store = store
         self.interval = interval
         prober = LinkProbeScheduler(settings: probes, directory: directory, logger: logger)
@@ -38,6 +42,12 @@ public final class DetectorService: Service, Sendable {
 
     public var openInstances: Int { monitor.withLock { $0.openInstances } }
 
+    /// The incidents open as of the last evaluation.
+    public var openIncidents: [Incident] { lastOpen.withLock { $0 } }
+
+    /// Each rank's smoothed compute between collectives (ns), for the console.
+    public func computeGaps(job: String) -> [Int: UInt64] { monitor.withLock { $0.computeGaps(job: job) } }
+
     /// Incidents a previous server left open are closed first: this
     /// detector starts afresh and raises what still stands.
     public func run() async throws {
@@ -52,6 +62,7 @@ public final class DetectorService: Service, Sendable {
             let now = wallClockNanoseconds()
             let report = monitor.withLock { $0.evaluate(nowNs: now) }
             log(report)
+            lastOpen.withLock { $0 = report.open }
             prober.schedule(for: report.open, nowNs: now)
             let changes = unsaved.withLock { pending in
                 defer { pending = [] }

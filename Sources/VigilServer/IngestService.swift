@@ -17,11 +17,13 @@ public struct IngestService: Service {
     private let detector: DetectorService
     private let capture: CaptureWriter?
     private let directory: AgentDirectory
+    private let stats: ServerStats
     private let logger: Logger
 
     public init(configuration: ServerConfiguration, store: any TelemetryStore, detector: DetectorService,
-                capture: CaptureWriter? = nil, directory: AgentDirectory, logger: Logger) {
+                capture: CaptureWriter? = nil, directory: AgentDirectory, stats: ServerStats, logger: Logger) {
         self.directory = directory
+        self.stats = stats
         self.configuration = configuration
         self.store = store
         self.detector = detector
@@ -50,7 +52,7 @@ public struct IngestService: Service {
         logger.info("server listening", metadata: ["host": "\(configuration.host)", "port": "\(port)",
                                                    "tls": "\(tls != nil)"])
         let session = AgentSession(configuration: configuration, store: store, detector: detector, capture: capture,
-                                   directory: directory, logger: logger)
+                                   directory: directory, stats: stats, logger: logger)
         // Shutdown ends every agent's connection too, not only the listener:
         // an ack not sent is a batch the agent replays, and replays are skipped.
         try await untilGracefulShutdown {

@@ -51,8 +51,14 @@ struct BatchWriter {
         return true
     }
 
-    /// Probes are rare (asked for during an incident): the timeline keeps them.
+    /// Probes are rare (asked for during an incident): the timeline keeps
+    /// each, the linkProbe table the latest of each pair.
     private func write(_ probe: LinkProbe) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO linkProbe (job, fromNode, toNode, rttNs, bytes, transferNs, atNs) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(job, fromNode, toNode) DO UPDATE SET rttNs = excluded.rttNs, bytes = excluded.bytes,
+                transferNs = excluded.transferNs, atNs = excluded.atNs WHERE excluded.atNs >= linkProbe.atNs
+            """).execute(arguments: [probe.job, probe.from, probe.to, probe.rttNs, probe.bytes, probe.transferNs, probe.atNs])
         let result = probe.answered
             ? String(format: "%.1f MB/s, rtt %.2f ms", probe.bytesPerSecond / 1e6, Double(probe.rttNs) / 1e6)
             : "no answer"

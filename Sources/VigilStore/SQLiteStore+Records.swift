@@ -29,11 +29,11 @@ extension SQLiteStore {
         }
     }
 
-    public func incidents(job: String?) async throws -> [StoredIncident] {
+    public func incidents(job: String?, limit: Int) async throws -> [StoredIncident] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM incident WHERE ?1 IS NULL OR job = ?1 ORDER BY detectedNs DESC, id DESC
-                """, arguments: [job]).map(Self.incident)
+                SELECT * FROM incident WHERE ?1 IS NULL OR job = ?1 ORDER BY detectedNs DESC, id DESC LIMIT ?2
+                """, arguments: [job, Int64(min(limit, Int(Int64.max)))]).map(Self.incident)
         }
     }
 

@@ -15,14 +15,26 @@ public final class SQLiteStore: TelemetryStore {
     let pool: DatabasePool
     private let writer: GroupCommit
 
-    public init(path: String) throws {
+    /// Opens (creating and migrating) the store at `path`; `readOnly`
+    /// opens an existing store of the current schema for reading alone,
+    /// as a postmortem console does, while its server may still write.
+    public init(path: String, readOnly: Bool = false) throws {
         var configuration = Configuration()
+        configuration.readonly = readOnly
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             HistogramFunctions.install(in: db)
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try StoreMigrations.migrator.migrate(pool)
+        if readOnly {
+            guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path) }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            guard try pool.read({ try StoreMigrations.migrator.hasCompletedMigrations($0) }) else {
+                throw StoreError.schemaMismatch(path)
+            }
+        } else {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try StoreMigrations.migrator.migrate(pool)
+        }
         writer = GroupCommit(pool: pool)
     }
 
@@ -149,6 +161,19 @@ public final class SQLiteStore: TelemetryStore {
                 var buffer = ByteBuffer(bytes: state)
                 return StoredRank(node: row["node"], snapshot: try buffer.readRankSnapshot(), updatedNs: row["updatedNs"])
             }
+        }
+    }
+}
+
+public enum StoreError: Error, CustomStringConvertible {
+    case missing(String)
+    case schemaMismatch(String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path): "no store at \(path)"
+        case .schemaMismatch(let path):
+            "the store at \(path) is of another version of vigil (its schema is not this one's): open it with that version"
         }
     }
 }

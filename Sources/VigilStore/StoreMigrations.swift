@@ -102,6 +102,19 @@ enum StoreMigrations {
             try db.alter(table: "incident") { t in t.add(column: "key", .text).notNull().defaults(to: "") }
             try db.execute(sql: "CREATE UNIQUE INDEX incidentOpenByKey ON incident(key) WHERE resolvedNs IS NULL")
         }
+        // The console's link matrix: the latest probe of each pair, not only its line on the timeline.
+        migrator.registerMigration("v10: latest link probe per pair") { db in
+            try db.create(table: "linkProbe") { t in
+                t.column("job", .text).notNull()
+                t.column("fromNode", .text).notNull()
+                t.column("toNode", .text).notNull()
+                t.column("rttNs", .integer).notNull()
+                t.column("bytes", .integer).notNull()
+                t.column("transferNs", .integer).notNull()
+                t.column("atNs", .integer).notNull()
+                t.primaryKey(["job", "fromNode", "toNode"])
+            }
+        }
         return migrator
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import VigilAgent
+import VigilAPIClient
 import VigilCore
 
 struct AgentCommand: AsyncParsableCommand {

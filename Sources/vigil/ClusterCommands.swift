@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilAPIClient
 import VigilCore
 
 /// `vigil nodes`, `vigil ranks`, `vigil collectives`, `vigil status`: the
@@ -58,11 +59,6 @@ struct StatusCommand: AsyncParsableCommand {
         let nodesJSON = try JSONEncoder().encode(nodes.items)
         emit(api.json ? (accountsJSON ?? nodesJSON) : nil, text)
     }
-}
-
-struct Page<Item: Decodable>: Decodable {
-    var cursor: UInt64
-    var items: [Item]
 }
 
 private func emit(_ json: Data?, _ table: String) {

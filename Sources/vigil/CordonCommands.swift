@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilAPIClient
 import VigilCore
 
 /// `vigil cordon NODE` / `vigil uncordon NODE`: keep launches off a node
@@ -30,13 +31,11 @@ struct CordonTarget: ParsableArguments {
     }
 
     func set(cordoned: Bool) async throws {
-        let data = try await APIClient.post("/v1/nodes/\(node)/\(cordoned ? "cordon" : "uncordon")", to: api.address,
-                                            token: try token.load())
+        let answer = try await api.client.setCordoned(node, cordoned, token: try token.load())
         if api.json {
-            print(String(decoding: data, as: UTF8.self))
+            print(String(decoding: try JSONEncoder().encode(answer), as: UTF8.self))
             return
         }
-        let answer = try JSONDecoder().decode(CordonChange.self, from: data)
         print("\(answer.node) \(answer.cordoned ? "cordoned" : "uncordoned")\(answer.changed ? "" : " (already)")")
     }
 }

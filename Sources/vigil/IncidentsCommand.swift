@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VigilAPIClient
 import VigilCore
 
 struct IncidentsCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import VigilAPIClient
 import VigilCore
 import VigilServer
 import VigilStore
@@ -87,15 +88,16 @@ extension ServerCommand {
             let store = try SQLiteStore(path: path)
             logger.info("store opened", metadata: ["path": "\(path)"])
             let directory = AgentDirectory()
+            let stats = ServerStats()
             let detection = DetectorService(configuration: detector.configuration, store: store, directory: directory,
                                             probes: .init(port: probePort, bytes: UInt64(probeBytes)), logger: logger)
             let captureWriter = try capture.map { try CaptureWriter(path: $0) }
             defer { if let error = captureWriter?.close() { logger.error("capture incomplete", metadata: ["reason": "\(error)"]) } }
             let services: [any Service] = [
                 IngestService(configuration: configuration, store: store, detector: detection, capture: captureWriter,
-                              directory: directory, logger: logger),
+                              directory: directory, stats: stats, logger: logger),
                 APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, detector: detection,
-                           token: secret, logger: logger),
+                           stats: stats, directory: directory, token: secret, logger: logger),
                 detection,
                 RetentionService(store: store, policy: .init(rawKeep: .seconds(keepRawHours * 3_600),
                                                              rollupKeep: .seconds(keepRollupDays * 86_400)),

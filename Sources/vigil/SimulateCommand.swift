@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilAgent
+import VigilAPIClient
 
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

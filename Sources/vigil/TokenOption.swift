@@ -26,16 +26,6 @@ struct TokenOption: ParsableArguments {
     }
 }
 
-enum HostPort {
-    static func parse(_ text: String) throws -> (String, Int) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65_535).contains(port), colon != text.startIndex else {
-            throw ValidationError("expected HOST:PORT, got '\(text)'")
-        }
-        return (String(text[..<colon]), port)
-    }
-}
-
 /// Where vigil keeps state: $XDG_STATE_HOME/vigil, else ~/.local/state/vigil.
 enum StateDirectory {
     static func path(_ name: String) throws -> String {

@@ -10,5 +10,5 @@ struct Vigil: AsyncParsableCommand {
                       LinksCommand.self, EventsCommand.self, IncidentsCommand.self, ReplayCommand.self, LaunchCommand.self, StopCommand.self, RunsCommand.self,
                       LogsCommand.self,
                       CordonCommand.self, UncordonCommand.self,
-                      AgentCommand.self, ServerCommand.self, SimulateCommand.self, VersionCommand.self])
+                      TopCommand.self, AgentCommand.self, ServerCommand.self, SimulateCommand.self, VersionCommand.self])
 }

@@ -1,0 +1,15 @@
+#ifndef VIGIL_TERMINAL_H
+#define VIGIL_TERMINAL_H
+
+/* The console's last line of defence: if it dies of a fatal signal (a
+ * Swift trap is SIGILL or SIGTRAP), the terminal is put back as it was
+ * before the console took it -- the saved termios, and `restore`, the
+ * terminal's own strings to leave the alternate screen, reset attributes
+ * and show the cursor -- then the signal is raised again. Only
+ * async-signal-safe calls in the handler: write(2) and tcsetattr(3). */
+int vigil_terminal_guard_install(const char *restore);
+
+/* Undo the guard (normal exit: endwin already restored the terminal). */
+void vigil_terminal_guard_remove(void);
+
+#endif

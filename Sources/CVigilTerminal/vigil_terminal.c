@@ -1,0 +1,49 @@
+#include "vigil_terminal.h"
+
+#include <signal.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE};
+#define NFATAL (int)(sizeof fatal / sizeof fatal[0])
+
+static struct termios saved;
+static int have_saved;
+static char restore_bytes[256];
+static size_t restore_length;
+static struct sigaction previous[NFATAL];
+
+static void restore_terminal(int sig) {
+    if (restore_length) {
+        ssize_t ignored = write(STDOUT_FILENO, restore_bytes, restore_length);
+        (void)ignored;
+    }
+    if (have_saved) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    /* SA_RESETHAND put the default action back: this raise ends the process as the signal would have. */
+    raise(sig);
+}
+
+int vigil_terminal_guard_install(const char *restore) {
+    have_saved = tcgetattr(STDIN_FILENO, &saved) == 0;
+    restore_length = 0;
+    if (restore) {
+        size_t n = strlen(restore);
+        if (n >= sizeof restore_bytes) n = sizeof restore_bytes - 1;
+        memcpy(restore_bytes, restore, n);
+        restore_length = n;
+    }
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = restore_terminal;
+    action.sa_flags = SA_RESETHAND | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    for (int i = 0; i < NFATAL; i++) {
+        if (sigaction(fatal[i], &action, &previous[i]) != 0) return -1;
+    }
+    return 0;
+}
+
+void vigil_terminal_guard_remove(void) {
+    for (int i = 0; i < NFATAL; i++) sigaction(fatal[i], &previous[i], NULL);
+}

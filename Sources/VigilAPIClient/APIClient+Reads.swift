@@ -1,0 +1,69 @@
+import Foundation
+import VigilCore
+
+/// A list the API can give "since a cursor", with the cursor to ask with next.
+public struct Page<Item: Decodable & Sendable>: Decodable, Sendable {
+    public var cursor: UInt64
+    public var items: [Item]
+}
+
+/// The API's answers, typed. Each returns the raw JSON too, for `--json`.
+extension APIClient {
+    public func fetch<T: Decodable>(_ path: String, as type: T.Type) async throws -> (T, Data) {
+        let data = try await get(path)
+        do {
+            return (try JSONDecoder().decode(T.self, from: data), data)
+        } catch {
+            throw APIClientError.malformed(path, "\(error)")
+        }
+    }
+
+    public func summary() async throws -> ClusterSummary { try await fetch("/v1/summary", as: ClusterSummary.self).0 }
+
+    public func nodes(since cursor: UInt64 = 0) async throws -> Page<NodeSummary> {
+        try await fetch("/v1/nodes?since=\(cursor)", as: Page<NodeSummary>.self).0
+    }
+
+    public func ranks(since cursor: UInt64 = 0) async throws -> Page<StoredRank> {
+        try await fetch("/v1/ranks?since=\(cursor)", as: Page<StoredRank>.self).0
+    }
+
+    /// Checked before it is returned: columns that disagree are an error, not a crash.
+    public func rankMap(job: String) async throws -> RankMap {
+        let path = "/v1/rankmap?job=\(job)"
+        let map = try await fetch(path, as: RankMap.self).0
+        do { try map.validate() } catch { throw APIClientError.malformed(path, error.description) }
+        return map
+    }
+
+    public func collectiveSummaries(job: String, seconds: Int = 30) async throws -> CollectiveSummaries {
+        try await fetch("/v1/collectives/summary?job=\(job)&seconds=\(seconds)", as: CollectiveSummaries.self).0
+    }
+
+    public func links(job: String) async throws -> [LinkTotal] { try await fetch("/v1/links?job=\(job)", as: [LinkTotal].self).0 }
+
+    public func probes(job: String) async throws -> [LinkProbe] { try await fetch("/v1/probes?job=\(job)", as: [LinkProbe].self).0 }
+
+    public func events(after id: Int64) async throws -> [ClusterEvent] {
+        try await fetch("/v1/events?after=\(id)", as: [ClusterEvent].self).0
+    }
+
+    public func incidents(job: String? = nil, limit: Int = 10_000) async throws -> [StoredIncident] {
+        try await fetch("/v1/incidents?limit=\(limit)" + (job.map { "&job=\($0)" } ?? ""), as: [StoredIncident].self).0
+    }
+
+    public func runs(job: String? = nil) async throws -> [JobRun] {
+        try await fetch("/v1/runs" + (job.map { "?job=\($0)" } ?? ""), as: [JobRun].self).0
+    }
+
+    /// Cordon (or uncordon) `node`: a change, so it carries the shared token.
+    public func setCordoned(_ node: String, _ cordoned: Bool, token: [UInt8]) async throws -> CordonChange {
+        let path = "/v1/nodes/\(node)/\(cordoned ? "cordon" : "uncordon")"
+        let data = try await post(path, token: token)
+        do {
+            return try JSONDecoder().decode(CordonChange.self, from: data)
+        } catch {
+            throw APIClientError.malformed(path, "\(error)")
+        }
+    }
+}

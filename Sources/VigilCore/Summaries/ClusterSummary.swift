@@ -1,0 +1,31 @@
+/// The cluster at a glance, in one small answer: what the console's
+/// overview draws every refresh, whatever the cluster's size (its size is
+/// the number of jobs, not of ranks or nodes).
+public struct ClusterSummary: Sendable, Equatable, Codable {
+    /// Wall-clock ns (Unix epoch) the summary describes.
+    public var takenNs: UInt64
+    /// What the server ingests; nil when read from a store without its server.
+    public var server: ServerPulse?
+    public var jobs: [JobSummary]
+    public var nodes: NodeCounts
+    /// Open incidents per class (raw values of `Incident.Class`).
+    public var openIncidents: [String: Int]
+    /// A node silent for longer than this is down (the detector's heartbeat timeout).
+    public var nodeDownAfterNs: UInt64
+    /// The newest timeline event: a console asks for events after the one it has.
+    public var latestEventID: Int64
+
+    public init(takenNs: UInt64, server: ServerPulse?, jobs: [JobSummary], nodes: NodeCounts,
+                openIncidents: [String: Int], nodeDownAfterNs: UInt64, latestEventID: Int64) {
+        self.takenNs = takenNs
+        self.server = server
+        self.jobs = jobs
+        self.nodes = nodes
+        self.openIncidents = openIncidents
+        self.nodeDownAfterNs = nodeDownAfterNs
+        self.latestEventID = latestEventID
+    }
+
+    public static let empty = ClusterSummary(takenNs: 0, server: nil, jobs: [], nodes: NodeCounts(), openIncidents: [:],
+                                             nodeDownAfterNs: 2_000_000_000, latestEventID: 0)
+}

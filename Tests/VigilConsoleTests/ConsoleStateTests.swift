@@ -1,0 +1,161 @@
+import Testing
+import VigilConsole
+
+/// The key state machine, driven as an operator would, with frames from the
+/// real layout (no terminal).
+@Suite struct ConsoleStateTests {
+    let model = ConsoleModel.synthetic(nodes: 4, ranksPerNode: 2)
+    let now = ConsoleModel.syntheticNowNs
+
+    /// Keys one after another, each against the frame the previous state drew.
+    @discardableResult
+    func press(_ keys: [Key], _ state: inout ConsoleState) -> [ConsoleEffect] {
+        var effects: [ConsoleEffect] = []
+        for key in keys {
+            let (_, layout) = ConsoleScreen.render(model, state, width: 120, height: 40)
+            state.absorb(layout)
+            effects += state.handle(key, layout: layout, model: model, nowNs: now)
+        }
+        return effects
+    }
+
+    func type(_ text: String) -> [Key] { text.map { Key.character($0) } }
+
+    @Test func numberKeysAndCommandsSwitchViews() {
+        var state = ConsoleState()
+        press([.character("3")], &state)
+        #expect(state.view == .nodes)
+        press([.character(":")] + type("timeline") + [.enter], &state)
+        #expect(state.view == .timeline && state.mode == .normal)
+        press([.character("?")], &state)
+        #expect(state.view == .help)
+        press([.escape], &state)
+        #expect(state.view == .timeline)
+    }
+
+    @Test func cursorMovesAndStaysOnItsRowById() {
+        var state = ConsoleState()
+        press([.character("3"), .character("j"), .down], &state)
+        #expect(state.pane(.nodes).cursorID == "node3")
+        press([.character("G")], &state)
+        #expect(state.pane(.nodes).cursorID == "node4")
+        press([.character("g")], &state)
+        #expect(state.pane(.nodes).cursorID == "node1")
+        // Sorted the other way, the cursor follows node1 to the end.
+        press([.character("N"), .character("N")], &state)
+        let (_, layout) = ConsoleScreen.render(model, state, width: 120, height: 40)
+        #expect(layout.panes[0].ids == ["node4", "node3", "node2", "node1"])
+        #expect(layout.panes[0].cursor == 3)
+    }
+
+    @Test func sortKeysCycleAndShowInTheHeader() {
+        var state = ConsoleState()
+        press([.character("3"), .character(">")], &state)
+        #expect(state.pane(.nodes).sort == SortOrder(column: 0, ascending: true))
+        press([.character(">")], &state)
+        #expect(state.pane(.nodes).sort?.column == 1)
+        press([.character("C")], &state)  // CPU
+        let (grid, _) = ConsoleScreen.render(model, state, width: 120, height: 40)
+        #expect(grid.line(3).contains("CPU▲"))
+        press([.character("C")], &state)
+        #expect(ConsoleScreen.render(model, state, width: 120, height: 40).0.line(3).contains("CPU▼"))
+    }
+
+    @Test func filterAppliesAsTypedAndEscClearsIt() {
+        var state = ConsoleState()
+        press([.character("3"), .character("/")] + type("node[23]"), &state)
+        var (_, layout) = ConsoleScreen.render(model, state, width: 120, height: 40)
+        #expect(layout.panes[0].ids == ["node2", "node3"])
+        press([.enter], &state)
+        #expect(state.mode == .normal && state.filters[.nodes]?.pattern == "node[23]")
+        // The prompt opens with the filter in force, to edit.
+        press([.character("/")] + [Key](repeating: .backspace, count: 8) + type("!node1") + [.enter], &state)
+        (_, layout) = ConsoleScreen.render(model, state, width: 120, height: 40)
+        #expect(layout.panes[0].ids == ["node2", "node3", "node4"])
+        press([.escape], &state)
+        #expect(state.filters[.nodes] == nil && state.view == .nodes)
+    }
+
+    @Test func anInvalidRegexIsRefusedWithAReason() {
+        var state = ConsoleState()
+        press([.character("3"), .character("/")] + type("node[") + [.enter], &state)
+        #expect(state.flash?.text.contains("not a regular expression") == true)
+        #expect(state.mode != .normal, "the prompt stays open to fix it")
+        press([.escape], &state)
+        #expect(state.filters[.nodes] == nil)
+    }
+
+    @Test func cordonAsksThenPerforms() {
+        var state = ConsoleState()
+        press([.character("3"), .character("j"), .character(":")] + type("cordon") + [.enter], &state)
+        #expect(state.mode == .confirm(.cordon(["node2"])))
+        let effects = press([.character("y")], &state)
+        #expect(effects == [.perform(.cordon(["node2"]))])
+        state.finished(.cordon(["node2"]), error: nil, nowNs: now)
+        #expect(state.flash?.text == "cordoned node2 (recorded by the server)")
+    }
+
+    @Test func anythingButYesCancels() {
+        var state = ConsoleState()
+        press([.character(":")] + type("uncordon node3") + [.enter], &state)
+        #expect(state.mode == .confirm(.uncordon(["node3"])))
+        #expect(press([.character("n")], &state).isEmpty)
+        #expect(state.mode == .normal && state.flash?.text == "uncordon cancelled")
+    }
+
+    @Test func markedNodesAreWhatACordonWithoutNamesMeans() {
+        var state = ConsoleState()
+        press([.character("3"), .character(" "), .character("j"), .character(" ")], &state)
+        #expect(state.pane(.nodes).marks == ["node1", "node3"])
+        press([.character(":")] + type("cordon") + [.enter], &state)
+        #expect(state.mode == .confirm(.cordon(["node1", "node3"])))
+    }
+
+    @Test func readOnlyRefusesActionsAndSaysWhy() {
+        var state = ConsoleState(readOnly: true)
+        let effects = press([.character(":")] + type("cordon node1") + [.enter, .character("y")], &state)
+        #expect(effects.isEmpty)
+        #expect(state.flash?.text == "cordon refused: read-only console (--readonly)")
+    }
+
+    @Test func enterDrillsDownAndEscComesBack() {
+        var state = ConsoleState()
+        press([.tab, .enter], &state)  // the open incidents pane, first row: the hang
+        #expect(state.view == .evidence && state.incidentID == 12)
+        press([.escape], &state)
+        #expect(state.view == .overview)
+        press([.backTab, .enter], &state)  // the jobs pane, train-1
+        #expect(state.view == .ranks && state.job == "train-1")
+        press([.character("3"), .character("j"), .enter], &state)
+        #expect(state.view == .ranks && state.filters[.ranks]?.pattern == "^node2$")
+    }
+
+    @Test func ranksHeatMapMovesByRowsAndCells() {
+        var state = ConsoleState()
+        press([.character("2"), .character("l"), .character("l")], &state)
+        #expect(state.pane(.ranks).cursorID == "2")
+        press([.character("h")], &state)
+        #expect(state.pane(.ranks).cursorID == "1")
+    }
+
+    @Test func commandsCompleteAndUnknownOnesAreExplained() {
+        var state = ConsoleState()
+        press([.character(":")] + type("inc") + [.tab], &state)
+        #expect(state.mode == .command("incidents "))
+        press([.escape, .character(":")] + type("cordon no") + [.tab], &state)
+        #expect(state.mode == .command("cordon node"))
+        press([.escape, .character(":")] + type("frobnicate") + [.enter], &state)
+        #expect(state.flash?.text == "unknown command :frobnicate (:help lists them)")
+        press([.character(":")] + type("job nope") + [.enter], &state)
+        #expect(state.flash?.text.hasPrefix("no job nope") == true)
+        #expect(press([.character(":"), .character("q"), .enter], &state) == [.quit])
+    }
+
+    @Test func linksMetricCycles() {
+        var state = ConsoleState()
+        press([.character("5"), .character("m")], &state)
+        #expect(state.linkMetric == .probeLatency)
+        press([.character("m"), .character("m")], &state)
+        #expect(state.linkMetric == .probeBandwidth)
+    }
+}

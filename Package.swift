@@ -125,7 +125,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilWire", "VigilSSH", "VigilDetector", "CVigilRing", "CSQLite",
+            dependencies: ["VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilWire", "VigilSSH", "VigilDetector", "VigilConsole",
+                           "CVigilRing", "CSQLite",
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
 
@@ -153,7 +154,8 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilIntegrationTests",
-            dependencies: ["VigilCore", "VigilStore", "VigilWire", "VigilSSH", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["VigilCore", "VigilStore", "VigilWire", "VigilSSH", "CVigilSpawn",
+                           .product(name: "NIOCore", package: "swift-nio")]
         ),
     ]
 )

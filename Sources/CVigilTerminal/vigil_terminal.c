@@ -47,3 +47,21 @@ int vigil_terminal_guard_install(const char *restore) {
 void vigil_terminal_guard_remove(void) {
     for (int i = 0; i < NFATAL; i++) sigaction(fatal[i], &previous[i], NULL);
 }
+
+static volatile sig_atomic_t stop_signal;
+
+static void note_stop(int sig) { stop_signal = sig; }
+
+int vigil_terminal_watch_stop_signals(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = note_stop;
+    sigemptyset(&action.sa_mask);
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (int i = 0; i < 3; i++) {
+        if (sigaction(signals[i], &action, NULL) != 0) return -1;
+    }
+    return 0;
+}
+
+int vigil_terminal_stop_signal(void) { return stop_signal; }

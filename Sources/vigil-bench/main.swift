@@ -6,6 +6,8 @@
 //   vigil-bench store [--rows N] [--per-batch B]       store writes vs a raw sqlite3 loop
 //   vigil-bench detector [--ranks N] [--per-node R] [--trials T]
 //                                                     fault matrix: precision, recall, latency, CPU
+//   vigil-bench console [--nodes N] [--per-node R] [--frames F]
+//                                                     console frame build per view, cells a quiet refresh rewrites
 //   vigil-bench fanout --ssh-config F --hosts h1,h2 [--sessions N] [--connect-only]
 //                                                     concurrent ssh sessions running `true`
 import Foundation
@@ -31,6 +33,9 @@ case "store":
 case "detector":
     DetectorBenchmark(ranks: option("--ranks", default: 1_024), ranksPerNode: option("--per-node", default: 8),
                       trials: option("--trials", default: 3)).run()
+case "console":
+    ConsoleBenchmark(nodes: option("--nodes", default: 1_024), ranksPerNode: option("--per-node", default: 8),
+                     frames: option("--frames", default: 21)).run()
 case "fanout":
     guard let config = text("--ssh-config"), let hosts = text("--hosts") else {
         FileHandle.standardError.write("usage: vigil-bench fanout --ssh-config F --hosts h1,h2 [--sessions N]\n".data(using: .utf8)!)
@@ -39,6 +44,6 @@ case "fanout":
     await FanOutBenchmark(sshConfig: config, hosts: hosts.split(separator: ",").map(String.init),
                           sessions: option("--sessions", default: 100), connectOnly: arguments.contains("--connect-only")).run()
 default:
-    FileHandle.standardError.write("usage: vigil-bench drain|ingest|store|detector|fanout [options]\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: vigil-bench drain|ingest|store|detector|console|fanout [options]\n".data(using: .utf8)!)
     exit(2)
 }

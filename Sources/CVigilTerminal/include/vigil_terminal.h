@@ -12,4 +12,9 @@ int vigil_terminal_guard_install(const char *restore);
 /* Undo the guard (normal exit: endwin already restored the terminal). */
 void vigil_terminal_guard_remove(void);
 
+/* SIGINT, SIGTERM and SIGHUP only note that they came (the console's loop
+ * reads it and ends, restoring the terminal); 0 until one does. */
+int vigil_terminal_watch_stop_signals(void);
+int vigil_terminal_stop_signal(void);
+
 #endif

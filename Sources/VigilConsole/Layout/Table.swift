@@ -60,32 +60,33 @@ enum SortKey: Comparable, Sendable {
 }
 
 extension String {
-    /// Natural order: "node10" after "node9".
+    /// Natural order: "node10" after "node9" (digit runs compare as numbers).
     func localizedStandardCompare(_ other: String) -> Bool {
-        var a = unicodeScalars.makeIterator(), b = other.unicodeScalars.makeIterator()
+        var a = utf8.makeIterator(), b = other.utf8.makeIterator()
         var x = a.next(), y = b.next()
         while let cx = x, let cy = y {
-            if cx.properties.numericType != nil, cy.properties.numericType != nil,
-               let nx = Self.number(first: cx, rest: &a, next: &x), let ny = Self.number(first: cy, rest: &b, next: &y) {
+            if Self.isDigit(cx), Self.isDigit(cy) {
+                let (nx, ny) = (Self.number(cx, &a, &x), Self.number(cy, &b, &y))
                 if nx != ny { return nx < ny }
                 continue
             }
-            if cx != cy { return cx.value < cy.value }
+            if cx != cy { return cx < cy }
             x = a.next()
             y = b.next()
         }
         return x == nil && y != nil
     }
 
-    private static func number(first: Unicode.Scalar, rest: inout String.UnicodeScalarView.Iterator,
-                               next: inout Unicode.Scalar?) -> UInt64? {
-        var value: UInt64 = 0
-        var current: Unicode.Scalar? = first
-        while let c = current, let digit = c.properties.numericType != nil ? UInt64(String(c)) : nil {
-            value = value &* 10 &+ digit
-            current = rest.next()
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+    /// The digit run starting with `first`; `next` is left at the byte after it.
+    private static func number(_ first: UInt8, _ rest: inout String.UTF8View.Iterator, _ next: inout UInt8?) -> UInt64 {
+        var value = UInt64(first - 0x30)
+        next = rest.next()
+        while let c = next, isDigit(c) {
+            value = value &* 10 &+ UInt64(c - 0x30)
+            next = rest.next()
         }
-        next = current
         return value
     }
 }

@@ -16,7 +16,7 @@ enum TableDrawing {
         drawHeader(table.columns, widths: widths, sortedColumn: sorted, ascending: pane.sort?.ascending ?? true,
                    at: rect.y, x: rect.x, width: rect.width, grid: &grid)
         let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
-        let ids = rows.map(\.id)
+        let ids = PaneIDs(rows.map(\.id))
         let cursor = resolveCursor(pane, ids: ids)
         let scroll = keepInView(cursor: cursor, scroll: pane.scroll, page: body.height, count: rows.count)
         if rows.isEmpty {
@@ -43,8 +43,8 @@ enum TableDrawing {
         }.map(\.element)
     }
 
-    static func resolveCursor(_ pane: PaneState, ids: [String]) -> Int {
-        if let id = pane.cursorID, let index = ids.firstIndex(of: id) { return index }
+    static func resolveCursor(_ pane: PaneState, ids: PaneIDs) -> Int {
+        if let id = pane.cursorID, let index = ids.position(of: id) { return index }
         return ids.isEmpty ? 0 : min(pane.cursor, ids.count - 1)
     }
 

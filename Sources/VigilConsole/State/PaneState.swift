@@ -36,14 +36,14 @@ public struct PaneKey: Sendable, Hashable {
 /// order, how many fit on a page, how many items a row holds (1 for tables,
 /// more for heat maps), and the columns it can sort by.
 public struct PaneLayout: Sendable, Equatable {
-    public var ids: [String]
+    public var ids: PaneIDs
     public var pageRows: Int
     public var perRow: Int
     public var cursor: Int
     public var scroll: Int
     public var sortColumns: [SortColumn]
 
-    public init(ids: [String], pageRows: Int, perRow: Int = 1, cursor: Int = 0, scroll: Int = 0,
+    public init(ids: PaneIDs, pageRows: Int, perRow: Int = 1, cursor: Int = 0, scroll: Int = 0,
                 sortColumns: [SortColumn] = []) {
         self.ids = ids
         self.pageRows = max(1, pageRows)

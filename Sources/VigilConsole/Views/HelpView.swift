@@ -49,6 +49,6 @@ enum HelpView {
             grid.put(label, x: body.x + 1, y: body.y + row, style: .bold, limit: 14)
             grid.put(text, x: body.x + 15, y: body.y + row, limit: body.width - 15)
         }
-        return [PaneLayout(ids: lines.indices.map(String.init), pageRows: body.height, cursor: scroll, scroll: scroll)]
+        return [PaneLayout(ids: PaneIDs(lines.indices.map(String.init)), pageRows: body.height, cursor: scroll, scroll: scroll)]
     }
 }

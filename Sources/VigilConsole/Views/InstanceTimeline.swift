@@ -38,7 +38,7 @@ struct InstanceTimeline {
             grid.put(describe(member), x: body.x + labels + barWidth + 1, y: y, style: base,
                      limit: body.width - labels - barWidth - 1)
         }
-        return PaneLayout(ids: members.map { "\($0.rank)" }, pageRows: body.height, cursor: cursor, scroll: scroll)
+        return PaneLayout(ids: PaneIDs(members.map { "\($0.rank)" }), pageRows: body.height, cursor: cursor, scroll: scroll)
     }
 
     /// The longest bar: from the first to enter until detection (hang), or the longest compute + inside (straggler).

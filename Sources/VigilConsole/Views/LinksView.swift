@@ -7,11 +7,12 @@ import VigilCore
 enum LinksView {
     struct Matrix {
         var nodes: [String]
-        var values: [String: Double]   // "from→to"
+        /// By row × nodes.count + column.
+        var values: [Int: Double]
         var median: Double?
         var metric: LinkMetric
 
-        func value(_ from: String, _ to: String) -> Double? { values[from + "→" + to] }
+        func value(_ row: Int, _ column: Int) -> Double? { values[row * nodes.count + column] }
 
         /// 0 (normal) … 4 (far off the median): bandwidth below it, latency above it.
         func level(_ v: Double) -> Int {
@@ -27,28 +28,33 @@ enum LinksView {
         }
     }
 
-    static func matrix(_ model: ConsoleModel, metric: LinkMetric) -> Matrix {
-        var values: [String: Double] = [:]
+    static func matrix(_ model: ConsoleModel, metric: LinkMetric, filter: RowFilter?) -> Matrix {
+        let named = Set(model.probes.flatMap { [$0.from, $0.to] } + model.links.flatMap { [$0.from, $0.to] }
+            + model.rankMap.nodes)
+        var nodes = named.sorted { $0.localizedStandardCompare($1) }
+        if let filter, case .success(let matches) = filter.matcher() { nodes = nodes.filter(matches) }
+        let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element, $0.offset) })
+        var values: [Int: Double] = [:]
+        func set(_ from: String, _ to: String, _ v: Double, overwrite: Bool = true) {
+            guard let r = index[from], let c = index[to] else { return }
+            if overwrite || values[r * nodes.count + c] == nil { values[r * nodes.count + c] = v }
+        }
         switch metric {
         case .probeBandwidth, .probeLatency:
             for p in model.probes where p.answered {
                 let v = metric == .probeLatency ? Double(p.rttNs) : p.bytesPerSecond
-                values[p.from + "→" + p.to] = v
-                if values[p.to + "→" + p.from] == nil { values[p.to + "→" + p.from] = v }  // a link serves both ways
+                set(p.from, p.to, v)
+                set(p.to, p.from, v, overwrite: false)  // a link serves both ways
             }
         case .traffic:
-            for l in model.links where l.busyNs > 0 { values[l.from + "→" + l.to] = l.bytesPerSecond }
+            for l in model.links where l.busyNs > 0 { set(l.from, l.to, l.bytesPerSecond) }
         }
-        let named = Set(model.probes.flatMap { [$0.from, $0.to] } + model.links.flatMap { [$0.from, $0.to] }
-            + model.rankMap.nodes)
         let sorted = values.values.sorted()
-        return Matrix(nodes: named.sorted { $0.localizedStandardCompare($1) }, values: values,
-                      median: sorted.isEmpty ? nil : sorted[sorted.count / 2], metric: metric)
+        return Matrix(nodes: nodes, values: values, median: sorted.isEmpty ? nil : sorted[sorted.count / 2], metric: metric)
     }
 
     static func draw(_ context: ViewContext, in rect: Rect, grid: inout CellGrid) -> [PaneLayout] {
-        var m = matrix(context.model, metric: context.state.linkMetric)
-        if let filter = context.filter, case .success(let matches) = filter.matcher() { m.nodes = m.nodes.filter(matches) }
+        let m = matrix(context.model, metric: context.state.linkMetric, filter: context.filter)
         let probed = context.model.probes.map(\.atNs).max()
         ViewContext.section("LINKS", in: rect, grid: &grid,
                             note: "\(context.job ?? "-") · \(m.metric.rawValue) (m cycles) · \(context.model.probes.count) probes"
@@ -70,7 +76,7 @@ enum LinksView {
         let wide = 8
         let cellWidth = label + 2 + n * wide <= body.width ? wide : 1
         let pageColumns = max(1, (body.width - label - 2) / cellWidth)
-        let ids = m.nodes.flatMap { from in m.nodes.map { from + "→" + $0 } }
+        let ids = PaneIDs(rows: m.nodes, columns: m.nodes)
         let cursor = TableDrawing.resolveCursor(pane, ids: ids)
         let (row, column) = (cursor / n, cursor % n)
         let scroll = TableDrawing.keepInView(cursor: row, scroll: pane.scroll, page: body.height - 1, count: n)
@@ -81,19 +87,19 @@ enum LinksView {
                      right: true)
         }
         for line in 0..<(body.height - 1) where scroll + line < n {
-            let y = body.y + 1 + line, from = m.nodes[scroll + line]
-            grid.put(from, x: body.x + 1, y: y, columns: label, style: .dim)
+            let y = body.y + 1 + line, r = scroll + line
+            grid.put(m.nodes[r], x: body.x + 1, y: y, columns: label, style: .dim)
             for c in 0..<min(pageColumns, n - left) {
-                let to = m.nodes[left + c]
-                let selected = scroll + line == row && left + c == column
+                let selected = r == row && left + c == column
                 let x = body.x + label + 2 + c * cellWidth
-                let value = from == to ? nil : m.value(from, to)
+                let diagonal = r == left + c
+                let value = diagonal ? nil : m.value(r, left + c)
                 let style: Style = selected ? .selected : value.map { .heat(m.level($0)) } ?? .dim
                 if cellWidth == 1 {
-                    let glyph: Unicode.Scalar = from == to ? "╲" : value.map { m.isSlow($0) ? "!" : "■" } ?? "·"
+                    let glyph: Unicode.Scalar = diagonal ? "╲" : value.map { m.isSlow($0) ? "!" : "■" } ?? "·"
                     grid[x, y] = Cell(glyph, style)
                 } else {
-                    let text = from == to ? "╲" : value.map { (m.isSlow($0) ? "!" : "") + m.text($0) } ?? "·"
+                    let text = diagonal ? "╲" : value.map { (m.isSlow($0) ? "!" : "") + m.text($0) } ?? "·"
                     grid.put(text, x: x, y: y, columns: cellWidth - 1, style: style, right: true)
                 }
             }

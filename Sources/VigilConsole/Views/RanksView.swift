@@ -95,7 +95,7 @@ enum RanksView {
         for (b, block) in blocks.enumerated() {
             for k in 0..<blockWidth { ids.append(k < block.entries.count ? "\(block.entries[k].rank)" : "-\(b).\(k)") }
         }
-        let cursor = TableDrawing.resolveCursor(pane, ids: ids)
+        let cursor = TableDrawing.resolveCursor(pane, ids: PaneIDs(ids))
         let cells = perRow * blockWidth
         let rows = (blocks.count + perRow - 1) / perRow
         let scroll = TableDrawing.keepInView(cursor: cursor / cells, scroll: pane.scroll, page: body.height, count: rows)
@@ -117,7 +117,7 @@ enum RanksView {
                 }
             }
         }
-        return PaneLayout(ids: ids, pageRows: body.height, perRow: cells, cursor: cursor, scroll: scroll, sortColumns: sortColumns)
+        return PaneLayout(ids: PaneIDs(ids), pageRows: body.height, perRow: cells, cursor: cursor, scroll: scroll, sortColumns: sortColumns)
     }
 
     /// A rank's glyph and style: its state, else how long it computes against the job's median.

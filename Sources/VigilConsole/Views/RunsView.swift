@@ -64,7 +64,7 @@ enum RunsView {
             if style == .selected { grid.fill(Rect(x: body.x, y: body.y + row, width: body.width, height: 1), style: .selected) }
             grid.put(text, x: body.x + 1, y: body.y + row, style: style, limit: body.width - 1)
         }
-        return PaneLayout(ids: lines.indices.map(String.init), pageRows: body.height, cursor: cursor, scroll: scroll)
+        return PaneLayout(ids: PaneIDs(lines.indices.map(String.init)), pageRows: body.height, cursor: cursor, scroll: scroll)
     }
 
     /// Lines of output, tabs expanded; control characters become '?' when drawn.

@@ -13,7 +13,6 @@ final class ConsoleLoop {
     private let terminal: Terminal
     private let feed: ConsoleFeed
     private let settings: ConsoleSettings
-    private let stop: StopSignals
     private var state: ConsoleState
     private var layout = ScreenLayout(view: .overview, panes: [])
     private let outcomes = Outcomes()
@@ -25,18 +24,17 @@ final class ConsoleLoop {
         func take() -> [(ConsoleAction, String?)] { done.withLock { list in defer { list = [] }; return list } }
     }
 
-    init(terminal: Terminal, feed: ConsoleFeed, settings: ConsoleSettings, state: ConsoleState, stop: StopSignals) {
+    init(terminal: Terminal, feed: ConsoleFeed, settings: ConsoleSettings, state: ConsoleState) {
         self.terminal = terminal
         self.feed = feed
         self.settings = settings
         self.state = state
-        self.stop = stop
     }
 
     /// Until `q`, `:q`, Ctrl-C or a stop signal.
     func run() {
         var shownVersion: UInt64 = .max, shownSecond: UInt64 = 0, dirty = true
-        while stop.signal == nil {
+        while StopSignals.received == nil {
             var input = terminal.read(timeoutMs: 100)
             // Everything typed ahead is handled before the next frame.
             while input != .idle {

@@ -69,13 +69,13 @@ struct TopCommand: AsyncParsableCommand {
         let feed = ConsoleFeed(source: source, refreshNs: settings.refreshNs)
         let fetching = Task { await feed.run() }
         defer { fetching.cancel() }
-        let stop = StopSignals()
+        StopSignals.watch()
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         let (chosen, start) = (settings, state)
         try await Self.onOwnThread {
             let terminal = try Terminal(theme: chosen.theme, noColor: noColor)
             defer { terminal.close() }
-            ConsoleLoop(terminal: terminal, feed: feed, settings: chosen, state: start, stop: stop).run()
+            ConsoleLoop(terminal: terminal, feed: feed, settings: chosen, state: start).run()
         }
     }
 

@@ -84,6 +84,30 @@ awk -v a="$ticks0" -v b="$ticks1" -v s="$t0" -v e="$t1" -v r0="$rss0" -v r15="$r
         (b - a) / hz / (e - s) * 100, r0, r15, r1, r1 / r15
 }'
 
+echo "== console: frame build (model -> cells) at 1,024 nodes x 8 ranks, 200x60, per view =="
+"$release/vigil-bench" console --nodes 1024 --per-node 8
+
+echo "== console at scale: vigil top (200x60, 1 s refresh) against vigil simulate 1024 x 8 x 100 Hz, 40 s after warm-up =="
+# A server of its own, so the server figures above are not the consoles' too.
+"$release/vigil" server run --listen 127.0.0.1:0 --api 127.0.0.1:0 --store "$work/console.sqlite" \
+    --token-file "$work/token" --port-file "$work/console-port" --api-port-file "$work/console-api" --log-level warning &
+agent_pids+=($!)
+for _ in $(seq 100); do [ -s "$work/console-api" ] && break; sleep 0.1; done
+"$release/vigil" simulate --server "127.0.0.1:$(cat "$work/console-port")" --token-file "$work/token" \
+    --nodes 1024 --ranks-per-node 8 --rate 100 --duration 60 > "$work/console-simulate.out" &
+simulate_pid=$!
+agent_pids+=("$simulate_pid")
+sleep 5
+consoles=()
+for view in overview ranks; do
+    python3 scripts/console_bench.py "$release/vigil" "$view" 40 -- --api "127.0.0.1:$(cat "$work/console-api")" &
+    consoles+=($!)
+done
+wait "${consoles[@]}"
+wait "$simulate_pid" || true
+# Nothing changes in a store read after the fact: what a refresh costs when the screen stands still.
+python3 scripts/console_bench.py "$release/vigil" overview 15 -- --store "$work/console.sqlite"
+
 echo "== ssh fan-out: 100 concurrent sessions running true against 4 bench sshds =="
 bash scripts/cluster.sh up 4 >/dev/null
 hosts=node1,node2,node3,node4

@@ -109,7 +109,7 @@ public final class ConsoleFeed: Sendable {
             await fetch(.nodes) { source in
                 let nodes = try await source.nodes(since: cursor).nodes
                 return { model in
-                    if full { model.nodes = nodes.sorted { $0.name < $1.name } } else { model.merge(nodes: nodes) }
+                    if full { model.nodes = nodes.sorted { $0.name.naturallyPrecedes($1.name) } } else { model.merge(nodes: nodes) }
                 } as @Sendable (inout ConsoleModel) -> Void
             }
             shared.withLock { s in s.nodeCursor = max(s.nodeCursor, s.model.nodes.map(\.lastSeenNs).max() ?? 0) }

@@ -3,7 +3,9 @@ import VigilCore
 
 /// What the server has ingested: totals, a per-second history, and each
 /// job's pulse (collectives its ranks completed, per second), for the
-/// console's overview. One short lock per stored batch.
+/// console's overview. One short lock per stored batch. Counted by the
+/// server's clock when a batch arrives, not the agents' window times: one
+/// clock for every node, however far theirs drift.
 public final class ServerStats: Sendable {
     private struct State {
         var batches: UInt64 = 0
@@ -15,8 +17,8 @@ public final class ServerStats: Sendable {
 
     public let startedNs: UInt64
     private let state = Mutex(State())
-    /// The seconds shown: the newest ones lag by this many, as agents report a window after it ends.
-    static let settleSeconds: UInt64 = 2
+    /// The second still being counted is not shown.
+    static let settleSeconds: UInt64 = 1
     static let historySeconds = 60
 
     public init(startedNs: UInt64 = wallClockNanoseconds()) {
@@ -28,7 +30,7 @@ public final class ServerStats: Sendable {
             var records: UInt64 = 0
             for case .stats(let window) in batch.items {
                 records += window.count
-                s.jobs[window.job, default: PulseSeries(capacity: 120)].add(window.count, atNs: window.endNs)
+                s.jobs[window.job, default: PulseSeries(capacity: 120)].add(window.count, atNs: atNs)
             }
             s.batches += 1
             s.records += records
@@ -38,7 +40,7 @@ public final class ServerStats: Sendable {
     }
 
     public func pulse(agentsConnected: Int, nowNs: UInt64) -> ServerPulse {
-        let last = nowNs / 1_000_000_000 - 1
+        let last = nowNs / 1_000_000_000 - Self.settleSeconds
         return state.withLock { s in
             let records = s.recordSeries.counts(endingAt: last, seconds: Self.historySeconds)
             let recent = records.suffix(5), batches = s.batchSeries.counts(endingAt: last, seconds: 5)
@@ -54,6 +56,7 @@ public final class ServerStats: Sendable {
         let last = nowNs / 1_000_000_000 - Self.settleSeconds
         return state.withLock { s in
             var out: [String: [Double]] = [:]
+            s.jobs = s.jobs.filter { last < $0.value.newestSecond + UInt64($0.value.capacity) }  // jobs long quiet go
             for (job, series) in s.jobs {
                 let ranks = Double(max(worldSizes[job] ?? 1, 1))
                 out[job] = series.counts(endingAt: last, seconds: Self.historySeconds).map { Double($0) / ranks }

@@ -51,7 +51,7 @@ enum SortKey: Comparable, Sendable {
     static func < (a: SortKey, b: SortKey) -> Bool {
         switch (a, b) {
         case (.number(let x), .number(let y)): x < y
-        case (.text(let x), .text(let y)): x.localizedStandardCompare(y)
+        case (.text(let x), .text(let y)): x.naturallyPrecedes(y)
         case (.number, .text): true
         case (_, .missing): a != .missing
         default: false
@@ -61,7 +61,7 @@ enum SortKey: Comparable, Sendable {
 
 extension String {
     /// Natural order: "node10" after "node9" (digit runs compare as numbers).
-    func localizedStandardCompare(_ other: String) -> Bool {
+    public func naturallyPrecedes(_ other: String) -> Bool {
         var a = utf8.makeIterator(), b = other.utf8.makeIterator()
         var x = a.next(), y = b.next()
         while let cx = x, let cy = y {

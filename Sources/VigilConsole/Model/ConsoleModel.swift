@@ -38,7 +38,7 @@ public struct ConsoleModel: Sendable, Equatable {
         guard !changed.isEmpty else { return }
         var byName = Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0) })
         for node in changed { byName[node.name] = node }
-        nodes = byName.values.sorted { $0.name < $1.name }
+        nodes = byName.values.sorted { $0.name.naturallyPrecedes($1.name) }
     }
 
     public func status(_ feed: Feed) -> FeedStatus { feeds[feed] ?? FeedStatus() }

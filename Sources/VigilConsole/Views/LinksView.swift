@@ -31,7 +31,7 @@ enum LinksView {
     static func matrix(_ model: ConsoleModel, metric: LinkMetric, filter: RowFilter?) -> Matrix {
         let named = Set(model.probes.flatMap { [$0.from, $0.to] } + model.links.flatMap { [$0.from, $0.to] }
             + model.rankMap.nodes)
-        var nodes = named.sorted { $0.localizedStandardCompare($1) }
+        var nodes = named.sorted { $0.naturallyPrecedes($1) }
         if let filter, case .success(let matches) = filter.matcher() { nodes = nodes.filter(matches) }
         let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element, $0.offset) })
         var values: [Int: Double] = [:]

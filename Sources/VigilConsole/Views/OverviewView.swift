@@ -32,7 +32,7 @@ enum OverviewView {
             Table.Column(title: "WAIT", width: 4, right: true, letter: "W"),
             Table.Column(title: "PACE/s", width: 7, right: true, letter: "P"),
             Table.Column(title: "LAST MINUTE", width: trendWidth, flexible: true, maxWidth: 60, tail: true),
-            Table.Column(title: "INC", width: 3, right: true, letter: "I"),
+            Table.Column(title: "INC", width: 5, right: true, letter: "I"),
         ]
         let rows = summary.jobs.map { job -> Table.Row in
             let pace = job.pace.last { $0 > 0 } == nil ? 0 : (job.pace.last ?? 0)

@@ -65,14 +65,14 @@ enum RanksView {
     static func arrange(_ blocks: [Block], filter: RowFilter?, sort: SortOrder?) -> [Block] {
         var shown = blocks
         if let filter, case .success(let matches) = filter.matcher() { shown = shown.filter { matches($0.node) } }
-        guard let sort else { return shown }
+        guard let sort else { return shown.sorted { $0.node.naturallyPrecedes($1.node) } }
         let ordered = shown.enumerated().sorted { a, b in
             let (x, y) = (a.element, b.element)
             let less: Bool
             switch sort.column {
             case 1: less = x.worstGap == y.worstGap ? a.offset < b.offset : x.worstGap > y.worstGap
             case 2: less = x.longestBlockedMs == y.longestBlockedMs ? a.offset < b.offset : x.longestBlockedMs > y.longestBlockedMs
-            default: less = x.node.localizedStandardCompare(y.node)
+            default: less = x.node.naturallyPrecedes(y.node)
             }
             return sort.ascending ? less : !less
         }

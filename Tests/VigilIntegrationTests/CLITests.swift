@@ -36,6 +36,64 @@ struct CLITests {
         }
     }
 
+    @Test func topHelp() async throws {
+        try await withScope("cli-top-help") { scope in
+            let result = try await run(["top", "--help"], in: scope)
+            #expect(result.status == 0)
+            #expect(result.out == """
+                OVERVIEW: The operations console: the whole cluster live in the terminal
+                (ncurses).
+
+                Reads the server's API (--api, $VIGIL_API), or a store read-only for a
+                postmortem (--store). Settings come from $XDG_CONFIG_HOME/vigil/console.yaml
+                (refresh, theme, api, columns); flags win. Press ? inside for the keys.
+
+                USAGE: vigil top [--api <host:port>] [--store <path>] [--readonly] [--refresh <seconds>] [--theme <theme>] [--config <path>] [--view <view>] [--job <job>] [--token-file <path>]
+
+                OPTIONS:
+                  --api <host:port>       The server's API (default: the settings' api, else
+                                          $VIGIL_API, else 127.0.0.1:7078).
+                  --store <path>          Read this store instead of a server (read-only, for
+                                          postmortems).
+                  --readonly              Refuse every action that would change the cluster
+                                          (cordons).
+                  --refresh <seconds>     Seconds between fetches (0.2-60; default 1, or the
+                                          settings').
+                  --theme <theme>         Colours: auto, 256, 8 or mono (NO_COLOR also means
+                                          mono).
+                  --config <path>         The settings file (default:
+                                          $XDG_CONFIG_HOME/vigil/console.yaml).
+                  --view <view>           The view to open: overview, ranks, nodes,
+                                          collectives, links, incidents, timeline, runs.
+                                          (default: overview)
+                  --job <job>             The job to show first (default: the first running).
+                  --token-file <path>     File holding the shared token (default: $VIGIL_TOKEN).
+                  --version               Show the version.
+                  -h, --help              Show help information.
+
+
+                """)
+        }
+    }
+
+    @Test func topRefusesABadSettingsFileNamingTheLine() async throws {
+        try await withScope("cli-top-config") { scope in
+            let file = scope.directory.appendingPathComponent("console.yaml")
+            try "refresh: 0.5\ntheme: plaid\n".write(to: file, atomically: true, encoding: .utf8)
+            let result = try await run(["top", "--config", file.path], in: scope)
+            #expect(result.status != 0)
+            #expect(result.err.contains("\(file.path):2: theme must be one of auto, 256, 8, mono, not 'plaid'"), "\(result.err)")
+        }
+    }
+
+    @Test func topWithoutATerminalSaysSo() async throws {
+        try await withScope("cli-top-notty") { scope in
+            let result = try await run(["top", "--api", "127.0.0.1:9"], in: scope)
+            #expect(result.status == 1)
+            #expect(result.err.contains("vigil top needs a terminal"), "\(result.err)")
+        }
+    }
+
     @Test func unreachableAgentIsAClearError() async throws {
         try await withScope("cli-unreachable") { scope in
             let socket = scope.directory.appendingPathComponent("none.sock").path

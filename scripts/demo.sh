@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: a server with its SQLite store, a node agent streaming to it,
-# vigil-train on 4 ranks under mpirun with libvigil preloaded, the live
-# per-rank view until the job ends, then the server's books for the job.
+# vigil-train on 4 ranks under mpirun with libvigil preloaded, the console
+# (vigil top) on a terminal, else the live per-rank view until the job ends,
+# then the server's books for the job.
 #   demo.sh VIGIL_BIN AGENTS_DIR
 set -euo pipefail
 vigil=$1 agents=$2
@@ -35,7 +36,13 @@ mpirun -np 4 --oversubscribe --bind-to none --mca mpi_yield_when_idle 1 \
 job=$!
 pids+=("$job")
 
-"$vigil" agent ranks --socket "$work/agent.sock" --watch 0.5 --until-done
+if [ -t 0 ] && [ -t 1 ]; then
+    echo "demo: opening vigil top on the job (q quits; ? lists the keys)"; sleep 1
+    "$vigil" top --token-file "$work/token" || true
+    kill -0 "$job" 2>/dev/null && { echo "demo: stopping vigil-train"; kill "$job"; }
+else
+    "$vigil" agent ranks --socket "$work/agent.sock" --watch 0.5 --until-done
+fi
 wait "$job" && status=0 || status=$?
 echo
 echo "vigil-train exited with status $status; its last lines:"

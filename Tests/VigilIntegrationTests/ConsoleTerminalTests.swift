@@ -128,6 +128,18 @@ struct ConsoleTerminalTests {
             #expect(shown && console.consolePID != nil, "the console did not survive the resizes:\n\(screen)\n\(console.stderr)")
             #expect(screen.split(separator: "\n").first?.count ?? 0 <= 100)
 
+            // A postmortem: the same store read directly, read-only, the server not asked.
+            let postmortem = try TmuxConsole(scope: scope, arguments: ["--store", server.storePath, "--view", "nodes"])
+            (shown, screen) = await postmortem.waitFor("node7")
+            #expect(shown && screen.contains("store \(server.storePath) (read-only)"), "\(screen)\n\(postmortem.stderr)")
+            try postmortem.keys(":")
+            try postmortem.type("cordon node7")
+            try postmortem.keys("Enter")
+            (shown, screen) = await postmortem.waitFor("cordon refused: a store opened for a postmortem is read-only")
+            #expect(shown, "\(screen)")
+            try postmortem.keys("q")
+            #expect(await postmortem.exitStatus() == 0, "exit: \(postmortem.stderr)")
+
             let pid = try #require(console.consolePID)
             kill(pid, SIGTERM)
             #expect(await console.exitStatus() == 0, "exit: \(console.stderr)")

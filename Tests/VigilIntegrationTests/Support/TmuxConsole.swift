@@ -55,6 +55,13 @@ final class TmuxConsole: @unchecked Sendable {
     /// Text typed literally.
     func type(_ text: String) throws { try tmux(["send-keys", "-t", "top", "-l", text]) }
 
+    /// A `:` command, typed and entered.
+    func command(_ text: String) throws {
+        try keys(":")
+        try type(text)
+        try keys("Enter")
+    }
+
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", "top", "-x", "\(width)", "-y", "\(height)"])
     }

@@ -44,7 +44,7 @@ public struct APISource: ConsoleSource {
     public func perform(_ action: ConsoleAction) async throws {
         guard let token else { throw ConsoleSourceError.readOnly(refusesActions ?? "") }
         for node in action.nodes {
-            _ = try await client.setCordoned(node, action == .cordon(action.nodes), token: token)
+            _ = try await client.setCordoned(node, action.cordons, token: token)
         }
     }
 }

@@ -19,8 +19,6 @@ public final class Terminal {
     public let depth: ColorDepth
     public private(set) var width: Int
     public private(set) var height: Int
-    /// Cells written since the start (escape sequences not counted).
-    public private(set) var cellsWritten = 0
     private var shown: CellGrid?
     private var open = true
 
@@ -104,7 +102,6 @@ public final class Terminal {
                 }
                 apply(style)
                 mvaddnwstr(Int32(span.y), Int32(x), buffer, Int32(buffer.count))
-                cellsWritten += end - start
                 x += end - start
                 start = end
             }

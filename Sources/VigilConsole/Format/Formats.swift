@@ -98,7 +98,4 @@ enum Formats {
         }
         return String(repeating: " ", count: max(0, width - line.count)) + String(line)
     }
-
-    /// "0x2a".
-    static func hex(_ id: UInt64) -> String { "0x" + String(id, radix: 16) }
 }

@@ -18,6 +18,12 @@ public enum ConsoleAction: Sendable, Equatable {
         }
     }
 
+    /// Whether the nodes are to be cordoned (else uncordoned).
+    public var cordons: Bool {
+        if case .cordon = self { return true }
+        return false
+    }
+
     public var verb: String {
         switch self {
         case .cordon: "cordon"

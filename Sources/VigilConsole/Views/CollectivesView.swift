@@ -27,7 +27,7 @@ enum CollectivesView {
             let late = c.lastArriver.map { "rank \($0) (\(Formats.duration(c.lastArriverMeanNs)) in, others \(Formats.duration(c.othersMeanNs)))" } ?? "-"
             return Table.Row(
                 id: "\(c.communicator)/\(c.op.name)",
-                cells: [Formats.hex(c.communicator), c.op.name, "\(c.size)", Formats.count(c.calls), Formats.duration(c.p50Ns),
+                cells: [AgentReport.hex(c.communicator), c.op.name, "\(c.size)", Formats.count(c.calls), Formats.duration(c.p50Ns),
                         Formats.duration(c.p99Ns), c.busBandwidth.map(Formats.rate) ?? "-", late],
                 cellStyles: c.ranks < c.size ? [2: .warn] : [:],
                 sortKeys: [.number(Double(c.communicator)), .text(c.op.name), .number(Double(c.size)), .number(Double(c.calls)),

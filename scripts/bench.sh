@@ -91,7 +91,8 @@ echo "== console at scale: vigil top (200x60, 1 s refresh) against vigil simulat
 # A server of its own, so the server figures above are not the consoles' too.
 "$release/vigil" server run --listen 127.0.0.1:0 --api 127.0.0.1:0 --store "$work/console.sqlite" \
     --token-file "$work/token" --port-file "$work/console-port" --api-port-file "$work/console-api" --log-level warning &
-agent_pids+=($!)
+console_server=$!
+agent_pids+=("$console_server")
 for _ in $(seq 100); do [ -s "$work/console-api" ] && break; sleep 0.1; done
 "$release/vigil" simulate --server "127.0.0.1:$(cat "$work/console-port")" --token-file "$work/token" \
     --nodes 1024 --ranks-per-node 8 --rate 100 --duration 60 > "$work/console-simulate.out" &
@@ -103,9 +104,14 @@ for view in overview ranks; do
     python3 scripts/console_bench.py "$release/vigil" "$view" 40 -- --api "127.0.0.1:$(cat "$work/console-api")" &
     consoles+=($!)
 done
+# What the two consoles cost the server: its CPU while they run, against server_at_scale above.
+sleep 8; s0=$(awk '{ print $14 + $15 }' "/proc/$console_server/stat"); c0=$(date +%s.%N)
 wait "${consoles[@]}"
+s1=$(awk '{ print $14 + $15 }' "/proc/$console_server/stat"); c1=$(date +%s.%N)
+awk -v a="$s0" -v b="$s1" -v s="$c0" -v e="$c1" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    printf "server_with_two_consoles cpu_percent_of_one_core %.1f (compare server_at_scale)\n", (b - a) / hz / (e - s) * 100 }'
 wait "$simulate_pid" || true
-# Nothing changes in a store read after the fact: what a refresh costs when the screen stands still.
+# A postmortem: the same store read directly, no server (ages still tick: the 1,024 nodes-down incidents the end of the simulation raised).
 python3 scripts/console_bench.py "$release/vigil" overview 15 -- --store "$work/console.sqlite"
 
 echo "== ssh fan-out: 100 concurrent sessions running true against 4 bench sshds =="

@@ -62,7 +62,8 @@ def main():
         except (ProcessLookupError, ChildProcessError):
             pass
     hz = os.sysconf("SC_CLK_TCK")
-    print(f"console view {view} cpu_percent_of_one_core {100 * (c1 - c0) / hz / elapsed:.2f} goal_below 3 "
+    source = "store" if "--store" in extra else "api"
+    print(f"console source {source} view {view} cpu_percent_of_one_core {100 * (c1 - c0) / hz / elapsed:.2f} goal_below 3 "
           f"rss_after_warmup_kib {r0} rss_end_kib {r1} growth {r1 / r0:.2f} "
           f"terminal_bytes_per_refresh {written / elapsed:.0f} refreshes {elapsed:.0f}")
 

@@ -221,6 +221,11 @@ public struct Detector: Sendable {
 
     func heartbeat(of node: String) -> UInt64? { heartbeats[node] }
 
+    /// The ranks it watches (heard of in the last `forgetEndedNs`), as last reported.
+    public var observedRanks: [StoredRank] {
+        ranks.values.map { StoredRank(node: $0.node, snapshot: $0.snapshot, updatedNs: $0.atNs) }
+    }
+
     /// Ranks not heard of for long (ended, or on a node long dead), and the
     /// state of jobs with no rank left, go: the detector's memory follows
     /// what runs, not everything that ran.

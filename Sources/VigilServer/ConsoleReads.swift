@@ -4,14 +4,14 @@ import VigilCore
 
 /// The console's reads, encoded and kept briefly: a summary or a rank map
 /// scans every rank, so consoles refreshing every second share one scan a
-/// second however many there are.
+/// second however many there are. Ranks come from the detector's memory (the
+/// ranks heard of in its last ten minutes), not decoded from the store.
 final class ConsoleReads: Sendable {
     private let store: any TelemetryStore
     private let detector: DetectorService
     private let stats: ServerStats
     private let directory: AgentDirectory
     private let cache = Mutex<[String: (atNs: UInt64, data: Data)]>([:])
-    private let ranks = Mutex<(atNs: UInt64, ranks: [StoredRank])?>(nil)
 
     init(store: any TelemetryStore, detector: DetectorService, stats: ServerStats, directory: AgentDirectory) {
         self.store = store
@@ -22,7 +22,7 @@ final class ConsoleReads: Sendable {
 
     func summary(encoder: JSONEncoder) async throws -> Data {
         try await cached("summary", forNs: 1_000_000_000) { now in
-            let ranks = try await self.currentRanks(nowNs: now)
+            let ranks = self.detector.ranks()
             let worlds = Dictionary(ranks.map { ($0.snapshot.identity.job, $0.snapshot.identity.worldSize) }) { max($0, $1) }
             let summary = ClusterSummary.build(
                 nodes: try await self.store.nodes(), ranks: ranks, runs: try await self.store.runs(job: nil),
@@ -35,7 +35,7 @@ final class ConsoleReads: Sendable {
 
     func rankMap(job: String, encoder: JSONEncoder) async throws -> Data {
         try await cached("rankmap/\(job)", forNs: 1_000_000_000) { now in
-            let map = RankMap.build(job: job, ranks: try await self.currentRanks(nowNs: now),
+            let map = RankMap.build(job: job, ranks: self.detector.ranks(),
                                     gapsNs: self.detector.computeGaps(job: job), nowNs: now)
             return try encoder.encode(map)
         }
@@ -47,13 +47,6 @@ final class ConsoleReads: Sendable {
             let items = try await self.store.collectiveSummaries(job: job, sinceNs: since)
             return try encoder.encode(CollectiveSummaries(job: job, takenNs: now, seconds: seconds, items: items))
         }
-    }
-
-    private func currentRanks(nowNs: UInt64) async throws -> [StoredRank] {
-        if let kept = ranks.withLock({ $0 }), nowNs - min(nowNs, kept.atNs) < 1_000_000_000 { return kept.ranks }
-        let fresh = try await store.ranks()
-        ranks.withLock { $0 = (nowNs, fresh) }
-        return fresh
     }
 
     private func cached(_ key: String, forNs ttl: UInt64, _ make: @Sendable (UInt64) async throws -> Data) async throws -> Data {

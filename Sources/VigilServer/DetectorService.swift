@@ -45,6 +45,9 @@ public final class DetectorService: Service, Sendable {
     /// The incidents open as of the last evaluation.
     public var openIncidents: [Incident] { lastOpen.withLock { $0 } }
 
+    /// The ranks the detector watches, as last reported: what the server holds in memory.
+    public func ranks() -> [StoredRank] { monitor.withLock { $0.detector.observedRanks } }
+
     /// Each rank's smoothed compute between collectives (ns), for the console.
     public func computeGaps(job: String) -> [Int: UInt64] { monitor.withLock { $0.computeGaps(job: job) } }
 

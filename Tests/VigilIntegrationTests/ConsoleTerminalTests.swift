@@ -143,6 +143,23 @@ struct ConsoleTerminalTests {
         }
     }
 
+    @Test func aServerThatNeverAnswersNeverFreezesTheConsole() async throws {
+        try await withScope("console-hung-server") { scope in
+            let hung = try SilentListener()
+            scope.stopAfterwards { hung.close() }
+            let console = try TmuxConsole(scope: scope, arguments: ["--api", "127.0.0.1:\(hung.port)"])
+            var (shown, screen) = await console.waitFor("did not answer within", timeout: .seconds(15))
+            #expect(shown && screen.contains("STALE"), "\(screen)")
+            let pressed = ContinuousClock.now
+            try console.keys("3")
+            (shown, screen) = await console.waitFor("─ NODES ", timeout: .seconds(5))
+            #expect(shown, "keys work while every fetch hangs:\n\(screen)")
+            print("console: a view switch drawn \(ContinuousClock.now - pressed) after the key, the server hung")
+            try console.keys("q")
+            #expect(await console.exitStatus() == 0, "exit: \(console.stderr)")
+        }
+    }
+
     @Test func controlCGivesTheTerminalBack() async throws {
         try await withScope("console-ctrl-c") { scope in
             let server = try await scope.server()

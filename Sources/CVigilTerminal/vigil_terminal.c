@@ -5,7 +5,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE};
+static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGQUIT};
 #define NFATAL (int)(sizeof fatal / sizeof fatal[0])
 
 static struct termios saved;
@@ -20,12 +20,19 @@ static void restore_terminal(int sig) {
         (void)ignored;
     }
     if (have_saved) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-    /* SA_RESETHAND put the default action back: this raise ends the process as the signal would have. */
+    /* The handler from before takes over: raised again, the signal ends the process as it would have. */
+    for (int i = 0; i < NFATAL; i++) {
+        if (fatal[i] == sig) sigaction(sig, &previous[i], NULL);
+    }
     raise(sig);
 }
 
-int vigil_terminal_guard_install(const char *restore) {
+int vigil_terminal_save(void) {
     have_saved = tcgetattr(STDIN_FILENO, &saved) == 0;
+    return have_saved ? 0 : -1;
+}
+
+int vigil_terminal_guard_install(const char *restore) {
     restore_length = 0;
     if (restore) {
         size_t n = strlen(restore);
@@ -36,7 +43,7 @@ int vigil_terminal_guard_install(const char *restore) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = restore_terminal;
-    action.sa_flags = SA_RESETHAND | SA_NODEFER;
+    action.sa_flags = SA_NODEFER;
     sigemptyset(&action.sa_mask);
     for (int i = 0; i < NFATAL; i++) {
         if (sigaction(fatal[i], &action, &previous[i]) != 0) return -1;

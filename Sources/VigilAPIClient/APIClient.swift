@@ -30,16 +30,19 @@ public struct APIClient: Sendable {
 
     private func send(_ method: HTTPMethod, _ path: String, token: [UInt8]?) async throws -> Data {
         let (host, port) = try HostPort.parse(address)
+        let deadline = ContinuousClock.now + timeout  // one bound for connect and exchange together
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.nanoseconds(Int64(min(timeout, .seconds(5)).nanoseconds)))
+                .connectTimeout(.nanoseconds(Int64(timeout.nanoseconds)))
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
                     }
                 }
+        } catch ChannelError.connectTimeout {
+            throw APIClientError.timedOut(address, timeout)
         } catch {
             throw APIClientError.unreachable(address, Self.reason(error))
         }
@@ -47,7 +50,7 @@ public struct APIClient: Sendable {
         return try await withThrowingTaskGroup(of: Data?.self) { group in
             group.addTask { try await exchange() }
             group.addTask {
-                try await Task.sleep(for: timeout)
+                try await Task.sleep(until: deadline)
                 return nil
             }
             defer { group.cancelAll() }
@@ -72,15 +75,18 @@ public struct APIClient: Sendable {
                 // One write: a server that answers on the head alone (a GET has no
                 // body) may close before a separate write of the end would run.
                 try await outbound.write(contentsOf: [.head(head), .end(nil)])
-                var status = HTTPResponseStatus.ok
+                var status: HTTPResponseStatus?
                 var body = ByteBuffer()
+                var ended = false
                 for try await part in inbound {
                     switch part {
                     case .head(let response): status = response.status
                     case .body(let chunk): body.writeImmutableBuffer(chunk)
-                    case .end: break
+                    case .end: ended = true
                     }
                 }
+                // A connection closed before the whole answer is no answer.
+                guard let status, ended else { throw APIClientError.unreachable(host, "the connection closed before the answer ended") }
                 let data = Data(body.readableBytesView)
                 guard status == .ok else {
                     let message = (try? JSONDecoder().decode([String: String].self, from: data))?["error"] ?? "\(status)"

@@ -41,20 +41,30 @@ public struct APISource: ConsoleSource {
 
     public func runs() async throws -> [JobRun] { try await client.runs() }
 
+    /// Node by node; a failure says which nodes were done before it.
     public func perform(_ action: ConsoleAction) async throws {
         guard let token else { throw ConsoleSourceError.readOnly(refusesActions ?? "") }
+        var done: [String] = []
         for node in action.nodes {
-            _ = try await client.setCordoned(node, action.cordons, token: token)
+            do {
+                _ = try await client.setCordoned(node, action.cordons, token: token)
+            } catch {
+                throw ConsoleSourceError.partly(done: done, failed: node, reason: "\(error)")
+            }
+            done.append(node)
         }
     }
 }
 
 public enum ConsoleSourceError: Error, CustomStringConvertible {
     case readOnly(String)
+    case partly(done: [String], failed: String, reason: String)
 
     public var description: String {
         switch self {
         case .readOnly(let why): why
+        case .partly(let done, let failed, let reason):
+            (done.isEmpty ? "" : "done for \(done.joined(separator: ", ")); ") + "\(failed): \(reason)"
         }
     }
 }

@@ -34,7 +34,6 @@ public final class ConsoleFeed: Sendable {
     private let shared = Mutex(Shared())
     /// The whole node list is fetched this often (cordons change no heartbeat), the changes in between.
     static let fullNodesNs: UInt64 = 10_000_000_000
-    static let collectivesNs: UInt64 = 5_000_000_000
     static let incidentLimit = 500
 
     public init(source: any ConsoleSource, refreshNs: UInt64) {
@@ -122,7 +121,7 @@ public final class ConsoleFeed: Sendable {
         case .collectives:
             guard let job else { return }
             let due = shared.withLock { s in
-                let due = now - min(now, s.collectivesNs) >= Self.collectivesNs || s.model.collectives?.job != job
+                let due = now - min(now, s.collectivesNs) >= Feed.collectives.minimumPeriodNs || s.model.collectives?.job != job
                 if due { s.collectivesNs = now }
                 return due
             }
@@ -136,6 +135,7 @@ public final class ConsoleFeed: Sendable {
             await fetch(.links) { source in
                 let (links, probes) = try await source.links(job: job)
                 return { model in
+                    model.linksJob = job
                     model.links = links
                     model.probes = probes
                 }

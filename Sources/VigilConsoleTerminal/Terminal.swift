@@ -25,12 +25,15 @@ public final class Terminal {
     public init(theme: ConsoleSettings.Theme, noColor: Bool) throws(TerminalError) {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
         if setlocale(LC_ALL, "") == nil || !Self.utf8Locale() { setlocale(LC_CTYPE, "C.UTF-8") }
+        // The terminal as the operator had it, before ncurses changes it: what a crash puts back.
+        vigil_terminal_save()
         // newterm, not initscr: a terminal it cannot drive is an error to report, not an exit.
         guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r") else { throw .notATerminal }
         guard newterm(nil, output, input) != nil else {
             throw .unknownTerminal(ProcessInfo.processInfo.environment["TERM"] ?? "")
         }
-        cbreak()
+        // Raw: Ctrl-C is a key (it cancels a prompt, quits otherwise); SIGINT from outside still stops the console.
+        raw()
         noecho()
         nonl()
         keypad(vigil_stdscr(), true)
@@ -52,7 +55,7 @@ public final class Terminal {
 
     /// The terminal's own strings to leave the full-screen mode, reset attributes, show the cursor.
     private static func restoreSequence() -> String {
-        ["rmcup", "sgr0", "cnorm"].compactMap { name -> String? in
+        ["rmkx", "rmcup", "sgr0", "cnorm"].compactMap { name -> String? in
             guard let s = tigetstr(name), Int(bitPattern: s) != -1, Int(bitPattern: s) != 0 else { return nil }
             return String(cString: s)
         }.joined()
@@ -83,7 +86,9 @@ public final class Terminal {
     }
 
     /// Shows `grid`: the cells that differ from the frame shown, or all of
-    /// them after a resize or `invalidate`.
+    /// them after a resize or `invalidate`. Runs of plain ASCII go in one
+    /// call; any other character at its own column, so a character ncurses
+    /// measures otherwise than the grid did cannot shift the rest of a row.
     public func draw(_ grid: CellGrid) {
         guard open else { return }
         let full = shown == nil || shown!.width != grid.width || shown!.height != grid.height
@@ -93,15 +98,24 @@ public final class Terminal {
             var x = span.x
             var start = span.cells.startIndex
             while start < span.cells.endIndex {
-                let style = span.cells[start].style
-                var end = start
-                buffer.removeAll(keepingCapacity: true)
-                while end < span.cells.endIndex, span.cells[end].style == style {
-                    if !span.cells[end].isContinuation { buffer.append(wchar_t(bitPattern: span.cells[end].scalar.value)) }
-                    end += 1
+                let cell = span.cells[start]
+                apply(cell.style)
+                var end = start + 1
+                if cell.isContinuation {
+                    // drawn by the wide character to its left
+                } else if cell.scalar.isASCII {
+                    buffer.removeAll(keepingCapacity: true)
+                    buffer.append(wchar_t(cell.scalar.value))
+                    while end < span.cells.endIndex, span.cells[end].style == cell.style, span.cells[end].scalar.isASCII,
+                          !span.cells[end].isContinuation {
+                        buffer.append(wchar_t(span.cells[end].scalar.value))
+                        end += 1
+                    }
+                    mvaddnwstr(Int32(span.y), Int32(x), buffer, Int32(buffer.count))
+                } else {
+                    var one = [wchar_t(bitPattern: cell.scalar.value), 0]
+                    mvaddnwstr(Int32(span.y), Int32(x), &one, 1)
                 }
-                apply(style)
-                mvaddnwstr(Int32(span.y), Int32(x), buffer, Int32(buffer.count))
                 x += end - start
                 start = end
             }

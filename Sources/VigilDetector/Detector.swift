@@ -221,6 +221,9 @@ public struct Detector: Sendable {
 
     func heartbeat(of node: String) -> UInt64? { heartbeats[node] }
 
+    /// The jobs it watches ranks of.
+    var jobs: Set<String> { Set(ranks.keys.map(\.job)) }
+
     /// The ranks it watches (heard of in the last `forgetEndedNs`), as last reported.
     public var observedRanks: [StoredRank] {
         ranks.values.map { StoredRank(node: $0.node, snapshot: $0.snapshot, updatedNs: $0.atNs) }

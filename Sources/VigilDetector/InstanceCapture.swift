@@ -20,14 +20,18 @@ struct InstanceCapture: Sendable {
         }
     }
 
+    /// The instances of one want being recorded: several at once, since
+    /// nodes report on their own schedules and an instance begun before the
+    /// want was set never completes; the first to fill wins.
     private struct Recording {
         var want: Want
-        var seq: UInt64?
-        var events: [InstanceEvent] = []
+        var partial: [UInt64: [Int: InstanceEvent]] = [:]
         var startedNs: UInt64
     }
 
-    /// An incomplete recording is given up after this long and another instance taken.
+    /// Instances recorded side by side per want (the oldest dropped first).
+    static let partialLimit = 8
+    /// A recording is renewed after this long without completing.
     static let timeoutNs: UInt64 = 10_000_000_000
 
     private var recordings: [Key: Recording] = [:]
@@ -44,16 +48,17 @@ struct InstanceCapture: Sendable {
         })
     }
 
-    /// One event of job `job`; the instance's events once every member's are in.
+    /// One event of job `job`; an instance's events, one per member, once every member's are in.
     mutating func offer(_ event: InstanceEvent, job: Int32) -> [InstanceEvent]? {
         let key = Key(job: job, communicator: event.communicator)
         guard var recording = recordings[key], recording.want.matches(event) else { return nil }
-        if recording.seq == nil { recording.seq = event.seq }
-        guard event.seq == recording.seq else { return nil }
-        recording.events.append(event)
-        if recording.events.count >= Int(event.communicatorSize) {
+        recording.partial[event.seq, default: [:]][event.rank] = event  // a replayed event counts once
+        if let members = recording.partial[event.seq], members.count >= Int(event.communicatorSize) {
             recordings[key] = nil
-            return recording.events
+            return members.values.sorted { $0.rank < $1.rank }
+        }
+        if recording.partial.count > Self.partialLimit, let oldest = recording.partial.keys.min() {
+            recording.partial[oldest] = nil
         }
         recordings[key] = recording
         return nil

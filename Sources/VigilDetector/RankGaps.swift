@@ -3,8 +3,8 @@
 /// rank, so the join's per-event cost is an array store.
 struct RankGaps: Sendable {
     private var perJob: [[UInt64]] = []
-    /// Ranks above this are not tracked (a world larger than any real job).
-    static let maxRank = 1 << 20
+    /// Ranks above this are not tracked (a world larger than any real job): a job's array stays under 1 MiB.
+    static let maxRank = 1 << 17
 
     mutating func record(job: Int32, rank: Int, gapNs: UInt64) {
         guard gapNs > 0, rank >= 0, rank < Self.maxRank else { return }
@@ -14,6 +14,11 @@ struct RankGaps: Sendable {
         let old = perJob[j][rank]
         // An eighth of each new gap: steady within a few dozen instances.
         perJob[j][rank] = old == 0 ? gapNs : old - old / 8 + gapNs / 8
+    }
+
+    /// Forgets every job but `jobs` (the detector forgot the rest: ended, or long gone).
+    mutating func keep(jobs: Set<Int32>) {
+        for j in perJob.indices where !jobs.contains(Int32(j)) { perJob[j] = [] }
     }
 
     /// Rank → smoothed gap (ns) for ranks with one.

@@ -45,6 +45,7 @@ public struct TelemetryMonitor: Sendable {
             if let job = jobIDs[key.job] { wants[InstanceCapture.Key(job: job, communicator: key.communicator)] = want }
         }
         capture.set(wants, nowNs: nowNs)
+        gaps.keep(jobs: Set(detector.jobs.compactMap { jobIDs[$0] }))
         return report
     }
 

@@ -40,7 +40,7 @@ public final class ServerStats: Sendable {
     }
 
     public func pulse(agentsConnected: Int, nowNs: UInt64) -> ServerPulse {
-        let last = nowNs / 1_000_000_000 - Self.settleSeconds
+        let last = nowNs / 1_000_000_000 - min(nowNs / 1_000_000_000, Self.settleSeconds)
         return state.withLock { s in
             let records = s.recordSeries.counts(endingAt: last, seconds: Self.historySeconds)
             let recent = records.suffix(5), batches = s.batchSeries.counts(endingAt: last, seconds: 5)
@@ -53,7 +53,7 @@ public final class ServerStats: Sendable {
 
     /// Per job, collectives per rank per second over the last minute, oldest first.
     public func pace(worldSizes: [String: Int], nowNs: UInt64) -> [String: [Double]] {
-        let last = nowNs / 1_000_000_000 - Self.settleSeconds
+        let last = nowNs / 1_000_000_000 - min(nowNs / 1_000_000_000, Self.settleSeconds)
         return state.withLock { s in
             var out: [String: [Double]] = [:]
             s.jobs = s.jobs.filter { last < $0.value.newestSecond + UInt64($0.value.capacity) }  // jobs long quiet go

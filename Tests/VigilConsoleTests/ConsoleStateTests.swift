@@ -1,5 +1,6 @@
 import Testing
 import VigilConsole
+import VigilCore
 
 /// The key state machine, driven as an operator would, with frames from the
 /// real layout (no terminal).
@@ -157,5 +158,62 @@ import VigilConsole
         #expect(state.linkMetric == .probeLatency)
         press([.character("m"), .character("m")], &state)
         #expect(state.linkMetric == .probeBandwidth)
+    }
+}
+
+/// What review found: keys typed ahead of a redraw, Ctrl-C in a prompt,
+/// feeds fetched less often than the refresh, the straggler's note.
+@Suite struct ConsoleStateEdgeTests {
+    let model = ConsoleModel.synthetic(nodes: 4, ranksPerNode: 2)
+    let now = ConsoleModel.syntheticNowNs
+
+    @Test func keysTypedAheadOfARedrawDoNotActOnTheOldViewsRows() {
+        var state = ConsoleState()
+        let (_, overview) = ConsoleScreen.render(model, state, width: 120, height: 40)
+        // "3:cordon⏎" in one burst: every key meets the overview's frame.
+        for key in [Key.character("3"), .character(":")] + "cordon".map({ Key.character($0) }) + [.enter] {
+            _ = state.handle(key, layout: overview, model: model, nowNs: now)
+        }
+        #expect(state.mode == .normal, "no question about a job id as a node: \(state.mode)")
+        #expect(state.flash?.text.hasPrefix(":cordon needs a node") == true)
+    }
+
+    @Test func controlCCancelsAPromptAndQuitsOtherwise() {
+        var state = ConsoleState()
+        let (_, layout) = ConsoleScreen.render(model, state, width: 120, height: 40)
+        _ = state.handle(.character(":"), layout: layout, model: model, nowNs: now)
+        #expect(state.handle(.control("c"), layout: layout, model: model, nowNs: now).isEmpty)
+        #expect(state.mode == .normal)
+        #expect(state.handle(.control("c"), layout: layout, model: model, nowNs: now) == [.quit])
+    }
+
+    @Test func collectivesFetchedEveryFiveSecondsAreNotStaleAtFour() {
+        var model = self.model
+        model.feeds[.collectives] = FeedStatus(fetchedNs: now - 4_500_000_000)
+        var state = ConsoleState()
+        state.show(.collectives)
+        let (grid, _) = ConsoleScreen.render(model, state, width: 120, height: 30)
+        #expect(grid.line(1).contains("collectives 4s old") && !grid.line(1).contains("STALE"), "\(grid.line(1))")
+    }
+
+    @Test func aStragglersEvidenceSaysHowManyMembersAreNotShown() {
+        var state = ConsoleState()
+        state.show(.incidents)
+        state.incidentID = 11
+        state.push(.evidence)
+        let (grid, _) = ConsoleScreen.render(.synthetic(nodes: 1_024, ranksPerNode: 8), state, width: 200, height: 40)
+        #expect(grid.text.contains("compute ░ then inside █, aligned where each left · 8186 more members not shown"))
+    }
+
+    @Test func aNodeWithMoreRanksThanFitSaysSo() {
+        var model = ConsoleModel.synthetic(nodes: 1, ranksPerNode: 80)
+        model.rankMap = RankMap(job: "train-1", takenNs: now, nodes: ["node1"],
+                                entries: (0..<80).map { RankMap.Entry(rank: $0, node: 0, status: .running, blockedMs: 0, gapPercent: 100) })
+        var state = ConsoleState()
+        state.show(.ranks)
+        let (grid, layout) = ConsoleScreen.render(model, state, width: 60, height: 12)
+        #expect(grid.line(4).contains("+"), "\(grid.text)")
+        _ = state.handle(.character("G"), layout: layout, model: model, nowNs: now)  // the last cell: the "+"
+        #expect(ConsoleScreen.render(model, state, width: 60, height: 12).0.text.contains("80 ranks, 52 shown at this width"))
     }
 }

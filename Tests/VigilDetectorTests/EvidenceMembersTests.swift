@@ -1,6 +1,6 @@
 import Testing
 import VigilCore
-import VigilDetector
+@testable import VigilDetector
 
 /// Hangs and stragglers carry the members of their collective instance,
 /// what the console draws as a per-rank timeline.
@@ -56,5 +56,34 @@ struct EvidenceMembersTests {
         let (kept, left) = Incident.Member.sample(culprits: culprits, others: others)
         #expect(kept.count == Incident.Member.limit && left == 201 - Incident.Member.limit)
         #expect(kept[0].rank == 5 && kept[1].rank == 100 && kept.last?.rank == 299)
+    }
+}
+
+/// The capture behind a straggler's evidence, event by event.
+struct InstanceCaptureTests {
+    static func event(seq: UInt64, rank: Int) -> InstanceEvent {
+        InstanceEvent(communicator: 9, seq: seq, op: .allreduce, communicatorSize: 3, rank: rank, enterNs: seq, durationNs: 1,
+                      gapNs: 2, bytes: 1 << 20)
+    }
+
+    @Test func anInstanceBegunBeforeTheWantNeverBlocksALaterOne() {
+        var capture = InstanceCapture()
+        let key = InstanceCapture.Key(job: 0, communicator: 9)
+        capture.set([key: .init(op: .allreduce, size: 3, bytesBucket: 21)], nowNs: 0)
+        // #5's first member reported before the want was set: only two of three come now.
+        #expect(capture.offer(Self.event(seq: 5, rank: 1), job: 0) == nil)
+        #expect(capture.offer(Self.event(seq: 5, rank: 2), job: 0) == nil)
+        #expect(capture.offer(Self.event(seq: 6, rank: 2), job: 0) == nil)
+        #expect(capture.offer(Self.event(seq: 6, rank: 2), job: 0) == nil, "a replayed event counts once")
+        #expect(capture.offer(Self.event(seq: 6, rank: 0), job: 0) == nil)
+        let whole = capture.offer(Self.event(seq: 6, rank: 1), job: 0)
+        #expect(whole?.map(\.rank) == [0, 1, 2] && whole?.allSatisfy { $0.seq == 6 } == true)
+        #expect(capture.isEmpty, "done once captured")
+    }
+
+    @Test func otherOpsAndSizesAreLeftAlone() {
+        var capture = InstanceCapture()
+        capture.set([.init(job: 0, communicator: 9): .init(op: .bcast, size: 3, bytesBucket: 21)], nowNs: 0)
+        for rank in 0..<3 { #expect(capture.offer(Self.event(seq: 1, rank: rank), job: 0) == nil) }
     }
 }

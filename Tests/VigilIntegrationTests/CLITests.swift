@@ -51,8 +51,8 @@ struct CLITests {
                 USAGE: vigil top [--api <host:port>] [--store <path>] [--readonly] [--refresh <seconds>] [--theme <theme>] [--config <path>] [--view <view>] [--job <job>] [--token-file <path>]
 
                 OPTIONS:
-                  --api <host:port>       The server's API (default: the settings' api, else
-                                          $VIGIL_API, else 127.0.0.1:7078).
+                  --api <host:port>       The server's API (default: $VIGIL_API, else the
+                                          settings' api, else 127.0.0.1:7078).
                   --store <path>          Read this store instead of a server (read-only, for
                                           postmortems).
                   --readonly              Refuse every action that would change the cluster

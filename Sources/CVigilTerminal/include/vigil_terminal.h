@@ -2,11 +2,14 @@
 #define VIGIL_TERMINAL_H
 
 /* The console's last line of defence: if it dies of a fatal signal (a
- * Swift trap is SIGILL or SIGTRAP), the terminal is put back as it was
- * before the console took it -- the saved termios, and `restore`, the
- * terminal's own strings to leave the alternate screen, reset attributes
- * and show the cursor -- then the signal is raised again. Only
- * async-signal-safe calls in the handler: write(2) and tcsetattr(3). */
+ * Swift trap is SIGILL or SIGTRAP; Ctrl-\ is SIGQUIT), the terminal is put
+ * back as it was before the console took it -- the termios saved by
+ * vigil_terminal_save, and `restore`, the terminal's own strings to leave
+ * keypad mode and the alternate screen, reset attributes and show the
+ * cursor -- then the handler that was there before (Swift's backtracer, or
+ * the default) gets the signal. Only async-signal-safe calls in the
+ * handler: write(2), tcsetattr(3), sigaction(2), raise(3). */
+int vigil_terminal_save(void);
 int vigil_terminal_guard_install(const char *restore);
 
 /* Undo the guard (normal exit: endwin already restored the terminal). */

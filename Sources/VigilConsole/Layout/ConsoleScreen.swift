@@ -75,7 +75,7 @@ public enum ConsoleScreen {
         let feed = state.view.mainFeed
         let status = model.status(feed)
         line.add(" · \(feed.rawValue) ", .dim, &grid)
-        if status.isStale(nowNs: model.nowNs, refreshNs: refreshNs) {
+        if status.isStale(nowNs: model.nowNs, refreshNs: feed.periodNs(refreshNs: refreshNs)) {
             let age = status.fetchedNs.map { Formats.age(now: model.nowNs, then: $0) + " old" } ?? "never fetched"
             line.add("STALE (\(age))", .stale, &grid)
             if let error = status.lastError ?? state.feeds.compactMap({ model.status($0).lastError }).first {

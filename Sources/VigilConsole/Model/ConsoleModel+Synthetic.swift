@@ -26,6 +26,7 @@ extension ConsoleModel {
         model.collectives = collectives(job: job, world: world, straggler: straggler, now: now)
         model.probes = probes(job: job, names: Array(names.prefix(8)), now: now)
         model.links = links(names: Array(names.prefix(8)))
+        model.linksJob = job
         model.incidents = incidents(job: job, names: names, ranksPerNode: ranksPerNode, stopped: stopped,
                                     straggler: straggler, now: now)
         model.events = events(job: job, names: names, now: now)

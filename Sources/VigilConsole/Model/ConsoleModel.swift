@@ -9,6 +9,8 @@ public struct ConsoleModel: Sendable, Equatable {
     /// The ranks of `rankMap.job` (the console's current job).
     public var rankMap: RankMap = .empty
     public var collectives: CollectiveSummaries?
+    /// The link matrix of `linksJob`: traffic and the latest probes.
+    public var linksJob: String?
     public var links: [LinkTotal] = []
     public var probes: [LinkProbe] = []
     /// Newest first.

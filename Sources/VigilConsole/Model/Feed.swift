@@ -2,6 +2,13 @@
 /// one of them says how old it is and why it is not newer.
 public enum Feed: String, Sendable, CaseIterable, Hashable {
     case summary, nodes, ranks, collectives, links, incidents, events, runs
+
+    /// Fetched at most this often whatever the refresh (the server sums collectives over
+    /// seconds and keeps the answer that long): stale is judged against it too.
+    public var minimumPeriodNs: UInt64 { self == .collectives ? 5_000_000_000 : 0 }
+
+    /// What "a refresh" is for this feed at the console's refresh.
+    public func periodNs(refreshNs: UInt64) -> UInt64 { max(refreshNs, minimumPeriodNs) }
 }
 
 /// When a feed last arrived, and the last error since.

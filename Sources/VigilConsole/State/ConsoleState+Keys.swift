@@ -2,8 +2,10 @@
 /// the last frame drew (`layout`) and the data (`model`), and carries out
 /// the effects returned.
 extension ConsoleState {
-    public mutating func handle(_ key: Key, layout: ScreenLayout, model: ConsoleModel, nowNs: UInt64) -> [ConsoleEffect] {
+    public mutating func handle(_ key: Key, layout drawn: ScreenLayout, model: ConsoleModel, nowNs: UInt64) -> [ConsoleEffect] {
         if let flash, flash.untilNs <= nowNs { self.flash = nil }
+        // A frame of another view (keys typed ahead of the redraw) says nothing of this one's rows.
+        let layout = drawn.view == view ? drawn : ScreenLayout(view: view, panes: [])
         switch mode {
         case .normal: return normalKey(key, layout: layout, model: model, nowNs: nowNs)
         case .command(let text): return commandKey(key, text: text, layout: layout, model: model, nowNs: nowNs)

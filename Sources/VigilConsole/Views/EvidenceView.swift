@@ -26,7 +26,7 @@ enum EvidenceView {
         let timeline = InstanceTimeline(members: members, untilNs: i.evidence.takenNs ?? i.detectedNs)
         let title = "INSTANCE " + (i.evidence.seq.map { "#\($0)" } ?? "")
             + (i.evidence.communicator.map { " on \(AgentReport.hex($0))" } ?? "")
-        let note = timeline.arrived ? "compute ░ then inside █, aligned where each left" : "who entered when, who never arrived"
+        let note = (timeline.arrived ? "compute ░ then inside █, aligned where each left" : "who entered when, who never arrived")
             + ((i.evidence.otherMembers ?? 0) > 0 ? " · \(i.evidence.otherMembers!) more members not shown" : "")
         ViewContext.section(title, in: bottom, grid: &grid, note: note)
         return [timeline.draw(pane: context.pane(0), culprits: Set(i.suspects.compactMap(\.rank)),

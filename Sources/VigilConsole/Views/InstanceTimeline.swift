@@ -58,8 +58,12 @@ struct InstanceTimeline {
             return
         }
         guard let entered = m.enteredNs else {
-            grid.put(m.state == .stopped ? "✗ stopped" : "✗ never entered",
-                     x: x, y: y, style: selected ? .selected : .bad, limit: width)
+            let (text, style): (String, Style) = switch m.state {
+            case .arrived: ("entered and left", .dim)
+            case .stopped: ("✗ stopped", .bad)
+            default: ("✗ never entered", .bad)
+            }
+            grid.put(text, x: x, y: y, style: selected ? .selected : style, limit: width)
             return
         }
         let waited = untilNs - min(untilNs, entered)

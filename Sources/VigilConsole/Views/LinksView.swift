@@ -29,8 +29,8 @@ enum LinksView {
     }
 
     static func matrix(_ model: ConsoleModel, metric: LinkMetric, filter: RowFilter?) -> Matrix {
-        let named = Set(model.probes.flatMap { [$0.from, $0.to] } + model.links.flatMap { [$0.from, $0.to] }
-            + model.rankMap.nodes)
+        let jobNodes = model.rankMap.job == model.linksJob ? model.rankMap.nodes : []
+        let named = Set(model.probes.flatMap { [$0.from, $0.to] } + model.links.flatMap { [$0.from, $0.to] } + jobNodes)
         var nodes = named.sorted { $0.naturallyPrecedes($1) }
         if let filter, case .success(let matches) = filter.matcher() { nodes = nodes.filter(matches) }
         let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element, $0.offset) })
@@ -54,6 +54,11 @@ enum LinksView {
     }
 
     static func draw(_ context: ViewContext, in rect: Rect, grid: inout CellGrid) -> [PaneLayout] {
+        guard let job = context.job, context.model.linksJob == job else {
+            ViewContext.section("LINKS", in: rect, grid: &grid)
+            grid.put(context.job.map { "loading the links of \($0)…" } ?? "no job to show", x: rect.x + 1, y: rect.y + 1, style: .dim)
+            return [.none]
+        }
         let m = matrix(context.model, metric: context.state.linkMetric, filter: context.filter)
         let probed = context.model.probes.map(\.atNs).max()
         ViewContext.section("LINKS", in: rect, grid: &grid,

@@ -25,7 +25,7 @@ enum NodesView {
             Table.Column(title: "LOAD", width: 6, right: true, letter: "L"),
             Table.Column(title: "NIC ERR", width: 7, right: true, letter: "R"),
             Table.Column(title: "NICS", width: 12, flexible: true, maxWidth: 48),
-            Table.Column(title: "GPU", width: 12, letter: "G"),
+            Table.Column(title: "GPU", width: 12, letter: "U"),
             Table.Column(title: "BATCHES", width: 8, right: true, letter: "B"),
             Table.Column(title: "LOST", width: 5, right: true, letter: "O"),
         ]

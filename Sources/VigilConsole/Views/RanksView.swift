@@ -93,7 +93,8 @@ enum RanksView {
         var ids: [String] = []
         ids.reserveCapacity(blocks.count * blockWidth)
         for (b, block) in blocks.enumerated() {
-            for k in 0..<blockWidth { ids.append(k < block.entries.count ? "\(block.entries[k].rank)" : "-\(b).\(k)") }
+            let shown = shownRanks(block, width: blockWidth)
+            for k in 0..<blockWidth { ids.append(k < shown ? "\(block.entries[k].rank)" : "-\(b).\(k)") }
         }
         let cursor = TableDrawing.resolveCursor(pane, ids: PaneIDs(ids))
         let cells = perRow * blockWidth
@@ -110,14 +111,23 @@ enum RanksView {
                     grid.put(block.node, x: x0, y: y, columns: label, style: .dim)
                     x0 += label + 1
                 }
-                for (k, entry) in block.entries.prefix(blockWidth).enumerated() {
+                let shown = shownRanks(block, width: blockWidth)
+                for (k, entry) in block.entries.prefix(shown).enumerated() {
                     let (glyph, style) = look(entry)
                     let selected = (first + n) * blockWidth + k == cursor
                     grid[x0 + k, y] = Cell(glyph, selected ? .selected : style)
                 }
+                if shown < block.entries.count {
+                    grid[x0 + shown, y] = Cell("+", (first + n) * blockWidth + shown == cursor ? .selected : .bold)
+                }
             }
         }
         return PaneLayout(ids: PaneIDs(ids), pageRows: body.height, perRow: cells, cursor: cursor, scroll: scroll, sortColumns: sortColumns)
+    }
+
+    /// Ranks of `block` drawn in `width` cells: all, or all but the last cell's worth, which says "+" (more than fit).
+    static func shownRanks(_ block: Block, width: Int) -> Int {
+        block.entries.count <= width ? block.entries.count : width - 1
     }
 
     /// A rank's glyph and style: its state, else how long it computes against the job's median.
@@ -149,11 +159,13 @@ enum RanksView {
         let perBlock = layout.ids.count / blocks.count
         let block = blocks[layout.cursor / perBlock], k = layout.cursor % perBlock
         var text = " \(block.node): "
-        if k < block.entries.count {
+        if k < shownRanks(block, width: perBlock) {
             let e = block.entries[k]
             text += "rank \(e.rank) \(e.status.rawValue)"
                 + (e.gapPercent > 0 ? " · computes \(e.gapPercent)% of the job's median" : " · compute not measured yet")
                 + (e.blockedMs > 0 ? " · blocked in a collective for \(Formats.duration(e.blockedMs * 1_000_000))" : "")
+        } else if shownRanks(block, width: perBlock) < block.entries.count {
+            text += "\(block.entries.count) ranks, \(shownRanks(block, width: perBlock)) shown at this width (widen the terminal, or /\(block.node))"
         } else {
             text += "\(block.entries.count) ranks (no rank in this cell)"
         }

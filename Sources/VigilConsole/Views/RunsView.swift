@@ -54,8 +54,8 @@ enum RunsView {
         ViewContext.section("OUTPUT", in: rect, grid: &grid, note: "\(run.job) attempt \(run.attempt) on \(run.node) · last lines")
         let lines = ["== stdout =="] + lines(run.stdoutTail) + ["== stderr =="] + lines(run.stderrTail)
         let body = rect.splitTop(1).1
-        let cursor = min(pane.cursor, max(0, lines.count - 1))
-        // Follows the end until the operator scrolls up.
+        // Follows the end while the table has the focus; in the output, where the operator scrolls.
+        let cursor = focused ? min(pane.cursor, max(0, lines.count - 1)) : max(0, lines.count - 1)
         let scroll = focused ? TableDrawing.keepInView(cursor: cursor, scroll: pane.scroll, page: body.height, count: lines.count)
             : max(0, lines.count - body.height)
         for row in 0..<body.height where scroll + row < lines.count {

@@ -23,7 +23,10 @@ extension ClusterSummary {
             var waiting = 0
             for member in members {
                 states.count(member.snapshot.status)
-                if let call = member.snapshot.blocked, nowNs - min(nowNs, call.sinceNs) > 1_000_000_000 { waiting += 1 }
+                if member.snapshot.status == .running, let call = member.snapshot.blocked,
+                   nowNs - min(nowNs, call.sinceNs) > 1_000_000_000 {
+                    waiting += 1
+                }
             }
             let run = latestRun[job]
             return JobSummary(job: job, worldSize: members.map(\.snapshot.identity.worldSize).max() ?? 0, ranks: states,

@@ -5,7 +5,8 @@ extension RankMap {
         let members = ranks.filter { $0.snapshot.identity.job == job }
         let nodes = Array(Set(members.map(\.node))).sorted()
         let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element, $0.offset) })
-        let median = gapsNs.values.filter { $0 > 0 }.sorted().middle
+        // The median of the members shown: not of ranks an earlier run of the same job name had.
+        let median = members.compactMap { gapsNs[$0.snapshot.identity.rank] }.filter { $0 > 0 }.sorted().middle
         let entries = members.map { stored in
             let s = stored.snapshot
             let blocked = s.status.isAlive ? s.blocked.map { (nowNs - min(nowNs, $0.sinceNs)) / 1_000_000 } ?? 0 : 0

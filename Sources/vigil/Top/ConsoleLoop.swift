@@ -64,17 +64,20 @@ final class ConsoleLoop {
         }
     }
 
-    /// false: quit.
+    /// false: quit. The next key typed ahead meets the rows this one leads to, not the last frame's.
     private func handle(_ key: Key) -> Bool {
-        let model = feed.snapshot().model
+        var model = feed.snapshot().model
+        model.nowNs = wallClockNanoseconds()
         if key == .control("l") { terminal.invalidate() }
-        for effect in state.handle(key, layout: layout, model: model, nowNs: wallClockNanoseconds()) {
+        for effect in state.handle(key, layout: layout, model: model, nowNs: model.nowNs) {
             switch effect {
             case .quit: return false
             case .refresh: feed.refreshNow()
             case .perform(let action): perform(action)
             }
         }
+        layout = ConsoleScreen.render(model, state, width: terminal.width, height: terminal.height, settings: settings).1
+        state.absorb(layout)
         return true
     }
 

@@ -18,7 +18,7 @@ struct TopCommand: AsyncParsableCommand {
             """,
         aliases: ["console"])
 
-    @Option(help: ArgumentHelp("The server's API (default: the settings' api, else $VIGIL_API, else 127.0.0.1:7078).",
+    @Option(help: ArgumentHelp("The server's API (default: $VIGIL_API, else the settings' api, else 127.0.0.1:7078).",
                                valueName: "host:port"))
     var api: String?
 
@@ -85,7 +85,9 @@ struct TopCommand: AsyncParsableCommand {
             ?? settings.api ?? APIClient.defaultAddress()
         _ = try HostPort.parse(address)
         let timeout = Duration.milliseconds(Int64(min(5_000, max(1_000, settings.refreshSeconds * 2_000))))
-        return APISource(client: APIClient(address: address, timeout: timeout), token: try? token.load())
+        // An explicit --token-file that cannot be read is an error; no token at all: a read-only console.
+        let secret = token.tokenFile != nil ? try token.load() : try? token.load()
+        return APISource(client: APIClient(address: address, timeout: timeout), token: secret)
     }
 
     /// The terminal's loop blocks in ncurses: it gets a thread, not a task.

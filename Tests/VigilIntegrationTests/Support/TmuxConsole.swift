@@ -17,9 +17,7 @@ final class TmuxConsole: @unchecked Sendable {
         let exports = environment.map { "export \($0.key)='\($0.value)'; " }.joined()
         let command = ([Paths.vigil, "top"] + arguments).map { "'\($0)'" }.joined(separator: " ")
         let d = directory.path
-        // An operator's shell runs the console as its own foreground job, so Ctrl-C reaches the console
-        // alone; this wrapper is no interactive shell, so it ignores the Ctrl-C meant for the console.
-        let script = "trap '' INT; \(exports)stty -a > \(d)/stty.before; \(command) 2> \(d)/console.err; echo $? > \(d)/exit.tmp; "
+        let script = "\(exports)stty -a > \(d)/stty.before; \(command) 2> \(d)/console.err; echo $? > \(d)/exit.tmp; "
             + "stty -a > \(d)/stty.tmp; mv \(d)/stty.tmp \(d)/stty.after; mv \(d)/exit.tmp \(d)/exit; exec sleep 3600"
         let started = runDaemonizing("/usr/bin/tmux", ["-S", socket, "new-session", "-d", "-s", "top", "-x", "\(width)",
                                                        "-y", "\(height)", "sh", "-c", script])

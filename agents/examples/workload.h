@@ -1,0 +1,74 @@
+/*
+ * What the test workloads share: options, compute that spins (a CPU-bound
+ * rank) or sleeps (a rank waiting on its GPU), and their progress lines.
+ * Each workload is a training loop of another shape than vigil-train's, for
+ * judging the detector on programs it was not tuned to.
+ */
+#ifndef VIGIL_WORKLOAD_H
+#define VIGIL_WORKLOAD_H
+
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct workload_options {
+    long steps;
+    int compute_us;   /* per step */
+    int sleep;        /* compute sleeps instead of spinning */
+    int tp;           /* mesh: tensor-parallel group size */
+    int eval_every, eval_ms;  /* uneven: rank 0 evaluates every N steps for M ms */
+    int load_every, load_ms;  /* uneven: every rank waits on data every N steps for M ms */
+    int log_every;
+} workload_options;
+
+/* --name value pairs into `o`; 0, or -1 on anything unknown or out of range. */
+static inline int workload_parse(int argc, char **argv, workload_options *o) {
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--sleep")) { o->sleep = 1; continue; }
+        if (i + 1 >= argc) return -1;
+        long v = strtol(argv[++i], NULL, 10);
+        if (v < 0) return -1;
+        if (!strcmp(a, "--steps")) o->steps = v;
+        else if (!strcmp(a, "--compute-us")) o->compute_us = (int)v;
+        else if (!strcmp(a, "--tp")) o->tp = (int)v;
+        else if (!strcmp(a, "--eval-every")) o->eval_every = (int)v;
+        else if (!strcmp(a, "--eval-ms")) o->eval_ms = (int)v;
+        else if (!strcmp(a, "--load-every")) o->load_every = (int)v;
+        else if (!strcmp(a, "--load-ms")) o->load_ms = (int)v;
+        else if (!strcmp(a, "--log-every")) o->log_every = (int)v;
+        else return -1;
+    }
+    return o->log_every > 0 ? 0 : -1;
+}
+
+static inline long workload_elapsed_us(const struct timespec *t0) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (t.tv_sec - t0->tv_sec) * 1000000L + (t.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+/* `us` of compute: spinning on the CPU, or asleep as a rank waiting on its accelerator. */
+static inline void workload_compute(int us, int sleep) {
+    if (us <= 0) return;
+    if (sleep) {
+        struct timespec d = {.tv_sec = us / 1000000, .tv_nsec = (long)(us % 1000000) * 1000};
+        while (nanosleep(&d, &d) != 0) {}
+        return;
+    }
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    volatile double x = 1;
+    while (workload_elapsed_us(&t0) < us) x = x * 1.0000001 + 1e-9;
+}
+
+static inline void workload_progress(int rank, long step, const workload_options *o, double value) {
+    if (rank == 0 && step % o->log_every == 0) {
+        printf("step %ld value %.6g\n", step, value);
+        fflush(stdout);
+    }
+}
+
+#endif

@@ -221,8 +221,9 @@ public final class RankTable: Sendable {
             RankSnapshot.Progress(communicator: $0.communicator, size: $0.size,
                                   lastSeqEntered: telemetry.lastSeqEntered(on: $0.communicator), lastSeqLeft: $0.lastSeqLeft)
         }
+        let throttled = telemetry.status.isAlive ? CgroupThrottle.throttledNs(pid: telemetry.identity.pid) : nil
         return RankSnapshot(identity: telemetry.identity, status: telemetry.status, exitStatus: telemetry.exitStatus,
-                            counters: telemetry.counters, blocked: blocked, progress: progress)
+                            counters: telemetry.counters, blocked: blocked, progress: progress, cpuThrottledNs: throttled)
     }
 
     /// Every rank's flight recorder, after draining what is pending.

@@ -21,7 +21,7 @@ extension RingFile {
 extension RankTelemetry {
     /// Apply a raw ring record; one with an unknown op is counted as rejected.
     mutating func apply(raw: vigil_record) {
-        guard let op = CollectiveOp(rawValue: raw.op) else {
+        guard let op = CollectiveOp(rawValue: raw.op), !op.isBlockedOnly else {
             rejected += 1
             return
         }

@@ -93,7 +93,14 @@ public final class RingFile: @unchecked Sendable {
         var slot = vigil_inflight()
         guard vigil_inflight_read(header, &slot) == 0, slot.op != 0,
               let op = CollectiveOp(rawValue: UInt16(truncatingIfNeeded: slot.op)) else { return nil }
-        return BlockedCall(op: op, communicator: slot.comm_id, seq: slot.seq, sinceNs: slot.t_enter)
+        guard op.waitsOnPeers else {
+            return BlockedCall(op: op, communicator: slot.comm_id, seq: slot.seq, sinceNs: slot.t_enter)
+        }
+        let listed = withUnsafeBytes(of: slot.peers) { Array($0.bindMemory(to: Int32.self)) }
+        let count = Int(min(slot.peer_count, UInt32(1 << 24)))
+        return BlockedCall(op: op, communicator: slot.comm_id, seq: 0, sinceNs: slot.t_enter,
+                           peers: listed.prefix(min(count, BlockedCall.maxPeers)).filter { $0 >= 0 }.map(Int.init),
+                           peerCount: count)
     }
 
     private static func string<T>(_ tuple: T) -> String {

@@ -18,6 +18,10 @@ public enum CollectiveOp: UInt16, Sendable, CaseIterable {
     case iallgather = 15
     case p2pSend = 32
     case p2pRecv = 33
+    /// In a rank's in-flight slot only (never a record): blocked in
+    /// MPI_Sendrecv, or in a Wait on point-to-point requests.
+    case p2pSendrecv = 34
+    case p2pWait = 35
 
     /// The lower-case MPI name without prefix, as reports print it.
     public var name: String {
@@ -39,6 +43,8 @@ public enum CollectiveOp: UInt16, Sendable, CaseIterable {
         case .iallgather: "iallgather"
         case .p2pSend: "send"
         case .p2pRecv: "recv"
+        case .p2pSendrecv: "sendrecv"
+        case .p2pWait: "wait"
         }
     }
 
@@ -49,6 +55,12 @@ public enum CollectiveOp: UInt16, Sendable, CaseIterable {
 
     /// Point-to-point window aggregates are not collective instances.
     public var isPointToPoint: Bool { self == .p2pSend || self == .p2pRecv }
+
+    /// What a blocked point-to-point call shows; no record carries these.
+    public var isBlockedOnly: Bool { self == .p2pSendrecv || self == .p2pWait }
+
+    /// A blocking call on peers rather than on a collective instance.
+    public var waitsOnPeers: Bool { isPointToPoint || isBlockedOnly }
 }
 
 /// Encoded by name ("allreduce"), so dumps read well and survive renumbering.

@@ -43,9 +43,10 @@ public struct NodeHealth: Sendable, Equatable, Codable {
     public var diskFreeBytes: UInt64
     public var nics: [NIC]
     public var gpus: [GPU]
+    public var cpu: CPUPressure
 
     public init(wallNs: UInt64, cpuBusyPermille: Int, memoryTotalBytes: UInt64, memoryAvailableBytes: UInt64,
-                load1Centi: Int, diskFreeBytes: UInt64, nics: [NIC] = [], gpus: [GPU] = []) {
+                load1Centi: Int, diskFreeBytes: UInt64, nics: [NIC] = [], gpus: [GPU] = [], cpu: CPUPressure = CPUPressure()) {
         self.wallNs = wallNs
         self.cpuBusyPermille = cpuBusyPermille
         self.memoryTotalBytes = memoryTotalBytes
@@ -54,5 +55,6 @@ public struct NodeHealth: Sendable, Equatable, Codable {
         self.diskFreeBytes = diskFreeBytes
         self.nics = nics
         self.gpus = gpus
+        self.cpu = cpu
     }
 }

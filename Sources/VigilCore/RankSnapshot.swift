@@ -26,14 +26,18 @@ public struct RankSnapshot: Sendable, Equatable, Codable {
     /// In wall-clock ns (Unix epoch), unlike the agent's local report.
     public var blocked: BlockedCall?
     public var progress: [Progress]
+    /// CPU time its cgroup was throttled (CFS quota), cumulative ns; nil
+    /// where unreadable. A throttled rank is slow by its own CPU.
+    public var cpuThrottledNs: UInt64?
 
     public init(identity: RankIdentity, status: RankStatus, exitStatus: Int32?, counters: RingCounters,
-                blocked: BlockedCall?, progress: [Progress]) {
+                blocked: BlockedCall?, progress: [Progress], cpuThrottledNs: UInt64? = nil) {
         self.identity = identity
         self.status = status
         self.exitStatus = exitStatus
         self.counters = counters
         self.blocked = blocked
         self.progress = progress
+        self.cpuThrottledNs = cpuThrottledNs
     }
 }

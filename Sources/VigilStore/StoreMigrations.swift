@@ -115,6 +115,13 @@ enum StoreMigrations {
                 t.primaryKey(["job", "fromNode", "toNode"])
             }
         }
+        // Health and rank rows are stored in the wire encoding, which version 3
+        // extended (CPU pressure, blocked peers, throttling): the rows are
+        // latest-only, rewritten by the next report, so old ones are dropped.
+        migrator.registerMigration("v11: wire version 3 rows") { db in
+            try db.execute(sql: "UPDATE node SET health = NULL")
+            try db.execute(sql: "DELETE FROM rank")
+        }
         return migrator
     }
 

@@ -6,6 +6,8 @@ import VigilCore
 ///        | varint load1×100 | varint diskFree
 ///        | varint nics | (string name | varint rx | varint tx | varint rxErr | varint txErr | u8 up)*
 ///        | varint gpus | (varint index | varint util% | varint memUsed | svarint °C)*
+///        | varint cores | varint runQueue | varint iowait‰ | varint steal‰
+///        | svarint cpuStall‰ | svarint memoryStall‰            (−1: unknown)
 /// ```
 extension ByteBuffer {
     public mutating func writeNodeHealth(_ h: NodeHealth) {
@@ -28,6 +30,9 @@ extension ByteBuffer {
             writeVarint(gpu.memoryUsedBytes)
             writeSignedVarint(Int64(gpu.temperatureCelsius))
         }
+        for value in [h.cpu.cores, h.cpu.runQueue, h.cpu.iowaitPermille, h.cpu.stealPermille] { writeVarint(UInt64(value)) }
+        writeSignedVarint(Int64(h.cpu.stallPermille))
+        writeSignedVarint(Int64(h.cpu.memoryStallPermille))
     }
 
     public mutating func readNodeHealth() throws(WireError) -> NodeHealth {
@@ -56,6 +61,18 @@ extension ByteBuffer {
             h.gpus.append(.init(index: index, utilizationPercent: utilization, memoryUsedBytes: memory,
                                 temperatureCelsius: Int(temperature)))
         }
+        h.cpu = try readCPUPressure()
         return h
+    }
+
+    private mutating func readCPUPressure() throws(WireError) -> CPUPressure {
+        let cores = try readVarint(as: Int.self, in: 0...65_536, "cores")
+        let runQueue = try readVarint(as: Int.self, in: 0...10_000_000, "run queue")
+        let iowait = try readVarint(as: Int.self, in: 0...1_000, "iowait ‰")
+        let steal = try readVarint(as: Int.self, in: 0...1_000, "steal ‰")
+        let stall = try readSignedVarint(), memoryStall = try readSignedVarint()
+        guard (-1...1_000).contains(stall), (-1...1_000).contains(memoryStall) else { throw .valueOutOfRange("pressure stall ‰") }
+        return CPUPressure(cores: cores, runQueue: runQueue, iowaitPermille: iowait, stealPermille: steal,
+                           stallPermille: Int(stall), memoryStallPermille: Int(memoryStall))
     }
 }

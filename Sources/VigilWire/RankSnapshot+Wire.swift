@@ -5,8 +5,10 @@ import VigilCore
 /// rank = string job | varint rank | varint worldSize | varint pid | string host
 ///      | u8 status | svarint exitStatus (−1: none)
 ///      | varint consumed | varint pending | varint dropped
-///      | u8 blocked | [varint op | varint communicator | varint seq | varint since]
+///      | u8 blocked | [varint op | varint communicator | varint seq | varint since
+///                     | varint peerCount | varint listed | varint peer*]
 ///      | varint communicators | (varint id | varint size | varint entered | varint left)*
+///      | svarint cpuThrottledNs (−1: unknown)
 /// ```
 extension ByteBuffer {
     private static let statuses: [RankStatus] = [.running, .finished, .died, .stopped]
@@ -28,6 +30,9 @@ extension ByteBuffer {
             writeVarint(blocked.communicator)
             writeVarint(blocked.seq)
             writeVarint(blocked.sinceNs)
+            writeVarint(UInt64(blocked.peerCount))
+            writeVarint(UInt64(blocked.peers.count))
+            for peer in blocked.peers { writeVarint(UInt64(peer)) }
         } else {
             writeInteger(UInt8(0))
         }
@@ -38,6 +43,7 @@ extension ByteBuffer {
             writeVarint(p.lastSeqEntered)
             writeVarint(p.lastSeqLeft)
         }
+        writeSignedVarint(r.cpuThrottledNs.map { Int64(clamping: $0) } ?? -1)
     }
 
     public mutating func readRankSnapshot() throws(WireError) -> RankSnapshot {
@@ -62,15 +68,23 @@ extension ByteBuffer {
             let entered = try readVarint(), left = try readVarint()
             progress.append(.init(communicator: id, size: size, lastSeqEntered: entered, lastSeqLeft: left))
         }
+        let throttled = try readSignedVarint()
+        guard throttled >= -1 else { throw .valueOutOfRange("throttled time") }
         return RankSnapshot(identity: RankIdentity(job: job, rank: rank, worldSize: worldSize, pid: pid, host: host),
                             status: Self.statuses[Int(rawStatus)], exitStatus: exit < 0 ? nil : Int32(exit),
-                            counters: counters, blocked: blocked, progress: progress)
+                            counters: counters, blocked: blocked, progress: progress,
+                            cpuThrottledNs: throttled < 0 ? nil : UInt64(throttled))
     }
 
     private mutating func readBlockedCall() throws(WireError) -> BlockedCall? {
         guard let flag = readInteger(as: UInt8.self), flag <= 1 else { throw .valueOutOfRange("blocked flag") }
         guard flag == 1 else { return nil }
         let op = try readOp()
-        return BlockedCall(op: op, communicator: try readVarint(), seq: try readVarint(), sinceNs: try readVarint())
+        let communicator = try readVarint(), seq = try readVarint(), since = try readVarint()
+        let count = try readVarint(as: Int.self, in: 0...(1 << 24), "blocked peer count")
+        let listed = try readVarint(as: Int.self, in: 0...min(count, BlockedCall.maxPeers), "blocked peers listed")
+        var peers: [Int] = []
+        for _ in 0..<listed { peers.append(try readVarint(as: Int.self, in: 0...(1 << 24), "blocked peer")) }
+        return BlockedCall(op: op, communicator: communicator, seq: seq, sinceNs: since, peers: peers, peerCount: count)
     }
 }

@@ -113,6 +113,22 @@ struct RingTests {
         }
     }
 
+    @Test func pointToPointSlotNamesItsPeers() throws {
+        try withRing(capacity: 64) { ring in
+            var peers: [Int32] = [2, 6, 1, 3]
+            let gen = vigil_inflight_begin_p2p(ring.header, UInt32(VIGIL_OP_P2P_WAIT.rawValue), 8, &peers, 9, 500)
+            #expect(ring.blockedCall == BlockedCall(op: .p2pWait, communicator: 8, seq: 0, sinceNs: 500,
+                                                    peers: [2, 6, 1, 3], peerCount: 9))
+            vigil_inflight_end(ring.header, gen)
+            var one: Int32 = 5
+            _ = vigil_inflight_begin_p2p(ring.header, UInt32(VIGIL_OP_P2P_RECV.rawValue), 1, &one, 1, 600)
+            #expect(ring.blockedCall?.peers == [5])
+            // a collective after it lists no stale peers
+            _ = vigil_inflight_begin(ring.header, UInt32(VIGIL_OP_BCAST.rawValue), 9, 41, 4, 700)
+            #expect(ring.blockedCall == BlockedCall(op: .bcast, communicator: 9, seq: 41, sinceNs: 700))
+        }
+    }
+
     /// Two threads inside collectives (MPI_THREAD_MULTIPLE): the one that
     /// leaves first must not hide the one still waiting.
     @Test func leavingDoesNotClearAnotherThreadsCall() throws {

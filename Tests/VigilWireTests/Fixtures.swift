@@ -24,13 +24,22 @@ enum Fixtures {
         wallNs: 1_700_000_000_123_456_789, cpuBusyPermille: 734, memoryTotalBytes: 24 << 30,
         memoryAvailableBytes: 20 << 30, load1Centi: 187, diskFreeBytes: 80 << 30,
         nics: [.init(name: "eth0", rxBytes: 1 << 40, txBytes: 1 << 39, rxErrors: 0, txErrors: 2, up: true)],
-        gpus: [.init(index: 0, utilizationPercent: 97, memoryUsedBytes: 70 << 30, temperatureCelsius: 71)])
+        gpus: [.init(index: 0, utilizationPercent: 97, memoryUsedBytes: 70 << 30, temperatureCelsius: 71)],
+        cpu: CPUPressure(cores: 64, runQueue: 71, iowaitPermille: 12, stealPermille: 3, stallPermille: 240, memoryStallPermille: -1))
 
     static let rank = RankSnapshot(
         identity: identity, status: .running, exitStatus: nil,
         counters: RingCounters(consumed: 1_000, pending: 3, dropped: 0),
         blocked: BlockedCall(op: .allreduce, communicator: 1, seq: 1_001, sinceNs: 1_700_000_000_900_000_000),
-        progress: [.init(communicator: 1, size: 8, lastSeqEntered: 1_001, lastSeqLeft: 1_000)])
+        progress: [.init(communicator: 1, size: 8, lastSeqEntered: 1_001, lastSeqLeft: 1_000)],
+        cpuThrottledNs: 4_500_000_000)
+
+    /// Blocked in a point-to-point Waitall on six peers, four listed; throttling unreadable.
+    static let waitingRank = RankSnapshot(
+        identity: identity, status: .running, exitStatus: nil, counters: RingCounters(consumed: 7),
+        blocked: BlockedCall(op: .p2pWait, communicator: 0, seq: 0, sinceNs: 1_700_000_000_900_000_000,
+                             peers: [0, 2, 5, 7], peerCount: 6),
+        progress: [])
 
     static let instances = InstanceEvents(job: "job-7", events: [
         InstanceEvent(communicator: 1, seq: 41, op: .allreduce, communicatorSize: 8, rank: 3,
@@ -54,7 +63,7 @@ enum Fixtures {
                                            slotNs: 1_000_000_000, peers: [.init(node: "node-b", host: "10.0.0.2", port: 7079, slot: 2)])
 
     static var batch: TelemetryBatch {
-        TelemetryBatch(seq: 12, items: [.health(health), .rank(rank), .stats(stats), .link(link),
+        TelemetryBatch(seq: 12, items: [.health(health), .rank(rank), .rank(waitingRank), .stats(stats), .link(link),
                                         .loss(SpoolLoss(batches: 2, records: 40)), .instances(instances), .run(run),
                                         .probe(probe)])
     }

@@ -141,6 +141,21 @@ static inline void vigil_collective_end(vigil_call *call, int rc, uint64_t bytes
     vigil_depth = 0;
 }
 
+/* ---- a blocking point-to-point call: whom it waits on, while inside ---- */
+static inline uint64_t vigil_blocked_p2p(uint16_t op, MPI_Comm comm, const int32_t *peers, uint32_t count,
+                                         uint64_t t_enter) {
+    vigil_lock();
+    uint64_t gen = vigil_inflight_begin_p2p(vigil.ring, op, vigil_comm_lookup(comm)->id, peers, count, t_enter);
+    vigil_unlock();
+    return gen;
+}
+
+static inline void vigil_blocked_end(uint64_t gen) {
+    vigil_lock();
+    vigil_inflight_end(vigil.ring, gen);
+    vigil_unlock();
+}
+
 /* ---- nonblocking requests (vigil_requests.c) ---- */
 void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uint64_t bytes, int root);
 void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint64_t bytes,
@@ -148,6 +163,10 @@ void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint6
 void vigil_request_complete(MPI_Request req, int failed, uint64_t t_done);
 void vigil_request_forget(MPI_Request req);
 void vigil_requests_drop_pending(void);
+/* A Wait on `count` requests begins: publishes the tracked collective it
+ * waits on, else the peers of its point-to-point requests; returns the
+ * in-flight generation for vigil_blocked_end, or 0 when nothing is tracked. */
+uint64_t vigil_requests_wait_begin(int count, const MPI_Request requests[], uint64_t now);
 extern uint32_t vigil_requests_pending;
 
 /* ---- point-to-point windows (vigil_p2p.c) ---- */

@@ -168,3 +168,27 @@ void vigil_requests_drop_pending(void) {
     vigil_requests_pending = 0;
     vigil_unlock();
 }
+
+uint64_t vigil_requests_wait_begin(int count, const MPI_Request requests[], uint64_t now) {
+    int32_t peers[VIGIL_INFLIGHT_PEERS];
+    uint32_t known = 0, listed = 0;
+    uint64_t comm_id = 0, gen = 0;
+    vigil_lock();
+    for (int i = 0; i < count && gen == 0; i++) {
+        pending *p = requests[i] == MPI_REQUEST_NULL ? NULL : find(requests[i]);
+        if (p == NULL) continue;
+        if (is_collective(p)) {
+            gen = vigil_inflight_begin(vigil.ring, p->op, p->comm_id, p->seq, p->comm_size, now);
+            continue;
+        }
+        int seen = 0;
+        for (uint32_t j = 0; j < listed; j++) seen |= peers[j] == p->peer;
+        if (seen) continue;
+        if (listed < VIGIL_INFLIGHT_PEERS) peers[listed++] = p->peer;
+        known++;
+    }
+    if (gen == 0 && known > 0)
+        gen = vigil_inflight_begin_p2p(vigil.ring, VIGIL_OP_P2P_WAIT, comm_id, peers, known, now);
+    vigil_unlock();
+    return gen;
+}

@@ -77,13 +77,15 @@ static void complete_finished(request_keys *k, int count, const MPI_Request requ
         vigil_depth = 0;                                                 \
         return rc;                                                       \
     }
-#define VIGIL_COMPLETION(NAME, PARAMS, ARGS, COUNT, REQUESTS)            \
+#define VIGIL_COMPLETION(NAME, PARAMS, ARGS, COUNT, REQUESTS, BLOCKS)    \
     int MPI_##NAME PARAMS {                                              \
         request_keys k;                                                  \
         if (!completions_tracked() || !keep_keys(&k, COUNT, REQUESTS))   \
             return PMPI_##NAME ARGS;                                     \
         vigil_depth = 1;                                                 \
+        uint64_t gen = BLOCKS ? vigil_requests_wait_begin(COUNT, k.keys, vigil_now()) : 0; \
         int rc = PMPI_##NAME ARGS;                                       \
+        if (gen) vigil_blocked_end(gen);                                 \
         complete_finished(&k, COUNT, REQUESTS, rc);                      \
         vigil_depth = 0;                                                 \
         return rc;                                                       \
@@ -132,9 +134,12 @@ int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int ta
     if (!p2p_active()) return PMPI_Send(buf, count, datatype, dest, tag, comm);
     vigil_depth = 1;
     uint64_t t0 = vigil_now();
+    int32_t peer = world_peer(comm, dest);
+    uint64_t gen = vigil_blocked_p2p(VIGIL_OP_P2P_SEND, comm, &peer, peer >= 0, t0);
     int rc = PMPI_Send(buf, count, datatype, dest, tag, comm);
+    vigil_blocked_end(gen);
     uint64_t t1 = vigil_now();
-    vigil_p2p_add(VIGIL_OP_P2P_SEND, world_peer(comm, dest), vigil_bytes(count, datatype), t1 - t0, t1);
+    vigil_p2p_add(VIGIL_OP_P2P_SEND, peer, vigil_bytes(count, datatype), t1 - t0, t1);
     vigil_depth = 0;
     return rc;
 }
@@ -152,7 +157,10 @@ int MPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, M
     MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
     vigil_depth = 1;
     uint64_t t0 = vigil_now();
+    int32_t peer = world_peer(comm, source);  /* -1 for MPI_ANY_SOURCE: waits on no one known */
+    uint64_t gen = vigil_blocked_p2p(VIGIL_OP_P2P_RECV, comm, &peer, peer >= 0, t0);
     int rc = PMPI_Recv(buf, count, datatype, source, tag, comm, st);
+    vigil_blocked_end(gen);
     uint64_t t1 = vigil_now();
     if (rc == MPI_SUCCESS)
         vigil_p2p_add(VIGIL_OP_P2P_RECV, world_peer(comm, st->MPI_SOURCE), received_bytes(st, datatype),
@@ -171,10 +179,15 @@ int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int 
     MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
     vigil_depth = 1;
     uint64_t t0 = vigil_now();
+    int32_t peers[2], known = 0, to = world_peer(comm, dest), from = world_peer(comm, source);
+    if (to >= 0) peers[known++] = to;
+    if (from >= 0 && from != to) peers[known++] = from;
+    uint64_t gen = vigil_blocked_p2p(VIGIL_OP_P2P_SENDRECV, comm, peers, (uint32_t)known, t0);
     int rc = PMPI_Sendrecv(sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount, recvtype,
                            source, recvtag, comm, st);
+    vigil_blocked_end(gen);
     uint64_t t1 = vigil_now();
-    vigil_p2p_add(VIGIL_OP_P2P_SEND, world_peer(comm, dest), vigil_bytes(sendcount, sendtype), t1 - t0, t1);
+    vigil_p2p_add(VIGIL_OP_P2P_SEND, to, vigil_bytes(sendcount, sendtype), t1 - t0, t1);
     if (rc == MPI_SUCCESS)
         vigil_p2p_add(VIGIL_OP_P2P_RECV, world_peer(comm, st->MPI_SOURCE), received_bytes(st, recvtype),
                       t1 - t0, t1);

@@ -62,6 +62,8 @@ int vigil_inflight_read(const vigil_ring_header *h, vigil_inflight *out) {
         out->t_enter = __atomic_load_n(&f->t_enter, __ATOMIC_RELAXED);
         out->op = __atomic_load_n(&f->op, __ATOMIC_RELAXED);
         out->comm_size = __atomic_load_n(&f->comm_size, __ATOMIC_RELAXED);
+        out->peer_count = __atomic_load_n(&f->peer_count, __ATOMIC_RELAXED);
+        for (int i = 0; i < VIGIL_INFLIGHT_PEERS; i++) out->peers[i] = __atomic_load_n(&f->peers[i], __ATOMIC_RELAXED);
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (__atomic_load_n(&f->gen, __ATOMIC_RELAXED) == g1) {
             out->gen = g1;

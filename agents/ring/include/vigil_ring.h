@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #define VIGIL_RING_MAGIC 0x474E524C49474956ULL /* "VIGILRNG" as little-endian bytes */
-#define VIGIL_RING_VERSION 1u
+#define VIGIL_RING_VERSION 2u
 #define VIGIL_RING_HEADER_SIZE 4096u
 #define VIGIL_RING_JOB_MAX 64u
 #define VIGIL_RING_HOST_MAX 64u
@@ -43,6 +43,10 @@ enum vigil_op {
     /* Point-to-point window aggregates: one record per peer and direction. */
     VIGIL_OP_P2P_SEND = 32,
     VIGIL_OP_P2P_RECV = 33,
+    /* In the in-flight slot only: blocked in MPI_Sendrecv, or in a Wait on
+     * point-to-point requests. */
+    VIGIL_OP_P2P_SENDRECV = 34,
+    VIGIL_OP_P2P_WAIT = 35,
 };
 
 enum vigil_record_flags {
@@ -80,19 +84,25 @@ enum vigil_rank_state {
     VIGIL_STATE_TERMINATED = 3, /* SIGTERM arrived: asked to stop, not crashed */
 };
 
+#define VIGIL_INFLIGHT_PEERS 4
+
 /*
- * The collective a rank is inside right now (a seqlock: `gen` is odd while
- * the producer writes; readers retry until they see the same even value
- * before and after reading the fields).
+ * The blocking call a rank is inside right now (a seqlock: `gen` is odd
+ * while the producer writes; readers retry until they see the same even
+ * value before and after reading the fields). A collective is named by
+ * comm_id/seq; a point-to-point call (seq 0) by the world ranks it waits
+ * on: the detector follows these to the rank at the end of a wait chain.
  */
 typedef struct vigil_inflight {
     uint64_t gen;
     uint64_t comm_id;
     uint64_t seq;
     uint64_t t_enter;
-    uint32_t op;        /* 0 = not inside a collective */
+    uint32_t op;        /* 0 = not inside a blocking call */
     uint32_t comm_size;
-    uint64_t pad[3];
+    int32_t peers[VIGIL_INFLIGHT_PEERS]; /* point-to-point: world ranks waited on */
+    uint32_t peer_count; /* how many; more than VIGIL_INFLIGHT_PEERS: only the first listed */
+    uint32_t reserved;
 } vigil_inflight;
 
 /*
@@ -182,6 +192,27 @@ static inline uint64_t vigil_inflight_begin(vigil_ring_header *h, uint32_t op, u
     __atomic_store_n(&f->seq, seq, __ATOMIC_RELAXED);
     __atomic_store_n(&f->t_enter, t_enter, __ATOMIC_RELAXED);
     __atomic_store_n(&f->comm_size, comm_size, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->peer_count, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->op, op, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->gen, g + 2, __ATOMIC_RELEASE);
+    return g + 2;
+}
+
+/* Publish a point-to-point call blocked on `count` world ranks (at most
+ * VIGIL_INFLIGHT_PEERS of them listed). */
+static inline uint64_t vigil_inflight_begin_p2p(vigil_ring_header *h, uint32_t op, uint64_t comm_id,
+                                                const int32_t *peers, uint32_t count, uint64_t t_enter) {
+    vigil_inflight *f = &h->inflight;
+    uint64_t g = f->gen;
+    __atomic_store_n(&f->gen, g + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&f->comm_id, comm_id, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->seq, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->t_enter, t_enter, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->comm_size, 0, __ATOMIC_RELAXED);
+    for (uint32_t i = 0; i < VIGIL_INFLIGHT_PEERS; i++)
+        __atomic_store_n(&f->peers[i], i < count ? peers[i] : -1, __ATOMIC_RELAXED);
+    __atomic_store_n(&f->peer_count, count, __ATOMIC_RELAXED);
     __atomic_store_n(&f->op, op, __ATOMIC_RELAXED);
     __atomic_store_n(&f->gen, g + 2, __ATOMIC_RELEASE);
     return g + 2;

@@ -46,6 +46,15 @@ public struct Incident: Sendable, Equatable, Codable {
         public var otherMembers: Int?
         /// When the members were looked at (the evidence is renewed while the incident stands).
         public var takenNs: UInt64?
+        /// The ranks blocked on the culprits, directly or along a wait chain
+        /// (at most `victimLimit`), and how many in all: not at fault.
+        public var victims: [Int]?
+        public var victimCount: Int?
+        /// How many times the condition came back while the incident stood
+        /// (an intermittent fault is one incident, not a stream of them).
+        public var occurrences: Int?
+
+        public static let victimLimit = 64
 
         public init(summary: String, communicator: UInt64? = nil, seq: UInt64? = nil, expectedNs: UInt64? = nil,
                     observedNs: UInt64? = nil, members: [Member]? = nil, otherMembers: Int? = nil, takenNs: UInt64? = nil) {

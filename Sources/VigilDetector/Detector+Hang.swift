@@ -1,51 +1,49 @@
 import VigilCore
 
 extension Detector {
-    /// C4's hang rule on one communicator. #N is the newest instance any
-    /// member entered. Members inside #N past the threshold while others
-    /// never entered it: those others are stuck (non-communication hang).
+    /// C4's hang rule on one communicator, followed along the wait-for
+    /// chain. #N is the newest instance any member entered. Members inside
+    /// #N past the threshold while others never entered it (or are stopped
+    /// inside it): those others hold it up — and if they are blocked in
+    /// turn (a pipeline Sendrecv, another communicator's collective), the
+    /// ranks at the end of their chain are to blame, the rest are victims.
     /// Every member inside #N past the threshold: the network between them
-    /// (communication hang), narrowed to nodes gone silent when there are any
-    /// — unless some member is stopped (SIGSTOP, a debugger) inside #N: it
-    /// is the one the others wait for.
-    func hang(on key: CommunicatorKey, members: [Observed], nowNs: UInt64) -> Incident? {
-        func progress(_ seen: Observed) -> RankSnapshot.Progress? {
-            seen.snapshot.progress.first { $0.communicator == key.communicator }
-        }
-        guard let newest = members.compactMap({ progress($0)?.lastSeqEntered }).max(), newest > 0 else { return nil }
+    /// (communication hang), narrowed to nodes gone silent when there are any.
+    func hang(on key: CommunicatorKey, members: [Observed], graphs: inout WaitGraphs, nowNs: UInt64) -> Incident? {
+        guard let newest = members.compactMap({ Self.progress($0, on: key.communicator)?.lastSeqEntered }).max(),
+              newest > 0 else { return nil }
         let threshold = hangThreshold(key)
         let waiting = members.filter { seen in
-            guard seen.snapshot.status == .running, let call = seen.snapshot.blocked, call.communicator == key.communicator, call.seq == newest else { return false }
+            guard seen.snapshot.status == .running, let call = seen.snapshot.blocked, call.communicator == key.communicator,
+                  call.seq == newest else { return false }
             return nowNs - min(nowNs, call.sinceNs) > threshold
         }
         guard !waiting.isEmpty else { return nil }
         let since = waiting.compactMap { $0.snapshot.blocked?.sinceNs }.min() ?? nowNs
         let op = waiting.first?.snapshot.blocked?.op.name ?? "collective"
-        // A stopped member is the culprit outright: peers still stuck in an
-        // earlier collective with it are waiting on it too.
-        let behind = members.filter { (progress($0)?.lastSeqEntered ?? 0) < newest || $0.snapshot.status == .stopped }
-        let stopped = behind.filter { $0.snapshot.status == .stopped }
-        let absent = stopped.isEmpty ? behind : stopped
-        let evidenceBase = Incident.Evidence(summary: "", communicator: key.communicator, seq: newest,
-                                             expectedNs: threshold, observedNs: nowNs - min(nowNs, since), takenNs: nowNs)
-        if !absent.isEmpty {
-            var evidence = evidenceBase
-            let culprits = Set(absent.map(\.snapshot.identity.rank))
+        var evidence = Incident.Evidence(summary: "", communicator: key.communicator, seq: newest, expectedNs: threshold,
+                                         observedNs: nowNs - min(nowNs, since), takenNs: nowNs)
+        let behind = members.filter {
+            (Self.progress($0, on: key.communicator)?.lastSeqEntered ?? 0) < newest || $0.snapshot.status == .stopped
+        }
+        let waited = "\(waiting.count) of \(members.count) ranks wait in \(op) #\(newest) for \((nowNs - min(nowNs, since)) / 1_000_000) ms"
+        guard behind.isEmpty else {
+            let graph = graphs.graph(job: key.job, of: self)
+            let ends = graph.ends(from: behind.map(\.snapshot.identity.rank))
+            // A chain into another communicator's network wait, or a loop of
+            // point-to-point calls: that one is the incident, not this.
+            guard !ends.cyclic, ends.why != .network else { return nil }
+            let culprits = ends.why == .unknown ? behind : ends.ranks.compactMap { ranks[RankKey(job: key.job, rank: $0)] }
             (evidence.members, evidence.otherMembers) = Self.timeline(of: members, in: key.communicator, seq: newest,
-                                                                      culprits: culprits)
-            let lastEntered = absent.compactMap { progress($0)?.lastSeqEntered }.min() ?? 0
-            evidence.summary = "\(waiting.count) of \(members.count) ranks wait in \(op) #\(newest) for "
-                + "\((nowNs - min(nowNs, since)) / 1_000_000) ms; ranks \(Self.list(absent)) "
-                + (absent.allSatisfy { $0.snapshot.status == .stopped } ? "are stopped" : "never entered it (last entered #\(lastEntered))")
-            return Incident(job: key.job, incidentClass: .nonCommunicationHang,
-                            suspects: absent.map { .init(node: $0.node, rank: $0.snapshot.identity.rank) },
-                            confidence: Double(waiting.count) / Double(waiting.count + absent.count),
-                            evidence: evidence, firstSeenNs: since, detectedNs: nowNs)
+                                                                      culprits: Set(culprits.map(\.snapshot.identity.rank)))
+            evidence.summary = waited + "; " + Self.blame(culprits, behind: behind, lastEntered: behind.compactMap {
+                Self.progress($0, on: key.communicator)?.lastSeqEntered
+            }.min() ?? 0)
+            return rankHang(job: key.job, culprits: culprits, graph: graph, evidence: evidence, sinceNs: since, nowNs: nowNs)
         }
         guard waiting.count == members.count else { return nil }
         let nodes = Set(members.map(\.node))
         let silent = nodes.filter { nowNs - min(nowNs, heartbeat(of: $0) ?? 0) > configuration.heartbeatTimeoutNs }
-        var evidence = evidenceBase
         (evidence.members, evidence.otherMembers) = Self.timeline(of: members, in: key.communicator, seq: newest, culprits: [])
         evidence.summary = "all \(members.count) ranks entered \(op) #\(newest) and none left for "
             + "\((nowNs - min(nowNs, since)) / 1_000_000) ms" + (silent.isEmpty ? "" : "; silent: \(silent.sorted().joined(separator: ","))")
@@ -53,6 +51,46 @@ extension Detector {
         return Incident(job: key.job, incidentClass: .communicationHang, suspects: suspects,
                         confidence: silent.isEmpty ? 1 / Double(nodes.count) : 0.8, evidence: evidence,
                         firstSeenNs: since, detectedNs: nowNs)
+    }
+
+    /// A non-communication hang of `culprits`, every rank waiting on them listed.
+    func rankHang(job: String, culprits: [Observed], graph: WaitGraph, evidence: Incident.Evidence,
+                  sinceNs: UInt64, nowNs: UInt64) -> Incident {
+        var evidence = evidence
+        let blamed = Set(culprits.map(\.snapshot.identity.rank))
+        let victims = graph.victims(of: blamed)
+        evidence.victims = Array(victims.prefix(Incident.Evidence.victimLimit))
+        evidence.victimCount = victims.count
+        if !victims.isEmpty { evidence.summary += "; waiting on them: \(victims.count) ranks" }
+        return Incident(job: job, incidentClass: .nonCommunicationHang,
+                        suspects: culprits.map { .init(node: $0.node, rank: $0.snapshot.identity.rank) },
+                        confidence: Double(max(victims.count, 1)) / Double(max(victims.count, 1) + culprits.count),
+                        evidence: evidence, firstSeenNs: sinceNs, detectedNs: nowNs)
+    }
+
+    /// "ranks 2 are stopped", or "ranks 3 never entered it (last entered #40)",
+    /// or "ranks 0 are blocked in sendrecv with rank 2, which is stopped".
+    static func blame(_ culprits: [Observed], behind: [Observed], lastEntered: UInt64) -> String {
+        let state = culprits.allSatisfy { $0.snapshot.status == .stopped } ? "stopped" : "computing, in no blocking call"
+        let blamed = Set(culprits.map(\.snapshot.identity.rank))
+        let held = behind.filter { !blamed.contains($0.snapshot.identity.rank) }
+        guard !held.isEmpty else {
+            return "ranks \(list(culprits)) " + (state == "stopped" ? "are stopped" : "never entered it (last entered #\(lastEntered))")
+        }
+        let how = held.first?.snapshot.blocked.map(describe) ?? "blocked"
+        return "ranks \(list(held)) never entered it: \(how); the chain ends at ranks \(list(culprits)), \(state)"
+    }
+
+    /// "sendrecv with ranks 2", "allreduce #1040 on 0x2a".
+    static func describe(_ call: BlockedCall) -> String {
+        guard call.op.waitsOnPeers else { return "\(call.op.name) #\(call.seq) on \(AgentReport.hex(call.communicator))" }
+        let peers = call.peers.map(String.init).joined(separator: ",")
+        let more = call.peerCount > call.peers.count ? " (+\(call.peerCount - call.peers.count))" : ""
+        return call.peers.isEmpty ? "\(call.op.name) from any source" : "\(call.op.name) with ranks \(peers)\(more)"
+    }
+
+    static func progress(_ seen: Observed, on communicator: UInt64) -> RankSnapshot.Progress? {
+        seen.snapshot.progress.first { $0.communicator == communicator }
     }
 
     /// Where each member of instance #`seq` is: inside it waiting (since
@@ -71,7 +109,7 @@ extension Detector {
             } else if entered < seq {
                 member.state = .absent
                 member.lastSeq = entered
-                member.blockedIn = s.blocked.map { "\($0.op.name) #\($0.seq) on \(AgentReport.hex($0.communicator))" }
+                member.blockedIn = s.blocked.map(describe)
             }
             return member
         }

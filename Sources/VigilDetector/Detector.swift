@@ -106,14 +106,17 @@ public struct Detector: Sendable {
         let down = nodesDown(nowNs: nowNs)
         let causes = down + crashes(nowNs: nowNs, downNodes: Set(down.flatMap(\.suspects).map(\.node)))
         var consequences: [Incident] = []
+        var graphs = WaitGraphs()
         for (key, members) in communicatorMembers {
-            if let hang = hang(on: key, members: members, nowNs: nowNs) {
+            if let hang = hang(on: key, members: members, graphs: &graphs, nowNs: nowNs) {
                 consequences.append(hang)
             } else if let slow = slowness(on: key, nowNs: nowNs) {
                 consequences.append(slow)
             }
         }
-        let found = persistent(causes + silent(nowNs: nowNs) + Self.unexplained(consequences, by: causes), nowNs: nowNs)
+        consequences += pointToPointHangs(graphs: &graphs, nowNs: nowNs)
+        let found = persistent(causes + silent(nowNs: nowNs) + Self.unexplained(Self.oldestFirst(consequences), by: causes),
+                               nowNs: nowNs)
         var report = DetectorReport()
         var still: [String: Incident] = [:]
         for var incident in found where still[incident.key] == nil {
@@ -159,6 +162,13 @@ public struct Detector: Sendable {
         guard changed || nowNs - min(nowNs, reportedNs[incident.key] ?? 0) >= configuration.refreshNs else { return false }
         reportedNs[incident.key] = nowNs
         return true
+    }
+
+    /// Several communicators (and point-to-point chains) can find the same
+    /// culprit: the incident keeps the evidence of the longest wait, the
+    /// same one every evaluation.
+    static func oldestFirst(_ incidents: [Incident]) -> [Incident] {
+        incidents.sorted { ($0.firstSeenNs, $0.evidence.communicator ?? 0) < ($1.firstSeenNs, $1.evidence.communicator ?? 0) }
     }
 
     /// A crashed rank or a dead node makes its peers wait: that waiting is

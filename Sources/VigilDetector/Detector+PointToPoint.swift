@@ -1,0 +1,76 @@
+import VigilCore
+
+/// Each job's wait-for graph, built once per evaluation and only for the
+/// jobs that ask (a rank blocked past a threshold).
+struct WaitGraphs {
+    private var built: [String: WaitGraph] = [:]
+
+    mutating func graph(job: String, of detector: Detector) -> WaitGraph {
+        if let graph = built[job] { return graph }
+        let graph = detector.waitGraph(job: job)
+        built[job] = graph
+        return graph
+    }
+}
+
+extension Detector {
+    func waitGraph(job: String) -> WaitGraph {
+        var jobRanks: [Int: Observed] = [:]
+        for (key, seen) in ranks where key.job == job { jobRanks[key.rank] = seen }
+        var members: [UInt64: [Observed]] = [:]
+        for (key, list) in communicatorMembers where key.job == job { members[key.communicator] = list }
+        return WaitGraph(ranks: jobRanks, members: members)
+    }
+
+    /// Ranks blocked in point-to-point calls past the threshold, blamed
+    /// along their chains: a pipeline stage waiting on a stopped or stuck
+    /// one hangs on it; stages blocked on each other (a send and a receive
+    /// that never meet) hang on the link between them — or a deadlock.
+    func pointToPointHangs(graphs: inout WaitGraphs, nowNs: UInt64) -> [Incident] {
+        var blocked: [String: [Observed]] = [:]
+        for seen in ranks.values where seen.snapshot.status == .running {
+            guard let call = seen.snapshot.blocked, call.op.waitsOnPeers, !call.peers.isEmpty,
+                  nowNs - min(nowNs, call.sinceNs) > pointToPointThreshold(job: seen.snapshot.identity.job) else { continue }
+            blocked[seen.snapshot.identity.job, default: []].append(seen)
+        }
+        return blocked.flatMap { job, waiters in
+            let graph = graphs.graph(job: job, of: self)
+            var byEnds: [WaitGraph.Ends: [Observed]] = [:]
+            for seen in waiters { byEnds[graph.ends(from: [seen.snapshot.identity.rank]), default: []].append(seen) }
+            return byEnds.compactMap { ends, waiters in
+                pointToPointHang(job: job, ends: ends, waiters: waiters, graph: graph, nowNs: nowNs)
+            }
+        }
+    }
+
+    private func pointToPointHang(job: String, ends: WaitGraph.Ends, waiters: [Observed], graph: WaitGraph,
+                                  nowNs: UInt64) -> Incident? {
+        let since = waiters.compactMap { $0.snapshot.blocked?.sinceNs }.min() ?? nowNs
+        let first = waiters.min { $0.snapshot.identity.rank < $1.snapshot.identity.rank }!
+        let call = first.snapshot.blocked!
+        var evidence = Incident.Evidence(summary: "", communicator: call.communicator,
+                                         expectedNs: pointToPointThreshold(job: job),
+                                         observedNs: nowNs - min(nowNs, since), takenNs: nowNs)
+        let waited = "ranks \(Self.list(waiters)) blocked in point-to-point calls for \((nowNs - min(nowNs, since)) / 1_000_000) ms "
+            + "(rank \(first.snapshot.identity.rank): \(Self.describe(call)))"
+        let culprits = ends.ranks.compactMap { ranks[RankKey(job: job, rank: $0)] }
+        if ends.cyclic {
+            let nodes = Set(culprits.map(\.node))
+            evidence.summary = waited + "; ranks \(Self.list(culprits)) wait on each other: the link between "
+                + "\(nodes.sorted().joined(separator: ", ")), or a deadlock"
+            return Incident(job: job, incidentClass: .communicationHang, suspects: nodes.map { .init(node: $0) },
+                            confidence: 1 / Double(max(nodes.count, 1)), evidence: evidence,
+                            firstSeenNs: since, detectedNs: nowNs)
+        }
+        guard [.stopped, .computing].contains(ends.why), !culprits.isEmpty else { return nil }
+        let state = ends.why == .stopped ? "stopped" : "computing, in no blocking call"
+        evidence.summary = waited + "; the chain ends at ranks \(Self.list(culprits)), \(state)"
+        return rankHang(job: job, culprits: culprits, graph: graph, evidence: evidence, sinceNs: since, nowNs: nowNs)
+    }
+
+    /// A point-to-point wait has no instance pace of its own: the job's
+    /// slowest communicator's hang threshold stands for its step.
+    func pointToPointThreshold(job: String) -> UInt64 {
+        communicatorMembers.keys.filter { $0.job == job }.map(hangThreshold).max() ?? configuration.hangFloorNs
+    }
+}

@@ -1,0 +1,107 @@
+import Testing
+import VigilCore
+@testable import VigilDetector
+
+/// A hang is blamed on the rank at the end of the wait-for chain; the ranks
+/// blocked on it (in a pipeline Sendrecv, in another communicator's
+/// collective) are its victims, never culprits.
+struct WaitChainTests {
+    static let t0: UInt64 = 1_700_000_000_000_000_000
+    static let now = t0 + 5_000_000_000
+    static let (world, tpA, tpB): (UInt64, UInt64, UInt64) = (1, 0x10, 0x11)
+
+    static func rank(_ rank: Int, on node: String, _ status: RankStatus = .running, blocked: BlockedCall? = nil,
+                     entered: [UInt64: UInt64]) -> (RankSnapshot, String) {
+        let progress = entered.sorted { $0.key < $1.key }.map { comm, seq in
+            RankSnapshot.Progress(communicator: comm, size: comm == world ? 4 : 2, lastSeqEntered: seq,
+                                  lastSeqLeft: blocked?.communicator == comm ? seq - 1 : seq)
+        }
+        let snapshot = RankSnapshot(identity: RankIdentity(job: "mesh", rank: rank, worldSize: 4, pid: Int32(100 + rank), host: node),
+                                    status: status, exitStatus: nil, counters: RingCounters(consumed: 1), blocked: blocked,
+                                    progress: progress)
+        return (snapshot, node)
+    }
+
+    static func collective(_ comm: UInt64, _ seq: UInt64) -> BlockedCall {
+        BlockedCall(op: .allreduce, communicator: comm, seq: seq, sinceNs: t0)
+    }
+
+    static func p2p(_ op: CollectiveOp, _ peers: Int...) -> BlockedCall {
+        BlockedCall(op: op, communicator: world, seq: 0, sinceNs: t0, peers: peers)
+    }
+
+    static func evaluate(_ ranks: [(RankSnapshot, String)]) -> [Incident] {
+        var detector = Detector()
+        for node in Set(ranks.map(\.1)) { detector.heartbeat(node: node, atNs: now) }
+        for (snapshot, node) in ranks { detector.observe(snapshot, node: node, atNs: now) }
+        return detector.evaluate(nowNs: now).open
+    }
+
+    /// The mesh workload: TP pairs {0,1} on A and {2,3} on B, pipeline
+    /// Sendrecv 0↔2 and 1↔3. Rank 2 stopped: rank 0 waits on it in its
+    /// Sendrecv, so rank 1 waits on rank 0 in their tensor-parallel allreduce.
+    @Test func aStoppedStageIsTheOnlyCulpritOfAMesh() throws {
+        let open = Self.evaluate([
+            Self.rank(0, on: "A", blocked: Self.p2p(.p2pSendrecv, 2), entered: [Self.world: 40, Self.tpA: 100]),
+            Self.rank(1, on: "A", blocked: Self.collective(Self.tpA, 101), entered: [Self.world: 40, Self.tpA: 101]),
+            Self.rank(2, on: "B", .stopped, entered: [Self.world: 40, Self.tpB: 100]),
+            Self.rank(3, on: "B", blocked: Self.collective(Self.tpB, 101), entered: [Self.world: 40, Self.tpB: 101]),
+        ])
+        #expect(open.count == 1, "\(open.map(\.headline))")
+        let hang = try #require(open.first)
+        #expect(hang.incidentClass == .nonCommunicationHang)
+        #expect(hang.suspects == [.init(node: "B", rank: 2)])
+        #expect(hang.evidence.victims == [0, 1, 3] && hang.evidence.victimCount == 3)
+    }
+
+    /// A four-stage pipeline of Send and Recv, no collective at all.
+    @Test func aPipelineHangsOnItsStoppedStageAlone() throws {
+        let open = Self.evaluate([
+            Self.rank(0, on: "A", blocked: Self.p2p(.p2pSend, 1), entered: [Self.world: 3]),
+            Self.rank(1, on: "A", .stopped, entered: [Self.world: 3]),
+            Self.rank(2, on: "B", blocked: Self.p2p(.p2pRecv, 1), entered: [Self.world: 3]),
+            Self.rank(3, on: "B", blocked: Self.p2p(.p2pRecv, 2), entered: [Self.world: 3]),
+        ])
+        #expect(open.map(\.incidentClass) == [.nonCommunicationHang], "\(open.map(\.headline))")
+        #expect(open.first?.suspects == [.init(node: "A", rank: 1)])
+        #expect(open.first?.evidence.victims == [0, 2, 3])
+    }
+
+    @Test func aStageStuckComputingIsBlamedNotItsNeighbours() throws {
+        let open = Self.evaluate([
+            Self.rank(0, on: "A", blocked: Self.p2p(.p2pSend, 1), entered: [Self.world: 3]),
+            Self.rank(1, on: "A", entered: [Self.world: 3]),
+            Self.rank(2, on: "B", blocked: Self.p2p(.p2pWait, 1, 3), entered: [Self.world: 3]),
+            Self.rank(3, on: "B", blocked: Self.collective(Self.world, 4), entered: [Self.world: 4]),
+        ])
+        #expect(open.map(\.suspects) == [[.init(node: "A", rank: 1)]], "\(open.map(\.headline))")
+        #expect(open.first?.evidence.summary.contains("computing") == true)
+    }
+
+    /// A send and its receive blocked on each other across nodes: the link, not a rank.
+    @Test func stagesBlockedOnEachOtherAreACommunicationHang() throws {
+        let open = Self.evaluate([
+            Self.rank(0, on: "A", blocked: Self.p2p(.p2pSend, 1), entered: [Self.world: 3]),
+            Self.rank(1, on: "B", blocked: Self.p2p(.p2pRecv, 0), entered: [Self.world: 3]),
+        ])
+        #expect(open.map(\.incidentClass) == [.communicationHang], "\(open.map(\.headline))")
+        #expect(open.first?.suspects == [.init(node: "A"), .init(node: "B")])
+    }
+
+    @Test func aReceiveFromAnySourceWaitsOnNoOneKnown() {
+        let graph = WaitGraph(ranks: [0: Detector.Observed(snapshot: Self.rank(0, on: "A", blocked: BlockedCall(
+            op: .p2pRecv, communicator: 1, seq: 0, sinceNs: Self.t0, peers: [], peerCount: 0), entered: [:]).0, node: "A", atNs: 0)],
+                              members: [:])
+        #expect(graph.ends(from: [0]) == .init(ranks: [0], why: .unknown, cyclic: false))
+    }
+
+    @Test func aWaitingRankIsFineBeforeTheThreshold() {
+        var detector = Detector()
+        detector.heartbeat(node: "A", atNs: Self.t0 + 1_000_000_000)
+        for (snapshot, node) in [Self.rank(0, on: "A", blocked: Self.p2p(.p2pRecv, 1), entered: [Self.world: 3]),
+                                 Self.rank(1, on: "A", .stopped, entered: [Self.world: 3])] {
+            detector.observe(snapshot, node: node, atNs: Self.t0 + 1_000_000_000)
+        }
+        #expect(detector.evaluate(nowNs: Self.t0 + 1_000_000_000).open.isEmpty)
+    }
+}

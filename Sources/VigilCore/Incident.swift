@@ -9,6 +9,9 @@ public struct Incident: Sendable, Equatable, Codable {
         case straggler
         /// Collectives cost a multiple of their normal with every member present: the network.
         case communicationSlow = "communication-slow"
+        /// Collectives slow while the members' nodes are newly short of CPU
+        /// (run queue, pressure stalls, steal): the node, not the link.
+        case cpuContention = "cpu-contention"
         case rankCrash = "rank-crash"
         /// A node's agent stopped sending heartbeats while its ranks were running.
         case nodeDown = "node-down"
@@ -100,13 +103,17 @@ public struct Incident: Sendable, Equatable, Codable {
 
     /// Same class, job and culprits: the same incident, updated rather than
     /// raised again. A network incident is one per communicator, its
-    /// suspects refined as the link evidence comes in; a crash one per job.
+    /// suspects refined as the link evidence comes in; a crash and the
+    /// nodes lost one per job.
     public var key: String {
         let prefix = "\(incidentClass.rawValue)/\(job)/"
         if [.communicationHang, .communicationSlow].contains(incidentClass), let communicator = evidence.communicator {
             return prefix + "communicator:\(communicator)"
         }
         if incidentClass == .rankCrash { return prefix + "crash" }
+        // Nodes lost one after another are one incident, growing: a node lost
+        // seconds before hundreds more is not resolved to raise them anew.
+        if incidentClass == .nodeDown { return prefix + "nodes" }
         return prefix + suspects.map { "\($0.node):\($0.rank.map(String.init) ?? "*")" }.joined(separator: ",")
     }
 }

@@ -11,37 +11,52 @@ extension Detector {
     /// of CPU is slow inside the collective too, so it may not spend the
     /// least time there. (Compute is the rank-local gap between its
     /// collectives, less its point-to-point time: no cross-node clock.)
+    /// A slowness already standing on the communicator is judged by the
+    /// lower clear thresholds (hysteresis): it is not resolved and raised
+    /// again each time it wavers around the raise threshold.
     mutating func slowness(on key: CommunicatorKey, nowNs: UInt64) -> Incident? {
         guard let window = windows[key] else { return nil }
         let since = nowNs - min(nowNs, configuration.windowNs)
         let recent = window.recent(sinceNs: since)
         guard recent.count >= configuration.minimumInstances else { return nil }
-        if let straggler = straggler(on: key, recent: recent, emerging: false, nowNs: nowNs) { return straggler }
+        let standing = isSlowStanding(on: key)
+        if let straggler = straggler(on: key, recent: recent, emerging: false, standing: standing, nowNs: nowNs) {
+            return straggler
+        }
         // A rank starved of CPU is slow inside collectives too: while one is
         // emerging as a straggler (leading the compute in twice its fair
         // share of instances, its peers waiting half as long as a straggler's
         // would), the slow collective is not the network's.
-        guard straggler(on: key, recent: recent, emerging: true, nowNs: nowNs) == nil else { return nil }
-        return communicationSlow(on: key, recent: recent, nowNs: nowNs)
+        guard straggler(on: key, recent: recent, emerging: true, standing: standing, nowNs: nowNs) == nil else { return nil }
+        guard let slow = communicationSlow(on: key, recent: recent, standing: standing, nowNs: nowNs) else { return nil }
+        return explained(slow.incident, linksDegraded: slow.linksDegraded, on: key, nowNs: nowNs)
+    }
+
+    private func isSlowStanding(on key: CommunicatorKey) -> Bool {
+        openIncidents.contains {
+            $0.job == key.job && $0.evidence.communicator == key.communicator && Self.slowClasses.contains($0.incidentClass)
+        }
     }
 
     /// Judged per (op, size, payload): compute precedes some collectives of
     /// a step (the gradient allreduce), not others (the loss allreduce).
     private mutating func straggler(on key: CommunicatorKey, recent: [InstanceWindow.Entry], emerging: Bool,
-                                    nowNs: UInt64) -> Incident? {
+                                    standing: Bool, nowNs: UInt64) -> Incident? {
         let groups = Dictionary(grouping: recent, by: \.op).values.filter { $0.count >= configuration.minimumInstances / 2 }
-        return groups.compactMap { straggler(on: key, group: $0, of: recent.count, emerging: emerging, nowNs: nowNs) }
-            .max { $0.confidence < $1.confidence }
+        return groups.compactMap {
+            straggler(on: key, group: $0, of: recent.count, emerging: emerging, standing: standing, nowNs: nowNs)
+        }.max { $0.confidence < $1.confidence }
     }
 
     private mutating func straggler(on key: CommunicatorKey, group: [InstanceWindow.Entry], of all: Int, emerging: Bool,
-                                    nowNs: UInt64) -> Incident? {
-        let minimum = emerging ? min(configuration.stragglerShare, 2 / Double(max(group[0].op.size, 1))) : configuration.stragglerShare
+                                    standing: Bool, nowNs: UInt64) -> Incident? {
+        let share = standing ? configuration.stragglerClearShare : configuration.stragglerShare
+        let minimum = emerging ? min(share, 2 / Double(max(group[0].op.size, 1))) : share
         var leads: [Int: Int] = [:]
         for entry in group { leads[entry.gapLeader, default: 0] += 1 }
         guard let (rank, times) = leads.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }) else { return nil }
-        let share = Double(times) / Double(group.count)
-        guard share >= minimum else { return nil }
+        let leading = Double(times) / Double(group.count)
+        guard leading >= minimum else { return nil }
         let lag = group.filter { $0.gapLeader == rank }.map(\.excessGapNs).median ?? 0
         // This collective's own interval: the communicator's, times how many of its collectives are this one.
         let interval = (pace[key]?.intervalNs ?? 0) * Double(all) / Double(group.count)
@@ -52,11 +67,12 @@ extension Detector {
         let summary = "rank \(rank) computed longest before \(times) of \(group.count) "
             + "\(Self.describe(group[0].op)) (#\(group.first!.seq)–#\(group.last!.seq)); the others waited "
             + "\(Self.ms(lag)) for it, \(Int(min(100 * Double(lag) / max(interval, 1), 1e6)))% of the \(Self.ms(UInt64(interval))) interval"
-        var evidence = Incident.Evidence(summary: summary, communicator: key.communicator, seq: group.last?.seq,
+        var evidence = Incident.Evidence(summary: summary + Self.throttling(of: seen), communicator: key.communicator,
+                                         seq: group.last?.seq,
                                          expectedNs: threshold, observedNs: lag, takenNs: nowNs)
         (evidence.members, evidence.otherMembers) = instanceMembers(on: key, of: group[0].op, culprit: rank, nowNs: nowNs)
         return Incident(job: key.job, incidentClass: .straggler, suspects: [.init(node: seen.node, rank: rank)],
-                        confidence: share, evidence: evidence, firstSeenNs: first?.atNs ?? nowNs, detectedNs: nowNs)
+                        confidence: leading, evidence: evidence, firstSeenNs: first?.atNs ?? nowNs, detectedNs: nowNs)
     }
 
     /// The members of a recent instance of `op`, captured whole for the
@@ -84,12 +100,14 @@ extension Detector {
         return "\(op.op.name) of ≥\(size) over \(op.size) ranks"
     }
 
-    private mutating func communicationSlow(on key: CommunicatorKey, recent: [InstanceWindow.Entry], nowNs: UInt64) -> Incident? {
+    private mutating func communicationSlow(on key: CommunicatorKey, recent: [InstanceWindow.Entry], standing: Bool,
+                                            nowNs: UInt64) -> (incident: Incident, linksDegraded: Bool)? {
+        let factor = standing ? configuration.communicationClearFactor : configuration.communicationSlowFactor
         var worst: (op: InstanceWindow.OpKey, normal: Double, typical: UInt64, entries: [InstanceWindow.Entry])?
         for (op, entries) in Dictionary(grouping: recent, by: \.op) where entries.count >= configuration.minimumInstances / 2 {
             guard let normal = windows[key]?.cost[op]?.value, let typical = entries.map(\.shortestNs).median else { continue }
             windows[key]?.follow(op, typicalNs: Double(typical))
-            let slow = Double(typical) >= configuration.communicationSlowFactor * normal
+            let slow = Double(typical) >= factor * normal
                 && typical >= UInt64(normal) + configuration.communicationSlowFloorNs
             if slow, worst.map({ Double(typical) / normal > Double($0.typical) / $0.normal }) ?? true {
                 worst = (op, normal, typical, entries)
@@ -109,11 +127,12 @@ extension Detector {
             }.joined(separator: ", ")
         }
         let suspects = located.nodes.isEmpty ? nodes.sorted() : located.nodes
-        return Incident(job: key.job, incidentClass: .communicationSlow, suspects: suspects.map { .init(node: $0) },
-                        confidence: located.nodes.isEmpty ? 1 / Double(max(nodes.count, 1)) : 1 / Double(located.nodes.count),
-                        evidence: .init(summary: summary, communicator: key.communicator, seq: worst.entries.last?.seq,
-                                        expectedNs: UInt64(worst.normal), observedNs: worst.typical),
-                        firstSeenNs: worst.entries.first?.atNs ?? nowNs, detectedNs: nowNs)
+        let incident = Incident(job: key.job, incidentClass: .communicationSlow, suspects: suspects.map { .init(node: $0) },
+                                confidence: located.nodes.isEmpty ? 1 / Double(max(nodes.count, 1)) : 1 / Double(located.nodes.count),
+                                evidence: .init(summary: summary, communicator: key.communicator, seq: worst.entries.last?.seq,
+                                                expectedNs: UInt64(worst.normal), observedNs: worst.typical),
+                                firstSeenNs: worst.entries.first?.atNs ?? nowNs, detectedNs: nowNs)
+        return (incident, !located.nodes.isEmpty)
     }
 
     static func ms(_ ns: UInt64) -> String {

@@ -16,6 +16,8 @@ public struct Detector: Sendable {
         var atNs: UInt64
         /// When the server first heard that this rank failed.
         var failedSinceNs: UInt64?
+        /// Smoothed share of wall time its cgroup was CPU-throttled.
+        var throttledShare: Double = 0
 
         var failed: Bool {
             snapshot.status == .died || (snapshot.status == .finished && (snapshot.exitStatus ?? 0) != 0)
@@ -34,9 +36,13 @@ public struct Detector: Sendable {
     var pace: [CommunicatorKey: Pace] = [:]
     var windows: [CommunicatorKey: InstanceWindow] = [:]
     var links: [String: LinkMatrix] = [:]
+    var loads: [String: NodeLoad] = [:]
     /// Running members per communicator, as of the last evaluation.
     var communicatorMembers: [CommunicatorKey: [Observed]] = [:]
     private var open: [String: Incident] = [:]
+    /// When each open slowness was last found, and how often it came back.
+    private var foundNs: [String: UInt64] = [:]
+    private var occurrences: [String: Int] = [:]
     /// When each open incident was last reported raised or updated.
     private var reportedNs: [String: UInt64] = [:]
     /// Since when each slowness not yet raised has been found.
@@ -53,11 +59,18 @@ public struct Detector: Sendable {
     public mutating func observe(_ snapshot: RankSnapshot, node: String, atNs: UInt64) {
         let key = RankKey(job: snapshot.identity.job, rank: snapshot.identity.rank)
         var seen = Observed(snapshot: snapshot, node: node, atNs: atNs)
-        if seen.failed {
-            let earlier = ranks[key].flatMap { $0.snapshot.identity.pid == snapshot.identity.pid ? $0.failedSinceNs : nil }
-            seen.failedSinceNs = earlier ?? atNs
+        let previous = ranks[key].flatMap { $0.snapshot.identity.pid == snapshot.identity.pid ? $0 : nil }
+        if seen.failed { seen.failedSinceNs = previous?.failedSinceNs ?? atNs }
+        if let previous, let now = snapshot.cpuThrottledNs, let before = previous.snapshot.cpuThrottledNs {
+            let share = atNs > previous.atNs ? min(1, Double(now - min(now, before)) / Double(atNs - previous.atNs)) : 0
+            seen.throttledShare = atNs > previous.atNs ? 0.6 * previous.throttledShare + 0.4 * share : previous.throttledShare
         }
         ranks[key] = seen
+    }
+
+    /// A node's heartbeat health: how contended its CPUs are.
+    public mutating func observe(_ health: NodeHealth, node: String, atNs: UInt64) {
+        loads[node, default: NodeLoad()].observe(health.cpu, atNs: atNs)
     }
 
     /// A complete instance from the server's join: straggler and slowness evidence.
@@ -119,7 +132,7 @@ public struct Detector: Sendable {
                                nowNs: nowNs)
         var report = DetectorReport()
         var still: [String: Incident] = [:]
-        for var incident in found where still[incident.key] == nil {
+        for var incident in held(found, nowNs: nowNs) where still[incident.key] == nil {
             if let earlier = open[incident.key] {
                 (incident.detectedNs, incident.firstSeenNs) = (earlier.detectedNs, min(earlier.firstSeenNs, incident.firstSeenNs))
                 if isNews(incident, after: earlier, nowNs: nowNs) { report.updated.append(incident) }
@@ -139,11 +152,39 @@ public struct Detector: Sendable {
         return report
     }
 
+    static let slowClasses: Set<Incident.Class> = [.straggler, .communicationSlow, .cpuContention]
+
+    var openIncidents: Dictionary<String, Incident>.Values { open.values }
+
+    /// No flapping: a slowness that wavers stays one open incident until it
+    /// has been gone for `slowResolveAfterNs`; each return after a gap of
+    /// `occurrenceGapNs` counts as an occurrence in its evidence.
+    private mutating func held(_ found: [Incident], nowNs: UInt64) -> [Incident] {
+        var kept = found
+        let keys = Set(found.map(\.key))
+        for incident in found where Self.slowClasses.contains(incident.incidentClass) {
+            let last = foundNs[incident.key]
+            if let last, nowNs - min(nowNs, last) >= configuration.occurrenceGapNs { occurrences[incident.key, default: 1] += 1 }
+            foundNs[incident.key] = nowNs
+        }
+        for (key, incident) in open where !keys.contains(key) && Self.slowClasses.contains(incident.incidentClass) {
+            if nowNs - min(nowNs, foundNs[key] ?? 0) < configuration.slowResolveAfterNs { kept.append(incident) }
+        }
+        let standing = Set(kept.map(\.key))
+        foundNs = foundNs.filter { standing.contains($0.key) }
+        occurrences = occurrences.filter { standing.contains($0.key) }
+        return kept.map { incident in
+            var incident = incident
+            if Self.slowClasses.contains(incident.incidentClass) { incident.evidence.occurrences = occurrences[incident.key] ?? 1 }
+            return incident
+        }
+    }
+
     /// Slowness counts once it has lasted `slowPersistNs` (every evaluation
     /// in between finding it): a job catching up after a stop, or a burst of
     /// contention, is not a slow rank or network.
     private mutating func persistent(_ found: [Incident], nowNs: UInt64) -> [Incident] {
-        let slow: Set<Incident.Class> = [.straggler, .communicationSlow]
+        let slow = Self.slowClasses
         var seen: [String: UInt64] = [:]
         let kept = found.filter { incident in
             guard slow.contains(incident.incidentClass), open[incident.key] == nil else { return true }
@@ -198,25 +239,6 @@ public struct Detector: Sendable {
         }
     }
 
-    /// Nodes with running ranks whose heartbeats stopped.
-    /// One incident per job with live ranks on the node.
-    private func nodesDown(nowNs: UInt64) -> [Incident] {
-        struct NodeJob: Hashable { var node: String, job: String }
-        let stale = Set(heartbeats.filter { nowNs - min(nowNs, $0.value) > configuration.heartbeatTimeoutNs }.keys)
-        var running: [NodeJob: UInt64] = [:]
-        for seen in ranks.values where seen.snapshot.status.isAlive && (stale.contains(seen.node) || heartbeats[seen.node] == nil) {
-            running[NodeJob(node: seen.node, job: seen.snapshot.identity.job)] = heartbeats[seen.node] ?? seen.atNs
-        }
-        return running.compactMap { entry, since in
-            let (node, silent) = (entry.node, nowNs - min(nowNs, since))
-            guard silent > configuration.heartbeatTimeoutNs else { return nil }
-            return Incident(job: entry.job, incidentClass: .nodeDown, suspects: [.init(node: node)], confidence: 0.9,
-                            evidence: .init(summary: "no heartbeat from \(node) for \(silent / 1_000_000) ms: the node, or its only link, is down",
-                                            expectedNs: configuration.heartbeatTimeoutNs, observedNs: silent),
-                            firstSeenNs: since, detectedNs: nowNs)
-        }
-    }
-
     /// Live ranks per joinable communicator.
     private func communicators() -> [CommunicatorKey: [Observed]] {
         var members: [CommunicatorKey: [Observed]] = [:]
@@ -250,6 +272,8 @@ public struct Detector: Sendable {
         windows = windows.filter { jobs.contains($0.key.job) }
         timelines = timelines.filter { jobs.contains($0.key.job) }
         pace = pace.filter { jobs.contains($0.key.job) }
+        let nodes = Set(ranks.values.map(\.node))
+        loads = loads.filter { nodes.contains($0.key) }
         links = links.filter { jobs.contains($0.key) }
     }
 

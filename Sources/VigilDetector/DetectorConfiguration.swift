@@ -7,6 +7,10 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// A node whose last heartbeat is older than this, with ranks running, is
     /// down; a running rank not reported for this long, on a live node, is silent.
     public var heartbeatTimeoutNs: UInt64 = 2_000_000_000
+    /// At least this many nodes lost within `correlationWindowNs` of each
+    /// other are one event (the server's network, or the server).
+    public var correlatedNodes = 3
+    public var correlationWindowNs: UInt64 = 5_000_000_000
     /// Ranks not reported for this long (ended, or on a dead node) are
     /// forgotten, and with them their crash or node-down incidents.
     public var forgetEndedNs: UInt64 = 600_000_000_000
@@ -22,6 +26,8 @@ public struct DetectorConfiguration: Sendable, Equatable {
 
     /// A straggler arrives last in at least this share of the window's instances…
     public var stragglerShare = 0.6
+    /// …and, once raised, stays one while it leads at least this share (hysteresis).
+    public var stragglerClearShare = 0.4
     /// …and the others wait for it at least this fraction of the collective
     /// interval, and at least `stragglerLagFloorNs`.
     public var stragglerLagFraction = 0.2
@@ -31,6 +37,17 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// this many times its normal, and at least `communicationSlowFloorNs` more.
     public var communicationSlowFactor = 2.0
     public var communicationSlowFloorNs: UInt64 = 300_000
+    /// Once raised, communication stays slow while it costs this multiple.
+    public var communicationClearFactor = 1.5
+    /// A slowness not found any more is resolved only after this long (it
+    /// may come back: one incident, its occurrences counted)…
+    public var slowResolveAfterNs: UInt64 = 60_000_000_000
+    /// …and counts as having come back after a gap of at least this.
+    public var occurrenceGapNs: UInt64 = 2_000_000_000
+    /// A rank whose cgroup is CPU-throttled this share of the time is slow by its own CPU.
+    public var throttledShare = 0.05
+    /// A node is contended when its CPU pressure (‰ stalled) rises this far above its own normal.
+    public var contentionRisePermille = 250.0
     /// Slowness (straggler, communication) is raised once it has lasted this long.
     public var slowPersistNs: UInt64 = 3_000_000_000
     /// A probed node pair runs degraded below this fraction of the round's median…

@@ -29,7 +29,8 @@ public struct TelemetryMonitor: Sendable {
             case .rank(let snapshot): detector.observe(snapshot, node: node, atNs: atNs)
             case .instances(let events): join(events, atNs: atNs)
             case .probe(let probe): detector.observe(probe)
-            case .health, .stats, .link, .loss, .run: break
+            case .health(let health): detector.observe(health, node: node, atNs: atNs)
+            case .stats, .link, .loss, .run: break
             }
         }
         if atNs - min(atNs, lastExpiryNs) > 1_000_000_000 {

@@ -1,0 +1,46 @@
+import VigilCore
+
+extension Detector {
+    /// Nodes with running ranks whose heartbeats stopped: one incident per
+    /// job, naming every such node. Nodes lost within seconds of each other
+    /// are one event, said as such with what they share — every node the
+    /// server hears (the server's own network, or the server), or all the
+    /// job's nodes.
+    func nodesDown(nowNs: UInt64) -> [Incident] {
+        let timeout = configuration.heartbeatTimeoutNs
+        let stale = Set(heartbeats.filter { nowNs - min(nowNs, $0.value) > timeout }.keys)
+        var lost: [String: [String: UInt64]] = [:]      // job → node → silent since
+        var jobNodes: [String: Set<String>] = [:]
+        for seen in ranks.values where seen.snapshot.status.isAlive {
+            let job = seen.snapshot.identity.job
+            jobNodes[job, default: []].insert(seen.node)
+            guard stale.contains(seen.node) || heartbeats[seen.node] == nil else { continue }
+            let since = heartbeats[seen.node] ?? seen.atNs
+            if nowNs - min(nowNs, since) > timeout { lost[job, default: [:]][seen.node] = since }
+        }
+        return lost.map { job, nodes in
+            nodeDown(job: job, nodes: nodes, jobNodes: jobNodes[job] ?? [], allNodes: heartbeats.count, nowNs: nowNs)
+        }
+    }
+
+    private func nodeDown(job: String, nodes: [String: UInt64], jobNodes: Set<String>, allNodes: Int,
+                          nowNs: UInt64) -> Incident {
+        let first = nodes.values.min() ?? nowNs, last = nodes.values.max() ?? nowNs
+        let silent = nowNs - min(nowNs, first)
+        let together = nodes.count >= configuration.correlatedNodes && last - first <= configuration.correlationWindowNs
+        var summary: String
+        if nodes.count == 1, let node = nodes.keys.first {
+            summary = "no heartbeat from \(node) for \(silent / 1_000_000) ms: the node, or its only link, is down"
+        } else if together {
+            let shared = nodes.count == allNodes ? "every node the server hears: the server's own network, or the server"
+                : nodes.count == jobNodes.count ? "every node of this job" : "\(nodes.count) of the job's \(jobNodes.count) nodes"
+            summary = "\(nodes.count) nodes lost within \(Self.ms(last - first)) (no heartbeat for \(silent / 1_000_000) ms): \(shared)"
+        } else {
+            summary = "no heartbeat from \(nodes.count) nodes, the first for \(silent / 1_000_000) ms: the nodes, or their links, are down"
+        }
+        return Incident(job: job, incidentClass: .nodeDown, suspects: nodes.keys.map { .init(node: $0) },
+                        confidence: together ? 0.5 : 0.9,
+                        evidence: .init(summary: summary, expectedNs: configuration.heartbeatTimeoutNs, observedNs: silent),
+                        firstSeenNs: first, detectedNs: nowNs)
+    }
+}

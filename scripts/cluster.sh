@@ -94,12 +94,18 @@ EOF
 
 # sshd in the namespace, in a mount and UTS namespace of its own: hostname
 # nodeK (Open MPI tells hosts apart by name), private /run and /dev/shm.
+# `ip netns exec` mounts a fresh /sys (the namespace's own NICs), without
+# the cgroup hierarchies: the host's CPU controller is mounted back, as a
+# real node's agent sees it, to read its ranks' throttling.
 sshd_up() {
-    local k=$1 home="$dir/node$1"
+    local k=$1 home="$dir/node$1" cgroups=":"
     alive "$home/sshd.pid" && return 0
+    if mountpoint -q /sys/fs/cgroup/cpu 2>/dev/null; then
+        cgroups="mount -t tmpfs cgroups /sys/fs/cgroup && mkdir /sys/fs/cgroup/cpu && mount -t cgroup -o cpu cgroup /sys/fs/cgroup/cpu"
+    fi
     setsid ip netns exec "$(namespace "$k")" unshare --mount --uts --propagation private \
         sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/sshd && mount -t tmpfs tmpfs /dev/shm \
-               && hostname node$k && exec /usr/sbin/sshd -D -e -f '$home/sshd_config'" \
+               && { $cgroups || true; } && hostname node$k && exec /usr/sbin/sshd -D -e -f '$home/sshd_config'" \
         </dev/null >>"$home/sshd.log" 2>&1 &
     echo $! > "$home/sshd.pid"
 }

@@ -19,12 +19,14 @@ struct FaultDrill {
 
     /// The job launched on four hosts, every rank reporting progress, then
     /// run for `steady` so the detector learns its normal; nothing raised by then.
-    static func start(_ scope: TestScope, job: String, train: [String] = trainArguments,
-                      steady: Duration = .seconds(4), before: () throws -> Void = {}) async throws -> FaultDrill {
+    /// `program` (vigil-train unless told) runs on `hosts` (one rank on each of four unless told).
+    static func start(_ scope: TestScope, job: String, program: String = Paths.vigilTrain, train: [String] = trainArguments,
+                      hosts: String = "node1,node2,node3,node4", steady: Duration = .seconds(4),
+                      before: () throws -> Void = {}) async throws -> FaultDrill {
         let capture = scope.directory.appendingPathComponent("capture.vigil").path
         let stage = try await scope.launchStage(hosts: 4, serverArguments: ["--capture", capture])
         try before()
-        let launched = try await stage.launch(hosts: "node1,node2,node3,node4", job: job, [Paths.vigilTrain] + train)
+        let launched = try await stage.launch(hosts: hosts, job: job, [program] + train)
         guard launched.status == 0 else { throw HarnessError.queryFailed("launch: \(launched.out)\(launched.err)") }
         let store = try stage.server.store()
         var ranks: [Int: (Int32, String)] = [:]
@@ -103,6 +105,11 @@ final class CPUQuota: @unchecked Sendable {
     func add(_ pid: Int32) throws {
         try write("cgroup.procs", "\(pid)")
         members.append(pid)
+    }
+
+    /// Back to the root group: the quota no longer holds it.
+    func remove(_ pid: Int32) throws {
+        try "\(pid)\n".write(toFile: "/sys/fs/cgroup/cpu/cgroup.procs", atomically: false, encoding: .utf8)
     }
 
     private func write(_ file: String, _ value: String) throws {

@@ -20,6 +20,8 @@ enum Paths {
     static var libvigil: String { agentsDirectory + "/libvigil.so" }
     static var vigilTrain: String { agentsDirectory + "/vigil-train" }
     static var collectivesTour: String { agentsDirectory + "/vigil-collectives-tour" }
+    /// Workloads shaped unlike vigil-train (agents/examples/*_train.c).
+    static func workload(_ name: String) -> String { agentsDirectory + "/vigil-\(name)" }
 
     /// A fresh directory (under /tmp unless told), removed by the caller.
     static func temporaryDirectory(_ label: String, under parent: String = NSTemporaryDirectory()) throws -> URL {

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import VigilCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The detector judged on training programs shaped unlike vigil-train: a
+/// TP × DP mesh with a pipeline Sendrecv, compute that sleeps (a rank
+/// waiting on its GPU), periodic uneven work. Healthy, they raise nothing;
+/// faulted, the culprit and only the culprit is named.
+@Suite(.serialized)
+struct WorkloadDetectionTests {
+    static let workloads: [(name: String, arguments: [String])] = [
+        ("mesh", ["--compute-us", "20000"]),
+        ("sleepy", ["--compute-us", "15000"]),
+        ("uneven", ["--compute-us", "5000", "--eval-every", "50", "--eval-ms", "300"]),
+    ]
+
+    static func arguments(_ workload: String) -> [String] {
+        ["--steps", "100000000", "--log-every", "100000000"] + workloads.first { $0.name == workload }!.arguments
+    }
+
+    /// Four busy ranks on two hosts sharing two cores, for 40 s: past the
+    /// baseline learning, through many eval and data-loading pauses.
+    @Test(arguments: ["mesh", "sleepy", "uneven"])
+    func aHealthyJobRaisesNothing(workload: String) async throws {
+        try await withScope("healthy-\(workload)") { scope in
+            let drill = try await FaultDrill.start(scope, job: "healthy-\(workload)", program: Paths.workload(workload),
+                                                   train: Self.arguments(workload), hosts: "node1:2,node2:2",
+                                                   steady: .seconds(40))
+            #expect(try await drill.incidents().isEmpty)
+        }
+    }
+
+    /// Rank 2 of the mesh stopped: rank 0 waits on it in its pipeline
+    /// Sendrecv, rank 1 on rank 0 in their tensor-parallel allreduce, rank 3
+    /// on rank 2 in theirs. Only rank 2 is to blame.
+    @Test(arguments: ["mesh", "sleepy"])
+    func aStoppedRankIsTheOnlyCulprit(workload: String) async throws {
+        try await withScope("stop-\(workload)") { scope in
+            let drill = try await FaultDrill.start(scope, job: "stop-\(workload)", program: Paths.workload(workload),
+                                                   train: Self.arguments(workload))
+            let injected = wallClockNanoseconds()
+            try drill.signal(rank: 2, SIGSTOP)
+            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect(incident.incidentClass == .nonCommunicationHang, "\(incident.headline): \(incident.evidence.summary)")
+            #expect(incident.suspects == [.init(node: drill.ranks[2]!.node, rank: 2)])
+            #expect(seconds <= 5, "detected \(seconds) s after SIGSTOP (goal 5 s)")
+            let later = ContinuousClock.now + .seconds(6)
+            _ = await eventually(timeout: .seconds(7), every: .milliseconds(200)) { ContinuousClock.now >= later }
+            let all = try await drill.incidents()
+            #expect(all.count == 1, "no incident names a rank waiting on rank 2: \(all.map(\.headline))")
+            #expect(all.first?.evidence.victimCount == 3, "\(all.first?.evidence.summary ?? "")")
+            try drill.signal(rank: 2, SIGCONT)
+        }
+    }
+
+    @Test func aKilledMeshRankIsTheOnlyCrash() async throws {
+        try await withScope("kill-mesh") { scope in
+            let drill = try await FaultDrill.start(scope, job: "kill-mesh", program: Paths.workload("mesh"),
+                                                   train: Self.arguments("mesh"))
+            let injected = wallClockNanoseconds()
+            try drill.signal(rank: 1, SIGKILL)
+            let (incident, _) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect(incident.incidentClass == .rankCrash, "\(incident.headline): \(incident.evidence.summary)")
+            #expect(incident.suspects == [.init(node: drill.ranks[1]!.node, rank: 1)])
+            let all = try await drill.incidents()
+            #expect(all.count == 1, "\(all.map(\.headline))")
+        }
+    }
+
+    /// Rank 0's periodic evaluation is the job's normal; a quota on rank 2 is not.
+    @Test func aQuotaOnAnUnevenJobsRankIsAStragglerNotTheNetwork() async throws {
+        try await withScope("quota-uneven") { scope in
+            let drill = try await FaultDrill.start(scope, job: "quota-uneven", program: Paths.workload("uneven"),
+                                                   train: Self.arguments("uneven"), steady: .seconds(8))
+            let quota = try CPUQuota(scope: scope, periodUs: 10_000, quotaUs: 1_500)
+            let injected = wallClockNanoseconds()
+            try quota.add(drill.ranks[2]!.pid)
+            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect(incident.incidentClass == .straggler, "\(incident.headline): \(incident.evidence.summary)")
+            #expect(incident.suspects == [.init(node: drill.ranks[2]!.node, rank: 2)])
+            #expect(seconds <= 30, "detected \(seconds) s after the quota (goal 30 s)")
+        }
+    }
+
+    /// A quota on for 5 s, off for 5 s, four times: one incident that stays
+    /// open through the gaps, its comebacks counted.
+    @Test func anIntermittentSlowdownIsOneIncident() async throws {
+        try await withScope("intermittent") { scope in
+            let drill = try await FaultDrill.start(scope, job: "intermittent")
+            let quota = try CPUQuota(scope: scope, periodUs: 10_000, quotaUs: 1_500)
+            let pid = drill.ranks[3]!.pid
+            for _ in 0..<4 {
+                try quota.add(pid)
+                let off = ContinuousClock.now + .seconds(5)
+                _ = await eventually(timeout: .seconds(6), every: .milliseconds(200)) { ContinuousClock.now >= off }
+                try quota.remove(pid)
+                let on = ContinuousClock.now + .seconds(5)
+                _ = await eventually(timeout: .seconds(6), every: .milliseconds(200)) { ContinuousClock.now >= on }
+            }
+            let all = try await drill.incidents()
+            print("intermittent: \(all.map { "\($0.headline) ×\($0.evidence.occurrences ?? 0): \($0.evidence.summary)" })")
+            #expect(all.count == 1, "\(all.map(\.headline))")
+            #expect(all.first?.suspects == [.init(node: drill.ranks[3]!.node, rank: 3)])
+            #expect(all.first?.resolvedNs == nil, "held open through the gaps")
+            #expect((all.first?.evidence.occurrences ?? 0) >= 2, "its comebacks counted")
+        }
+    }
+}

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The namespace bench: N "hosts" on one machine, each a network namespace on
-# a private bridge with its own hostname, /run, /dev/shm and sshd.
+# two private bridges with its own hostname, /run, /dev/shm and sshd.
 #
 #   scripts/cluster.sh up N      create node1..nodeN (idempotent)
 #   scripts/cluster.sh down      stop what `up` started (by pid file), remove it all
@@ -9,8 +9,13 @@
 # Environment: VIGIL_CLUSTER_DIR (default /tmp/vigil-cluster) holds keys,
 # configs, logs and pid files; VIGIL_CLUSTER_NAME (default vc, ≤ 4 chars)
 # prefixes namespaces and links so several benches can coexist;
-# VIGIL_CLUSTER_NET (default 10.77.0) is the /24 they live on. The
-# controller (this root namespace) is .1 on the bridge; node K is .(10+K).
+# VIGIL_CLUSTER_NET (default 10.77.0) is the /24 of the management network
+# (ssh, agent → server): the controller (this root namespace) is .1 on its
+# bridge, node K is .(10+K) on eth0. VIGIL_CLUSTER_DATA_NET (default: the
+# third octet + 100, 10.77.100) is the data network (MPI, link probes) on
+# eth1, node K again .(10+K); the controller has no address there, as a
+# real cluster's server is not on its fabric. A data link cut leaves the
+# management one up: the node is still heard.
 # Nothing routes out of the namespaces. Only processes whose pid this script
 # recorded are ever signalled.
 set -euo pipefail
@@ -19,14 +24,20 @@ dir=${VIGIL_CLUSTER_DIR:-/tmp/vigil-cluster}
 name=${VIGIL_CLUSTER_NAME:-vc}
 net=${VIGIL_CLUSTER_NET:-10.77.0}
 bridge="${name}br"
+third=${net##*.}
+data_net=${VIGIL_CLUSTER_DATA_NET:-${net%.*}.$(( ${third:-0} + 100 ))}
+data_bridge="${name}dbr"
 
 die() { echo "cluster: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
 [[ "$name" =~ ^[a-z][a-z0-9]{0,3}$ ]] || die "VIGIL_CLUSTER_NAME must be 1-4 of [a-z0-9], starting with a letter"
 [[ "$net" =~ ^10\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || die "VIGIL_CLUSTER_NET must look like 10.X.Y"
+[[ "$data_net" =~ ^10\.[0-9]{1,3}\.[0-9]{1,3}$ && "${data_net##*.}" -le 255 && "$data_net" != "$net" ]] \
+    || die "VIGIL_CLUSTER_DATA_NET must look like 10.X.Y, apart from VIGIL_CLUSTER_NET"
 
 namespace() { echo "${name}-node$1"; }
 address() { echo "$net.$((10 + $1))"; }
+data_address() { echo "$data_net.$((10 + $1))"; }
 # A zombie counts as gone: here pid 1 may never reap what it inherits.
 running() { [ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
 alive() { [ -f "$1" ] && running "$(cat "$1")"; }
@@ -52,23 +63,31 @@ bridge_up() {
         ip addr add "$net.1/24" dev "$bridge"
     fi
     ip link set "$bridge" up
+    ip link show "$data_bridge" >/dev/null 2>&1 || ip link add "$data_bridge" type bridge
+    ip link set "$data_bridge" up
 }
 
-# The namespace, its veth on the bridge, its address; no default route.
-host_network() {
-    local k=$1 ns veth
-    ns=$(namespace "$k")
-    veth="${name}v$k"
-    ip netns list | grep -qx "$ns\( (id: [0-9]*)\)\?" || ip netns add "$ns"
-    if ! ip -n "$ns" link show eth0 >/dev/null 2>&1; then
+# A veth from the namespace's `dev` to `bridge` (host side `veth`), with `address`.
+host_link() {
+    local ns=$1 dev=$2 veth=$3 to=$4 address=$5
+    if ! ip -n "$ns" link show "$dev" >/dev/null 2>&1; then
         # a host-side end left from a namespace deleted moments ago goes first
         ip link del "$veth" 2>/dev/null || true
-        ip link add "$veth" type veth peer name eth0 netns "$ns"
-        ip link set "$veth" master "$bridge" up
-        ip -n "$ns" addr add "$(address "$k")/24" dev eth0
+        ip link add "$veth" type veth peer name "$dev" netns "$ns"
+        ip link set "$veth" master "$to" up
+        ip -n "$ns" addr add "$address/24" dev "$dev"
     fi
+    ip -n "$ns" link set "$dev" up
+}
+
+# The namespace, its management (eth0) and data (eth1) links; no default route.
+host_network() {
+    local k=$1 ns
+    ns=$(namespace "$k")
+    ip netns list | grep -qx "$ns\( (id: [0-9]*)\)\?" || ip netns add "$ns"
+    host_link "$ns" eth0 "${name}v$k" "$bridge" "$(address "$k")"
+    host_link "$ns" eth1 "${name}d$k" "$data_bridge" "$(data_address "$k")"
     ip -n "$ns" link set lo up
-    ip -n "$ns" link set eth0 up
 }
 
 sshd_config() {
@@ -199,6 +218,7 @@ down() {
         ip netns del "$ns"
     done
     ip link show "$bridge" >/dev/null 2>&1 && ip link del "$bridge"
+    ip link show "$data_bridge" >/dev/null 2>&1 && ip link del "$data_bridge"
     # Only a directory this script made: it holds our client key.
     if [ -d "$dir" ] && [ ! -L "$dir" ] && [ -O "$dir" ] && { [ -f "$dir/id_ed25519" ] || [ -z "$(ls -A "$dir")" ]; }; then
         rm -rf "$dir"
@@ -211,7 +231,7 @@ status() {
     local k
     for k in $(seq 1 "$(cat "$dir/size")"); do
         if alive "$dir/node$k/sshd.pid"; then s=up; else s=down; fi
-        echo "node$k $(address "$k") sshd $s"
+        echo "node$k $(address "$k") data $(data_address "$k") sshd $s"
     done
 }
 

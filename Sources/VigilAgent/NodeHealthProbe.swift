@@ -90,6 +90,9 @@ struct NodeHealthProbe {
         return UInt64(info.f_bavail) * UInt64(info.f_frsize)
     }
 
+    /// operstate values of a link that carries nothing ("unknown" is up: lo, tun).
+    static let downStates: Set<String> = ["down", "lowerlayerdown", "notpresent"]
+
     private static func nics() -> [NodeHealth.NIC] {
         let base = "/sys/class/net"
         guard let names = try? listDirectory(base) else { return [] }
@@ -99,7 +102,7 @@ struct NodeHealthProbe {
             }
             return NodeHealth.NIC(name: name, rxBytes: counter("rx_bytes"), txBytes: counter("tx_bytes"),
                                   rxErrors: counter("rx_errors"), txErrors: counter("tx_errors"),
-                                  up: Environment.readFile("\(base)/\(name)/operstate")?.trimmingSpaces != "down")
+                                  up: !Self.downStates.contains(Environment.readFile("\(base)/\(name)/operstate")?.trimmingSpaces ?? ""))
         }
     }
 }

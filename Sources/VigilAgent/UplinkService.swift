@@ -91,7 +91,8 @@ public struct UplinkService: Service {
             }
         try await channel.executeThenClose { inbound, outbound in
             var frames = inbound.makeAsyncIterator()
-            let hello = AgentHello(node: configuration.node, instance: outbox.identity, token: configuration.token)
+            let hello = AgentHello(node: configuration.node, instance: outbox.identity, token: configuration.token,
+                                   probeHost: configuration.dataNetwork.flatMap(LocalAddresses.address) ?? "")
             try await outbound.write(hello.frame)
             let welcome = try await expectWelcome(try await frames.next())
             outbox.acknowledge(through: welcome.resumeAfter)

@@ -42,15 +42,12 @@ extension Detector {
             return rankHang(job: key.job, culprits: culprits, graph: graph, evidence: evidence, sinceNs: since, nowNs: nowNs)
         }
         guard waiting.count == members.count else { return nil }
-        let nodes = Set(members.map(\.node))
-        let silent = nodes.filter { nowNs - min(nowNs, heartbeat(of: $0) ?? 0) > configuration.heartbeatTimeoutNs }
+        let suspects = hangSuspects(among: Set(members.map(\.node)), nowNs: nowNs)
         (evidence.members, evidence.otherMembers) = Self.timeline(of: members, in: key.communicator, seq: newest, culprits: [])
         evidence.summary = "all \(members.count) ranks entered \(op) #\(newest) and none left for "
-            + "\((nowNs - min(nowNs, since)) / 1_000_000) ms" + (silent.isEmpty ? "" : "; silent: \(silent.sorted().joined(separator: ","))")
-        let suspects = (silent.isEmpty || silent.count == nodes.count ? nodes : silent).map { Incident.Suspect(node: $0) }
-        return Incident(job: key.job, incidentClass: .communicationHang, suspects: suspects,
-                        confidence: silent.isEmpty ? 1 / Double(nodes.count) : 0.8, evidence: evidence,
-                        firstSeenNs: since, detectedNs: nowNs)
+            + "\((nowNs - min(nowNs, since)) / 1_000_000) ms" + suspects.note
+        return Incident(job: key.job, incidentClass: .communicationHang, suspects: suspects.nodes.map { .init(node: $0) },
+                        confidence: suspects.confidence, evidence: evidence, firstSeenNs: since, detectedNs: nowNs)
     }
 
     /// A non-communication hang of `culprits`, every rank waiting on them listed.

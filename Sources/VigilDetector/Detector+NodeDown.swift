@@ -30,13 +30,13 @@ extension Detector {
         let together = nodes.count >= configuration.correlatedNodes && last - first <= configuration.correlationWindowNs
         var summary: String
         if nodes.count == 1, let node = nodes.keys.first {
-            summary = "no heartbeat from \(node) for \(silent / 1_000_000) ms: the node, or its only link, is down"
+            summary = "no heartbeat from \(node) for \(silent / 1_000_000) ms: the node is down, or its link to the server"
         } else if together {
             let shared = nodes.count == allNodes ? "every node the server hears: the server's own network, or the server"
                 : nodes.count == jobNodes.count ? "every node of this job" : "\(nodes.count) of the job's \(jobNodes.count) nodes"
             summary = "\(nodes.count) nodes lost within \(Self.ms(last - first)) (no heartbeat for \(silent / 1_000_000) ms): \(shared)"
         } else {
-            summary = "no heartbeat from \(nodes.count) nodes, the first for \(silent / 1_000_000) ms: the nodes, or their links, are down"
+            summary = "no heartbeat from \(nodes.count) nodes, the first for \(silent / 1_000_000) ms: the nodes are down, or their links to the server"
         }
         return Incident(job: job, incidentClass: .nodeDown, suspects: nodes.keys.map { .init(node: $0) },
                         confidence: together ? 0.5 : 0.9,

@@ -56,11 +56,11 @@ extension Detector {
         let culprits = ends.ranks.compactMap { ranks[RankKey(job: job, rank: $0)] }
         if ends.cyclic {
             let nodes = Set(culprits.map(\.node))
+            let suspects = hangSuspects(among: nodes, nowNs: nowNs)
             evidence.summary = waited + "; ranks \(Self.list(culprits)) wait on each other: the link between "
-                + "\(nodes.sorted().joined(separator: ", ")), or a deadlock"
-            return Incident(job: job, incidentClass: .communicationHang, suspects: nodes.map { .init(node: $0) },
-                            confidence: 1 / Double(max(nodes.count, 1)), evidence: evidence,
-                            firstSeenNs: since, detectedNs: nowNs)
+                + "\(nodes.sorted().joined(separator: ", ")), or a deadlock" + suspects.note
+            return Incident(job: job, incidentClass: .communicationHang, suspects: suspects.nodes.map { .init(node: $0) },
+                            confidence: suspects.confidence, evidence: evidence, firstSeenNs: since, detectedNs: nowNs)
         }
         guard [.stopped, .computing].contains(ends.why), !culprits.isEmpty else { return nil }
         let state = ends.why == .stopped ? "stopped" : "computing, in no blocking call"

@@ -37,6 +37,7 @@ public struct Detector: Sendable {
     var windows: [CommunicatorKey: InstanceWindow] = [:]
     var links: [String: LinkMatrix] = [:]
     var loads: [String: NodeLoad] = [:]
+    var nics: [String: NICStates] = [:]
     /// Running members per communicator, as of the last evaluation.
     var communicatorMembers: [CommunicatorKey: [Observed]] = [:]
     private var open: [String: Incident] = [:]
@@ -68,9 +69,10 @@ public struct Detector: Sendable {
         ranks[key] = seen
     }
 
-    /// A node's heartbeat health: how contended its CPUs are.
+    /// A node's heartbeat health: how contended its CPUs are, which links are down.
     public mutating func observe(_ health: NodeHealth, node: String, atNs: UInt64) {
         loads[node, default: NodeLoad()].observe(health.cpu, atNs: atNs)
+        nics[node, default: NICStates()].observe(health.nics)
     }
 
     /// A complete instance from the server's join: straggler and slowness evidence.
@@ -274,6 +276,7 @@ public struct Detector: Sendable {
         pace = pace.filter { jobs.contains($0.key.job) }
         let nodes = Set(ranks.values.map(\.node))
         loads = loads.filter { nodes.contains($0.key) }
+        nics = nics.filter { nodes.contains($0.key) }
         links = links.filter { jobs.contains($0.key) }
     }
 

@@ -21,12 +21,15 @@ public struct ClusterLauncher: Sendable {
         public var tokenFile: String
         /// The agents' socket on the hosts; nil: their default.
         public var agentSocket: String?
+        /// The data network agents are probed on (their --data-network); nil: none apart.
+        public var dataNetwork: IPv4Network?
         public var concurrency: Int
         public var commandTimeout: Duration
 
         public init(spec: RunSpec, ssh: SSHTarget, remoteVigil: String, remoteDirectory: String,
                     deploy: (vigil: String, libvigil: String)?, server: String, tokenFile: String,
-                    agentSocket: String?, concurrency: Int = 32, commandTimeout: Duration = .seconds(60)) {
+                    agentSocket: String?, dataNetwork: IPv4Network? = nil, concurrency: Int = 32,
+                    commandTimeout: Duration = .seconds(60)) {
             self.spec = spec
             self.ssh = ssh
             self.remoteVigil = remoteVigil
@@ -35,6 +38,7 @@ public struct ClusterLauncher: Sendable {
             self.server = server
             self.tokenFile = tokenFile
             self.agentSocket = agentSocket
+            self.dataNetwork = dataNetwork
             self.concurrency = concurrency
             self.commandTimeout = commandTimeout
         }
@@ -140,6 +144,7 @@ public struct ClusterLauncher: Sendable {
                      "--spool", "\(directory)/spool-\(suffix)", "--run-dir", "\(directory)/runs-\(suffix)"]
         agent += name.map { ["--node", $0] } ?? []
         agent += plan.socketArguments
+        agent += plan.dataNetwork.map { ["--data-network", $0.description] } ?? []
         let script = #"log=$1; shift; setsid "$@" >>"$log" 2>&1 </dev/null & echo $!"#
         let result = try session.run(["sh", "-c", script, "vigil-start-agent", agentLog(host, plan)] + agent,
                                      timeout: plan.commandTimeout)

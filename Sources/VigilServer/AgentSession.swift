@@ -26,8 +26,10 @@ struct AgentSession {
                 var frames = inbound.makeAsyncIterator()
                 do {
                     guard let first = try await frames.next() else { return }
-                    let node = try await accept(first, outbound: outbound)
-                    let session = directory.join(node, from: connection.channel.remoteAddress?.ipAddress ?? "")
+                    let hello = try await accept(first, outbound: outbound)
+                    let node = hello.node
+                    let probeHost = hello.probeHost.isEmpty ? connection.channel.remoteAddress?.ipAddress ?? "" : hello.probeHost
+                    let session = directory.join(node, from: probeHost)
                     defer { directory.leave(node, session: session) }
                     try await ingest(from: &frames, node: node, outbound: outbound)
                 } catch let refusal as Refusal {
@@ -45,8 +47,8 @@ struct AgentSession {
         }
     }
 
-    /// Check the hello; answer welcome with where to resume. Returns the node.
-    private func accept(_ frame: Frame, outbound: NIOAsyncChannelOutboundWriter<Frame>) async throws -> String {
+    /// Check the hello; answer welcome with where to resume.
+    private func accept(_ frame: Frame, outbound: NIOAsyncChannelOutboundWriter<Frame>) async throws -> AgentHello {
         guard frame.kind == .hello else { throw Refusal(.malformed, "expected hello, got \(frame.kind)") }
         let hello = try AgentHello(frame: frame)
         guard hello.version == WireProtocol.version else {
@@ -56,7 +58,7 @@ struct AgentSession {
         let resumeAfter = try await store.resume(node: hello.node, instance: hello.instance, atNs: wallClockNanoseconds())
         try await outbound.write(ServerWelcome(resumeAfter: resumeAfter, maxFrameLength: configuration.maxFrameLength).frame)
         logger.info("agent connected", metadata: ["node": "\(hello.node)", "resumeAfter": "\(resumeAfter)"])
-        return hello.node
+        return hello
     }
 
     /// Store each batch, then acknowledge it: an ack means committed.

@@ -3,8 +3,11 @@ import VigilCore
 
 /// The agent's opening frame: who it is and its credential.
 ///
-///     varint version | string node | varint instance | bytes token
+///     varint version | string node | varint instance | bytes token [| string probeHost]
 ///
+/// `probeHost` (version 3; empty or absent: the address the agent connects
+/// from) is where its peers reach it for link probes: its address on the
+/// data network, when the cluster has one apart from the management network.
 /// Structure is checked here; whether the version is supported and the
 /// token right is the server's decision, so it can say which.
 public struct AgentHello: Sendable, Equatable {
@@ -14,12 +17,15 @@ public struct AgentHello: Sendable, Equatable {
     /// Random per agent start, so the server can tell a restarted agent.
     public var instance: UInt64
     public var token: [UInt8]
+    /// An IPv4 address, or empty.
+    public var probeHost: String
 
-    public init(version: UInt64 = WireProtocol.version, node: String, instance: UInt64, token: [UInt8]) {
+    public init(version: UInt64 = WireProtocol.version, node: String, instance: UInt64, token: [UInt8], probeHost: String = "") {
         self.version = version
         self.node = node
         self.instance = instance
         self.token = token
+        self.probeHost = probeHost
     }
 
     public var frame: Frame {
@@ -28,6 +34,7 @@ public struct AgentHello: Sendable, Equatable {
         payload.writeWireString(node)
         payload.writeVarint(instance)
         payload.writeWireBytes(token)
+        payload.writeWireString(probeHost)
         return Frame(kind: .hello, payload: payload)
     }
 
@@ -39,6 +46,9 @@ public struct AgentHello: Sendable, Equatable {
         guard SafeName.isValid(node) else { throw .valueOutOfRange("node name (must be \(SafeName.rule))") }
         instance = try payload.readVarint()
         token = try payload.readWireBytes(maxLength: WireProtocol.maxTokenBytes, "token")
+        // Absent from an older agent's hello: it is refused for its version, by name.
+        probeHost = payload.readableBytes > 0 ? try payload.readWireString(maxLength: 15, "probe host") : ""
+        guard probeHost.isEmpty || IPv4Network.parse(probeHost) != nil else { throw .valueOutOfRange("probe host (an IPv4 address)") }
         try payload.expectFullyRead("hello")
     }
 }

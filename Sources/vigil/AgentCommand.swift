@@ -70,11 +70,18 @@ extension AgentCommand {
         @Option(help: ArgumentHelp("TCP port where this agent answers its peers' link probes (0: none).", valueName: "port"))
         var probePort: Int = 7_079
 
+        @Option(help: ArgumentHelp("The data network (MPI traffic) apart from the one the server is reached over: peers probe this agent at its address there.",
+                                   valueName: "cidr"))
+        var dataNetwork: String?
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
         func validate() throws {
             guard (0...65_535).contains(probePort) else { throw ValidationError("--probe-port must be a port number") }
+            if let dataNetwork, IPv4Network(dataNetwork) == nil {
+                throw ValidationError("--data-network must be an IPv4 network like 10.78.0.0/24")
+            }
             if let node, !SafeName.isValid(node) { throw ValidationError("--node must be \(SafeName.rule)") }
             guard uplinkInterval >= 0.05 else { throw ValidationError("--uplink-interval must be at least 0.05") }
             guard spoolCapacity >= 1 else { throw ValidationError("--spool-capacity must be at least 1") }
@@ -107,7 +114,8 @@ extension AgentCommand {
                                        outboxCapacity: spoolCapacity,
                                        spoolDirectory: try spool ?? StateDirectory.path("spool"),
                                        tls: try tlsCA.map { try TLSFiles.clientContext(trustedCA: $0) },
-                                       probePort: probePort == 0 ? nil : probePort)
+                                       probePort: probePort == 0 ? nil : probePort,
+                                       dataNetwork: dataNetwork.flatMap(IPv4Network.init))
         }
     }
 

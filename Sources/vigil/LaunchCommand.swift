@@ -85,6 +85,10 @@ struct LaunchCommand: AsyncParsableCommand {
                                                                  valueName: "arg"))
     var mpirunArguments: [String] = []
 
+    @Option(help: ArgumentHelp("The hosts' data network, apart from the one ssh and the server use: MPI's TCP traffic (btl_tcp_if_include) and the link probes run on it.",
+                               valueName: "cidr"))
+    var dataNetwork: String?
+
     @Argument(parsing: .postTerminator, help: "The command each rank runs, after --.")
     var command: [String] = []
 
@@ -92,6 +96,9 @@ struct LaunchCommand: AsyncParsableCommand {
         guard !command.isEmpty else { throw ValidationError("give the job's command after --") }
         guard (1...4_096).contains(slots) else { throw ValidationError("--slots must be 1-4096") }
         if let job, !SafeName.isValid(job) { throw ValidationError("--job must be \(SafeName.rule)") }
+        if let dataNetwork, IPv4Network(dataNetwork) == nil {
+            throw ValidationError("--data-network must be an IPv4 network like 10.78.0.0/24")
+        }
     }
 
     func run() async throws {
@@ -104,7 +111,8 @@ struct LaunchCommand: AsyncParsableCommand {
         let (jobID, attempt) = try await nextAttempt()
         let localLibvigil = libvigil ?? Self.defaultLibvigil
         let spec = RunSpec(job: jobID, attempt: attempt, hosts: hostList, command: command,
-                           environment: try parseEnvironment(), mpirunArguments: mpirunArguments,
+                           environment: try parseEnvironment(),
+                           mpirunArguments: mpirunArguments + (dataNetwork.map { ["--mca", "btl_tcp_if_include", $0] } ?? []),
                            libvigil: deploy ? remoteDir + "/libvigil.so" : localLibvigil)
         do {
             try spec.validate()
@@ -114,7 +122,8 @@ struct LaunchCommand: AsyncParsableCommand {
         let plan = ClusterLauncher.Plan(
             spec: spec, ssh: ssh.target, remoteVigil: remoteVigil ?? (deploy ? remoteDir + "/vigil" : Self.thisBinary),
             remoteDirectory: remoteDir, deploy: deploy ? (Self.thisBinary, localLibvigil) : nil, server: serverAddress,
-            tokenFile: tokenFile, agentSocket: ssh.agentSocket, concurrency: ssh.concurrency)
+            tokenFile: tokenFile, agentSocket: ssh.agentSocket, dataNetwork: dataNetwork.flatMap(IPv4Network.init),
+            concurrency: ssh.concurrency)
         let outcome = try await ClusterLauncher(plan: plan).launch { line in print(line) }
         print("job \(jobID) attempt \(attempt) on \(hostList.count) hosts (\(spec.ranks) ranks): \(outcome.started)")
         print("follow it with: vigil runs --job \(jobID); vigil logs \(jobID); stop it with: vigil stop \(jobID)")

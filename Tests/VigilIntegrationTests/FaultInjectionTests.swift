@@ -65,17 +65,37 @@ struct FaultInjectionTests {
         }
     }
 
-    /// The bench has one network: a host whose link is down is unreachable,
-    /// to the server as to its peers; the culprit is that host.
-    @Test func aLinkTakenDownCutsItsHostOff() async throws {
-        try await withScope("fault-link-down") { scope in
-            let drill = try await FaultDrill.start(scope, job: "linkdown")
+    /// A host's management link down: the server hears nothing from it
+    /// (a node down) while its rank trains on over the data network.
+    @Test func aManagementLinkDownIsNodeDown() async throws {
+        try await withScope("fault-mgmt-down") { scope in
+            let drill = try await FaultDrill.start(scope, job: "mgmtdown")
             let injected = wallClockNanoseconds()
             try FaultDrill.shell("ip link set \(FaultDrill.veth(3)) down")
             let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
-            #expect([.nodeDown, .communicationHang].contains(incident.incidentClass), "\(incident.headline)")
+            #expect(incident.incidentClass == .nodeDown, "\(incident.headline): \(incident.evidence.summary)")
             #expect(incident.suspects == [.init(node: "node3")], "\(incident.evidence.summary)")
             #expect(seconds <= 5, "detected \(seconds) s after the link went down (goal 5 s)")
+        }
+    }
+
+    /// A host's data link down while its agent still reports: the ranks
+    /// hang in communication, on that host's link; the node is not down.
+    @Test func aDataLinkDownIsACommunicationHangOnThatHost() async throws {
+        try await withScope("fault-data-down") { scope in
+            let drill = try await FaultDrill.start(scope, job: "datadown")
+            let injected = wallClockNanoseconds()
+            try FaultDrill.shell("ip link set \(FaultDrill.dataVeth(3)) down")
+            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect(incident.incidentClass == .communicationHang, "\(incident.headline): \(incident.evidence.summary)")
+            let placed = await eventually(timeout: .seconds(10), every: .milliseconds(250)) {
+                (try? await drill.incidents())?.first?.suspects == [.init(node: "node3")]
+            }
+            let latest = try await drill.incidents()
+            #expect(placed, "placed on node3: \(latest.map { "\($0.headline): \($0.evidence.summary)" })")
+            #expect(seconds <= 6, "detected \(seconds) s after the link went down (goal 6 s)")
+            let all = try await drill.incidents()
+            #expect(!all.contains { $0.incidentClass == .nodeDown }, "the node is still heard: \(all.map(\.headline))")
         }
     }
 

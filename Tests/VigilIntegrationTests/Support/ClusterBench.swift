@@ -6,6 +6,8 @@ import Foundation
 struct ClusterBench: Sendable {
     static let name = "vt"
     static let net = "10.78.0"
+    /// The data network (MPI, link probes) apart from the management one (ssh, agents → server).
+    static let dataNet = "10.78.100"
     let directory: String
     let size: Int
 
@@ -18,7 +20,7 @@ struct ClusterBench: Sendable {
     var controllerAddress: String { "\(Self.net).1" }
 
     var environment: [String: String] {
-        ["VIGIL_CLUSTER_DIR": directory, "VIGIL_CLUSTER_NAME": Self.name, "VIGIL_CLUSTER_NET": Self.net]
+        ["VIGIL_CLUSTER_DIR": directory, "VIGIL_CLUSTER_NAME": Self.name, "VIGIL_CLUSTER_NET": Self.net, "VIGIL_CLUSTER_DATA_NET": Self.dataNet]
     }
 
     func script(_ arguments: [String]) throws -> (status: Int32, output: String) {

@@ -76,15 +76,17 @@ struct FaultDrill {
         guard status == 0 else { throw HarnessError.queryFailed("\(command): \(output)") }
     }
 
-    /// Host `k`'s veth on the bridge side.
+    /// Host `k`'s management (ssh, agent → server) veth on the bridge side…
     static func veth(_ k: Int) -> String { "\(ClusterBench.name)v\(k)" }
+    /// …and its data (MPI, link probes) one.
+    static func dataVeth(_ k: Int) -> String { "\(ClusterBench.name)d\(k)" }
 
-    /// Host `k`'s link limited to `rate` (tc syntax) both ways: egress of
-    /// its veth on the bridge side and of eth0 inside its namespace.
+    /// Host `k`'s data link limited to `rate` (tc syntax) both ways: egress
+    /// of its veth on the bridge side and of eth1 inside its namespace.
     static func limitLink(_ k: Int, to rate: String) throws {
         let tbf = "root tbf rate \(rate) burst 64kb latency 200ms"
-        try shell("tc qdisc replace dev \(veth(k)) \(tbf)")
-        try shell("tc qdisc replace dev eth0 \(tbf)", in: k)
+        try shell("tc qdisc replace dev \(dataVeth(k)) \(tbf)")
+        try shell("tc qdisc replace dev eth1 \(tbf)", in: k)
     }
 }
 

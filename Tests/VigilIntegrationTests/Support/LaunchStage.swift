@@ -11,8 +11,9 @@ struct LaunchStage {
     /// mpirun across the namespaces (docs/launch.md), as --mpirun-arg pairs.
     var mpirunArguments: [String] {
         ["--mca", "plm_rsh_agent", "ssh -F \(bench.sshConfig)", "--mca", "oob_tcp_if_include", "\(ClusterBench.net).0/24",
-         "--mca", "btl_tcp_if_include", "\(ClusterBench.net).0/24", "--mca", "btl", "self,vader,tcp",
+         "--mca", "btl", "self,vader,tcp",
          "--bind-to", "none", "--mca", "mpi_yield_when_idle", "1"].flatMap { ["--mpirun-arg", $0] }
+            + ["--data-network", "\(ClusterBench.dataNet).0/24"]
     }
 
     func launch(hosts: String, job: String, ssh: [String] = [], _ command: [String]) async throws

@@ -1,0 +1,100 @@
+import Testing
+import VigilCore
+@testable import VigilDetector
+
+/// A slowdown is the network's only when the members' own CPUs do not
+/// explain it; and a slowdown that comes and goes is one incident.
+struct CauseBeforeClassTests {
+    static let second: UInt64 = 1_000_000_000
+    static let faultAfter: UInt64 = 30_300_000_000
+
+    /// Every second: the job's reports (as `adjust` leaves them), node
+    /// health as `health` says, an evaluation. Every incident raised, as
+    /// last updated, and every one resolved.
+    static func run(_ job: SyntheticJob, seconds: UInt64 = 50,
+                    health: (String, UInt64) -> CPUPressure = { _, _ in CPUPressure(cores: 8, runQueue: 4, stallPermille: 50) },
+                    adjust: (inout RankSnapshot, UInt64) -> Void = { _, _ in },
+                    feeding: (UInt64) -> SyntheticJob? = { _ in nil }) -> (raised: [Incident], resolved: [Incident]) {
+        var detector = Detector()
+        var raised: [Incident] = [], resolved: [Incident] = []
+        for tick in 1...seconds {
+            let now = job.startNs + tick * Self.second
+            let source = feeding(tick) ?? job
+            let (snapshots, heartbeats) = source.observe(atNs: now)
+            for (snapshot, node) in snapshots {
+                var snapshot = snapshot
+                adjust(&snapshot, tick)
+                detector.observe(snapshot, node: node, atNs: now)
+            }
+            for node in heartbeats {
+                detector.received(batchFrom: node, atNs: now)
+                detector.observe(NodeHealth(wallNs: now, cpuBusyPermille: 500, memoryTotalBytes: 1, memoryAvailableBytes: 1,
+                                            load1Centi: 100, diskFreeBytes: 1, cpu: health(node, tick)), node: node, atNs: now)
+            }
+            source.instances(afterNs: now - Self.second, throughNs: now).forEach { detector.observe($0) }
+            let report = detector.evaluate(nowNs: now)
+            raised += report.raised
+            resolved += report.resolved
+            for update in report.updated { raised = raised.map { $0.key == update.key ? update : $0 } }
+        }
+        return (raised, resolved)
+    }
+
+    static func slowLink(ranksPerNode: Int) -> SyntheticJob {
+        SyntheticJob(ranks: 64, ranksPerNode: ranksPerNode, stepNs: 100_000_000, fault: .slowLink(node: 0, factor: 4),
+                     faultAfterNs: faultAfter)
+    }
+
+    @Test func aCommunicatorOnOneHostIsNeverTheNetwork() {
+        let (raised, _) = Self.run(Self.slowLink(ranksPerNode: 64))
+        #expect(raised.isEmpty, "\(raised.map(\.headline))")
+    }
+
+    @Test func slowCollectivesOnNewlyContendedNodesAreCPUContention() throws {
+        let (raised, _) = Self.run(Self.slowLink(ranksPerNode: 8)) { node, tick in
+            CPUPressure(cores: 8, runQueue: node == "node0" && tick >= 30 ? 30 : 6,
+                        stallPermille: node == "node0" && tick >= 30 ? 700 : 60)
+        }
+        #expect(raised.map(\.incidentClass) == [.cpuContention], "\(raised.map(\.headline))")
+        let incident = try #require(raised.first)
+        #expect(incident.suspects == [.init(node: "node0")])
+        #expect(incident.evidence.summary.contains("run queue 30 on 8 cores"), "\(incident.evidence.summary)")
+    }
+
+    /// Oversubscribed from the start is the node's normal, not contention.
+    @Test func contentionFromTheStartIsNormal() {
+        let job = SyntheticJob(ranks: 64, ranksPerNode: 8, stepNs: 100_000_000)
+        let (raised, _) = Self.run(job) { _, _ in CPUPressure(cores: 2, runQueue: 9, stallPermille: 900) }
+        #expect(raised.isEmpty, "\(raised.map(\.headline))")
+    }
+
+    @Test func aThrottledMemberIsAStragglerByItsOwnCPU() throws {
+        let (raised, _) = Self.run(Self.slowLink(ranksPerNode: 8), adjust: { snapshot, tick in
+            // rank 5's cgroup throttled 700 ms of every second from the fault on
+            snapshot.cpuThrottledNs = snapshot.identity.rank == 5 ? UInt64(max(0, Int(tick) - 30)) * 700_000_000 : 0
+        })
+        #expect(raised.map(\.incidentClass) == [.straggler], "\(raised.map(\.headline))")
+        #expect(raised.first?.suspects == [.init(node: "node0", rank: 5)])
+        #expect(raised.first?.evidence.summary.contains("throttled") == true)
+    }
+
+    /// A straggler for 10 s, gone for 10 s, again and again (at 10 steps a
+    /// second: the 5 s on, 5 s off of the bench, at its 60 steps a second): one incident,
+    /// never resolved in between, its returns counted.
+    @Test func anIntermittentStragglerIsOneIncident() throws {
+        let slow = SyntheticJob(ranks: 64, ranksPerNode: 8, stepNs: 100_000_000, fault: .straggler(rank: 21, factor: 1.5),
+                                faultAfterNs: 0)
+        let healthy = SyntheticJob(ranks: 64, ranksPerNode: 8, stepNs: 100_000_000)
+        let phase: (UInt64) -> SyntheticJob? = { tick in tick >= 30 && (tick / 10) % 2 == 1 ? slow : nil }
+        let (raised, resolved) = Self.run(healthy, seconds: 110, feeding: phase)
+        #expect(raised.count == 1 && resolved.isEmpty, "raised \(raised.map(\.headline)), resolved \(resolved.map(\.headline))")
+        #expect(raised.first?.suspects == [.init(node: "node2", rank: 21)])
+        #expect((raised.first?.evidence.occurrences ?? 0) >= 3, "occurrences \(raised.first?.evidence.occurrences ?? 0)")
+    }
+
+    @Test func pressureReadsThePSIStallElseTheRunQueue() {
+        #expect(NodeLoad.pressure(of: CPUPressure(cores: 4, runQueue: 12, stallPermille: 300)) == 300)
+        #expect(NodeLoad.pressure(of: CPUPressure(cores: 4, runQueue: 6, stallPermille: -1)) == 500)
+        #expect(NodeLoad.pressure(of: CPUPressure(cores: 4, runQueue: 2, stealPermille: 400, stallPermille: 10)) == 400)
+    }
+}

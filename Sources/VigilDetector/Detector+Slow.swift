@@ -116,7 +116,8 @@ extension Detector {
         guard let worst else { return nil }
         let nodes = Set(communicatorMembers[key]?.map(\.node) ?? [])
         let probedSince = nowNs - min(nowNs, configuration.probeValidityNs)
-        let located = links[key.job]?.suspects(among: nodes, sinceNs: probedSince, degraded: configuration.linkDegradedFraction)
+        let located = links[key.job]?.suspects(among: nodes, peers: self.nodes(of: key.job), sinceNs: probedSince,
+                                               degraded: configuration.linkDegradedFraction)
             ?? (nodes: [], evidence: [])
         let ratio = Double(worst.typical) / worst.normal
         var summary = "\(Self.describe(worst.op)) takes \(Self.ms(worst.typical)) with every member "

@@ -159,17 +159,24 @@ public struct Detector: Sendable {
     var openIncidents: Dictionary<String, Incident>.Values { open.values }
 
     /// No flapping: a slowness that wavers stays one open incident until it
-    /// has been gone for `slowResolveAfterNs`; each return after a gap of
-    /// `occurrenceGapNs` counts as an occurrence in its evidence.
+    /// has been gone for `slowResolveAfterNs` (or its communicator's
+    /// slowness is found to be of another class: the cause became clear);
+    /// each return after a gap of `occurrenceGapNs` counts as an occurrence
+    /// in its evidence.
     private mutating func held(_ found: [Incident], nowNs: UInt64) -> [Incident] {
         var kept = found
         let keys = Set(found.map(\.key))
+        func communicator(_ incident: Incident) -> CommunicatorKey {
+            CommunicatorKey(job: incident.job, communicator: incident.evidence.communicator ?? 0)
+        }
+        let reclassified = Set(found.filter { Self.slowClasses.contains($0.incidentClass) }.map(communicator))
         for incident in found where Self.slowClasses.contains(incident.incidentClass) {
             let last = foundNs[incident.key]
             if let last, nowNs - min(nowNs, last) >= configuration.occurrenceGapNs { occurrences[incident.key, default: 1] += 1 }
             foundNs[incident.key] = nowNs
         }
-        for (key, incident) in open where !keys.contains(key) && Self.slowClasses.contains(incident.incidentClass) {
+        for (key, incident) in open where !keys.contains(key) && Self.slowClasses.contains(incident.incidentClass)
+            && !reclassified.contains(communicator(incident)) {
             if nowNs - min(nowNs, foundNs[key] ?? 0) < configuration.slowResolveAfterNs { kept.append(incident) }
         }
         let standing = Set(kept.map(\.key))
@@ -254,6 +261,11 @@ public struct Detector: Sendable {
     }
 
     func heartbeat(of node: String) -> UInt64? { heartbeats[node] }
+
+    /// The nodes running ranks of `job`.
+    public func nodes(of job: String) -> Set<String> {
+        Set(ranks.values.filter { $0.snapshot.identity.job == job && $0.snapshot.status.isAlive }.map(\.node))
+    }
 
     /// The jobs it watches ranks of.
     var jobs: Set<String> { Set(ranks.keys.map(\.job)) }

@@ -31,11 +31,16 @@ struct LinkMatrix: Sendable {
         latest[pair] = (Double(bytes) / (Double(busyNs) / 1e9), atNs)
     }
 
-    /// The nodes whose every pair probed since `sinceNs` runs below
-    /// `degraded`× the median, those with the most such pairs first.
-    func suspects(among nodes: Set<String>, sinceNs: UInt64, degraded: Double) -> (nodes: [String], evidence: [Measured]) {
-        let fresh = latest.filter { nodes.contains($0.key.a) && nodes.contains($0.key.b) && $0.value.atNs >= sinceNs }
-        guard let median = fresh.values.map(\.bytesPerSecond).median, median > 0 else { return ([], []) }
+    /// Of `nodes`, those whose every pair probed since `sinceNs` (to any
+    /// node of `peers`, the job's) runs below `degraded`× the median, those
+    /// with the most such pairs first.
+    func suspects(among nodes: Set<String>, peers: Set<String>, sinceNs: UInt64,
+                  degraded: Double) -> (nodes: [String], evidence: [Measured]) {
+        let within = peers.union(nodes)
+        let round = latest.filter { within.contains($0.key.a) && within.contains($0.key.b) && $0.value.atNs >= sinceNs }
+        // The round's median, over every pair: the few pairs of a slow node are not the normal.
+        guard let median = round.values.map(\.bytesPerSecond).median, median > 0 else { return ([], []) }
+        let fresh = round.filter { nodes.contains($0.key.a) || nodes.contains($0.key.b) }
         let measured = fresh.map { Measured(pair: $0.key, normal: median, now: $0.value.bytesPerSecond) }
         let slow = measured.filter { $0.now < degraded * median }
         var pairsOf: [String: (all: Int, slow: Int)] = [:]
@@ -46,7 +51,7 @@ struct LinkMatrix: Sendable {
                 if isSlow { pairsOf[node, default: (0, 0)].slow += 1 }
             }
         }
-        let blamed = pairsOf.filter { $0.value.slow > 0 && $0.value.slow == $0.value.all }
+        let blamed = pairsOf.filter { nodes.contains($0.key) && $0.value.slow > 0 && $0.value.slow == $0.value.all }
         guard let most = blamed.values.map(\.slow).max() else { return ([], []) }
         return (blamed.filter { $0.value.slow == most }.keys.sorted(), slow.sorted { $0.pair < $1.pair })
     }

@@ -45,12 +45,18 @@ public final class LinkProbeScheduler: Sendable {
         self.logger = logger
     }
 
-    func schedule(for open: [Incident], nowNs: UInt64) {
+    /// Probes the nodes of each job whose slow communication is not placed
+    /// yet: all of the job's nodes (`jobNodes`) where they fit a round — a
+    /// communicator of two nodes has one pair, which cannot say which end is
+    /// slow — else the incident's suspects.
+    func schedule(for open: [Incident], jobNodes: (String) -> Set<String>, nowNs: UInt64) {
         for incident in open where incident.incidentClass == .communicationSlow && incident.suspects.count > 1 {
             let due = rounds.withLock { r in
                 nowNs >= r.busyUntilNs && nowNs - min(nowNs, r.lastByJob[incident.job] ?? 0) >= settings.reprobeAfterNs
             }
-            guard due, let endNs = probe(job: incident.job, nodes: incident.suspects.map(\.node), nowNs: nowNs) else { continue }
+            let all = jobNodes(incident.job).union(incident.suspects.map(\.node))
+            let nodes = all.count <= settings.maxNodes ? Array(all) : incident.suspects.map(\.node)
+            guard due, let endNs = probe(job: incident.job, nodes: nodes, nowNs: nowNs) else { continue }
             rounds.withLock { r in
                 r.lastByJob[incident.job] = nowNs
                 r.busyUntilNs = endNs

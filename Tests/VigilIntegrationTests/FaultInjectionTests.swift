@@ -102,13 +102,7 @@ struct FaultInjectionTests {
     @Test func aRankUnderACPUQuotaIsAStraggler() async throws {
         try await withScope("fault-straggler") { scope in
             let drill = try await FaultDrill.start(scope, job: "straggler")
-            let quota = try CPUQuota(scope: scope, periodUs: 10_000, quotaUs: 1_500)
-            let injected = wallClockNanoseconds()
-            try quota.add(drill.ranks[3]!.pid)
-            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
-            #expect(incident.incidentClass == .straggler, "\(incident.headline): \(incident.evidence.summary)")
-            #expect(incident.suspects == [.init(node: drill.ranks[3]!.node, rank: 3)])
-            #expect(seconds <= 30, "detected \(seconds) s after the quota (goal 30 s)")
+            try await drill.expectStraggler(quotaOn: 3, scope: scope)
         }
     }
 

@@ -75,13 +75,7 @@ struct WorkloadDetectionTests {
         try await withScope("quota-uneven") { scope in
             let drill = try await FaultDrill.start(scope, job: "quota-uneven", program: Paths.workload("uneven"),
                                                    train: Self.arguments("uneven"), steady: .seconds(8))
-            let quota = try CPUQuota(scope: scope, periodUs: 10_000, quotaUs: 1_500)
-            let injected = wallClockNanoseconds()
-            try quota.add(drill.ranks[2]!.pid)
-            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
-            #expect(incident.incidentClass == .straggler, "\(incident.headline): \(incident.evidence.summary)")
-            #expect(incident.suspects == [.init(node: drill.ranks[2]!.node, rank: 2)])
-            #expect(seconds <= 30, "detected \(seconds) s after the quota (goal 30 s)")
+            try await drill.expectStraggler(quotaOn: 2, scope: scope)
         }
     }
 

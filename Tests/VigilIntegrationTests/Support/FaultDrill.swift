@@ -63,6 +63,18 @@ struct FaultDrill {
         return (found, seconds)
     }
 
+    /// A straggler drill: `rank` held to 15% of a CPU, checked to be named
+    /// a straggler within the goal (30 s).
+    func expectStraggler(quotaOn rank: Int, scope: TestScope) async throws {
+        let quota = try CPUQuota(scope: scope, periodUs: 10_000, quotaUs: 1_500)
+        let injected = wallClockNanoseconds()
+        try quota.add(ranks[rank]!.pid)
+        let (incident, seconds) = try #require(await firstIncident(sinceNs: injected))
+        #expect(incident.incidentClass == .straggler, "\(incident.headline): \(incident.evidence.summary)")
+        #expect(incident.suspects == [.init(node: ranks[rank]!.node, rank: rank)])
+        #expect(seconds <= 30, "detected \(seconds) s after the quota (goal 30 s)")
+    }
+
     func signal(rank: Int, _ signal: Int32) throws {
         guard let pid = ranks[rank]?.pid, kill(pid, signal) == 0 else {
             throw HarnessError.queryFailed("kill(\(ranks[rank]?.pid ?? 0), \(signal)) failed")

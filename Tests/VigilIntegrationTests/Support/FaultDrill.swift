@@ -63,6 +63,18 @@ struct FaultDrill {
         return (found, seconds)
     }
 
+    /// A hang drill: `rank` stopped, checked to be named the hung rank within
+    /// the goal (5 s); how long that took.
+    func expectHang(stopping rank: Int) async throws -> Double {
+        let injected = wallClockNanoseconds()
+        try signal(rank: rank, SIGSTOP)
+        let (incident, seconds) = try #require(await firstIncident(sinceNs: injected))
+        #expect(incident.incidentClass == .nonCommunicationHang, "\(incident.headline): \(incident.evidence.summary)")
+        #expect(incident.suspects == [.init(node: ranks[rank]!.node, rank: rank)])
+        #expect(seconds <= 5, "detected \(seconds) s after SIGSTOP (goal 5 s)")
+        return seconds
+    }
+
     /// A straggler drill: `rank` held to 15% of a CPU, checked to be named
     /// a straggler within the goal (30 s).
     func expectStraggler(quotaOn rank: Int, scope: TestScope) async throws {

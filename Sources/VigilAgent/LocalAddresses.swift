@@ -23,7 +23,7 @@ enum LocalAddresses {
     }
 
     /// The address of this host on `network`, if it has one.
-    public static func address(on network: IPv4Network) -> String? {
+    static func address(on network: IPv4Network) -> String? {
         ipv4().first { network.contains($0) }
     }
 }

@@ -87,7 +87,4 @@ struct WaitGraph {
     func victims(of culprits: Set<Int>) -> [Int] {
         edges.keys.filter { !culprits.contains($0) && !Set(ends(from: [$0]).ranks).isDisjoint(with: culprits) }.sorted()
     }
-
-    /// Whom `rank` is blocked on, if anyone.
-    func waitsOn(_ rank: Int) -> [Int]? { edges[rank] }
 }

@@ -6,7 +6,10 @@ extension Detector {
     /// member throttled by its cgroup's CPU quota is a straggler by its own
     /// CPU; nodes newly short of CPU are contended; and a communicator that
     /// never leaves one host (shared memory) is never a network suspect.
-    func explained(_ slow: Incident, linksDegraded: Bool, on key: CommunicatorKey, nowNs: UInt64) -> Incident? {
+    /// Contended nodes are blamed only once their links are ruled out: a
+    /// slow link makes the ranks spin in their collectives, and spinning
+    /// ranks contend for the CPU too.
+    mutating func explained(_ slow: Incident, linksDegraded: Bool, on key: CommunicatorKey, nowNs: UInt64) -> Incident? {
         let members = communicatorMembers[key] ?? []
         let throttled = members.filter { $0.throttledShare >= configuration.throttledShare }
         if !throttled.isEmpty {
@@ -21,6 +24,7 @@ extension Detector {
         let nodes = Set(members.map(\.node))
         let contended = nodes.filter { loads[$0]?.contended(rise: configuration.contentionRisePermille) ?? false }.sorted()
         if !contended.isEmpty, !linksDegraded {
+            guard linksRuledOut(for: key, nodes: nodes, nowNs: nowNs) else { return nil }
             var evidence = slow.evidence
             evidence.summary = contended.prefix(4).map { "\($0): \(loads[$0]!.description)" }.joined(separator: "; ")
                 + "; " + slow.evidence.summary
@@ -29,6 +33,23 @@ extension Detector {
                             firstSeenNs: slow.firstSeenNs, detectedNs: nowNs)
         }
         return nodes.count > 1 ? slow : nil
+    }
+
+    /// Whether the links of a communicator spanning nodes are ruled out:
+    /// every pair of the job's nodes probed since contention was first seen
+    /// on it, or no answer for `contentionProbeWaitNs` (too many nodes to
+    /// probe, agents without a responder). Until then the job's links are
+    /// wanted probed, and nothing is said.
+    private mutating func linksRuledOut(for key: CommunicatorKey, nodes: Set<String>, nowNs: UInt64) -> Bool {
+        guard nodes.count > 1, !isStanding([.cpuContention], on: key) else { return true }
+        let since = contentionSeenBeforeNs[key] ?? contentionSeenNs[key] ?? nowNs
+        contentionSeenNs[key] = since
+        let peers = self.nodes(of: key.job).union(nodes)
+        let probed = links[key.job]?.pairsMeasured(among: peers, sinceNs: since) ?? 0
+        guard probed < peers.count * (peers.count - 1) / 2,
+              nowNs - since < configuration.contentionProbeWaitNs else { return true }
+        probesWanted.insert(key.job)
+        return false
     }
 
     /// "; its cgroup was throttled 74% of the time (CPU quota)", or "".

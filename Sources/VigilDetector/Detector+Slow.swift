@@ -19,7 +19,7 @@ extension Detector {
         let since = nowNs - min(nowNs, configuration.windowNs)
         let recent = window.recent(sinceNs: since)
         guard recent.count >= configuration.minimumInstances else { return nil }
-        let standing = isSlowStanding(on: key)
+        let standing = isStanding(Self.slowClasses, on: key)
         if let straggler = straggler(on: key, recent: recent, emerging: false, standing: standing, nowNs: nowNs) {
             return straggler
         }
@@ -32,9 +32,9 @@ extension Detector {
         return explained(slow.incident, linksDegraded: slow.linksDegraded, on: key, nowNs: nowNs)
     }
 
-    private func isSlowStanding(on key: CommunicatorKey) -> Bool {
+    func isStanding(_ classes: Set<Incident.Class>, on key: CommunicatorKey) -> Bool {
         openIncidents.contains {
-            $0.job == key.job && $0.evidence.communicator == key.communicator && Self.slowClasses.contains($0.incidentClass)
+            $0.job == key.job && $0.evidence.communicator == key.communicator && classes.contains($0.incidentClass)
         }
     }
 

@@ -52,6 +52,12 @@ public struct Detector: Sendable {
     /// evaluation wants captured next (read by the monitor).
     var timelines: [CommunicatorKey: (want: InstanceCapture.Want, events: [InstanceEvent], atNs: UInt64)] = [:]
     var timelinesWanted: [CommunicatorKey: InstanceCapture.Want] = [:]
+    /// Since when each communicator's slowness has been blamed on contended
+    /// nodes whose links are not yet ruled out, as of this evaluation and
+    /// the one before; and the jobs whose links this one wants probed.
+    var contentionSeenNs: [CommunicatorKey: UInt64] = [:]
+    var contentionSeenBeforeNs: [CommunicatorKey: UInt64] = [:]
+    var probesWanted: Set<String> = []
 
     public init(configuration: DetectorConfiguration = DetectorConfiguration()) {
         self.configuration = configuration
@@ -116,6 +122,8 @@ public struct Detector: Sendable {
     public mutating func evaluate(nowNs: UInt64) -> DetectorReport {
         forgetEnded(nowNs: nowNs)
         timelinesWanted = [:]
+        probesWanted = []
+        (contentionSeenBeforeNs, contentionSeenNs) = (contentionSeenNs, [:])
         communicatorMembers = communicators()
         learnPace(communicatorMembers, nowNs: nowNs)
         let down = nodesDown(nowNs: nowNs)
@@ -151,6 +159,7 @@ public struct Detector: Sendable {
         }
         open = still
         report.open = still.values.sorted { ($0.detectedNs, $0.key) < ($1.detectedNs, $1.key) }
+        report.probesWanted = probesWanted
         return report
     }
 
@@ -315,4 +324,6 @@ public struct DetectorReport: Sendable, Equatable {
     public var updated: [Incident] = []
     public var resolved: [Incident] = []
     public var open: [Incident] = []
+    /// Jobs whose links are to be probed before a slowness is blamed on CPU contention.
+    public var probesWanted: Set<String> = []
 }

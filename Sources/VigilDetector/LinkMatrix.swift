@@ -31,6 +31,11 @@ struct LinkMatrix: Sendable {
         latest[pair] = (Double(bytes) / (Double(busyNs) / 1e9), atNs)
     }
 
+    /// How many pairs among `nodes` were measured since `sinceNs`.
+    func pairsMeasured(among nodes: Set<String>, sinceNs: UInt64) -> Int {
+        latest.filter { nodes.contains($0.key.a) && nodes.contains($0.key.b) && $0.value.atNs >= sinceNs }.count
+    }
+
     /// Of `nodes`, those whose every pair probed since `sinceNs` (to any
     /// node of `peers`, the job's) runs below `degraded`× the median, those
     /// with the most such pairs first.

@@ -66,7 +66,7 @@ public final class DetectorService: Service, Sendable {
             let report = monitor.withLock { $0.evaluate(nowNs: now) }
             log(report)
             lastOpen.withLock { $0 = report.open }
-            prober.schedule(for: report.open, jobNodes: { job in self.monitor.withLock { $0.detector.nodes(of: job) } }, nowNs: now)
+            prober.schedule(for: report.open, wanted: report.probesWanted, jobNodes: { job in self.monitor.withLock { $0.detector.nodes(of: job) } }, nowNs: now)
             let changes = unsaved.withLock { pending in
                 defer { pending = [] }
                 return pending + report.raised + report.updated + report.resolved

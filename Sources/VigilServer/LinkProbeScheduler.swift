@@ -46,19 +46,22 @@ public final class LinkProbeScheduler: Sendable {
     }
 
     /// Probes the nodes of each job whose slow communication is not placed
-    /// yet: all of the job's nodes (`jobNodes`) where they fit a round — a
+    /// yet, or that the detector wants probed before it blames contended
+    /// CPUs: all of the job's nodes (`jobNodes`) where they fit a round — a
     /// communicator of two nodes has one pair, which cannot say which end is
     /// slow — else the incident's suspects.
-    func schedule(for open: [Incident], jobNodes: (String) -> Set<String>, nowNs: UInt64) {
-        for incident in open where incident.incidentClass == .communicationSlow && incident.suspects.count > 1 {
+    func schedule(for open: [Incident], wanted: Set<String>, jobNodes: (String) -> Set<String>, nowNs: UInt64) {
+        let unplaced = open.filter { $0.incidentClass == .communicationSlow && $0.suspects.count > 1 }
+            .map { (job: $0.job, suspects: Set($0.suspects.map(\.node))) }
+        for (job, suspects) in unplaced + wanted.sorted().map({ (job: $0, suspects: Set<String>()) }) {
             let due = rounds.withLock { r in
-                nowNs >= r.busyUntilNs && nowNs - min(nowNs, r.lastByJob[incident.job] ?? 0) >= settings.reprobeAfterNs
+                nowNs >= r.busyUntilNs && nowNs - min(nowNs, r.lastByJob[job] ?? 0) >= settings.reprobeAfterNs
             }
-            let all = jobNodes(incident.job).union(incident.suspects.map(\.node))
-            let nodes = all.count <= settings.maxNodes ? Array(all) : incident.suspects.map(\.node)
-            guard due, let endNs = probe(job: incident.job, nodes: nodes, nowNs: nowNs) else { continue }
+            let all = jobNodes(job).union(suspects)
+            let nodes = all.count <= settings.maxNodes ? Array(all) : Array(suspects)
+            guard due, let endNs = probe(job: job, nodes: nodes, nowNs: nowNs) else { continue }
             rounds.withLock { r in
-                r.lastByJob[incident.job] = nowNs
+                r.lastByJob[job] = nowNs
                 r.busyUntilNs = endNs
             }
         }

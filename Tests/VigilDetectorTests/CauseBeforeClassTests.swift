@@ -9,16 +9,21 @@ struct CauseBeforeClassTests {
     static let faultAfter: UInt64 = 30_300_000_000
 
     /// Every second: the job's reports (as `adjust` leaves them), node
-    /// health as `health` says, an evaluation. Every incident raised, as
-    /// last updated, and every one resolved.
+    /// health as `health` says, an evaluation; links probed when the
+    /// detector wants them, each pair at the rate `link` gives (nil: no
+    /// answer, as where probes cannot run). Every incident raised, as last
+    /// updated, and every one resolved.
     static func run(_ job: SyntheticJob, seconds: UInt64 = 50,
                     health: (String, UInt64) -> CPUPressure = { _, _ in CPUPressure(cores: 8, runQueue: 4, stallPermille: 50) },
+                    link: ((String, String) -> UInt64)? = { _, _ in 1_000_000_000 },
                     adjust: (inout RankSnapshot, UInt64) -> Void = { _, _ in },
                     feeding: (UInt64) -> SyntheticJob? = { _ in nil }) -> (raised: [Incident], resolved: [Incident]) {
         var detector = Detector()
         var raised: [Incident] = [], resolved: [Incident] = []
+        var probesWanted = false
         for tick in 1...seconds {
             let now = job.startNs + tick * Self.second
+            if probesWanted, let link { Self.probe(job, link: link, atNs: now).forEach { detector.observe($0) } }
             let source = feeding(tick) ?? job
             let (snapshots, heartbeats) = source.observe(atNs: now)
             for (snapshot, node) in snapshots {
@@ -33,11 +38,23 @@ struct CauseBeforeClassTests {
             }
             source.instances(afterNs: now - Self.second, throughNs: now).forEach { detector.observe($0) }
             let report = detector.evaluate(nowNs: now)
+            probesWanted = report.probesWanted.contains(job.job)
             raised += report.raised
             resolved += report.resolved
             for update in report.updated { raised = raised.map { $0.key == update.key ? update : $0 } }
         }
         return (raised, resolved)
+    }
+
+    /// Every pair of the job's nodes, 1 MiB at `link(a, b)` bytes a second.
+    static func probe(_ job: SyntheticJob, link: (String, String) -> UInt64, atNs: UInt64) -> [LinkProbe] {
+        let nodes = job.nodes
+        return nodes.indices.flatMap { i in
+            nodes[(i + 1)...].map { other in
+                LinkProbe(job: job.job, from: nodes[i], to: other, rttNs: 50_000, bytes: 1 << 20,
+                          transferNs: (1 << 20) * 1_000_000_000 / link(nodes[i], other), atNs: atNs)
+            }
+        }
     }
 
     static func slowLink(ranksPerNode: Int) -> SyntheticJob {
@@ -50,15 +67,35 @@ struct CauseBeforeClassTests {
         #expect(raised.isEmpty, "\(raised.map(\.headline))")
     }
 
+    /// node0 newly contended while its collectives slow down: once probes
+    /// find its links as fast as any, the CPU is to blame.
+    static func contendedNode0(_ node: String, _ tick: UInt64) -> CPUPressure {
+        CPUPressure(cores: 8, runQueue: node == "node0" && tick >= 30 ? 30 : 6, stallPermille: node == "node0" && tick >= 30 ? 700 : 60)
+    }
+
     @Test func slowCollectivesOnNewlyContendedNodesAreCPUContention() throws {
-        let (raised, _) = Self.run(Self.slowLink(ranksPerNode: 8)) { node, tick in
-            CPUPressure(cores: 8, runQueue: node == "node0" && tick >= 30 ? 30 : 6,
-                        stallPermille: node == "node0" && tick >= 30 ? 700 : 60)
-        }
+        let (raised, _) = Self.run(Self.slowLink(ranksPerNode: 8), health: Self.contendedNode0)
         #expect(raised.map(\.incidentClass) == [.cpuContention], "\(raised.map(\.headline))")
         let incident = try #require(raised.first)
         #expect(incident.suspects == [.init(node: "node0")])
         #expect(incident.evidence.summary.contains("run queue 30 on 8 cores"), "\(incident.evidence.summary)")
+    }
+
+    /// Ranks spinning in collectives over a slow link contend for the CPU
+    /// themselves: the probes find the link, and the link is the incident.
+    @Test func aContendedNodeWithASlowLinkIsTheLink() throws {
+        let (raised, _) = Self.run(Self.slowLink(ranksPerNode: 8), health: Self.contendedNode0,
+                                   link: { a, b in a == "node0" || b == "node0" ? 100_000_000 : 1_000_000_000 })
+        #expect(raised.map(\.incidentClass) == [.communicationSlow], "\(raised.map(\.headline))")
+        #expect(raised.first?.suspects == [.init(node: "node0")], "\(raised.first?.evidence.summary ?? "")")
+    }
+
+    /// Where links cannot be probed, the CPU numbers decide, later.
+    @Test func withoutProbesContentionIsNamedAfterTheWait() throws {
+        let (raised, _) = Self.run(Self.slowLink(ranksPerNode: 8), seconds: 70, health: Self.contendedNode0, link: nil)
+        #expect(raised.map(\.incidentClass) == [.cpuContention], "\(raised.map(\.headline))")
+        let waited = Double(Int64(raised.first?.detectedNs ?? 0) - Int64(Self.faultAfter + Self.slowLink(ranksPerNode: 8).startNs)) / 1e9
+        #expect(waited >= Double(DetectorConfiguration().contentionProbeWaitNs) / 1e9, "named \(waited) s after the fault")
     }
 
     /// Oversubscribed from the start is the node's normal, not contention.

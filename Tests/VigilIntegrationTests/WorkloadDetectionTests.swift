@@ -74,6 +74,21 @@ struct WorkloadDetectionTests {
         }
     }
 
+    /// A rank whose compute sleeps is not slowed by a CPU quota; a slow
+    /// accelerator (its compute sleeping twice as long) slows it.
+    @Test func aSlowAcceleratorIsAStraggler() async throws {
+        try await withScope("slow-accelerator") { scope in
+            let drill = try await FaultDrill.start(scope, job: "slow-accelerator", program: Paths.workload("sleepy"),
+                                                   train: Self.arguments("sleepy"), steady: .seconds(8))
+            let injected = wallClockNanoseconds()
+            try drill.signal(rank: 1, SIGUSR1)
+            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect(incident.incidentClass == .straggler, "\(incident.headline): \(incident.evidence.summary)")
+            #expect(incident.suspects == [.init(node: drill.ranks[1]!.node, rank: 1)])
+            #expect(seconds <= 30, "detected \(seconds) s after the slowdown (goal 30 s)")
+        }
+    }
+
     /// A quota on for 5 s, off for 5 s, four times: one incident that stays
     /// open through the gaps, its comebacks counted.
     @Test func anIntermittentSlowdownIsOneIncident() async throws {

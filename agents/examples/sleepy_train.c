@@ -3,7 +3,8 @@
  * waiting on its GPU does: the CPU is idle between collectives, so what a
  * busy CPU would hide shows. Each step: --kernels slept pieces of
  * --compute-us in all, an allreduce of 256 KiB, an allgather of 4 KiB, an
- * allreduce of the loss.
+ * allreduce of the loss. SIGUSR1 toggles a slow accelerator (its compute
+ * sleeps twice as long).
  *
  *   vigil-sleepy [--steps N] [--compute-us N] [--log-every N]
  */
@@ -16,6 +17,7 @@ int main(int argc, char **argv) {
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
+    workload_handle_slow_accelerator();
     workload_options o = {.steps = 1000, .compute_us = 15000, .log_every = 100};
     if (workload_parse(argc, argv, &o) != 0) {
         if (rank == 0) fprintf(stderr, "usage: vigil-sleepy [--steps N] [--compute-us N] [--log-every N]\n");

@@ -8,6 +8,7 @@
 #define VIGIL_WORKLOAD_H
 
 #include <mpi.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,10 +51,27 @@ static inline long workload_elapsed_us(const struct timespec *t0) {
     return (t.tv_sec - t0->tv_sec) * 1000000L + (t.tv_nsec - t0->tv_nsec) / 1000;
 }
 
+/* A slow accelerator (clocked down by heat or a power cap): SIGUSR1 makes
+ * slept compute take twice as long, the next SIGUSR1 ends it. A CPU quota
+ * cannot slow a rank whose compute sleeps; this can. */
+static volatile sig_atomic_t workload_slow_accelerator;
+
+static void workload_toggle_slow_accelerator(int sig) {
+    (void)sig;
+    workload_slow_accelerator = !workload_slow_accelerator;
+}
+
+static inline void workload_handle_slow_accelerator(void) {
+    struct sigaction toggle = {.sa_handler = workload_toggle_slow_accelerator, .sa_flags = SA_RESTART};
+    sigemptyset(&toggle.sa_mask);
+    sigaction(SIGUSR1, &toggle, NULL);
+}
+
 /* `us` of compute: spinning on the CPU, or asleep as a rank waiting on its accelerator. */
 static inline void workload_compute(int us, int sleep) {
     if (us <= 0) return;
     if (sleep) {
+        if (workload_slow_accelerator) us *= 2;
         struct timespec d = {.tv_sec = us / 1000000, .tv_nsec = (long)(us % 1000000) * 1000};
         while (nanosleep(&d, &d) != 0) {}
         return;

@@ -30,9 +30,9 @@ extension Detector {
         guard behind.isEmpty else {
             let graph = graphs.graph(job: key.job, of: self)
             let ends = graph.ends(from: behind.map(\.snapshot.identity.rank))
-            // A chain into another communicator's network wait, or a loop of
-            // point-to-point calls: that one is the incident, not this.
-            guard !ends.cyclic, ends.why != .network else { return nil }
+            // A loop of point-to-point calls is that one's incident, not this.
+            guard !ends.cyclic else { return nil }
+            if ends.why == .network { return stuckInside(job: key.job, ends: ends, waited: waited, nowNs: nowNs) }
             let culprits = ends.why == .unknown ? behind : ends.ranks.compactMap { ranks[RankKey(job: key.job, rank: $0)] }
             (evidence.members, evidence.otherMembers) = Self.timeline(of: members, in: key.communicator, seq: newest,
                                                                       culprits: Set(culprits.map(\.snapshot.identity.rank)))
@@ -48,6 +48,28 @@ extension Detector {
             + "\((nowNs - min(nowNs, since)) / 1_000_000) ms" + suspects.note
         return Incident(job: key.job, incidentClass: .communicationHang, suspects: suspects.nodes.map { .init(node: $0) },
                         confidence: suspects.confidence, evidence: evidence, firstSeenNs: since, detectedNs: nowNs)
+    }
+
+    /// A chain that ends inside a collective every member entered — an
+    /// older instance the others have left, or another communicator's — is
+    /// a communication hang there: data that never arrived. Its suspects:
+    /// the nodes silent or with a link down, else the stuck ranks' nodes.
+    func stuckInside(job: String, ends: WaitGraph.Ends, waited: String, nowNs: UInt64) -> Incident? {
+        let stuck = ends.ranks.compactMap { ranks[RankKey(job: job, rank: $0)] }
+        guard let call = stuck.compactMap(\.snapshot.blocked).min(by: { $0.sinceNs < $1.sinceNs }) else { return nil }
+        let key = CommunicatorKey(job: job, communicator: call.communicator)
+        guard nowNs - min(nowNs, call.sinceNs) > hangThreshold(key) else { return nil }
+        let nodes = Set((communicatorMembers[key] ?? stuck).map(\.node))
+        let found = hangSuspects(among: nodes, nowNs: nowNs)
+        let narrowed = found.nodes.count < nodes.count
+        let suspects = narrowed ? found.nodes : Set(stuck.map(\.node)).sorted()
+        let summary = waited + "; the chain ends at ranks \(Self.list(stuck)), inside \(Self.describe(call)), which every "
+            + "member entered: data that never arrived" + found.note
+        let evidence = Incident.Evidence(summary: summary, communicator: call.communicator, seq: call.seq,
+                                         expectedNs: hangThreshold(key), observedNs: nowNs - min(nowNs, call.sinceNs), takenNs: nowNs)
+        return Incident(job: job, incidentClass: .communicationHang, suspects: suspects.map { .init(node: $0) },
+                        confidence: narrowed ? found.confidence : 1 / Double(max(suspects.count, 1)), evidence: evidence,
+                        firstSeenNs: call.sinceNs, detectedNs: nowNs)
     }
 
     /// A non-communication hang of `culprits`, every rank waiting on them listed.

@@ -62,6 +62,7 @@ extension Detector {
             return Incident(job: job, incidentClass: .communicationHang, suspects: suspects.nodes.map { .init(node: $0) },
                             confidence: suspects.confidence, evidence: evidence, firstSeenNs: since, detectedNs: nowNs)
         }
+        if ends.why == .network { return stuckInside(job: job, ends: ends, waited: waited, nowNs: nowNs) }
         guard [.stopped, .computing].contains(ends.why), !culprits.isEmpty else { return nil }
         let state = ends.why == .stopped ? "stopped" : "computing, in no blocking call"
         evidence.summary = waited + "; the chain ends at ranks \(Self.list(culprits)), \(state)"

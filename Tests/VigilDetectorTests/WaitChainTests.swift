@@ -88,6 +88,22 @@ struct WaitChainTests {
         #expect(open.first?.suspects == [.init(node: "A"), .init(node: "B")])
     }
 
+    /// Rank 2's data link cut during a bcast: the others left bcast #9 and
+    /// wait in allreduce #10; rank 2 is still inside #9, which every member
+    /// entered. Not a rank's fault: data that never reached B.
+    @Test func aRankStuckInAnInstanceTheOthersLeftIsACommunicationHang() throws {
+        let bcast = BlockedCall(op: .bcast, communicator: Self.world, seq: 9, sinceNs: Self.t0)
+        let open = Self.evaluate([
+            Self.rank(0, on: "A", blocked: Self.collective(Self.world, 10), entered: [Self.world: 10]),
+            Self.rank(1, on: "A", blocked: Self.collective(Self.world, 10), entered: [Self.world: 10]),
+            Self.rank(2, on: "B", blocked: bcast, entered: [Self.world: 9]),
+            Self.rank(3, on: "C", blocked: Self.collective(Self.world, 10), entered: [Self.world: 10]),
+        ])
+        #expect(open.map(\.incidentClass) == [.communicationHang], "\(open.map(\.headline))")
+        #expect(open.first?.suspects == [.init(node: "B")], "\(open.first?.evidence.summary ?? "")")
+        #expect(open.first?.evidence.summary.contains("bcast #9") == true, "\(open.first?.evidence.summary ?? "")")
+    }
+
     @Test func aReceiveFromAnySourceWaitsOnNoOneKnown() {
         let graph = WaitGraph(ranks: [0: Detector.Observed(snapshot: Self.rank(0, on: "A", blocked: BlockedCall(
             op: .p2pRecv, communicator: 1, seq: 0, sinceNs: Self.t0, peers: [], peerCount: 0), entered: [:]).0, node: "A", atNs: 0)],

@@ -53,8 +53,7 @@ struct DetectionMatrixTests {
             let train = ["--steps", "100000000", "--log-every", "100000000"] + Self.workloads[workload]!
             let drill = try await FaultDrill.start(scope, job: "m-\(workload)-\(fault)", program: program, train: train,
                                                    steady: .seconds(10)) {
-                // The slow link's baseline: every data link at 100 Mbit/s, so the cut to 25 is one of bandwidth.
-                if fault == .slowlink { for k in 1...4 { try FaultDrill.limitLink(k, to: "100mbit") } }
+                if fault == .slowlink { try FaultDrill.limitEveryLink() }
             }
             guard let (expectedClass, suspects) = fault.expected else {
                 try await Self.wait(.seconds(Self.healthySeconds))

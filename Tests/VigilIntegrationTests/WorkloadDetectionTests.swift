@@ -17,13 +17,15 @@ struct WorkloadDetectionTests {
         ("uneven", ["--compute-us", "5000", "--eval-every", "50", "--eval-ms", "300"]),
     ]
 
+    static let shapes = workloads.map(\.name)
+
     static func arguments(_ workload: String) -> [String] {
         ["--steps", "100000000", "--log-every", "100000000"] + workloads.first { $0.name == workload }!.arguments
     }
 
     /// Four busy ranks on two hosts sharing two cores, for 40 s: past the
     /// baseline learning, through many eval and data-loading pauses.
-    @Test(arguments: ["mesh", "sleepy", "uneven"])
+    @Test(arguments: shapes)
     func aHealthyJobRaisesNothing(workload: String) async throws {
         try await withScope("healthy-\(workload)") { scope in
             let drill = try await FaultDrill.start(scope, job: "healthy-\(workload)", program: Paths.workload(workload),
@@ -36,7 +38,7 @@ struct WorkloadDetectionTests {
     /// Rank 2 of the mesh stopped: rank 0 waits on it in its pipeline
     /// Sendrecv, rank 1 on rank 0 in their tensor-parallel allreduce, rank 3
     /// on rank 2 in theirs. Only rank 2 is to blame.
-    @Test(arguments: ["mesh", "sleepy"])
+    @Test(arguments: shapes)
     func aStoppedRankIsTheOnlyCulprit(workload: String) async throws {
         try await withScope("stop-\(workload)") { scope in
             let drill = try await FaultDrill.start(scope, job: "stop-\(workload)", program: Paths.workload(workload),
@@ -51,10 +53,12 @@ struct WorkloadDetectionTests {
         }
     }
 
-    @Test func aKilledMeshRankIsTheOnlyCrash() async throws {
-        try await withScope("kill-mesh") { scope in
-            let drill = try await FaultDrill.start(scope, job: "kill-mesh", program: Paths.workload("mesh"),
-                                                   train: Self.arguments("mesh"))
+    /// mpirun tears the others down: they are not crashes.
+    @Test(arguments: shapes)
+    func aKilledRankIsTheOnlyCrash(workload: String) async throws {
+        try await withScope("kill-\(workload)") { scope in
+            let drill = try await FaultDrill.start(scope, job: "kill-\(workload)", program: Paths.workload(workload),
+                                                   train: Self.arguments(workload))
             let injected = wallClockNanoseconds()
             try drill.signal(rank: 1, SIGKILL)
             let (incident, _) = try #require(await drill.firstIncident(sinceNs: injected))
@@ -65,27 +69,41 @@ struct WorkloadDetectionTests {
         }
     }
 
-    /// Rank 0's periodic evaluation is the job's normal; a quota on rank 2 is not.
-    @Test func aQuotaOnAnUnevenJobsRankIsAStragglerNotTheNetwork() async throws {
-        try await withScope("quota-uneven") { scope in
-            let drill = try await FaultDrill.start(scope, job: "quota-uneven", program: Paths.workload("uneven"),
-                                                   train: Self.arguments("uneven"), steady: .seconds(8))
-            try await drill.expectStraggler(quotaOn: 2, scope: scope)
+    /// A CPU quota on rank 2, or on vigil-sleepy, whose compute sleeps and
+    /// which a quota does not slow, a slow accelerator (its compute sleeping
+    /// twice as long). The mesh's pipeline peer and the uneven job's
+    /// periodic evaluation are the job's normal; the slow rank is not.
+    @Test(arguments: shapes)
+    func aSlowRankIsAStragglerNotTheNetwork(workload: String) async throws {
+        try await withScope("slow-\(workload)") { scope in
+            let drill = try await FaultDrill.start(scope, job: "slow-\(workload)", program: Paths.workload(workload),
+                                                   train: Self.arguments(workload), steady: .seconds(8))
+            guard workload == "sleepy" else { return try await drill.expectStraggler(quotaOn: 2, scope: scope) }
+            let injected = wallClockNanoseconds()
+            try drill.signal(rank: 2, SIGUSR1)
+            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
+            #expect(incident.incidentClass == .straggler, "\(incident.headline): \(incident.evidence.summary)")
+            #expect(incident.suspects == [.init(node: drill.ranks[2]!.node, rank: 2)])
+            #expect(seconds <= 30, "detected \(seconds) s after the slowdown (goal 30 s)")
         }
     }
 
-    /// A rank whose compute sleeps is not slowed by a CPU quota; a slow
-    /// accelerator (its compute sleeping twice as long) slows it.
-    @Test func aSlowAcceleratorIsAStraggler() async throws {
-        try await withScope("slow-accelerator") { scope in
-            let drill = try await FaultDrill.start(scope, job: "slow-accelerator", program: Paths.workload("sleepy"),
-                                                   train: Self.arguments("sleepy"), steady: .seconds(8))
-            let injected = wallClockNanoseconds()
-            try drill.signal(rank: 1, SIGUSR1)
-            let (incident, seconds) = try #require(await drill.firstIncident(sinceNs: injected))
-            #expect(incident.incidentClass == .straggler, "\(incident.headline): \(incident.evidence.summary)")
-            #expect(incident.suspects == [.init(node: drill.ranks[1]!.node, rank: 1)])
-            #expect(seconds <= 30, "detected \(seconds) s after the slowdown (goal 30 s)")
+    @Test(arguments: shapes)
+    func aSlowDataLinkIsCommunicationSlowOnThatHost(workload: String) async throws {
+        try await withScope("slowlink-\(workload)") { scope in
+            let drill = try await FaultDrill.start(scope, job: "slowlink-\(workload)", program: Paths.workload(workload),
+                                                   train: Self.arguments(workload), steady: .seconds(10),
+                                                   before: FaultDrill.limitEveryLink)
+            try await drill.expectSlowLink(3)
+        }
+    }
+
+    @Test(arguments: shapes)
+    func aCutDataLinkIsACommunicationHangOnThatHost(workload: String) async throws {
+        try await withScope("datadown-\(workload)") { scope in
+            let drill = try await FaultDrill.start(scope, job: "datadown-\(workload)", program: Paths.workload(workload),
+                                                   train: Self.arguments(workload))
+            try await drill.expectCutLink(3)
         }
     }
 

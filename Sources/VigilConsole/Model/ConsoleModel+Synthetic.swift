@@ -131,12 +131,14 @@ extension ConsoleModel {
         }
         let hangMembers = [Incident.Member(rank: stopped, node: names[stopped / ranksPerNode], state: .stopped, lastSeq: 1_044)]
             + waiting
-        let hang = Incident(job: job, incidentClass: .nonCommunicationHang,
+        var hang = Incident(job: job, incidentClass: .nonCommunicationHang,
                             suspects: [.init(node: names[stopped / ranksPerNode], rank: stopped)], confidence: 0.88,
                             evidence: .init(summary: "\(waiting.count) of \(waiting.count + 1) ranks wait in allreduce #1045 for 5200 ms; ranks \(stopped) are stopped",
                                             communicator: 0x2a, seq: 1_045, expectedNs: 2_000_000_000, observedNs: 5_200_000_000,
                                             members: hangMembers, otherMembers: 0, takenNs: now),
                             firstSeenNs: now - 5_200_000_000, detectedNs: now - 3_100_000_000)
+        hang.evidence.victims = waiting.map(\.rank)
+        hang.evidence.victimCount = waiting.count
         let stragglerMembers = (0..<min(6, names.count * ranksPerNode)).map { k -> Incident.Member in
             let rank = k == 0 ? straggler : (straggler + k * 5) % (names.count * ranksPerNode)
             return Incident.Member(rank: rank, node: names[rank / ranksPerNode], state: .arrived,
@@ -144,12 +146,13 @@ extension ConsoleModel {
                                    insideNs: k == 0 ? 200_000 : 3_000_000 + UInt64(k) * 100_000,
                                    computeNs: k == 0 ? 9_000_000 : 6_100_000 - UInt64(k) * 100_000)
         }
-        let late = Incident(job: job, incidentClass: .straggler,
+        var late = Incident(job: job, incidentClass: .straggler,
                             suspects: [.init(node: names[straggler / ranksPerNode], rank: straggler)], confidence: 0.92,
                             evidence: .init(summary: "rank \(straggler) computed longest before 58 of 63 allreduce of ≥1 MiB; the others waited 2.9 ms for it",
                                             communicator: 0x2a, seq: 1_040, expectedNs: 1_200_000, observedNs: 2_900_000,
                                             members: stragglerMembers, otherMembers: max(0, names.count * ranksPerNode - 6)),
                             firstSeenNs: now - 95_000_000_000, detectedNs: now - 88_000_000_000)
+        late.evidence.occurrences = 3
         let crash = Incident(job: "eval-7", incidentClass: .rankCrash, suspects: [.init(node: names[0], rank: 1)], confidence: 0.9,
                              evidence: .init(summary: "rank 1 died (SIGKILL) while its peers ran"),
                              firstSeenNs: now - 3_600_000_000_000, detectedNs: now - 3_599_000_000_000,

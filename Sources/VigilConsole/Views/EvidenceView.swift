@@ -46,6 +46,15 @@ enum EvidenceView {
         if let expected = i.evidence.expectedNs, let observed = i.evidence.observedNs {
             lines.append([("NUMBERS ", .bold), ("expected \(Formats.duration(expected)) · observed \(Formats.duration(observed))", .normal)])
         }
+        if let count = i.evidence.victimCount, count > 0 {
+            let shown = i.evidence.victims ?? []
+            let who = count == 1 ? "1 rank waits" : "\(count) ranks wait"
+            lines.append([("WAITING ", .bold), (who + " on the culprit, not at fault: "
+                + shown.map(String.init).joined(separator: ",") + (count > shown.count ? ",…" : ""), .normal)])
+        }
+        if let occurrences = i.evidence.occurrences, occurrences > 1 {
+            lines.append([("RETURNS ", .bold), ("found \(occurrences) times with gaps between; one incident, held open", .normal)])
+        }
         for (n, chunk) in wrap(i.evidence.summary, width: max(10, width - 8)).prefix(3).enumerated() {
             lines.append([(n == 0 ? "WHY     " : "        ", .bold), (chunk, .normal)])
         }

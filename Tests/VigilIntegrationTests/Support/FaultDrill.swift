@@ -57,10 +57,26 @@ struct FaultDrill {
             found = try? await incidents().first
             return found != nil
         }
-        guard let found else { return nil }
+        guard let found else {
+            print("fault drill \(job): nothing raised within \(timeout); \(try await state())")
+            return nil
+        }
         let seconds = Double(Int64(found.detectedNs) - Int64(sinceNs)) / 1e9
         print("fault drill \(job): \(found.headline) after \(String(format: "%.2f", seconds)) s: \(found.evidence.summary)")
         return (found, seconds)
+    }
+
+    /// What the server last heard of the job's ranks, and how its mpirun ended.
+    func state() async throws -> String {
+        let store = try stage.server.store()
+        let ranks = try await store.ranks().filter { $0.snapshot.identity.job == job }.sorted { $0.snapshot.identity.rank < $1.snapshot.identity.rank }
+        let states = ranks.map { seen in
+            let s = seen.snapshot
+            return "rank \(s.identity.rank) \(s.status) exit \(s.exitStatus.map(String.init) ?? "-") blocked "
+                + (s.blocked.map { "\($0.op.name) #\($0.seq) peers \($0.peers)" } ?? "-")
+        }
+        let runs = try await store.runs(job: job).map { "\($0.state) exit \($0.exitStatus.map(String.init) ?? "-"): \($0.stderrTail.suffix(800))" }
+        return "ranks: \(states.joined(separator: "; ")); runs: \(runs)"
     }
 
     /// A hang drill: `rank` stopped, checked to be named the hung rank within

@@ -8,6 +8,7 @@ packages=(
     libopenmpi-dev openmpi-bin                    # libvigil, vigil-train, tests
     openssh-server openssh-client                 # launcher and namespace bench
     tmux iproute2 pkg-config                      # console tests, namespaces
+    libxxhash-dev                                 # checkpoint shard checksums
 )
 
 missing=()

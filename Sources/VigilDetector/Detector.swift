@@ -52,12 +52,12 @@ public struct Detector: Sendable {
     /// evaluation wants captured next (read by the monitor).
     var timelines: [CommunicatorKey: (want: InstanceCapture.Want, events: [InstanceEvent], atNs: UInt64)] = [:]
     var timelinesWanted: [CommunicatorKey: InstanceCapture.Want] = [:]
-    /// Since when each communicator's slowness has been blamed on contended
-    /// nodes whose links are not yet ruled out, as of this evaluation and
-    /// the one before; and the jobs whose links this one wants probed.
-    var contentionSeenNs: [CommunicatorKey: UInt64] = [:]
-    var contentionSeenBeforeNs: [CommunicatorKey: UInt64] = [:]
-    var probesWanted: Set<String> = []
+    /// Since when each slow communicator spanning hosts has waited for a
+    /// probe round (as of the last evaluation, and for the next), and the
+    /// jobs whose links this evaluation wants probed, with since when.
+    var probeWaitSinceNs: [CommunicatorKey: UInt64] = [:]
+    var probeWaitNextNs: [CommunicatorKey: UInt64] = [:]
+    var probesWanted: [String: UInt64] = [:]
 
     public init(configuration: DetectorConfiguration = DetectorConfiguration()) {
         self.configuration = configuration
@@ -122,8 +122,8 @@ public struct Detector: Sendable {
     public mutating func evaluate(nowNs: UInt64) -> DetectorReport {
         forgetEnded(nowNs: nowNs)
         timelinesWanted = [:]
-        probesWanted = []
-        (contentionSeenBeforeNs, contentionSeenNs) = (contentionSeenNs, [:])
+        probesWanted = [:]
+        (probeWaitSinceNs, probeWaitNextNs) = (probeWaitNextNs, [:])
         communicatorMembers = communicators()
         learnPace(communicatorMembers, nowNs: nowNs)
         let down = nodesDown(nowNs: nowNs)
@@ -324,6 +324,7 @@ public struct DetectorReport: Sendable, Equatable {
     public var updated: [Incident] = []
     public var resolved: [Incident] = []
     public var open: [Incident] = []
-    /// Jobs whose links are to be probed before a slowness is blamed on CPU contention.
-    public var probesWanted: Set<String> = []
+    /// Jobs whose links are to be probed (by a round started after the
+    /// time given) before a slowness across hosts is judged.
+    public var probesWanted: [String: UInt64] = [:]
 }

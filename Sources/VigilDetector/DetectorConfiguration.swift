@@ -48,9 +48,9 @@ public struct DetectorConfiguration: Sendable, Equatable {
     public var throttledShare = 0.05
     /// A node is contended when its CPU pressure (‰ stalled) rises this far above its own normal.
     public var contentionRisePermille = 250.0
-    /// Contended nodes are blamed for a slowness across nodes once probes
-    /// rule their links out, or after this long without them.
-    public var contentionProbeWaitNs: UInt64 = 20_000_000_000
+    /// A slowness across hosts is judged once a probe round since it began
+    /// has measured the links, or after this long without one.
+    public var probeWaitNs: UInt64 = 20_000_000_000
     /// Slowness (straggler, communication) is raised once it has lasted this long.
     public var slowPersistNs: UInt64 = 3_000_000_000
     /// A probed node pair runs degraded below this fraction of the round's median…

@@ -46,23 +46,26 @@ public final class LinkProbeScheduler: Sendable {
     }
 
     /// Probes the nodes of each job whose slow communication is not placed
-    /// yet, or that the detector wants probed before it blames contended
-    /// CPUs: all of the job's nodes (`jobNodes`) where they fit a round — a
-    /// communicator of two nodes has one pair, which cannot say which end is
-    /// slow — else the incident's suspects.
-    func schedule(for open: [Incident], wanted: Set<String>, jobNodes: (String) -> Set<String>, nowNs: UInt64) {
+    /// yet (once per `reprobeAfterNs`), or that the detector wants probed
+    /// by a round started after a time (`wanted`): all of the job's nodes
+    /// (`jobNodes`) where they fit a round — a communicator of two nodes has
+    /// one pair, which cannot say which end is slow — else the incident's suspects.
+    func schedule(for open: [Incident], wanted: [String: UInt64], jobNodes: (String) -> Set<String>, nowNs: UInt64) {
         let unplaced = open.filter { $0.incidentClass == .communicationSlow && $0.suspects.count > 1 }
-            .map { (job: $0.job, suspects: Set($0.suspects.map(\.node))) }
-        for (job, suspects) in unplaced + wanted.sorted().map({ (job: $0, suspects: Set<String>()) }) {
+            .map { (job: $0.job, suspects: Set($0.suspects.map(\.node)), after: UInt64?.none) }
+        let asked = wanted.sorted { $0.key < $1.key }.map { (job: $0.key, suspects: Set<String>(), after: Optional($0.value)) }
+        for (job, suspects, after) in unplaced + asked {
             let due = rounds.withLock { r in
-                nowNs >= r.busyUntilNs && nowNs - min(nowNs, r.lastByJob[job] ?? 0) >= settings.reprobeAfterNs
+                let last = r.lastByJob[job] ?? 0
+                let stale = after.map { last < $0 } ?? (nowNs - min(nowNs, last) >= settings.reprobeAfterNs)
+                return nowNs >= r.busyUntilNs && stale
             }
+            guard due else { continue }
             let all = jobNodes(job).union(suspects)
-            let nodes = all.count <= settings.maxNodes ? Array(all) : Array(suspects)
-            guard due, let endNs = probe(job: job, nodes: nodes, nowNs: nowNs) else { continue }
+            let endNs = probe(job: job, nodes: all.count <= settings.maxNodes ? Array(all) : Array(suspects), nowNs: nowNs)
             rounds.withLock { r in
-                r.lastByJob[job] = nowNs
-                r.busyUntilNs = endNs
+                r.lastByJob[job] = nowNs   // skipped too: not asked again every evaluation
+                r.busyUntilNs = endNs ?? r.busyUntilNs
             }
         }
     }

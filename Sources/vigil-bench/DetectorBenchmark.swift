@@ -63,13 +63,15 @@ struct DetectorBenchmark {
                 report.raised += tick.raised
                 report.updated += tick.updated
                 report.open = tick.open
+                report.probesWanted.merge(tick.probesWanted) { min($0, $1) }
             }
             outcome.cpuNs += threadCPUNanoseconds() - start
             outcome.records += batches.reduce(0) { sum, b in
                 sum + b.batch.items.reduce(0) { if case .instances(let e) = $1 { $0 + e.events.count } else { $0 } }
             }
             for incident in report.raised + report.updated { raised[incident.key] = incident }
-            if probeAt == nil, report.open.contains(where: { $0.incidentClass == .communicationSlow && $0.suspects.count > 1 }) {
+            let unplaced = report.open.contains { $0.incidentClass == .communicationSlow && $0.suspects.count > 1 }
+            if probeAt == nil, unplaced || !report.probesWanted.isEmpty {
                 probeAt = now + 2 * Self.second
             }
         }

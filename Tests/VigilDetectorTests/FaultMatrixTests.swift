@@ -22,8 +22,9 @@ struct FaultMatrixTests {
     }
 
     /// Run the job through a detector until `seconds` after the fault: every
-    /// incident raised, as last updated. Unplaced slow communication gets a
-    /// round of link probes two seconds later, as the server arranges.
+    /// incident raised, as last updated. Unplaced slow communication, or a
+    /// detector asking, gets a round of link probes two seconds later, as
+    /// the server arranges.
     static func run(_ fault: SyntheticJob.Fault?, seconds: UInt64 = 20) -> [Incident] {
         let job = job(fault)
         var detector = Detector()
@@ -34,7 +35,8 @@ struct FaultMatrixTests {
             job.feed(&detector, afterNs: now - Self.second, atNs: now)
             if probeAt == now { job.probes(atNs: now).forEach { detector.observe($0) } }
             let report = detector.evaluate(nowNs: now)
-            if probeAt == nil, report.open.contains(where: { $0.incidentClass == .communicationSlow && $0.suspects.count > 1 }) {
+            let unplaced = report.open.contains { $0.incidentClass == .communicationSlow && $0.suspects.count > 1 }
+            if probeAt == nil, unplaced || !report.probesWanted.isEmpty {
                 probeAt = now + 2 * Self.second
             }
             raised += report.raised

@@ -42,7 +42,9 @@ struct FaultDrill {
         _ = await eventually(timeout: steady + .seconds(1), every: .milliseconds(200)) { ContinuousClock.now >= settled }
         let drill = FaultDrill(stage: stage, job: job, ranks: ranks.mapValues { (pid: $0.0, node: $0.1) })
         let early = try await drill.incidents()
-        guard early.isEmpty else { throw HarnessError.queryFailed("raised while healthy: \(early.map(\.headline))") }
+        guard early.isEmpty else {
+            throw HarnessError.queryFailed("raised while healthy: \(early.map { "\($0.headline): \($0.evidence.summary)" })")
+        }
         return drill
     }
 

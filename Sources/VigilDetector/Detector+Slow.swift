@@ -50,19 +50,25 @@ extension Detector {
 
     private mutating func straggler(on key: CommunicatorKey, group: [InstanceWindow.Entry], of all: Int, emerging: Bool,
                                     standing: Bool, nowNs: UInt64) -> Incident? {
-        let share = standing ? configuration.stragglerClearShare : configuration.stragglerShare
-        let minimum = emerging ? min(share, 2 / Double(max(group[0].op.size, 1))) : share
         var leads: [Int: Int] = [:]
         for entry in group { leads[entry.gapLeader, default: 0] += 1 }
-        guard let (rank, times) = leads.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }) else { return nil }
+        guard let (rank, times) = leads.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
+              let seen = ranks[RankKey(job: key.job, rank: rank)] else { return nil }
+        // A leader whose cgroup throttles it is slow by its own CPU, seen
+        // directly: it needs to lead only as often as a standing straggler,
+        // and its peers to wait on it at all (starved of CPU, it is slow
+        // inside the collective too, so little of its lag shows as compute).
+        let byOwnCPU = seen.throttledShare >= configuration.throttledShare
+        let share = standing || byOwnCPU ? configuration.stragglerClearShare : configuration.stragglerShare
+        let minimum = emerging ? min(share, 2 / Double(max(group[0].op.size, 1))) : share
         let leading = Double(times) / Double(group.count)
         guard leading >= minimum else { return nil }
         let lag = group.filter { $0.gapLeader == rank }.map(\.excessGapNs).median ?? 0
         // This collective's own interval: the communicator's, times how many of its collectives are this one.
         let interval = (pace[key]?.intervalNs ?? 0) * Double(all) / Double(group.count)
-        let fraction = configuration.stragglerLagFraction * (emerging ? 0.5 : 1)
+        let fraction = byOwnCPU ? 0 : configuration.stragglerLagFraction * (emerging ? 0.5 : 1)
         let threshold = max(configuration.stragglerLagFloorNs, UInt64(fraction * interval))
-        guard lag >= threshold, let seen = ranks[RankKey(job: key.job, rank: rank)] else { return nil }
+        guard lag >= threshold else { return nil }
         let first = group.first { $0.gapLeader == rank }
         let summary = "rank \(rank) computed longest before \(times) of \(group.count) "
             + "\(Self.describe(group[0].op)) (#\(group.first!.seq)–#\(group.last!.seq)); the others waited "

@@ -115,6 +115,21 @@ struct CauseBeforeClassTests {
         #expect(raised.first?.evidence.summary.contains("throttled") == true)
     }
 
+    /// On shared cores a throttled rank is slow inside its collectives too:
+    /// little of its lag shows as compute (here 9% of the step, under the
+    /// 20% a straggler needs), but its cgroup says why: a straggler.
+    @Test func aThrottledLeaderIsAStragglerThoughItsLagIsSmall() throws {
+        let mild = SyntheticJob(ranks: 64, ranksPerNode: 8, stepNs: 100_000_000, fault: .straggler(rank: 21, factor: 1.1),
+                                faultAfterNs: Self.faultAfter)
+        #expect(Self.run(mild).raised.isEmpty, "without throttling, a 9% lag is no straggler")
+        let (raised, _) = Self.run(mild, adjust: { snapshot, tick in
+            snapshot.cpuThrottledNs = snapshot.identity.rank == 21 ? UInt64(max(0, Int(tick) - 30)) * 300_000_000 : 0
+        })
+        #expect(raised.map(\.incidentClass) == [.straggler], "\(raised.map(\.headline))")
+        #expect(raised.first?.suspects == [.init(node: "node2", rank: 21)])
+        #expect(raised.first?.evidence.summary.contains("throttled") == true, "\(raised.first?.evidence.summary ?? "")")
+    }
+
     /// A straggler for 10 s, gone for 10 s, again and again (at 10 steps a
     /// second: the 5 s on, 5 s off of the bench, at its 60 steps a second): one incident,
     /// never resolved in between, its returns counted.

@@ -22,6 +22,7 @@ enum Paths {
     static var collectivesTour: String { agentsDirectory + "/vigil-collectives-tour" }
     /// Workloads shaped unlike vigil-train (agents/examples/*_train.c).
     static func workload(_ name: String) -> String { agentsDirectory + "/vigil-\(name)" }
+    static var checkpointCheck: String { agentsDirectory + "/vigil-ckpt-check" }
 
     /// A fresh directory (under /tmp unless told), removed by the caller.
     static func temporaryDirectory(_ label: String, under parent: String = NSTemporaryDirectory()) throws -> URL {

@@ -1,0 +1,17 @@
+/* What the checkpoint client's parts share (vigil_ckpt.c, vigil_ckpt_restore.c). */
+#ifndef VIGIL_CKPT_INTERNAL_H
+#define VIGIL_CKPT_INTERNAL_H
+
+#include "vigil.h"
+#include "vigil_shard.h"
+
+enum { ERROR_MAX = 512 };
+
+/* The registered regions (header and data pointers) and the level-1
+ * directory; NULL before vigil_ckpt_init. */
+const vigil_shard_header *vigil_ckpt_layout(void *const **data, const char **dir);
+
+/* Sets vigil_ckpt_error()'s text (`fmt` with one %s) and returns `code`. */
+int vigil_ckpt_fail(int code, const char *fmt, const char *detail);
+
+#endif

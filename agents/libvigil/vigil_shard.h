@@ -1,0 +1,68 @@
+/*
+ * One rank's shard of one checkpoint, as a file (docs/checkpoints.md):
+ *
+ *   header   "VGSHARD1", u32 version, u32 header bytes, i64 step,
+ *            u32 rank, u32 world size, u32 regions, u32 job bytes, job,
+ *            then per region: u32 name bytes, name, u64 bytes
+ *   data     every region's bytes, in the order of the header
+ *   trailer  "VGSHEND1", u64 bytes before the trailer, u64 XXH3-64 of them
+ *
+ * Little-endian. Written under a temporary name, fsync'd, renamed, and the
+ * directory fsync'd: a shard under its final name is whole. The trailer
+ * lets a shard be verified alone; a manifest repeats its size and checksum.
+ */
+#ifndef VIGIL_SHARD_H
+#define VIGIL_SHARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <xxhash.h>
+
+#define VIGIL_SHARD_NAME_MAX 64
+#define VIGIL_SHARD_JOB_MAX 64
+#define VIGIL_SHARD_REGIONS_MAX 256
+#define VIGIL_SHARD_TRAILER_BYTES 24
+
+typedef struct vigil_shard_region {
+    char name[VIGIL_SHARD_NAME_MAX];
+    uint64_t bytes;
+} vigil_shard_region;
+
+typedef struct vigil_shard_header {
+    int64_t step;
+    uint32_t rank, world;
+    char job[VIGIL_SHARD_JOB_MAX];
+    uint32_t regions;
+    vigil_shard_region region[VIGIL_SHARD_REGIONS_MAX];
+} vigil_shard_header;
+
+/* A shard being written: the checksum follows every byte. */
+typedef struct vigil_shard_writer {
+    int fd, dir_fd;
+    uint64_t written;
+    XXH3_state_t *hash;
+    uint64_t hash_ns;
+    char tmp[4096], path[4096];
+} vigil_shard_writer;
+
+/* `<dir>/<job>/step-<step>/` and the shard's path in it. */
+int vigil_shard_path(char *out, size_t cap, const char *dir, const char *job, long step, int rank);
+int vigil_shard_step_dir(char *out, size_t cap, const char *dir, const char *job, long step);
+
+/* 0, or -errno with `why` filled. */
+int vigil_shard_open(vigil_shard_writer *w, const char *dir, const vigil_shard_header *h, char *why, size_t cap);
+int vigil_shard_write(vigil_shard_writer *w, const void *data, size_t n, char *why, size_t cap);
+int vigil_shard_commit(vigil_shard_writer *w, char *why, size_t cap);
+void vigil_shard_abandon(vigil_shard_writer *w);
+
+/* Whether the shard at `path` is the one `expect` describes (step, rank,
+ * world, regions and their sizes) and its bytes match its trailer: 0, or
+ * -1 with `why` filled. */
+int vigil_shard_verify(const char *path, const vigil_shard_header *expect, char *why, size_t cap);
+
+/* Reads a shard's regions into `into` (one pointer per region), checking
+ * it as it goes. Restore verifies first: a shard failing here has already
+ * overwritten some of `into`. */
+int vigil_shard_read(const char *path, const vigil_shard_header *expect, void *const *into, char *why, size_t cap);
+
+#endif

@@ -32,7 +32,7 @@ public struct IPv4Network: Sendable, Equatable, CustomStringConvertible {
         return value
     }
 
-    static func format(_ value: UInt32) -> String {
+    public static func format(_ value: UInt32) -> String {
         (0..<4).map { String(value >> (24 - 8 * $0) & 0xFF) }.joined(separator: ".")
     }
 

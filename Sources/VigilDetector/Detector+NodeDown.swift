@@ -4,8 +4,8 @@ extension Detector {
     /// Nodes with running ranks whose heartbeats stopped: one incident per
     /// job, naming every such node. Nodes lost within seconds of each other
     /// are one event, said as such with what they share — every node the
-    /// server hears (the server's own network, or the server), or all the
-    /// job's nodes.
+    /// server hears (the server's own network, or the server), every node
+    /// of one management subnet (its switch or router), or all the job's nodes.
     func nodesDown(nowNs: UInt64) -> [Incident] {
         let timeout = configuration.heartbeatTimeoutNs
         let stale = Set(heartbeats.filter { nowNs - min(nowNs, $0.value) > timeout }.keys)
@@ -33,7 +33,8 @@ extension Detector {
             summary = "no heartbeat from \(node) for \(silent / 1_000_000) ms: the node is down, or its link to the server"
         } else if together {
             let shared = nodes.count == allNodes ? "every node the server hears: the server's own network, or the server"
-                : nodes.count == jobNodes.count ? "every node of this job" : "\(nodes.count) of the job's \(jobNodes.count) nodes"
+                : sharedSubnet(Set(nodes.keys)).map { "every node of \($0) the server hears: that subnet's switch or router" }
+                ?? (nodes.count == jobNodes.count ? "every node of this job" : "\(nodes.count) of the job's \(jobNodes.count) nodes")
             summary = "\(nodes.count) nodes lost within \(Self.ms(last - first)) (no heartbeat for \(silent / 1_000_000) ms): \(shared)"
         } else {
             summary = "no heartbeat from \(nodes.count) nodes, the first for \(silent / 1_000_000) ms: the nodes are down, or their links to the server"
@@ -42,5 +43,15 @@ extension Detector {
                         confidence: together ? 0.5 : 0.9,
                         evidence: .init(summary: summary, expectedNs: configuration.heartbeatTimeoutNs, observedNs: silent),
                         firstSeenNs: first, detectedNs: nowNs)
+    }
+
+    /// The management /24 (as "10.0.3.0/24") that `lost` are all of, when
+    /// every node the server knows in it is lost; nil otherwise.
+    private func sharedSubnet(_ lost: Set<String>) -> String? {
+        let theirs = Set(lost.map { subnets[$0] })
+        guard theirs.count == 1, let only = theirs.first, let subnet = only else { return nil }
+        let members = subnets.filter { $0.value == subnet }.keys
+        guard members.allSatisfy(lost.contains) else { return nil }
+        return IPv4Network("\(IPv4Network.format(subnet))/24")?.description
     }
 }

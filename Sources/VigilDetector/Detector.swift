@@ -38,6 +38,8 @@ public struct Detector: Sendable {
     var links: [String: LinkMatrix] = [:]
     var loads: [String: NodeLoad] = [:]
     var nics: [String: NICStates] = [:]
+    /// Each node's management /24, from the address the server hears it on.
+    var subnets: [String: UInt32] = [:]
     /// Running members per communicator, as of the last evaluation.
     var communicatorMembers: [CommunicatorKey: [Observed]] = [:]
     private var open: [String: Incident] = [:]
@@ -79,6 +81,11 @@ public struct Detector: Sendable {
     public mutating func observe(_ health: NodeHealth, node: String, atNs: UInt64) {
         loads[node, default: NodeLoad()].observe(health.cpu, atNs: atNs)
         nics[node, default: NICStates()].observe(health.nics)
+    }
+
+    /// The address the server hears `node`'s agent from (its management network).
+    public mutating func observe(node: String, managementAddress: String) {
+        subnets[node] = IPv4Network.parse(managementAddress).map { $0 & 0xFFFF_FF00 }
     }
 
     /// A complete instance from the server's join: straggler and slowness evidence.

@@ -55,6 +55,11 @@ public struct TelemetryMonitor: Sendable {
         jobIDs[job].map { gaps.gaps(job: $0) } ?? [:]
     }
 
+    /// The address the server hears `node`'s agent from.
+    public mutating func observe(node: String, managementAddress: String) {
+        detector.observe(node: node, managementAddress: managementAddress)
+    }
+
     /// A batch arrived from `node`, before it is stored: a node is alive
     /// when it speaks, however long the store then takes.
     public mutating func heartbeat(node: String, atNs: UInt64) { detector.heartbeat(node: node, atNs: atNs) }

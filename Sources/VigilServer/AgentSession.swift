@@ -30,6 +30,7 @@ struct AgentSession {
                     let node = hello.node
                     let probeHost = hello.probeHost.isEmpty ? connection.channel.remoteAddress?.ipAddress ?? "" : hello.probeHost
                     let session = directory.join(node, from: probeHost)
+                    detector.joined(node: node, from: connection.channel.remoteAddress?.ipAddress ?? "")
                     defer { directory.leave(node, session: session) }
                     try await ingest(from: &frames, node: node, outbound: outbound)
                 } catch let refusal as Refusal {

@@ -34,6 +34,11 @@ public final class DetectorService: Service, Sendable {
         monitor.withLock { $0.ingest(batch, from: node, atNs: atNs) }
     }
 
+    /// An agent joined from `address`: the node's management subnet, for correlated losses.
+    public func joined(node: String, from address: String) {
+        monitor.withLock { $0.observe(node: node, managementAddress: address) }
+    }
+
     public func heartbeat(node: String, atNs: UInt64) {
         monitor.withLock { $0.heartbeat(node: node, atNs: atNs) }
     }

@@ -9,9 +9,11 @@ struct CorrelatedFailureTests {
 
     /// The job healthy for 10 s, then the nodes `lost(second)` says go
     /// silent; every incident raised, and those open at the end.
-    static func run(nodes: Int, seconds: UInt64 = 20, lost: (UInt64) -> Set<String>) -> (raised: [Incident], open: [Incident]) {
+    static func run(nodes: Int, seconds: UInt64 = 20, address: (Int) -> String? = { _ in nil },
+                    lost: (UInt64) -> Set<String>) -> (raised: [Incident], open: [Incident]) {
         let job = SyntheticJob(ranks: nodes, ranksPerNode: 1, stepNs: 100_000_000)
         var detector = Detector()
+        for k in 0..<nodes { if let address = address(k) { detector.observe(node: "node\(k)", managementAddress: address) } }
         var raised: [Incident] = []
         var open: [Incident] = []
         for tick in 1...(seconds * 2) {
@@ -45,6 +47,15 @@ struct CorrelatedFailureTests {
         #expect(raised.count == 1 && open.count == 1, "\(raised.map(\.headline))")
         #expect(open.first?.suspects.count == 40)
         #expect(open.first?.evidence.summary.contains("40 of the job's 64 nodes") == true, "\(open.first?.evidence.summary ?? "")")
+    }
+
+    /// 64 nodes on four /24s; the third one's 16 go at once: its switch.
+    @Test func aSubnetLostAtOnceIsNamed() throws {
+        let third = Set((32..<48).map { "node\($0)" })
+        let (raised, open) = Self.run(nodes: 64, address: { "10.0.\($0 / 16).\(10 + $0 % 16)" }) { $0 >= 10 ? third : [] }
+        #expect(raised.count == 1 && open.first?.suspects.count == 16, "\(raised.map(\.headline))")
+        #expect(open.first?.evidence.summary.contains("every node of 10.0.2.0/24 the server hears") == true,
+                "\(open.first?.evidence.summary ?? "")")
     }
 
     @Test func oneNodeLostIsNamedAlone() throws {

@@ -101,10 +101,8 @@ int vigil_shard_open(vigil_shard_writer *w, const char *dir, const vigil_shard_h
     return vigil_shard_write(w, header, encode_header(h, header), why, cap);
 }
 
-int vigil_shard_write(vigil_shard_writer *w, const void *data, size_t n, char *why, size_t cap) {
-    uint64_t t0 = now_ns();
-    XXH3_64bits_update(w->hash, data, n);
-    w->hash_ns += now_ns() - t0;
+/* Every byte of `data` to the shard, counted in `written`. */
+static int write_all(vigil_shard_writer *w, const void *data, size_t n, char *why, size_t cap) {
     const char *p = data;
     while (n > 0) {
         ssize_t put = write(w->fd, p, n);
@@ -117,21 +115,21 @@ int vigil_shard_write(vigil_shard_writer *w, const void *data, size_t n, char *w
     return 0;
 }
 
+int vigil_shard_write(vigil_shard_writer *w, const void *data, size_t n, char *why, size_t cap) {
+    uint64_t t0 = now_ns();
+    XXH3_64bits_update(w->hash, data, n);
+    w->hash_ns += now_ns() - t0;
+    return write_all(w, data, n, why, cap);
+}
+
 int vigil_shard_commit(vigil_shard_writer *w, char *why, size_t cap) {
     unsigned char trailer[VIGIL_SHARD_TRAILER_BYTES];
     uint64_t length = w->written, digest = XXH3_64bits_digest(w->hash);
     memcpy(trailer, trailer_magic, 8);
     memcpy(trailer + 8, &length, 8);
     memcpy(trailer + 16, &digest, 8);
-    const char *p = (const char *)trailer;
-    size_t n = sizeof trailer;
-    while (n > 0) {
-        ssize_t put = write(w->fd, p, n);
-        if (put < 0 && errno == EINTR) continue;
-        if (put <= 0) return fail(why, cap, put < 0 ? errno : EIO, "cannot write", w->tmp);
-        p += put;
-        n -= (size_t)put;
-    }
+    int r = write_all(w, trailer, sizeof trailer, why, cap);
+    if (r != 0) return r;
     if (fsync(w->fd) != 0) return fail(why, cap, errno, "cannot fsync", w->tmp);
     if (close(w->fd) != 0) {
         w->fd = -1;

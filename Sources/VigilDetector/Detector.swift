@@ -213,7 +213,11 @@ public struct Detector: Sendable {
         var seen: [String: UInt64] = [:]
         let kept = found.filter { incident in
             guard slow.contains(incident.incidentClass), open[incident.key] == nil else { return true }
-            let since = slowSinceNs[incident.key] ?? nowNs
+            // Waiting for the probes, the communicator was found slow at every evaluation: that counts.
+            let waited = incident.evidence.communicator.flatMap {
+                probeWaitNextNs[CommunicatorKey(job: incident.job, communicator: $0)]
+            }
+            let since = min(slowSinceNs[incident.key] ?? nowNs, waited ?? nowNs)
             seen[incident.key] = since
             return nowNs - since >= configuration.slowPersistNs
         }

@@ -133,13 +133,17 @@ extension Detector {
                 "\($0.pair.a)↔\($0.pair.b) \(Self.rate($0.now)) (median \(Self.rate($0.normal)))"
             }.joined(separator: ", ")
         }
-        let suspects = located.nodes.isEmpty ? nodes.sorted() : located.nodes
+        // A node whose every pair is slow is its link; else a slow pair between two of the members is theirs.
+        let pairs = located.evidence.filter { nodes.contains($0.pair.a) && nodes.contains($0.pair.b) }
+        let ends = Set(pairs.flatMap { [$0.pair.a, $0.pair.b] }).sorted()
+        let placed = located.nodes.isEmpty ? ends : located.nodes
+        let suspects = placed.isEmpty ? nodes.sorted() : placed
         let incident = Incident(job: key.job, incidentClass: .communicationSlow, suspects: suspects.map { .init(node: $0) },
-                                confidence: located.nodes.isEmpty ? 1 / Double(max(nodes.count, 1)) : 1 / Double(located.nodes.count),
+                                confidence: 1 / Double(max(suspects.count, 1)),
                                 evidence: .init(summary: summary, communicator: key.communicator, seq: worst.entries.last?.seq,
                                                 expectedNs: UInt64(worst.normal), observedNs: worst.typical),
                                 firstSeenNs: worst.entries.first?.atNs ?? nowNs, detectedNs: nowNs)
-        return (incident, !located.nodes.isEmpty)
+        return (incident, !placed.isEmpty)
     }
 
     static func ms(_ ns: UInt64) -> String {

@@ -38,7 +38,7 @@ struct LinkMatrix: Sendable {
 
     /// Of `nodes`, those whose every pair probed since `sinceNs` (to any
     /// node of `peers`, the job's) runs below `degraded`× the median, those
-    /// with the most such pairs first.
+    /// with the most such pairs first; and every pair touching `nodes` below it.
     func suspects(among nodes: Set<String>, peers: Set<String>, sinceNs: UInt64,
                   degraded: Double) -> (nodes: [String], evidence: [Measured]) {
         let within = peers.union(nodes)
@@ -57,7 +57,8 @@ struct LinkMatrix: Sendable {
             }
         }
         let blamed = pairsOf.filter { nodes.contains($0.key) && $0.value.slow > 0 && $0.value.slow == $0.value.all }
-        guard let most = blamed.values.map(\.slow).max() else { return ([], []) }
-        return (blamed.filter { $0.value.slow == most }.keys.sorted(), slow.sorted { $0.pair < $1.pair })
+        let evidence = slow.sorted { $0.pair < $1.pair }
+        guard let most = blamed.values.map(\.slow).max() else { return ([], evidence) }
+        return (blamed.filter { $0.value.slow == most }.keys.sorted(), evidence)
     }
 }

@@ -90,6 +90,14 @@ struct CauseBeforeClassTests {
         #expect(raised.first?.suspects == [.init(node: "node0")], "\(raised.first?.evidence.summary ?? "")")
     }
 
+    /// One slow cable between two members, every other pair fine: that pair's ends.
+    @Test func aSlowPairBetweenTwoMembersIsTheirs() throws {
+        let (raised, _) = Self.run(Self.slowLink(ranksPerNode: 8),
+                                   link: { a, b in Set([a, b]) == ["node0", "node1"] ? 100_000_000 : 1_000_000_000 })
+        #expect(raised.map(\.incidentClass) == [.communicationSlow], "\(raised.map(\.headline))")
+        #expect(raised.first?.suspects == [.init(node: "node0"), .init(node: "node1")], "\(raised.first?.evidence.summary ?? "")")
+    }
+
     /// Where links cannot be probed, the CPU numbers decide, later.
     @Test func withoutProbesContentionIsNamedAfterTheWait() throws {
         let (raised, _) = Self.run(Self.slowLink(ranksPerNode: 8), seconds: 70, health: Self.contendedNode0, link: nil)

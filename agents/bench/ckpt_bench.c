@@ -2,10 +2,13 @@
  * ckpt-bench: what a checkpoint costs the training thread, per rank, for
  * BYTES of state: a plain memcpy of it, a synchronous write + fsync of it
  * in the training thread, and libvigil's lazy checkpoint (save, then a
- * "forward and backward" of COMPUTE_MS spinning, then before_update) with
- * a pool as large as the state. Also the flush's throughput and the
+ * "forward and backward" of COMPUTE_MS, then before_update) with a pool as
+ * large as the state. The forward and backward sleep, as a rank driving a
+ * GPU does (its CPU waits on the device); `spin` makes them spin, as a
+ * CPU-bound rank's do, where the copy competes for the cores. Also the
+ * flush's throughput (the slowest rank's, and all ranks' together) and the
  * checksum's share of it. Prints the worst rank's figures.
- *   usage: ckpt-bench DIR [BYTES] [COMPUTE_MS] [ROUNDS]
+ *   usage: ckpt-bench DIR [BYTES] [COMPUTE_MS] [ROUNDS] [sleep|spin]
  */
 #include <fcntl.h>
 #include <mpi.h>
@@ -23,7 +26,12 @@ static double now_ns(void) {
     return t.tv_sec * 1e9 + t.tv_nsec;
 }
 
-static void spin_ms(double ms) {
+static void compute_ms(double ms, int spin) {
+    if (!spin) {
+        struct timespec d = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)((ms - 1000 * (double)(long)(ms / 1000)) * 1e6)};
+        while (nanosleep(&d, &d) != 0) {}
+        return;
+    }
     double until = now_ns() + ms * 1e6;
     while (now_ns() < until) {}
 }
@@ -49,13 +57,14 @@ int main(int argc, char **argv) {
     int rank;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     if (argc < 2) {
-        if (rank == 0) fprintf(stderr, "usage: ckpt-bench DIR [BYTES] [COMPUTE_MS] [ROUNDS]\n");
+        if (rank == 0) fprintf(stderr, "usage: ckpt-bench DIR [BYTES] [COMPUTE_MS] [ROUNDS] [sleep|spin]\n");
         MPI_Finalize();
         return 2;
     }
     size_t bytes = argc > 2 ? (size_t)atol(argv[2]) : (size_t)256 << 20;
-    double compute_ms = argc > 3 ? atof(argv[3]) : 500;
+    double compute = argc > 3 ? atof(argv[3]) : 500;
     int rounds = argc > 4 ? atoi(argv[4]) : 3;
+    int spin = argc > 5 && !strcmp(argv[5], "spin");
     char *state = malloc(bytes), *scratch = malloc(bytes);
     for (size_t i = 0; i < bytes; i++) state[i] = (char)(i * 131 + (size_t)rank);
     memset(scratch, 0, bytes);
@@ -83,7 +92,7 @@ int main(int argc, char **argv) {
         double t0 = now_ns();
         vigil_ckpt_save(r);
         double in_save = now_ns() - t0;
-        spin_ms(compute_ms);               /* forward and backward: the copy runs meanwhile */
+        compute_ms(compute, spin);         /* forward and backward: the copy runs meanwhile */
         t0 = now_ns();
         vigil_ckpt_before_update(60);
         double waited = in_save + (now_ns() - t0);
@@ -96,12 +105,14 @@ int main(int argc, char **argv) {
     vigil_ckpt_finalize(60);
 
     double mine[4] = {copy, sync, blocked, checksum_share}, worst[4];
-    double slowest_flush = flush_mbps, flush = 0;
+    double flush = 0, flush_total = 0;
     MPI_Reduce(mine, worst, 4, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-    MPI_Reduce(&slowest_flush, &flush, 1, MPI_DOUBLE, MPI_MIN, 0, MPI_COMM_WORLD);
+    MPI_Reduce(&flush_mbps, &flush, 1, MPI_DOUBLE, MPI_MIN, 0, MPI_COMM_WORLD);
+    MPI_Reduce(&flush_mbps, &flush_total, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
     if (rank == 0)
-        printf("ckpt_bench bytes_per_rank %zu memcpy_ms %.1f sync_write_ms %.1f blocked_ms %.2f flush_MBps %.0f "
-               "checksum_share %.4f\n", bytes, worst[0] / 1e6, worst[1] / 1e6, worst[2] / 1e6, flush, worst[3]);
+        printf("ckpt_bench compute %s bytes_per_rank %zu memcpy_ms %.1f sync_write_ms %.1f blocked_ms %.2f flush_MBps %.0f "
+               "flush_total_MBps %.0f checksum_share %.4f\n", spin ? "spin" : "sleep", bytes, worst[0] / 1e6, worst[1] / 1e6,
+               worst[2] / 1e6, flush, flush_total, worst[3]);
     free(state);
     free(scratch);
     MPI_Finalize();

@@ -40,6 +40,7 @@ typedef struct vigil_shard_header {
 typedef struct vigil_shard_writer {
     int fd, dir_fd;
     uint64_t written;
+    uint64_t started, settled;   /* writeback started up to, and done up to */
     XXH3_state_t *hash;
     uint64_t hash_ns;
     char tmp[4096], path[4096];

@@ -127,6 +127,7 @@ public final class RankTable: Sendable {
         let finalized = ring.state == 2 // VIGIL_STATE_FINALIZED
         let terminated = ring.state == 3 // VIGIL_STATE_TERMINATED: told to stop (SIGTERM)
         tracked.telemetry.status = finalized ? .finished : .died
+        tracked.telemetry.endedNs = wallClockNanoseconds()
         tracked.telemetry.exitStatus = ProcessProbe.reapIfChild(tracked.telemetry.identity.pid)
             ?? (terminated && !finalized ? RankSnapshot.terminatedStatus : nil)
         ring.remove()
@@ -223,7 +224,8 @@ public final class RankTable: Sendable {
         }
         let throttled = telemetry.status.isAlive ? CgroupThrottle.throttledNs(pid: telemetry.identity.pid) : nil
         return RankSnapshot(identity: telemetry.identity, status: telemetry.status, exitStatus: telemetry.exitStatus,
-                            counters: telemetry.counters, blocked: blocked, progress: progress, cpuThrottledNs: throttled)
+                            counters: telemetry.counters, blocked: blocked, progress: progress, cpuThrottledNs: throttled,
+                            endedNs: telemetry.endedNs)
     }
 
     /// Every rank's flight recorder, after draining what is pending.

@@ -29,9 +29,12 @@ public struct RankSnapshot: Sendable, Equatable, Codable {
     /// CPU time its cgroup was throttled (CFS quota), cumulative ns; nil
     /// where unreadable. A throttled rank is slow by its own CPU.
     public var cpuThrottledNs: UInt64?
+    /// When its agent saw it end (wall-clock ns, the moment its socket
+    /// closed): of several ranks failing at once, which failed first.
+    public var endedNs: UInt64?
 
     public init(identity: RankIdentity, status: RankStatus, exitStatus: Int32?, counters: RingCounters,
-                blocked: BlockedCall?, progress: [Progress], cpuThrottledNs: UInt64? = nil) {
+                blocked: BlockedCall?, progress: [Progress], cpuThrottledNs: UInt64? = nil, endedNs: UInt64? = nil) {
         self.identity = identity
         self.status = status
         self.exitStatus = exitStatus
@@ -39,5 +42,6 @@ public struct RankSnapshot: Sendable, Equatable, Codable {
         self.blocked = blocked
         self.progress = progress
         self.cpuThrottledNs = cpuThrottledNs
+        self.endedNs = endedNs
     }
 }

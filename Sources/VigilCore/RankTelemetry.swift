@@ -4,6 +4,8 @@ public struct RankTelemetry: Sendable {
     public let identity: RankIdentity
     public var status: RankStatus = .running
     public var exitStatus: Int32?
+    /// When its end was seen (wall-clock ns).
+    public var endedNs: UInt64?
     public var blocked: BlockedCall?
     public var counters = RingCounters()
     /// Records with an op this agent does not know (a newer or corrupt producer).

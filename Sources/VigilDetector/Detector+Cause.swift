@@ -7,7 +7,7 @@ extension Detector {
         case pending
         /// Every pair of the job's nodes probed since, none of the communicator's degraded.
         case healthy
-        /// No round answered in `probeWaitNs`, or a standing slowness without one since:
+        /// No round answered in `probeWaitNs`, or a standing slowness without one still valid:
         /// the telemetry alone decides.
         case unprobed
     }
@@ -32,10 +32,29 @@ extension Detector {
         let contention = contended.isEmpty ? nil : self.contention(on: contended, slow: slow, job: key.job, nowNs: nowNs)
         guard nodes.count > 1 else { return contention }
         if linksDegraded { return slow }
-        switch linkVerdict(for: key, nodes: nodes, nowNs: nowNs) {
+        let verdict = linkVerdict(for: key, nodes: nodes, nowNs: nowNs)
+        if slowedByStandingCause(members, job: key.job) { return contention }
+        switch verdict {
         case .pending: return nil
         case .healthy: return contention
         case .unprobed: return contention ?? slow
+        }
+    }
+
+    /// A straggler or contended node already standing among the members
+    /// slows their collectives for a while after it eases (the window still
+    /// holds its instances): that is the standing incident's, not the
+    /// network's, unless the probes (asked for all the same) find a link degraded.
+    private func slowedByStandingCause(_ members: [Observed], job: String) -> Bool {
+        let ranks = Set(members.map(\.snapshot.identity.rank)), nodes = Set(members.map(\.node))
+        return openIncidents.contains { incident in
+            incident.job == job && incident.suspects.contains { suspect in
+                switch incident.incidentClass {
+                case .straggler: suspect.rank.map(ranks.contains) ?? false
+                case .cpuContention: nodes.contains(suspect.node)
+                default: false
+                }
+            }
         }
     }
 
@@ -59,16 +78,20 @@ extension Detector {
     }
 
     /// Whether every pair of the job's nodes was probed since this
-    /// communicator's slowness began (its first evaluation asking); a
-    /// standing slowness does not wait again.
+    /// communicator's slowness began (its first evaluation asking). A
+    /// standing slowness does not wait again: the probes still valid decide
+    /// (the scheduler renews them while it stands).
     private mutating func linkVerdict(for key: CommunicatorKey, nodes: Set<String>, nowNs: UInt64) -> LinkVerdict {
-        let standing = isStanding(Self.slowClasses, on: key)
-        let since = probeWaitSinceNs[key] ?? (standing ? 0 : nowNs)
         let peers = self.nodes(of: key.job).union(nodes)
+        let pairs = peers.count * (peers.count - 1) / 2
+        if isStanding(Self.slowClasses, on: key) {
+            let valid = nowNs - min(nowNs, configuration.probeValidityNs)
+            return (links[key.job]?.pairsMeasured(among: peers, sinceNs: valid) ?? 0) >= pairs ? .healthy : .unprobed
+        }
+        let since = probeWaitSinceNs[key] ?? nowNs
         probeWaitNextNs[key] = since   // the same round answers while the slowness lasts: no round after round
-        let probed = links[key.job]?.pairsMeasured(among: peers, sinceNs: since) ?? 0
-        if probed >= peers.count * (peers.count - 1) / 2 { return .healthy }
-        if standing || nowNs - min(nowNs, since) >= configuration.probeWaitNs { return .unprobed }
+        if (links[key.job]?.pairsMeasured(among: peers, sinceNs: since) ?? 0) >= pairs { return .healthy }
+        if nowNs - min(nowNs, since) >= configuration.probeWaitNs { return .unprobed }
         probesWanted[key.job] = min(probesWanted[key.job] ?? since, since)
         return .pending
     }

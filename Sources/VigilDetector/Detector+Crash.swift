@@ -5,8 +5,11 @@ extension Detector {
     /// When one rank dies, mpirun kills the rest: which died first? Not
     /// the first reported (nodes report at their own times). The rest were
     /// told to stop (SIGTERM, which libvigil marks), the culprit was not;
-    /// among several such, C4's answer again: the rank that never entered
-    /// the collective its peers were waiting in. A job whose ranks were all
+    /// a peer may also abort on the connection the dead rank reset, before
+    /// mpirun's SIGTERM reaches it: it ended later (each agent stamps the
+    /// moment a rank's socket closes). Among those ending together, C4's
+    /// answer again: the rank that never entered the collective its peers
+    /// were waiting in. A job whose ranks were all
     /// told to stop was stopped, not crashed. The failed set is judged once
     /// every node of the job has reported since the first failure (so the
     /// culprit's own report is in), and not at all in a job with a node down:
@@ -32,17 +35,31 @@ extension Detector {
     }
 
     private func crash(job: String, crashed: [Observed], failed: Int, firstNs: UInt64, nowNs: UInt64) -> Incident {
-        let culprits = Self.furthestBehind(crashed)
+        let culprits = Self.furthestBehind(Self.firstEnded(crashed, marginNs: configuration.crashOrderMarginNs))
         let how = culprits.count == 1
             ? culprits[0].snapshot.exitStatus.map { "exit status \($0)" } ?? "died without MPI_Finalize"
             : "died"
         var summary = "rank \(Self.list(culprits)) \(how)"
-        if culprits.count < crashed.count { summary += " before entering the collective its peers waited in" }
+        let later = crashed.filter { seen in !culprits.contains { $0.snapshot.identity == seen.snapshot.identity } }
+        if let end = culprits.compactMap(\.snapshot.endedNs).min(), let next = later.compactMap(\.snapshot.endedNs).min(),
+           next - min(next, end) > configuration.crashOrderMarginNs {
+            summary += "; rank \(Self.list(later)) ended \(Self.ms(next - end)) later"
+        } else if culprits.count < crashed.count {
+            summary += " before entering the collective its peers waited in"
+        }
         if culprits.count < failed { summary += "; then \(failed - culprits.count) more ended (job torn down)" }
         return Incident(job: job, incidentClass: .rankCrash,
                         suspects: culprits.map { .init(node: $0.node, rank: $0.snapshot.identity.rank) },
                         confidence: 1 / Double(culprits.count), evidence: .init(summary: summary),
                         firstSeenNs: firstNs, detectedNs: nowNs)
+    }
+
+    /// The crashed ranks that ended within `marginNs` (the agents' clock
+    /// skew) of the first; all of them when an end is unknown.
+    static func firstEnded(_ crashed: [Observed], marginNs: UInt64) -> [Observed] {
+        let ends = crashed.compactMap(\.snapshot.endedNs)
+        guard ends.count == crashed.count, let first = ends.min() else { return crashed }
+        return crashed.filter { $0.snapshot.endedNs! - first <= marginNs }
     }
 
     /// The failed ranks that had entered the fewest collectives on the

@@ -149,7 +149,7 @@ public struct Detector: Sendable {
                                nowNs: nowNs)
         var report = DetectorReport()
         var still: [String: Incident] = [:]
-        for var incident in held(found, nowNs: nowNs) where still[incident.key] == nil {
+        for var incident in Self.oneIncidentPerLink(held(found, nowNs: nowNs), open: open) where still[incident.key] == nil {
             if let earlier = open[incident.key] {
                 (incident.detectedNs, incident.firstSeenNs) = (earlier.detectedNs, min(earlier.firstSeenNs, incident.firstSeenNs))
                 if isNews(incident, after: earlier, nowNs: nowNs) { report.updated.append(incident) }
@@ -219,7 +219,7 @@ public struct Detector: Sendable {
             }
             let since = min(slowSinceNs[incident.key] ?? nowNs, waited ?? nowNs)
             seen[incident.key] = since
-            return nowNs - since >= configuration.slowPersistNs
+            return nowNs - min(nowNs, since) >= configuration.slowPersistNs
         }
         slowSinceNs = seen
         return kept
@@ -239,6 +239,19 @@ public struct Detector: Sendable {
     /// same one every evaluation.
     static func oldestFirst(_ incidents: [Incident]) -> [Incident] {
         incidents.sorted { ($0.firstSeenNs, $0.evidence.communicator ?? 0) < ($1.firstSeenNs, $1.evidence.communicator ?? 0) }
+    }
+
+    /// A slow or cut link crossed by several communicators is found by each
+    /// (keyed by communicator, so its suspects can be refined): one incident,
+    /// the one already open, else the first (oldest) found.
+    static func oneIncidentPerLink(_ incidents: [Incident], open: [String: Incident]) -> [Incident] {
+        var links = Set<String>()
+        let ordered = incidents.filter { open[$0.key] != nil } + incidents.filter { open[$0.key] == nil }
+        return ordered.filter { incident in
+            guard [.communicationHang, .communicationSlow].contains(incident.incidentClass) else { return true }
+            let link = "\(incident.incidentClass)/\(incident.job)/" + incident.suspects.map(\.node).joined(separator: ",")
+            return links.insert(link).inserted
+        }
     }
 
     /// A crashed rank or a dead node makes its peers wait: that waiting is

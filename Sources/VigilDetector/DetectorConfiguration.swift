@@ -7,6 +7,9 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// A node whose last heartbeat is older than this, with ranks running, is
     /// down; a running rank not reported for this long, on a live node, is silent.
     public var heartbeatTimeoutNs: UInt64 = 2_000_000_000
+    /// Crashed ranks that ended within this of each other (more than the
+    /// agents' clock skew apart, the order tells) ended together.
+    public var crashOrderMarginNs: UInt64 = 2_000_000
     /// At least this many nodes lost within `correlationWindowNs` of each
     /// other are one event (the server's network, or the server).
     public var correlatedNodes = 3

@@ -4,10 +4,11 @@ import VigilCore
 import VigilDetector
 import VigilWire
 
-/// Asks agents to probe their links when communication is slow and the
-/// link matrix has not placed it: every pair of the communicator's nodes,
-/// in slots where no node is in two probes at once, and one round at a time
-/// across jobs (they may share nodes). Once per job per `reprobeAfterNs`.
+/// Asks agents to probe their links: when the detector wants a slowness
+/// across hosts judged, and again every `reprobeAfterNs` while a slowness
+/// stands (so what placed or cleared it stays current). Every pair of the
+/// job's nodes, in slots where no node is in two probes at once, and one
+/// round at a time across jobs (they may share nodes).
 public final class LinkProbeScheduler: Sendable {
     public struct Settings: Sendable {
         /// Where agents answer probes (their `--probe-port`).
@@ -45,16 +46,16 @@ public final class LinkProbeScheduler: Sendable {
         self.logger = logger
     }
 
-    /// Probes the nodes of each job whose slow communication is not placed
-    /// yet (once per `reprobeAfterNs`), or that the detector wants probed
-    /// by a round started after a time (`wanted`): all of the job's nodes
-    /// (`jobNodes`) where they fit a round — a communicator of two nodes has
-    /// one pair, which cannot say which end is slow — else the incident's suspects.
+    /// Probes the nodes of each job with a slowness standing (once per
+    /// `reprobeAfterNs`), or that the detector wants probed by a round
+    /// started after a time (`wanted`): all of the job's nodes (`jobNodes`)
+    /// where they fit a round — a communicator of two nodes has one pair,
+    /// which cannot say which end is slow — else the incident's suspects.
     func schedule(for open: [Incident], wanted: [String: UInt64], jobNodes: (String) -> Set<String>, nowNs: UInt64) {
-        let unplaced = open.filter { $0.incidentClass == .communicationSlow && $0.suspects.count > 1 }
+        let standing = open.filter { [.communicationSlow, .straggler, .cpuContention].contains($0.incidentClass) }
             .map { (job: $0.job, suspects: Set($0.suspects.map(\.node)), after: UInt64?.none) }
         let asked = wanted.sorted { $0.key < $1.key }.map { (job: $0.key, suspects: Set<String>(), after: Optional($0.value)) }
-        for (job, suspects, after) in unplaced + asked {
+        for (job, suspects, after) in standing + asked {
             let due = rounds.withLock { r in
                 let last = r.lastByJob[job] ?? 0
                 let stale = after.map { last < $0 } ?? (nowNs - min(nowNs, last) >= settings.reprobeAfterNs)
@@ -62,6 +63,7 @@ public final class LinkProbeScheduler: Sendable {
             }
             guard due else { continue }
             let all = jobNodes(job).union(suspects)
+            guard all.count >= 2 else { continue }   // one host: no link to probe
             let endNs = probe(job: job, nodes: all.count <= settings.maxNodes ? Array(all) : Array(suspects), nowNs: nowNs)
             rounds.withLock { r in
                 r.lastByJob[job] = nowNs   // skipped too: not asked again every evaluation

@@ -8,7 +8,7 @@ import VigilCore
 ///      | u8 blocked | [varint op | varint communicator | varint seq | varint since
 ///                     | varint peerCount | varint listed | varint peer*]
 ///      | varint communicators | (varint id | varint size | varint entered | varint left)*
-///      | svarint cpuThrottledNs (−1: unknown)
+///      | svarint cpuThrottledNs (−1: unknown) | varint endedNs (0: running)
 /// ```
 extension ByteBuffer {
     private static let statuses: [RankStatus] = [.running, .finished, .died, .stopped]
@@ -44,6 +44,7 @@ extension ByteBuffer {
             writeVarint(p.lastSeqLeft)
         }
         writeSignedVarint(r.cpuThrottledNs.map { Int64(clamping: $0) } ?? -1)
+        writeVarint(r.endedNs ?? 0)
     }
 
     public mutating func readRankSnapshot() throws(WireError) -> RankSnapshot {
@@ -70,10 +71,11 @@ extension ByteBuffer {
         }
         let throttled = try readSignedVarint()
         guard throttled >= -1 else { throw .valueOutOfRange("throttled time") }
+        let ended = try readVarint()
         return RankSnapshot(identity: RankIdentity(job: job, rank: rank, worldSize: worldSize, pid: pid, host: host),
                             status: Self.statuses[Int(rawStatus)], exitStatus: exit < 0 ? nil : Int32(exit),
                             counters: counters, blocked: blocked, progress: progress,
-                            cpuThrottledNs: throttled < 0 ? nil : UInt64(throttled))
+                            cpuThrottledNs: throttled < 0 ? nil : UInt64(throttled), endedNs: ended == 0 ? nil : ended)
     }
 
     private mutating func readBlockedCall() throws(WireError) -> BlockedCall? {

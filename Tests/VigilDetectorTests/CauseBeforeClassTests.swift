@@ -158,3 +158,18 @@ struct CauseBeforeClassTests {
         #expect(NodeLoad.pressure(of: CPUPressure(cores: 4, runQueue: 2, stealPermille: 400, stallPermille: 10)) == 400)
     }
 }
+
+extension CauseBeforeClassTests {
+    /// The mesh's data-parallel allreduce and a tensor-parallel pair both
+    /// cross node3's slow link: one incident, and the one open stays so.
+    @Test func aLinkCrossedByTwoCommunicatorsIsOneIncident() {
+        let dp = Incident(job: "j", incidentClass: .communicationSlow, suspects: [.init(node: "node3")], confidence: 1,
+                          evidence: .init(summary: "dp", communicator: 1), firstSeenNs: 1, detectedNs: 2)
+        var tp = dp
+        tp.evidence.communicator = 2
+        var elsewhere = dp
+        (elsewhere.evidence.communicator, elsewhere.suspects) = (3, [.init(node: "node1")])
+        #expect(Detector.oneIncidentPerLink([dp, tp, elsewhere], open: [:]).map(\.evidence.communicator) == [1, 3])
+        #expect(Detector.oneIncidentPerLink([dp, tp], open: [tp.key: tp]).map(\.evidence.communicator) == [2])
+    }
+}

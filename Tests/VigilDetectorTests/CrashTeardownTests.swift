@@ -6,10 +6,11 @@ import VigilDetector
 /// that never entered the collective its peers were waiting in, whichever
 /// node reported first.
 struct CrashTeardownTests {
-    static func snapshot(rank: Int, status: RankStatus, entered: UInt64, exit: Int32? = nil) -> RankSnapshot {
+    static func snapshot(rank: Int, status: RankStatus, entered: UInt64, exit: Int32? = nil,
+                         endedNs: UInt64? = nil) -> RankSnapshot {
         RankSnapshot(identity: RankIdentity(job: "j", rank: rank, worldSize: 4, pid: Int32(100 + rank), host: "n\(rank)"),
                      status: status, exitStatus: exit, counters: RingCounters(consumed: entered), blocked: nil,
-                     progress: [.init(communicator: 1, size: 4, lastSeqEntered: entered, lastSeqLeft: 4)])
+                     progress: [.init(communicator: 1, size: 4, lastSeqEntered: entered, lastSeqLeft: 4)], endedNs: endedNs)
     }
 
     @Test func theRankThatNeverArrivedIsTheCulpritNotTheFirstReported() {
@@ -51,6 +52,27 @@ extension CrashTeardownTests {
         }
         let raised = detector.evaluate(nowNs: t + 1).raised
         #expect(raised.map(\.suspects) == (oneCrashed ? [[.init(node: "n3", rank: 3)]] : []))
+    }
+
+    /// Rank 1 killed while rank 0 evaluated (both as far behind); rank 0
+    /// aborted on the connection rank 1 reset, before mpirun's SIGTERM came:
+    /// it ended later, and is not the culprit. Ending together, both are.
+    @Test(arguments: [(UInt64(15_000_000), [1]), (UInt64(1_000_000), [0, 1])])
+    func theRankThatEndedFirstIsTheCulprit(gapNs: UInt64, culprits: [Int]) {
+        var detector = Detector()
+        let t: UInt64 = 1_000_000_000_000
+        for rank in 0..<4 {
+            let crashed = rank <= 1
+            detector.observe(Self.snapshot(rank: rank, status: .died, entered: crashed ? 4 : 5,
+                                           exit: crashed ? nil : RankSnapshot.terminatedStatus,
+                                           endedNs: t + (rank == 0 ? gapNs : 0)), node: "n\(rank)", atNs: t)
+            detector.heartbeat(node: "n\(rank)", atNs: t)
+        }
+        let raised = detector.evaluate(nowNs: t + 1).raised
+        #expect(raised.map(\.suspects) == [culprits.map { .init(node: "n\($0)", rank: $0) }])
+        if culprits.count == 1 {
+            #expect(raised.first?.evidence.summary.contains("rank 0 ended 15 ms later") == true, "\(raised.first?.evidence.summary ?? "")")
+        }
     }
 }
 

@@ -65,7 +65,8 @@ struct WorkloadDetectionTests {
             #expect(incident.incidentClass == .rankCrash, "\(incident.headline): \(incident.evidence.summary)")
             #expect(incident.suspects == [.init(node: drill.ranks[1]!.node, rank: 1)])
             let all = try await drill.incidents()
-            #expect(all.count == 1, "\(all.map(\.headline))")
+            if all.count != 1 { print("kill-\(workload): \(try await drill.state())") }
+            #expect(all.count == 1, "\(all.map { "\($0.headline): \($0.evidence.summary)" })")
         }
     }
 

@@ -33,9 +33,10 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CLibSSH", path: "Sources/CLibSSH"),
+        .systemLibrary(name: "CXXHash", path: "Sources/CXXHash"),
 
         // Pure: domain model, agent protocol, joins and report rendering. No I/O but the clock.
-        .target(name: "VigilCore", swiftSettings: hotPath),
+        .target(name: "VigilCore", dependencies: ["CXXHash"], swiftSettings: hotPath),
 
         // Pure: the agent <-> server wire format (frames, handshake, telemetry).
         .target(

@@ -24,12 +24,16 @@ public struct Agent {
         let table = RankTable(configuration: configuration, logger: logger)
         let runner = JobRunner(node: uplink?.node ?? configuration.node, logDirectory: configuration.runDirectory,
                                table: table, logger: logger)
+        let checkpoints = CheckpointKeeper(localRoot: configuration.checkpointLocal, sharedRoot: configuration.checkpointShared,
+                                           logger: logger)
         var services: [any Service] = [
             DrainService(table: table),
-            RegistrationService(configuration: configuration, table: table, runner: runner, logger: logger),
+            RegistrationService(configuration: configuration, table: table, runner: runner, checkpoints: checkpoints,
+                                logger: logger),
         ]
         if let uplink {
-            services.append(try UplinkService(configuration: uplink, table: table, runner: runner, logger: logger))
+            services.append(try UplinkService(configuration: uplink, table: table, runner: runner, checkpoints: checkpoints,
+                                              logger: logger))
             if let port = uplink.probePort { services.append(ProbeResponder(port: port, logger: logger)) }
         }
         let group = ServiceGroup(

@@ -14,6 +14,10 @@ public struct AgentConfiguration: Sendable {
     public var runDirectory: String
     /// This node's name in job runs (the uplink's name when streaming).
     public var node: String
+    /// Checkpoints: the node's own directory (level 1), told to ranks that
+    /// name none, and the shared directory (level 2) the agent copies to.
+    public var checkpointLocal: String?
+    public var checkpointShared: String?
 
     public init(socketPath: String = AgentConfiguration.defaultSocketPath,
                 ringDirectory: String = "/dev/shm/vigil",
@@ -21,7 +25,11 @@ public struct AgentConfiguration: Sendable {
                 flightRecorderDepth: Int = 4_096,
                 tombstoneSeconds: Double = 300,
                 runDirectory: String = "/tmp/vigil-runs",
-                node: String = "localhost") {
+                node: String = "localhost",
+                checkpointLocal: String? = nil,
+                checkpointShared: String? = nil) {
+        self.checkpointLocal = checkpointLocal
+        self.checkpointShared = checkpointShared
         self.runDirectory = runDirectory
         self.node = node
         self.socketPath = socketPath

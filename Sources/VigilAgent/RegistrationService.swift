@@ -15,12 +15,15 @@ public struct RegistrationService: Service {
     private let configuration: AgentConfiguration
     private let table: RankTable
     private let runner: JobRunner
+    private let checkpoints: CheckpointKeeper
     private let logger: Logger
 
-    public init(configuration: AgentConfiguration, table: RankTable, runner: JobRunner, logger: Logger) {
+    public init(configuration: AgentConfiguration, table: RankTable, runner: JobRunner, checkpoints: CheckpointKeeper,
+                logger: Logger) {
         self.configuration = configuration
         self.table = table
         self.runner = runner
+        self.checkpoints = checkpoints
         self.logger = logger
     }
 
@@ -101,11 +104,18 @@ public struct RegistrationService: Service {
     private func welcome(_ identity: RankIdentity, lines: inout NIOAsyncChannelInboundStream<String>.AsyncIterator,
                          outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
         let path = try table.register(identity)
-        try await outbound.write(ByteBuffer(string: "RING 1 path=\(path) capacity=\(configuration.effectiveRingCapacity)\n"))
+        try await outbound.write(ByteBuffer(string: "RING 1 path=\(path) capacity=\(configuration.effectiveRingCapacity)"
+            + " local=\(checkpoints.localRoot ?? "-") shared=\(checkpoints.sharedRoot ?? "-")\n"))
         logger.info("rank registered", metadata: ["job": "\(identity.job)", "rank": "\(identity.rank)",
                                                   "pid": "\(identity.pid)", "ring": "\(path)"])
-        // The rank says nothing more; EOF means it finalized or died.
-        while (try? await lines.next()) != nil {}
+        // The rank says no more than how its checkpoints go; EOF means it finalized or died.
+        while let line = try? await lines.next() {
+            do {
+                checkpoints.report(try CheckpointLine.parse(line, identity: identity, atNs: wallClockNanoseconds()))
+            } catch {
+                logger.warning("ignoring a line from a rank", metadata: ["rank": "\(identity.rank)", "reason": "\(error)"])
+            }
+        }
         // An agent shutting down hangs up; that says nothing about the rank.
         if !Task.isCancelled { table.connectionClosed(pid: identity.pid) }
     }

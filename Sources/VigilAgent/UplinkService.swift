@@ -18,14 +18,17 @@ public struct UplinkService: Service {
     private let configuration: UplinkConfiguration
     private let table: RankTable
     private let runner: JobRunner
+    private let checkpoints: CheckpointKeeper
     private let outbox: Outbox
     private let logger: Logger
     private static let maxInFlight = 32
 
-    public init(configuration: UplinkConfiguration, table: RankTable, runner: JobRunner, logger: Logger) throws {
+    public init(configuration: UplinkConfiguration, table: RankTable, runner: JobRunner, checkpoints: CheckpointKeeper,
+                logger: Logger) throws {
         self.configuration = configuration
         self.table = table
         self.runner = runner
+        self.checkpoints = checkpoints
         self.outbox = try Outbox(capacity: configuration.outboxCapacity, spoolDirectory: configuration.spoolDirectory,
                                  logger: logger)
         self.logger = logger
@@ -51,7 +54,7 @@ public struct UplinkService: Service {
             try? await Task.sleep(for: configuration.interval)
             let now = wallClockNanoseconds()
             outbox.append([.health(probe.sample(wallNs: now))] + table.collect(startNs: windowStart, endNs: now)
-                          + runner.collect())
+                          + runner.collect() + checkpoints.collect())
             windowStart = now
         }
     }
@@ -129,6 +132,10 @@ public struct UplinkService: Service {
                 if frame.kind == .refused { throw try Refusal(frame: frame) }
                 if frame.kind == .probeRequest {
                     probe(try ProbeRequest(frame: frame))
+                    continue
+                }
+                if frame.kind == .checkpointCommit {
+                    checkpoints.commit(try CheckpointLedger.Commit(frame: frame, node: configuration.node))
                     continue
                 }
                 let ack = try BatchAck(frame: frame)

@@ -51,29 +51,6 @@ public struct StoredIncident: Sendable, Equatable, Codable {
     }
 }
 
-/// A checkpoint row as stored (written by the checkpoint coordinator).
-public struct StoredCheckpoint: Sendable, Equatable, Codable {
-    public var id: Int64
-    public var job: String
-    public var step: Int64
-    public var manifestPath: String
-    public var state: String
-    public var bytes: UInt64
-    public var startedNs: UInt64
-    public var committedNs: UInt64?
-
-    public init(id: Int64, job: String, step: Int64, manifestPath: String, state: String, bytes: UInt64,
-                startedNs: UInt64, committedNs: UInt64?) {
-        self.id = id
-        self.job = job
-        self.step = step
-        self.manifestPath = manifestPath
-        self.state = state
-        self.bytes = bytes
-        self.startedNs = startedNs
-        self.committedNs = committedNs
-    }
-}
 
 /// The API's answer to a cordon or uncordon.
 public struct CordonChange: Sendable, Equatable, Codable {

@@ -48,8 +48,12 @@ public protocol TelemetryStore: Sendable {
     /// The id of the newest timeline event; 0 when there is none.
     func latestEventID() async throws -> Int64
 
-    /// Checkpoints (of one job, or all), newest first.
-    func checkpoints(job: String?) async throws -> [StoredCheckpoint]
+    /// Checkpoints (of one job, or all), newest first, at most `limit`.
+    func checkpoints(job: String?, limit: Int) async throws -> [StoredCheckpoint]
+
+    /// Every shard of a checkpoint is durable at a level: `writers` agents
+    /// were asked to write its manifest (it is complete once they all did).
+    func recordCheckpointCommit(_ key: CheckpointLedger.Key, writers: Int, atNs: UInt64) async throws
 
     /// Record what the detector found: new incidents get a row, standing
     /// ones (same key, unresolved) are updated, resolved ones closed.

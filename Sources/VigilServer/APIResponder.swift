@@ -49,7 +49,7 @@ struct APIResponder: Sendable {
         case .incidents(let job, let limit):
             return try encoder.encode(try await store.incidents(job: job, limit: limit))
         case .checkpoints(let job):
-            return try encoder.encode(try await store.checkpoints(job: job))
+            return try encoder.encode(try await store.checkpoints(job: job, limit: 1_000))
         case .cordon(let node, let cordoned):
             let changed = try await store.setCordoned(node, cordoned, atNs: wallClockNanoseconds())
             return try encoder.encode(CordonChange(node: node, cordoned: cordoned, changed: changed))

@@ -49,8 +49,14 @@ public final class AgentDirectory: Sendable {
     /// How many agents are connected now.
     public var connected: Int { state.withLock { $0.agents.count } }
 
-    func send(_ frame: Frame, to node: String) {
-        state.withLock { $0.agents[node]?.pending.append(frame) }
+    /// Queues `frame` for `node`'s next acknowledgement; false when that agent is not connected.
+    @discardableResult
+    func send(_ frame: Frame, to node: String) -> Bool {
+        state.withLock { s in
+            guard s.agents[node] != nil else { return false }
+            s.agents[node]!.pending.append(frame)
+            return true
+        }
     }
 
     func pending(for node: String) -> [Frame] {

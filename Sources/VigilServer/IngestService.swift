@@ -51,8 +51,9 @@ public struct IngestService: Service {
         }
         logger.info("server listening", metadata: ["host": "\(configuration.host)", "port": "\(port)",
                                                    "tls": "\(tls != nil)"])
-        let session = AgentSession(configuration: configuration, store: store, detector: detector, capture: capture,
-                                   directory: directory, stats: stats, logger: logger)
+        let checkpoints = CheckpointCoordinator(store: store, directory: directory, logger: logger)
+        let session = AgentSession(configuration: configuration, store: store, detector: detector, checkpoints: checkpoints,
+                                   capture: capture, directory: directory, stats: stats, logger: logger)
         // Shutdown ends every agent's connection too, not only the listener:
         // an ack not sent is a batch the agent replays, and replays are skipped.
         try await untilGracefulShutdown {

@@ -45,6 +45,8 @@ struct BatchWriter {
             case .instances: break  // joined in the server's memory, not stored one by one
             case .run(let run): try write(run)
             case .probe(let probe): try write(probe)
+            case .checkpointShard(let event): try write(event)
+            case .checkpointManifest(let event): try write(event)
             }
         }
         try write(windows)

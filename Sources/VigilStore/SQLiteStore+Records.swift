@@ -87,18 +87,6 @@ extension SQLiteStore {
         }
     }
 
-    public func checkpoints(job: String?) async throws -> [StoredCheckpoint] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM checkpoint WHERE ?1 IS NULL OR job = ?1 ORDER BY startedNs DESC, id DESC
-                """, arguments: [job]).map {
-                StoredCheckpoint(id: $0["id"], job: $0["job"], step: $0["step"], manifestPath: $0["manifestPath"],
-                                 state: $0["state"], bytes: $0["bytes"], startedNs: $0["startedNs"],
-                                 committedNs: $0["committedNs"])
-            }
-        }
-    }
-
     /// One line of the timeline, inside the caller's transaction.
     static func record(_ db: Database, kind: String, node: String?, job: String?, message: String, atNs: UInt64) throws {
         try db.cachedStatement(sql: "INSERT INTO event (wallNs, kind, node, job, message) VALUES (?, ?, ?, ?, ?)")

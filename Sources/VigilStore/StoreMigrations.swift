@@ -122,7 +122,58 @@ enum StoreMigrations {
             try db.execute(sql: "UPDATE node SET health = NULL")
             try db.execute(sql: "DELETE FROM rank")
         }
+        // Version 4 rank rows carry when the rank ended.
+        migrator.registerMigration("v12: wire version 4 rows") { db in
+            try db.execute(sql: "DELETE FROM rank")
+        }
+        // The first checkpoint tables were placeholders, never written.
+        migrator.registerMigration("v13: checkpoints by level") { db in
+            try db.drop(table: "checkpointShard")
+            try db.drop(table: "checkpoint")
+            try createCheckpointTables(db)
+        }
         return migrator
+    }
+
+    /// A checkpoint per (job, step); each rank's shard at each level as its
+    /// agent reported it; the manifests the server asked for (`writers` per
+    /// level) and those written. Complete at a level: every writer wrote.
+    private static func createCheckpointTables(_ db: Database) throws {
+        try db.create(table: "checkpoint") { t in
+            t.column("job", .text).notNull()
+            t.column("step", .integer).notNull()
+            t.column("worldSize", .integer).notNull()
+            t.column("startedNs", .integer).notNull()
+            t.primaryKey(["job", "step"])
+        }
+        try db.create(table: "checkpointShard") { t in
+            t.column("job", .text).notNull()
+            t.column("step", .integer).notNull()
+            t.column("level", .integer).notNull()
+            t.column("rank", .integer).notNull()
+            t.column("node", .text).notNull()
+            t.column("durable", .boolean).notNull()
+            t.column("bytes", .integer).notNull()
+            t.column("checksum", .integer).notNull()
+            t.column("durationNs", .integer).notNull()
+            t.column("blockedNs", .integer).notNull()
+            t.column("detail", .text).notNull()
+            t.column("atNs", .integer).notNull()
+            t.primaryKey(["job", "step", "level", "rank"])
+            t.foreignKey(["job", "step"], references: "checkpoint", onDelete: .cascade)
+        }
+        try db.create(table: "checkpointCommit") { t in
+            t.column("job", .text).notNull()
+            t.column("step", .integer).notNull()
+            t.column("level", .integer).notNull()
+            t.column("writers", .integer).notNull()
+            t.column("written", .integer).notNull().defaults(to: 0)
+            t.column("failure", .text)
+            t.column("committedNs", .integer).notNull()
+            t.column("completedNs", .integer)
+            t.primaryKey(["job", "step", "level"])
+            t.foreignKey(["job", "step"], references: "checkpoint", onDelete: .cascade)
+        }
     }
 
     private static func createTelemetryTables(_ db: Database) throws {

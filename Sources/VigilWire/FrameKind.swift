@@ -12,4 +12,6 @@ public enum FrameKind: UInt8, Sendable, CaseIterable {
     case ack = 17
     /// server → agent: probe the links to these peers, report `.probe` items.
     case probeRequest = 18
+    /// server → agent: every rank's shard of a checkpoint is durable at a level: write its manifest.
+    case checkpointCommit = 19
 }

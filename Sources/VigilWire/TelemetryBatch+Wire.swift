@@ -12,6 +12,8 @@ extension TelemetryBatch {
         case instances = 6
         case run = 7
         case probe = 8
+        case checkpointShard = 9
+        case checkpointManifest = 10
     }
 
     public var frame: Frame {
@@ -65,6 +67,12 @@ extension ByteBuffer {
         case .probe(let probe):
             writeInteger(TelemetryBatch.Tag.probe.rawValue)
             writeLinkProbe(probe)
+        case .checkpointShard(let event):
+            writeInteger(TelemetryBatch.Tag.checkpointShard.rawValue)
+            writeCheckpointShard(event)
+        case .checkpointManifest(let event):
+            writeInteger(TelemetryBatch.Tag.checkpointManifest.rawValue)
+            writeCheckpointManifestEvent(event)
         }
     }
 
@@ -79,6 +87,8 @@ extension ByteBuffer {
         case .instances: return .instances(try readInstanceEvents())
         case .run: return .run(try readJobRun())
         case .probe: return .probe(try readLinkProbe())
+        case .checkpointShard: return .checkpointShard(try readCheckpointShard())
+        case .checkpointManifest: return .checkpointManifest(try readCheckpointManifestEvent())
         case nil: throw .valueOutOfRange("item tag \(raw)")
         }
     }

@@ -74,10 +74,23 @@ extension AgentCommand {
                                    valueName: "cidr"))
         var dataNetwork: String?
 
+        @Option(help: ArgumentHelp("This node's checkpoint directory (level 1), for ranks that name none.", valueName: "path"))
+        var checkpointLocal: String?
+
+        @Option(help: ArgumentHelp("The shared checkpoint directory (level 2) this agent copies its ranks' shards to.",
+                                   valueName: "path"))
+        var checkpointShared: String?
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
         func validate() throws {
+            for (flag, path) in [("--checkpoint-local", checkpointLocal), ("--checkpoint-shared", checkpointShared)] {
+                guard let path else { continue }
+                guard path.hasPrefix("/"), !path.contains(where: \.isWhitespace) else {
+                    throw ValidationError("\(flag) must be an absolute path without spaces")
+                }
+            }
             guard (0...65_535).contains(probePort) else { throw ValidationError("--probe-port must be a port number") }
             if let dataNetwork, IPv4Network(dataNetwork) == nil {
                 throw ValidationError("--data-network must be an IPv4 network like 10.78.0.0/24")
@@ -95,7 +108,8 @@ extension AgentCommand {
             let configuration = AgentConfiguration(
                 socketPath: socket.path, ringDirectory: ringDir, ringCapacity: ringCapacity,
                 flightRecorderDepth: flightRecorder, tombstoneSeconds: tombstoneSeconds,
-                runDirectory: try runDir ?? StateDirectory.path("runs"), node: nodeName)
+                runDirectory: try runDir ?? StateDirectory.path("runs"), node: nodeName,
+                checkpointLocal: checkpointLocal, checkpointShared: checkpointShared)
             try await Agent(configuration: configuration, uplink: try uplink(),
                             logger: Logger(label: "vigil.agent")).run()
         }

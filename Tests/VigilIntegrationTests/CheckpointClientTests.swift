@@ -1,13 +1,17 @@
 import Foundation
 import Testing
+import VigilCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// libvigil's checkpoint client under real MPI jobs (vigil-ckpt-check, 4
-/// ranks): saves overlap the steps, a resumed job goes on bit for bit as
-/// if it had never stopped, and a shard that fails verification is passed
-/// over for an older step every rank has.
+/// ranks), a real server and two agents on this host standing for two
+/// nodes (ranks 0 and 1 on node-a, 2 and 3 on node-b), each with a level-1
+/// directory of its own and the shared level 2 between them. A resumed job
+/// goes on bit for bit as if it had never stopped; a shard that fails
+/// verification, or a node's lost directory, is read from level 2; a step
+/// no level has whole is passed over for the one before.
 @Suite(.serialized)
 struct CheckpointClientTests {
     /// One rank's closing line: its parameters' digest and the client's figures.
@@ -21,61 +25,157 @@ struct CheckpointClientTests {
         var ranks: [Int: RankLine]
         var stdout: String
         var stderr: String
+
+        var digests: [String] { (0..<4).map { ranks[$0]?.digest ?? "-" } }
     }
 
-    static func run(_ scope: TestScope, _ arguments: [String], label: String) async throws -> Run {
-        let job = try scope.job(ranks: 4, program: Paths.checkpointCheck, arguments, environment: ["VIGIL_DISABLE": "1"],
-                                label: label)
-        let status = await job.finish(timeout: .seconds(120))
-        var ranks: [Int: RankLine] = [:]
-        for line in job.child.stdout.split(separator: "\n") where line.hasPrefix("rank ") {
-            let words = line.split(separator: " ").map(String.init)
-            guard words.count >= 4, let rank = Int(words[1]), words[2] == "digest" else { continue }
-            var figures: [String: UInt64] = [:]
-            for i in stride(from: 4, to: words.count - 1, by: 2) { figures[words[i]] = UInt64(words[i + 1]) }
-            ranks[rank] = RankLine(digest: words[3], figures: figures)
+    /// The server, the two nodes' agents and their directories.
+    struct Cluster {
+        let scope: TestScope
+        let server: ServerHarness
+        let nodes: [(agent: AgentHarness, local: String)]
+        let shared: String
+
+        static func start(_ scope: TestScope) async throws -> Cluster {
+            let server = try await scope.server()
+            let shared = scope.directory.appendingPathComponent("shared").path
+            var nodes: [(AgentHarness, String)] = []
+            for name in ["node-a", "node-b"] {
+                let local = scope.directory.appendingPathComponent("local-\(name)").path
+                let agent = try await scope.agent(named: name, arguments: server.agentArguments(node: name)
+                    + ["--checkpoint-local", local, "--checkpoint-shared", shared])
+                nodes.append((agent, local))
+            }
+            return Cluster(scope: scope, server: server, nodes: nodes, shared: shared)
         }
-        return Run(status: status, ranks: ranks, stdout: job.child.stdout, stderr: job.child.stderr)
+
+        func run(_ arguments: [String], label: String, job: String = "ckpt") async throws -> Run {
+            let environment = ["VIGIL_JOB_ID": job]
+            let mpi = try scope.job(ranks: 2, program: Paths.checkpointCheck, arguments,
+                                    environment: nodes[0].agent.rankEnvironment.merging(environment) { $1 },
+                                    moreRanks: (2, nodes[1].agent.rankEnvironment.merging(environment) { $1 }), label: label)
+            let status = await mpi.finish(timeout: .seconds(120))
+            var ranks: [Int: RankLine] = [:]
+            for line in mpi.child.stdout.split(separator: "\n") where line.hasPrefix("rank ") {
+                let words = line.split(separator: " ").map(String.init)
+                guard words.count >= 4, let rank = Int(words[1]), words[2] == "digest" else { continue }
+                var figures: [String: UInt64] = [:]
+                for i in stride(from: 4, to: words.count - 1, by: 2) { figures[words[i]] = UInt64(words[i + 1]) }
+                ranks[rank] = RankLine(digest: words[3], figures: figures)
+            }
+            return Run(status: status, ranks: ranks, stdout: mpi.child.stdout, stderr: mpi.child.stderr)
+        }
+
+        /// Waits until the store has `step` complete at every level; the checkpoint as stored.
+        func complete(_ step: Int64, job: String = "ckpt") async throws -> StoredCheckpoint? {
+            let store = try server.store()
+            var found: StoredCheckpoint?
+            _ = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+                found = try? await store.checkpoints(job: job, limit: 100).first { $0.step == step }
+                return found.map { $0.isComplete(at: .local) && $0.isComplete(at: .shared) } ?? false
+            }
+            return found
+        }
+
+        /// The timeline's events of `kind` once there are `count` (they come with the agents' next batches).
+        func events(_ kind: String, count: Int) async throws -> [String] {
+            let store = try server.store()
+            var found: [String] = []
+            _ = await eventually(timeout: .seconds(10), every: .milliseconds(100)) {
+                found = ((try? await store.events(afterID: 0, limit: 10_000)) ?? []).filter { $0.kind == kind }.map(\.message)
+                return found.count >= count
+            }
+            return found
+        }
+
+        func shard(level: CheckpointLevel, node: Int = 1, step: Int, rank: Int) -> String {
+            let root = level == .local ? nodes[node].local : shared
+            return root + String(format: "/ckpt/step-%012d/rank-%06d.shard", step, rank)
+        }
     }
 
-    static func digests(_ run: Run) -> [String] { (0..<4).map { run.ranks[$0]?.digest ?? "-" } }
+    static func flipByte(in path: String) throws {
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: 4_000)
+        let byte = try #require(try handle.read(upToCount: 1)).first!
+        try handle.seek(toOffset: 4_000)
+        try handle.write(contentsOf: Data([byte ^ 0x40]))
+        try handle.close()
+    }
 
+    static let first = ["--steps", "20", "--every", "5", "--wait-level", "3"]
+    static let resumed = ["--steps", "30", "--every", "5", "--resume"]
+
+    /// Saved, committed at both levels, resumed: bit for bit what a run that never stopped computes.
     @Test func aResumedJobGoesOnBitForBit() async throws {
         try await withScope("ckpt-roundtrip") { scope in
-            let dir = scope.directory.appendingPathComponent("local").path
-            let first = try await Self.run(scope, ["--dir", dir, "--steps", "20", "--every", "5"], label: "first")
+            let cluster = try await Cluster.start(scope)
+            let first = try await cluster.run(Self.first, label: "first")
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.ranks.values.allSatisfy { $0.figures["local"] == 20 && $0.figures["errors"] == 0 }, "\(first.stdout)")
-            let resumed = try await Self.run(scope, ["--dir", dir, "--steps", "30", "--every", "5", "--resume"], label: "resumed")
+            let stored = try #require(try await cluster.complete(20), "step 20 complete at both levels")
+            #expect(stored.worldSize == 4 && stored.levels.allSatisfy { $0.durableShards == 4 }, "\(stored)")
+            #expect(stored.level(.local)?.bytes == stored.level(.shared)?.bytes && (stored.level(.local)?.bytes ?? 0) > 4 << 20)
+            for node in cluster.nodes {
+                #expect(FileManager.default.fileExists(atPath: node.local + "/ckpt/step-000000000020/MANIFEST"))
+            }
+            let resumed = try await cluster.run(Self.resumed, label: "resumed")
             #expect(resumed.stdout.contains("restored step 20"), "\(resumed.stdout)\(resumed.stderr)")
-            let straight = try await Self.run(scope, ["--dir", scope.directory.appendingPathComponent("other").path,
-                                                      "--steps", "30", "--every", "5"], label: "straight")
-            #expect(Self.digests(resumed) == Self.digests(straight), "resumed from step 20 as if never stopped")
-            #expect(!Self.digests(straight).contains("-"))
+            let restored = try await cluster.events("checkpoint.restored", count: 4)
+            #expect(restored.count == 4 && restored.allSatisfy { $0.contains("from level 1") }, "\(restored)")
+            let straight = try await cluster.run(["--steps", "30", "--every", "5"], label: "straight", job: "straight")
+            #expect(resumed.digests == straight.digests, "resumed from step 20 as if never stopped")
+            #expect(!straight.digests.contains("-"))
         }
     }
 
-    /// One byte of rank 2's newest shard flipped: every rank goes back to
-    /// the step before, and rank 2 says why.
-    @Test func aCorruptShardIsPassedOverForTheStepBefore() async throws {
+    /// One byte of rank 2's level-1 shard flipped: rank 2 reads step 20
+    /// from level 2, says why, and the store has it.
+    @Test func aCorruptShardIsReadFromTheSharedLevel() async throws {
         try await withScope("ckpt-corrupt") { scope in
-            let dir = scope.directory.appendingPathComponent("local").path
-            let first = try await Self.run(scope, ["--dir", dir, "--steps", "20", "--every", "5"], label: "first")
-            #expect(first.status == 0, "\(first.stderr)")
-            let shard = dir + "/job/step-000000000020/rank-000002.shard"
-            let handle = try #require(FileHandle(forUpdatingAtPath: shard))
-            try handle.seek(toOffset: 4_000)
-            let byte = try #require(try handle.read(upToCount: 1)).first!
-            try handle.seek(toOffset: 4_000)
-            try handle.write(contentsOf: Data([byte ^ 0x40]))
-            try handle.close()
-            let resumed = try await Self.run(scope, ["--dir", dir, "--steps", "30", "--every", "5", "--resume"], label: "resumed")
+            let cluster = try await Cluster.start(scope)
+            #expect(try await cluster.run(Self.first, label: "first").status == 0)
+            _ = try #require(try await cluster.complete(20))
+            try Self.flipByte(in: cluster.shard(level: .local, step: 20, rank: 2))
+            let resumed = try await cluster.run(Self.resumed, label: "resumed")
+            #expect(resumed.stdout.contains("restored step 20"), "\(resumed.stdout)\(resumed.stderr)")
+            #expect(resumed.stderr.contains("rank 2 reads step 20 from level 2, not level 1")
+                    && resumed.stderr.contains("checksum mismatch"), "\(resumed.stderr)")
+            let rejected = try await cluster.events("checkpoint.rejected", count: 1)
+            #expect(rejected.contains { $0.contains("step 20 rank 2 passed over at level 1") && $0.contains("checksum mismatch") },
+                    "\(rejected)")
+            let straight = try await cluster.run(["--steps", "30", "--every", "5"], label: "straight", job: "straight")
+            #expect(resumed.digests == straight.digests)
+        }
+    }
+
+    /// node-b's whole level-1 directory gone (a replacement node): its ranks read level 2.
+    @Test func aLostNodeDirectoryIsRestoredFromTheSharedLevel() async throws {
+        try await withScope("ckpt-lost") { scope in
+            let cluster = try await Cluster.start(scope)
+            #expect(try await cluster.run(Self.first, label: "first").status == 0)
+            _ = try #require(try await cluster.complete(20))
+            try FileManager.default.removeItem(atPath: cluster.nodes[1].local)
+            let resumed = try await cluster.run(Self.resumed, label: "resumed")
+            #expect(resumed.stdout.contains("restored step 20"), "\(resumed.stdout)\(resumed.stderr)")
+            let restored = try await cluster.events("checkpoint.restored", count: 4)
+            #expect(restored.filter { $0.contains("from level 2") }.count == 2, "ranks 2 and 3: \(restored)")
+        }
+    }
+
+    /// Rank 2's shard of step 20 damaged at both levels: every rank goes
+    /// back to step 15, which every rank has.
+    @Test func aStepNoLevelHasWholeIsPassedOver() async throws {
+        try await withScope("ckpt-both") { scope in
+            let cluster = try await Cluster.start(scope)
+            #expect(try await cluster.run(Self.first, label: "first").status == 0)
+            _ = try #require(try await cluster.complete(20))
+            for level in CheckpointLevel.allCases { try Self.flipByte(in: cluster.shard(level: level, step: 20, rank: 2)) }
+            let resumed = try await cluster.run(Self.resumed, label: "resumed")
             #expect(resumed.stdout.contains("restored step 15"), "\(resumed.stdout)\(resumed.stderr)")
-            #expect(resumed.stderr.contains("rank 2 passes over step 20 at level 1") && resumed.stderr.contains("checksum mismatch"),
-                    "\(resumed.stderr)")
-            let straight = try await Self.run(scope, ["--dir", scope.directory.appendingPathComponent("other").path,
-                                                      "--steps", "30", "--every", "5"], label: "straight")
-            #expect(Self.digests(resumed) == Self.digests(straight))
+            #expect(resumed.stderr.contains("rank 2 passes over step 20 at level 2"), "\(resumed.stderr)")
+            let straight = try await cluster.run(["--steps", "30", "--every", "5"], label: "straight", job: "straight")
+            #expect(resumed.digests == straight.digests)
         }
     }
 
@@ -83,15 +183,25 @@ struct CheckpointClientTests {
     /// every checkpoint still lands.
     @Test func theStagingPoolStaysWithinItsBound() async throws {
         try await withScope("ckpt-bound") { scope in
-            let dir = scope.directory.appendingPathComponent("local").path
-            let run = try await Self.run(scope, ["--dir", dir, "--steps", "10", "--every", "2", "--bytes", "\(8 << 20)",
-                                                 "--staging", "\(1 << 20)"], label: "bound")
+            let cluster = try await Cluster.start(scope)
+            let run = try await cluster.run(["--steps", "10", "--every", "2", "--bytes", "\(8 << 20)",
+                                             "--staging", "\(1 << 20)"], label: "bound")
             #expect(run.status == 0, "\(run.stderr)")
             for (rank, line) in run.ranks {
                 #expect((line.figures["high_water"] ?? .max) <= 1 << 20, "rank \(rank): \(line.figures)")
                 #expect(line.figures["local"] == 10 && line.figures["errors"] == 0, "rank \(rank): \(line.figures)")
             }
             #expect(run.ranks.count == 4, "\(run.stdout)")
+        }
+    }
+
+    /// Without an agent nothing could ever commit a checkpoint: init says so.
+    @Test func withoutAnAgentInitSaysWhy() async throws {
+        try await withScope("ckpt-noagent") { scope in
+            let mpi = try scope.job(ranks: 2, program: Paths.checkpointCheck, ["--dir", scope.directory.path],
+                                    environment: ["VIGIL_DISABLE": "1"], label: "noagent")
+            #expect(await mpi.finish() != 0)
+            #expect(mpi.child.stderr.contains("no vigil agent on this node"), "\(mpi.child.stderr)")
         }
     }
 }

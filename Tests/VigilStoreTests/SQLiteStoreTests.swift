@@ -186,7 +186,7 @@ struct SQLiteStoreTests {
             #expect(events.last?.message == "attempt 1 exited, exit status 0")
             #expect(try await store.events(afterID: events[1].id, limit: 100).count == 2, "after a cursor")
             #expect(try await store.incidents(job: nil).isEmpty)
-            #expect(try await store.checkpoints(job: "job-1").isEmpty)
+            #expect(try await store.checkpoints(job: "job-1", limit: 10).isEmpty)
         }
     }
 

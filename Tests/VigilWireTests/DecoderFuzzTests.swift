@@ -49,6 +49,7 @@ struct DecoderFuzzTests {
                 case .ack: _ = try BatchAck(frame: frame)
                 case .batch: _ = try TelemetryBatch(frame: frame)
                 case .probeRequest: _ = try ProbeRequest(frame: frame)
+                case .checkpointCommit: _ = try CheckpointLedger.Commit(frame: frame, node: "n")
                 }
             }
             return buffer.readableBytes == 0 ? .decoded : .needsMore

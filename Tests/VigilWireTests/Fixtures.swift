@@ -32,7 +32,7 @@ enum Fixtures {
         counters: RingCounters(consumed: 1_000, pending: 3, dropped: 0),
         blocked: BlockedCall(op: .allreduce, communicator: 1, seq: 1_001, sinceNs: 1_700_000_000_900_000_000),
         progress: [.init(communicator: 1, size: 8, lastSeqEntered: 1_001, lastSeqLeft: 1_000)],
-        cpuThrottledNs: 4_500_000_000)
+        cpuThrottledNs: 4_500_000_000, endedNs: 1_700_000_001_200_000_000)
 
     /// Blocked in a point-to-point Waitall on six peers, four listed; throttling unreadable.
     static let waitingRank = RankSnapshot(
@@ -62,9 +62,21 @@ enum Fixtures {
     static let probeRequest = ProbeRequest(job: "job-7", bytes: 1 << 20, startNs: 1_700_000_002_000_000_000,
                                            slotNs: 1_000_000_000, peers: [.init(node: "node-b", host: "10.0.0.2", port: 7079, slot: 2)])
 
+    static let shard: CheckpointShardEvent = {
+        var event = CheckpointShardEvent(job: "job-7", step: 1_200, rank: 3, worldSize: 8, level: .local, state: .durable,
+                                         bytes: 536_871_000, checksum: 0x9F2C_4E1A_03B5_D7E8, root: "/local/ckpt",
+                                         atNs: 1_700_000_003_000_000_000)
+        (event.durationNs, event.blockedNs) = (310_000_000, 40_000)
+        return event
+    }()
+
+    static let manifestWritten = CheckpointManifestEvent(job: "job-7", step: 1_200, level: .shared, root: "/shared/ckpt",
+                                                         written: false, detail: "cannot fsync: No space left on device",
+                                                         atNs: 1_700_000_004_000_000_000)
+
     static var batch: TelemetryBatch {
         TelemetryBatch(seq: 12, items: [.health(health), .rank(rank), .rank(waitingRank), .stats(stats), .link(link),
                                         .loss(SpoolLoss(batches: 2, records: 40)), .instances(instances), .run(run),
-                                        .probe(probe)])
+                                        .probe(probe), .checkpointShard(shard), .checkpointManifest(manifestWritten)])
     }
 }

@@ -22,6 +22,18 @@ struct TelemetryBatchTests {
         #expect(try ProbeRequest(frame: Fixtures.probeRequest.frame) == Fixtures.probeRequest)
     }
 
+    @Test func aCheckpointCommitRoundTripsAndADamagedManifestIsRefused() throws {
+        let manifest = CheckpointManifest(job: "job-7", step: 1_200, level: .local,
+                                          shards: (0..<2).map { .init(rank: $0, bytes: 1_000, checksum: UInt64($0)) })
+        let commit = CheckpointLedger.Commit(node: "node-a", root: "/local/ckpt", manifest: manifest)
+        #expect(try CheckpointLedger.Commit(frame: commit.frame, node: "node-a") == commit)
+        var payload = ByteBuffer()
+        payload.writeWireString("/local/ckpt")
+        payload.writeWireString(manifest.text.replacingOccurrences(of: "shard 1 1000", with: "shard 1 1001"))
+        #expect(throws: WireError.self) { try CheckpointLedger.Commit(frame: Frame(kind: .checkpointCommit, payload: payload),
+                                                                        node: "node-a") }
+    }
+
     @Test func aStatWindowIsCompact() {
         let one = TelemetryBatch(seq: 1, items: [.stats(Fixtures.stats)])
         #expect(one.frame.payload.readableBytes < 80, "got \(one.frame.payload.readableBytes) bytes")
@@ -90,9 +102,9 @@ struct TelemetryBatchTests {
         var payload = ByteBuffer()
         payload.writeVarint(1)
         payload.writeVarint(1)
-        payload.writeInteger(UInt8(9))
+        payload.writeInteger(UInt8(99))
         payload.writeInteger(UInt8(0))
-        #expect(throws: WireError.valueOutOfRange("item tag 9")) {
+        #expect(throws: WireError.valueOutOfRange("item tag 99")) {
             try TelemetryBatch(frame: Frame(kind: .batch, payload: payload))
         }
     }

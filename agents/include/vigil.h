@@ -7,9 +7,12 @@
  * on with its forward and backward passes (which read the state but do not
  * change it), and a second thread streams the staged bytes to the
  * node-local directory (level 1) as one shard file, checksummed while it is
- * written, fsync'd and renamed into place. Before the rank changes its
- * state (the optimizer step) it calls vigil_ckpt_before_update(), which
- * waits only until this rank's copy is done.
+ * written, fsync'd and renamed into place, and reported to the node's vigil
+ * agent. The agent copies it to the shared directory (level 2); once every
+ * rank's shard of a step is durable at a level, the vigil server has the
+ * agents write that level's manifest, and only then is the step complete
+ * there. Before the rank changes its state (the optimizer step) it calls
+ * vigil_ckpt_before_update(), which waits only until this rank's copy is done.
  *
  * Every call returns 0 or a negative VIGIL_CKPT_E* code; vigil_ckpt_error()
  * says why. A failure in the background (disk full, an I/O error) is
@@ -35,15 +38,19 @@ enum {
     VIGIL_CKPT_EIO = -5,
 };
 
-/* How far a checkpoint of this rank has come. */
+/* How far a checkpoint has come. */
 enum vigil_ckpt_level {
-    VIGIL_CKPT_STAGED = 0,  /* copied into the staging pool: the state may change */
-    VIGIL_CKPT_LOCAL = 1,   /* this rank's shard durable in the node-local directory */
+    VIGIL_CKPT_STAGED = 0,     /* this rank's copy in the staging pool: the state may change */
+    VIGIL_CKPT_LOCAL = 1,      /* this rank's shard durable in the node-local directory */
+    VIGIL_CKPT_COMMITTED = 2,  /* every rank's: complete at level 1 (its manifest on this node) */
+    VIGIL_CKPT_SHARED = 3,     /* complete at level 2 (its manifest in the shared directory) */
 };
 
+/* Directories must be absolute paths without spaces. */
 typedef struct vigil_ckpt_options {
     const char *job;            /* names the job's directory; NULL: $VIGIL_JOB_ID, else "job" */
-    const char *local_dir;      /* level 1; NULL: $VIGIL_CKPT_LOCAL */
+    const char *local_dir;      /* level 1; NULL: $VIGIL_CKPT_LOCAL, else the agent's --checkpoint-local */
+    const char *shared_dir;     /* level 2; NULL: $VIGIL_CKPT_SHARED, else the agent's --checkpoint-shared */
     size_t staging_bytes;       /* the pool's bound; 0: 256 MiB */
 } vigil_ckpt_options;
 
@@ -58,7 +65,8 @@ typedef struct vigil_ckpt_stats {
     long last_local_step;       /* the newest step durable at level 1, -1 for none */
 } vigil_ckpt_stats;
 
-/* After MPI_Init: the rank and world size are MPI_COMM_WORLD's. */
+/* After MPI_Init: the rank and world size are MPI_COMM_WORLD's. Needs the
+ * node's vigil agent (it commits the checkpoints): EINVAL without one. */
 int vigil_ckpt_init(const vigil_ckpt_options *options);
 
 /* `bytes` at `data`, saved and restored under `name` (unique, < 64 bytes). */
@@ -75,9 +83,12 @@ int vigil_ckpt_before_update(double timeout_s);
 /* Waits until the newest checkpoint asked for has reached `level`. */
 int vigil_ckpt_wait(int level, double timeout_s);
 
-/* Collective over MPI_COMM_WORLD: the newest step whose shard verifies
- * (size, regions, checksum) at level 1 on every rank, read back into the
- * registered regions; *step is -1 when there is none (nothing is read). */
+/* Collective over MPI_COMM_WORLD: the newest step complete at some level
+ * (its manifest there) whose shard verifies on every rank (size, regions,
+ * checksum, as the manifest lists it), read back into the registered
+ * regions, each rank from the fastest level that has it (level 1, then
+ * level 2); *step is -1 when there is none (nothing is read). A level or
+ * step passed over is said on stderr and reported to the agent. */
 int vigil_ckpt_restore(long *step);
 
 int vigil_ckpt_stats_get(vigil_ckpt_stats *out);

@@ -3,24 +3,25 @@
  * lazy copy. vigil_ckpt_save() hands the step to the copier thread, which
  * copies the registered regions chunk by chunk into a bounded staging pool
  * while training computes; the flusher thread streams the filled chunks,
- * in order, into this rank's shard file at level 1. Training waits only in
- * before_update (until the copy is done) and in a save that comes while
- * the previous copy is still under way. A full pool stalls the copier,
- * never allocates beyond its bound. Neither thread calls MPI.
+ * in order, into this rank's shard file at level 1, and tells the agent
+ * (which takes it on to level 2 and, with the server, commits it). Training
+ * waits only in before_update (until the copy is done) and in a save that
+ * comes while the previous copy is still under way. A full pool stalls the
+ * copier, never allocates beyond its bound. Neither thread calls MPI.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mpi.h>
 
-
 #include "vigil_ckpt_internal.h"
+#include "vigil_internal.h"
 
 /* A save waits this long at most for the previous copy (a pool stalled by a wedged disk). */
 #define SAVE_WAIT_S 30.0
@@ -38,7 +39,7 @@ static struct {
     int ready;
     vigil_shard_header header;     /* frozen at the first save: regions do not change after */
     void *data[VIGIL_SHARD_REGIONS_MAX];
-    char local_dir[4096];
+    char local_dir[4096], shared_dir[4096];
     size_t staging_bound;
     unsigned char *pool;           /* allocated at the first save: no larger than the state */
     size_t chunk_bytes;
@@ -51,6 +52,7 @@ static struct {
     pthread_t copier, flusher;
     int stop;
     long wanted, copying, copied, durable, failed;  /* steps; -1 for none */
+    uint64_t step_blocked_ns;      /* training's wait for the newest checkpoint */
     char async_error[ERROR_MAX];   /* a background failure the next call returns */
     char failure[ERROR_MAX];       /* the newest failure, for waits on its step */
     vigil_ckpt_stats stats;
@@ -58,9 +60,10 @@ static struct {
 
 static char last_error[ERROR_MAX];
 
-const vigil_shard_header *vigil_ckpt_layout(void *const **data, const char **dir) {
+const vigil_shard_header *vigil_ckpt_layout(void *const **data, const char **local_dir, const char **shared_dir) {
     *data = ck.data;
-    *dir = ck.local_dir;
+    *local_dir = ck.local_dir;
+    *shared_dir = ck.shared_dir;
     return ck.ready ? &ck.header : NULL;
 }
 
@@ -104,6 +107,22 @@ static void fail_async(long step, const char *why) {
     ck.stats.failures++;
     pthread_cond_broadcast(&ck.changed);
     pthread_mutex_unlock(&ck.lock);
+    char line[ERROR_MAX + 4400];
+    snprintf(line, sizeof line, "FAILED step=%ld world=%u job=%s root=%s why=%s\n", step, ck.header.world, ck.header.job,
+             ck.local_dir, why);
+    vigil_agent_say(line);   /* the server then knows why the step never completes */
+}
+
+/* The agent takes the shard on (level 2) and counts it towards the commit. */
+static void report_durable(long step, const vigil_shard_writer *w, uint64_t flush_ns) {
+    pthread_mutex_lock(&ck.lock);
+    uint64_t blocked = ck.step_blocked_ns;
+    pthread_mutex_unlock(&ck.lock);
+    char line[4600];
+    snprintf(line, sizeof line, "SHARD step=%ld world=%u bytes=%llu xxh3=%016llx flush_ns=%llu blocked_ns=%llu job=%s root=%s\n",
+             step, ck.header.world, (unsigned long long)w->written, (unsigned long long)w->digest,
+             (unsigned long long)flush_ns, (unsigned long long)blocked, ck.header.job, ck.local_dir);
+    if (vigil_agent_say(line) != 0) fail_async(step, "the vigil agent did not take the shard's report: it cannot be committed");
 }
 
 /* ---- the copier ---- */
@@ -236,6 +255,7 @@ static void *flusher(void *unused) {
         release_chunk(s.index, s.bytes);
         if (writing && s.last) {
             durable(s.step, w.written, busy, w.hash_ns);
+            report_durable(s.step, &w, busy);
             writing = 0;
         }
     }
@@ -279,12 +299,29 @@ static int allocate_pool(void) {
     return 0;
 }
 
+/* The option, else the environment, else what the agent said; "" for none. */
+static const char *directory(const char *given, const char *env, int shared) {
+    if (given) return given;
+    const char *value = getenv(env);
+    return value && *value ? value : vigil_agent_checkpoint_dir(shared);
+}
+
+static int usable_directory(const char *dir) {
+    return dir[0] == '/' && strlen(dir) < 4000 && !strpbrk(dir, " \t\n");
+}
+
 int vigil_ckpt_init(const vigil_ckpt_options *options) {
     int mpi = 0;
     MPI_Initialized(&mpi);
     if (ck.ready || !mpi) return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", ck.ready ? "already initialized" : "call after MPI_Init");
-    const char *dir = options && options->local_dir ? options->local_dir : getenv("VIGIL_CKPT_LOCAL");
-    if (!dir || !*dir || strlen(dir) >= sizeof ck.local_dir) return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "no local directory (VIGIL_CKPT_LOCAL)");
+    if (!vigil.ring)
+        return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "no vigil agent on this node: checkpoints could never be committed");
+    const char *dir = directory(options ? options->local_dir : NULL, "VIGIL_CKPT_LOCAL", 0);
+    const char *shared = directory(options ? options->shared_dir : NULL, "VIGIL_CKPT_SHARED", 1);
+    if (!usable_directory(dir))
+        return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "no local directory (VIGIL_CKPT_LOCAL), or not an absolute path without spaces");
+    if (*shared && (!usable_directory(shared) || strcmp(shared, dir) == 0))
+        return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "the shared directory must be an absolute path without spaces, not the local one");
     ck.staging_bound = options && options->staging_bytes ? options->staging_bytes : DEFAULT_STAGING;
     if (ck.staging_bound < 2 * 4096) return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "staging_bytes below 8 KiB");
     int rank = 0, size = 1;
@@ -295,6 +332,7 @@ int vigil_ckpt_init(const vigil_ckpt_options *options) {
     ck.header.world = (uint32_t)size;
     job_name(ck.header.job, sizeof ck.header.job, options ? options->job : NULL);
     snprintf(ck.local_dir, sizeof ck.local_dir, "%s", dir);
+    snprintf(ck.shared_dir, sizeof ck.shared_dir, "%s", shared);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -331,6 +369,7 @@ static int wait_copied(uint64_t until) {
     int r = 0;
     while (ck.wanted > ck.copied && r != ETIMEDOUT) r = wait_until(until);
     ck.stats.blocked_ns += now_ns() - t0;
+    ck.step_blocked_ns += now_ns() - t0;
     return ck.wanted > ck.copied ? VIGIL_CKPT_ETIMEDOUT : 0;
 }
 
@@ -338,11 +377,13 @@ int vigil_ckpt_save(long step) {
     if (!ck.ready || step <= ck.wanted) return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", ck.ready ? "steps must grow" : "not initialized");
     if (!ck.pool && allocate_pool() != 0) return vigil_ckpt_fail(VIGIL_CKPT_ENOMEM, "%s", "cannot allocate the staging pool");
     pthread_mutex_lock(&ck.lock);
+    uint64_t blocked_before = ck.stats.blocked_ns;
     int r = take_async_error();
     if (r == 0 && wait_copied(deadline(SAVE_WAIT_S)) != 0)
         r = vigil_ckpt_fail(VIGIL_CKPT_ETIMEDOUT, "%s", "the previous checkpoint's copy is still under way: this one is skipped");
     if (r == 0) {
         ck.wanted = step;
+        ck.step_blocked_ns = ck.stats.blocked_ns - blocked_before;
         ck.stats.saves++;
         pthread_cond_broadcast(&ck.changed);
     }
@@ -359,9 +400,24 @@ int vigil_ckpt_before_update(double timeout_s) {
     return r;
 }
 
+/* Until the manifest of `step` is in `dir` (the step complete there), at most until `until`. */
+static int wait_manifest(const char *dir, long step, uint64_t until) {
+    char path[4200];
+    if (vigil_shard_step_dir(path, sizeof path - 16, dir, ck.header.job, step) != 0)
+        return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "path too long");
+    strcat(path, "/" VIGIL_MANIFEST_NAME);
+    struct stat st;
+    while (stat(path, &st) != 0) {
+        if (now_ns() >= until) return vigil_ckpt_fail(VIGIL_CKPT_ETIMEDOUT, "not yet complete: no %s", path);
+        usleep(10000);
+    }
+    return 0;
+}
+
 int vigil_ckpt_wait(int level, double timeout_s) {
-    if (!ck.ready || level < VIGIL_CKPT_STAGED || level > VIGIL_CKPT_LOCAL)
+    if (!ck.ready || level < VIGIL_CKPT_STAGED || level > VIGIL_CKPT_SHARED)
         return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "not initialized, or no such level");
+    if (level == VIGIL_CKPT_SHARED && !ck.shared_dir[0]) return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "no shared directory");
     if (level == VIGIL_CKPT_STAGED) return vigil_ckpt_before_update(timeout_s);
     uint64_t until = deadline(timeout_s);
     pthread_mutex_lock(&ck.lock);
@@ -370,8 +426,10 @@ int vigil_ckpt_wait(int level, double timeout_s) {
     r = take_async_error();
     if (r == 0 && ck.failed >= ck.wanted) r = vigil_ckpt_fail(VIGIL_CKPT_EFAILED, "%s", ck.failure);
     if (r == 0 && ck.durable < ck.wanted) r = vigil_ckpt_fail(VIGIL_CKPT_ETIMEDOUT, "%s", "not yet durable at level 1");
+    long step = ck.wanted;
     pthread_mutex_unlock(&ck.lock);
-    return r;
+    if (r != 0 || level == VIGIL_CKPT_LOCAL) return r;
+    return wait_manifest(level == VIGIL_CKPT_SHARED ? ck.shared_dir : ck.local_dir, step, until);
 }
 
 int vigil_ckpt_stats_get(vigil_ckpt_stats *out) {

@@ -4,12 +4,14 @@
  * At MPI_Init the rank says HELLO on the agent's Unix socket; the agent
  * creates the ring file and answers with its path. The rank maps it,
  * publishes its clock and marks itself RUNNING. The socket stays open until
- * MPI_Finalize so the agent learns of an exit the moment it happens.
+ * MPI_Finalize so the agent learns of an exit the moment it happens; the
+ * checkpoint client reports its shards on it.
  * Any failure leaves libvigil in pass-through mode with one warning line:
  * the job runs exactly as without it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,9 @@ VIGIL_TLS int vigil_depth;
 int vigil_spin;
 
 static int agent_fd = -1;
+/* The checkpoint flusher speaks to the agent too: one line at a time. */
+static pthread_mutex_t agent_lock = PTHREAD_MUTEX_INITIALIZER;
+static char agent_local[4096], agent_shared[4096];
 static struct sigaction previous_sigterm;
 
 /*
@@ -117,9 +122,21 @@ static int read_line(int fd, char *buf, size_t cap) {
     return -1;
 }
 
+/* `key`'s value in the agent's answer, "" when absent or "-". */
+static void answer_field(const char *line, const char *key, char *out, size_t cap) {
+    const char *at = strstr(line, key);
+    out[0] = 0;
+    if (!at) return;
+    at += strlen(key);
+    size_t n = strcspn(at, " ");
+    if (n >= cap || (n == 1 && at[0] == '-')) return;
+    memcpy(out, at, n);
+    out[n] = 0;
+}
+
 /* Returns NULL on success or a reason for the warning line. */
 static const char *handshake(int fd, char *ring_path, size_t cap) {
-    char job[VIGIL_RING_JOB_MAX], host[VIGIL_RING_HOST_MAX] = {0}, line[512];
+    char job[VIGIL_RING_JOB_MAX], host[VIGIL_RING_HOST_MAX] = {0}, line[9216];  /* the answer names two directories */
     job_id(job, sizeof job);
     gethostname(host, sizeof host - 1);
     int len = snprintf(line, sizeof line, "HELLO 1 pid=%d rank=%d size=%d job=%s host=%s\n",
@@ -135,7 +152,31 @@ static const char *handshake(int fd, char *ring_path, size_t cap) {
     if (sscanf(line, "RING 1 path=%511s capacity=%u", ring_path, &capacity) != 2 ||
         strlen(ring_path) >= cap)
         return "malformed answer from agent";
+    answer_field(line, " local=", agent_local, sizeof agent_local);
+    answer_field(line, " shared=", agent_shared, sizeof agent_shared);
     return NULL;
+}
+
+const char *vigil_agent_checkpoint_dir(int shared) { return shared ? agent_shared : agent_local; }
+
+int vigil_agent_say(const char *line) {
+    size_t left = strlen(line);
+    int tries = 0;
+    pthread_mutex_lock(&agent_lock);
+    int ok = agent_fd >= 0;
+    while (ok && left > 0) {
+        ssize_t put = send(agent_fd, line, left, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (put > 0) {
+            line += put;
+            left -= (size_t)put;
+        } else if (put < 0 && (errno == EAGAIN || errno == EINTR) && tries++ < 100) {
+            usleep(10000);   /* an agent busy for a moment; never longer than 1 s */
+        } else {
+            ok = 0;
+        }
+    }
+    pthread_mutex_unlock(&agent_lock);
+    return ok ? 0 : -1;
 }
 
 static const char *map_ring(const char *path) {
@@ -209,6 +250,8 @@ void vigil_detach(void) {
     vigil_unlock();
     /* The mapping stays until the process ends, moments after MPI_Finalize:
      * a SIGTERM handler on any thread may still hold the pointer. */
+    pthread_mutex_lock(&agent_lock);
     close(agent_fd);  /* the agent sees EOF, drains what is left and removes the ring */
     agent_fd = -1;
+    pthread_mutex_unlock(&agent_lock);
 }

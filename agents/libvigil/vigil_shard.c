@@ -89,6 +89,10 @@ int vigil_shard_open(vigil_shard_writer *w, const char *dir, const vigil_shard_h
     int n = snprintf(w->tmp, sizeof w->tmp, "%.4000s/.rank-%06u.shard.tmp", step_dir, h->rank);
     if (n < 0 || (size_t)n >= sizeof w->tmp) return fail(why, cap, ENAMETOOLONG, "shard path under", dir);
     if (mkdir_p(step_dir) != 0) return fail(why, cap, errno, "cannot create", step_dir);
+    /* A step saved again: its old manifest lists the old shards, and goes first. */
+    char manifest[4200];
+    snprintf(manifest, sizeof manifest, "%s/" VIGIL_MANIFEST_NAME, step_dir);
+    if (unlink(manifest) != 0 && errno != ENOENT) return fail(why, cap, errno, "cannot remove", manifest);
     w->dir_fd = open(step_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     w->hash = XXH3_createState();
@@ -143,7 +147,7 @@ int vigil_shard_write(vigil_shard_writer *w, const void *data, size_t n, char *w
 
 int vigil_shard_commit(vigil_shard_writer *w, char *why, size_t cap) {
     unsigned char trailer[VIGIL_SHARD_TRAILER_BYTES];
-    uint64_t length = w->written, digest = XXH3_64bits_digest(w->hash);
+    uint64_t length = w->written, digest = w->digest = XXH3_64bits_digest(w->hash);
     memcpy(trailer, trailer_magic, 8);
     memcpy(trailer + 8, &length, 8);
     memcpy(trailer + 16, &digest, 8);
@@ -234,23 +238,28 @@ static int check_data(int fd, const char *path, const vigil_shard_header *expect
     return 0;
 }
 
-static int check(const char *path, const vigil_shard_header *expect, void *const *into, char *why, size_t cap) {
+static int check(const char *path, const vigil_shard_header *expect, void *const *into, vigil_shard_sum *sum,
+                 char *why, size_t cap) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return fail(why, cap, errno, "cannot open", path), -1;
     XXH3_state_t *hash = XXH3_createState();
     uint64_t digest = 0;
     int r = -1;
-    if (hash && check_frame(fd, path, expect, &digest, hash, why, cap) >= 0)
-        r = check_data(fd, path, expect, into, digest, hash, why, cap);
+    long long data = hash ? check_frame(fd, path, expect, &digest, hash, why, cap) : -1;
+    if (data >= 0) r = check_data(fd, path, expect, into, digest, hash, why, cap);
+    if (r == 0 && sum) {
+        sum->bytes = (uint64_t)lseek(fd, 0, SEEK_END);
+        sum->checksum = digest;
+    }
     if (hash) XXH3_freeState(hash);
     close(fd);
     return r;
 }
 
-int vigil_shard_verify(const char *path, const vigil_shard_header *expect, char *why, size_t cap) {
-    return check(path, expect, NULL, why, cap);
+int vigil_shard_verify(const char *path, const vigil_shard_header *expect, vigil_shard_sum *sum, char *why, size_t cap) {
+    return check(path, expect, NULL, sum, why, cap);
 }
 
 int vigil_shard_read(const char *path, const vigil_shard_header *expect, void *const *into, char *why, size_t cap) {
-    return check(path, expect, into, why, cap);
+    return check(path, expect, into, NULL, why, cap);
 }

@@ -22,6 +22,7 @@
 #define VIGIL_SHARD_JOB_MAX 64
 #define VIGIL_SHARD_REGIONS_MAX 256
 #define VIGIL_SHARD_TRAILER_BYTES 24
+#define VIGIL_MANIFEST_NAME "MANIFEST"
 
 typedef struct vigil_shard_region {
     char name[VIGIL_SHARD_NAME_MAX];
@@ -43,8 +44,14 @@ typedef struct vigil_shard_writer {
     uint64_t started, settled;   /* writeback started up to, and done up to */
     XXH3_state_t *hash;
     uint64_t hash_ns;
+    uint64_t digest;             /* the trailer's checksum, once committed */
     char tmp[4096], path[4096];
 } vigil_shard_writer;
+
+/* A shard file's size and its trailer's checksum: what a manifest lists. */
+typedef struct vigil_shard_sum {
+    uint64_t bytes, checksum;
+} vigil_shard_sum;
 
 /* `<dir>/<job>/step-<step>/` and the shard's path in it. */
 int vigil_shard_path(char *out, size_t cap, const char *dir, const char *job, long step, int rank);
@@ -57,9 +64,9 @@ int vigil_shard_commit(vigil_shard_writer *w, char *why, size_t cap);
 void vigil_shard_abandon(vigil_shard_writer *w);
 
 /* Whether the shard at `path` is the one `expect` describes (step, rank,
- * world, regions and their sizes) and its bytes match its trailer: 0, or
- * -1 with `why` filled. */
-int vigil_shard_verify(const char *path, const vigil_shard_header *expect, char *why, size_t cap);
+ * world, regions and their sizes) and its bytes match its trailer: 0 (with
+ * `sum` filled when given), or -1 with `why` filled. */
+int vigil_shard_verify(const char *path, const vigil_shard_header *expect, vigil_shard_sum *sum, char *why, size_t cap);
 
 /* Reads a shard's regions into `into` (one pointer per region), checking
  * it as it goes. Restore verifies first: a shard failing here has already

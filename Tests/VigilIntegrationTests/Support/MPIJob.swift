@@ -7,8 +7,11 @@ final class MPIJob: @unchecked Sendable {
 
     /// `untracedRanks` more ranks run the same program with VIGIL_DISABLE=1
     /// (an MPMD second app context): a job where telemetry is partial.
+    /// `moreRanks` run it with an environment of their own on top (another
+    /// agent's socket: ranks of another node on this host).
     init(ranks: Int, program: String = Paths.vigilTrain, arguments programArguments: [String],
-         rankEnvironment: [String: String], untracedRanks: Int = 0, directory: URL,
+         rankEnvironment: [String: String], untracedRanks: Int = 0,
+         moreRanks: (count: Int, environment: [String: String])? = nil, directory: URL,
          label: String = "mpirun") throws {
         // Open MPI's shared-memory segments go in the test's directory, so a
         // job that dies leaves nothing behind in /dev/shm.
@@ -21,6 +24,10 @@ final class MPIJob: @unchecked Sendable {
         arguments += [program] + programArguments
         if untracedRanks > 0 {
             arguments += [":", "-np", "\(untracedRanks)", "/usr/bin/env", "VIGIL_DISABLE=1", program] + programArguments
+        }
+        if let moreRanks {
+            arguments += [":", "-np", "\(moreRanks.count)", "/usr/bin/env"]
+                + moreRanks.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [program] + programArguments
         }
         child = try ChildProcess("/usr/bin/mpirun", arguments,
                                  environment: ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"],

@@ -36,9 +36,10 @@ final class TestScope: @unchecked Sendable {
     }
 
     func job(ranks: Int, program: String = Paths.vigilTrain, _ arguments: [String],
-             environment: [String: String], untracedRanks: Int = 0, label: String = "mpirun") throws -> MPIJob {
+             environment: [String: String], untracedRanks: Int = 0,
+             moreRanks: (count: Int, environment: [String: String])? = nil, label: String = "mpirun") throws -> MPIJob {
         let job = try MPIJob(ranks: ranks, program: program, arguments: arguments, rankEnvironment: environment,
-                             untracedRanks: untracedRanks, directory: directory, label: label)
+                             untracedRanks: untracedRanks, moreRanks: moreRanks, directory: directory, label: label)
         stops.append { await job.child.stop() }
         return job
     }

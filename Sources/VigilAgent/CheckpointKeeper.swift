@@ -1,0 +1,90 @@
+import Dispatch
+import Logging
+import Synchronization
+import VigilCore
+
+/// The agent's side of checkpoints (docs/checkpoints.md): what its ranks
+/// report of their shards goes up to the server; each shard durable at
+/// level 1 is copied to the shared level in the background; the server's
+/// commits are written as manifests. File work runs on one serial queue,
+/// off the event loops and the ranks' path.
+public final class CheckpointKeeper: Sendable {
+    /// Where ranks keep level 1 unless they say otherwise, and the shared level; nil: none.
+    public let localRoot: String?
+    public let sharedRoot: String?
+    private let logger: Logger
+    private let queue = DispatchQueue(label: "vigil.checkpoint")
+    private struct Events {
+        var items: [TelemetryItem] = []
+        var dropped = 0
+    }
+
+    private let events = Mutex(Events())
+    /// Events not yet collected by the uplink, at most (an agent without a server).
+    static let limit = 10_000
+
+    public init(localRoot: String?, sharedRoot: String?, logger: Logger) {
+        self.localRoot = localRoot
+        self.sharedRoot = sharedRoot
+        self.logger = logger
+    }
+
+    /// A rank's report; a shard durable locally is then copied to the shared level.
+    func report(_ event: CheckpointShardEvent) {
+        append(.checkpointShard(event))
+        guard event.state == .durable, event.level == .local, let sharedRoot, sharedRoot != event.root else { return }
+        queue.async { self.copy(event, to: sharedRoot) }
+    }
+
+    /// Writes the manifest the server sent, then says whether it could.
+    func commit(_ commit: CheckpointLedger.Commit) {
+        queue.async {
+            let manifest = commit.manifest
+            var event = CheckpointManifestEvent(job: manifest.job, step: manifest.step, level: manifest.level, root: commit.root,
+                                                written: true, atNs: 0)
+            do {
+                let path = try CheckpointFiles.writeManifest(manifest, root: commit.root)
+                self.logger.info("checkpoint complete", metadata: ["job": "\(manifest.job)", "step": "\(manifest.step)",
+                                                                   "level": "\(manifest.level.name)", "manifest": "\(path)"])
+            } catch {
+                (event.written, event.detail) = (false, "\(error)")
+                self.logger.error("checkpoint manifest not written", metadata: ["job": "\(manifest.job)",
+                                                                               "step": "\(manifest.step)", "reason": "\(error)"])
+            }
+            event.atNs = wallClockNanoseconds()
+            self.append(.checkpointManifest(event))
+        }
+    }
+
+    /// What happened since the last call, for the next batch.
+    func collect() -> [TelemetryItem] {
+        let (items, dropped) = events.withLock { e in
+            defer { e = Events() }
+            return (e.items, e.dropped)
+        }
+        if dropped > 0 { logger.error("checkpoint events dropped: no server collected them", metadata: ["dropped": "\(dropped)"]) }
+        return items
+    }
+
+    private func copy(_ event: CheckpointShardEvent, to root: String) {
+        var copied = event
+        (copied.level, copied.root, copied.blockedNs) = (.shared, root, 0)
+        let started = monotonicNanoseconds()
+        do {
+            try CheckpointFiles.copyShard(event, toRoot: root)
+            copied.durationNs = monotonicNanoseconds() - started
+        } catch {
+            (copied.state, copied.detail) = (.failed, "\(error)")
+            logger.error("shard not copied to the shared level", metadata: ["job": "\(event.job)", "step": "\(event.step)",
+                                                                            "rank": "\(event.rank)", "reason": "\(error)"])
+        }
+        copied.atNs = wallClockNanoseconds()
+        append(.checkpointShard(copied))
+    }
+
+    private func append(_ item: TelemetryItem) {
+        events.withLock { e in
+            if e.items.count < Self.limit { e.items.append(item) } else { e.dropped += 1 }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// The server's tally of checkpoint shards: which ranks' shard of which
+/// step is durable at each level. The event that makes a set whole yields
+/// the commits: the manifest, and the nodes to write it. At level 1 every
+/// node holding shards writes it into its own directory (each node's
+/// restore reads its own); at level 2 the node of rank 0 writes the one
+/// manifest of the shared directory. A set left behind by a newer step
+/// complete at its level is abandoned (a rank failed or was lost mid-save).
+public struct CheckpointLedger: Sendable {
+    public struct Key: Hashable, Sendable {
+        public var job: String
+        public var step: Int64
+        public var level: CheckpointLevel
+
+        public init(job: String, step: Int64, level: CheckpointLevel) {
+            self.job = job
+            self.step = step
+            self.level = level
+        }
+    }
+
+    /// One node's part in committing a checkpoint: write `manifest` under `root`.
+    public struct Commit: Sendable, Equatable {
+        public var node: String
+        public var root: String
+        public var manifest: CheckpointManifest
+
+        public init(node: String, root: String, manifest: CheckpointManifest) {
+            self.node = node
+            self.root = root
+            self.manifest = manifest
+        }
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        public var commits: [Commit] = []
+        public var abandoned: [Key] = []
+    }
+
+    private struct Held {
+        var event: CheckpointShardEvent
+        var node: String
+    }
+
+    private var pending: [Key: [Int: Held]] = [:]
+    /// Beyond this many sets not whole, the oldest is abandoned: the tally stays bounded.
+    public let limit: Int
+
+    public init(limit: Int = 256) {
+        self.limit = limit
+    }
+
+    /// Sets not yet whole.
+    public var pendingCount: Int { pending.count }
+
+    public mutating func record(_ event: CheckpointShardEvent, from node: String) -> Outcome {
+        guard event.state == .durable, event.rank < event.worldSize else { return Outcome() }
+        let key = Key(job: event.job, step: event.step, level: event.level)
+        var shards = pending[key, default: [:]].filter { $0.value.event.worldSize == event.worldSize }
+        shards[event.rank] = Held(event: event, node: node)
+        guard shards.count == event.worldSize else {
+            pending[key] = shards
+            return Outcome(abandoned: overflow())
+        }
+        pending[key] = nil
+        let manifest = CheckpointManifest(job: key.job, step: key.step, level: key.level, shards: shards.values.map {
+            CheckpointManifest.Shard(rank: $0.event.rank, bytes: $0.event.bytes, checksum: $0.event.checksum)
+        })
+        let writers = key.level == .local ? Array(shards.values) : [shards[0]!]
+        let places = Set(writers.map { PlaceKey(node: $0.node, root: $0.event.root) })
+        let abandoned = pending.keys.filter { $0.job == key.job && $0.level == key.level && $0.step < key.step }
+        for old in abandoned { pending[old] = nil }
+        return Outcome(commits: places.sorted { ($0.node, $0.root) < ($1.node, $1.root) }
+                           .map { Commit(node: $0.node, root: $0.root, manifest: manifest) },
+                       abandoned: abandoned.sorted { $0.step < $1.step })
+    }
+
+    private mutating func overflow() -> [Key] {
+        guard pending.count > limit,
+              let oldest = pending.min(by: { $0.value.values.map(\.event.atNs).max()! < $1.value.values.map(\.event.atNs).max()! })
+        else { return [] }
+        pending[oldest.key] = nil
+        return [oldest.key]
+    }
+
+    private struct PlaceKey: Hashable {
+        var node: String
+        var root: String
+    }
+}

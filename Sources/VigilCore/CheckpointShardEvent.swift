@@ -1,0 +1,46 @@
+/// What an agent reports of one rank's shard of one checkpoint at one
+/// level: durable there (its size and checksum), failed (why), or, at
+/// restore, read back or passed over (why).
+public struct CheckpointShardEvent: Sendable, Equatable, Codable {
+    public enum State: UInt8, Sendable, Codable, CaseIterable {
+        case durable = 0
+        case failed = 1
+        case restored = 2
+        case rejected = 3
+    }
+
+    /// The checkpoint's job name (its directory), which outlives a run.
+    public var job: String
+    public var step: Int64
+    public var rank: Int
+    public var worldSize: Int
+    public var level: CheckpointLevel
+    public var state: State
+    public var bytes: UInt64
+    /// XXH3-64 of the shard's bytes before its trailer.
+    public var checksum: UInt64
+    /// Writing it at this level (the rank's flush, the agent's copy), and
+    /// how long training waited for this checkpoint's copy.
+    public var durationNs: UInt64 = 0
+    public var blockedNs: UInt64 = 0
+    /// The level's directory on the reporting node (`<root>/<job>/step-…/`).
+    public var root: String
+    /// Why it failed or was passed over; empty otherwise.
+    public var detail: String
+    public var atNs: UInt64
+
+    public init(job: String, step: Int64, rank: Int, worldSize: Int, level: CheckpointLevel, state: State,
+                bytes: UInt64 = 0, checksum: UInt64 = 0, root: String, detail: String = "", atNs: UInt64) {
+        self.job = job
+        self.step = step
+        self.rank = rank
+        self.worldSize = worldSize
+        self.level = level
+        self.state = state
+        self.bytes = bytes
+        self.checksum = checksum
+        self.root = root
+        self.detail = detail
+        self.atNs = atNs
+    }
+}

@@ -1,0 +1,61 @@
+/// A checkpoint as the store knows it: per level, how many shards are
+/// durable, and whether its manifest made it complete there.
+public struct StoredCheckpoint: Sendable, Equatable, Codable {
+    public struct Level: Sendable, Equatable, Codable {
+        public enum State: String, Sendable, Codable {
+            /// Shards still arriving.
+            case partial
+            /// Every shard durable, the manifest asked for.
+            case committing
+            case complete
+            /// A shard or the manifest failed at this level.
+            case failed
+            /// Never whole, and a newer step is complete at this level.
+            case abandoned
+        }
+
+        public var level: CheckpointLevel
+        public var state: State
+        public var durableShards: Int
+        public var bytes: UInt64
+        /// The slowest shard's write at this level, and the longest training waited.
+        public var slowestNs: UInt64
+        public var blockedNs: UInt64
+        public var completedNs: UInt64?
+        /// The first failure, if any.
+        public var failure: String?
+
+        public init(level: CheckpointLevel, state: State, durableShards: Int, bytes: UInt64, slowestNs: UInt64,
+                    blockedNs: UInt64, completedNs: UInt64?, failure: String?) {
+            self.level = level
+            self.state = state
+            self.durableShards = durableShards
+            self.bytes = bytes
+            self.slowestNs = slowestNs
+            self.blockedNs = blockedNs
+            self.completedNs = completedNs
+            self.failure = failure
+        }
+
+        /// Bytes over the slowest shard's time: the level's flush rate, all ranks writing at once.
+        public var bytesPerSecond: Double { slowestNs == 0 ? 0 : Double(bytes) * 1e9 / Double(slowestNs) }
+    }
+
+    public var job: String
+    public var step: Int64
+    public var worldSize: Int
+    public var startedNs: UInt64
+    public var levels: [Level]
+
+    public init(job: String, step: Int64, worldSize: Int, startedNs: UInt64, levels: [Level]) {
+        self.job = job
+        self.step = step
+        self.worldSize = worldSize
+        self.startedNs = startedNs
+        self.levels = levels
+    }
+
+    public func level(_ level: CheckpointLevel) -> Level? { levels.first { $0.level == level } }
+
+    public func isComplete(at level: CheckpointLevel) -> Bool { self.level(level)?.state == .complete }
+}

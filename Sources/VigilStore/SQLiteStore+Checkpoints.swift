@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import VigilCore
+
+extension SQLiteStore {
+    public func recordCheckpointCommit(_ key: CheckpointLedger.Key, writers: Int, atNs: UInt64) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO checkpointCommit (job, step, level, writers, committedNs) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(job, step, level) DO UPDATE SET writers = excluded.writers, written = 0, failure = NULL,
+                    committedNs = excluded.committedNs, completedNs = NULL
+                """, arguments: [key.job, key.step, key.level.rawValue, writers, atNs])
+        }
+    }
+
+    public func checkpoints(job: String?, limit: Int) async throws -> [StoredCheckpoint] {
+        try await pool.read { db in
+            let newestComplete = try Self.newestComplete(db)
+            return try Row.fetchAll(db, sql: """
+                SELECT job, step, worldSize, startedNs FROM checkpoint WHERE ?1 IS NULL OR job = ?1
+                ORDER BY startedNs DESC, step DESC LIMIT ?2
+                """, arguments: [job, limit]).map { row in
+                var checkpoint = StoredCheckpoint(job: row["job"], step: row["step"], worldSize: row["worldSize"],
+                                                  startedNs: row["startedNs"], levels: [])
+                checkpoint.levels = try Self.levels(db, of: checkpoint, newestComplete: newestComplete)
+                return checkpoint
+            }
+        }
+    }
+
+    /// Per (job, level): the newest step complete there.
+    private static func newestComplete(_ db: Database) throws -> [String: Int64] {
+        var newest: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT job, level, MAX(step) AS step FROM checkpointCommit WHERE completedNs IS NOT NULL GROUP BY job, level
+            """) {
+            newest["\(row["job"] as String)/\(row["level"] as Int)"] = row["step"]
+        }
+        return newest
+    }
+
+    private static func levels(_ db: Database, of checkpoint: StoredCheckpoint,
+                               newestComplete: [String: Int64]) throws -> [StoredCheckpoint.Level] {
+        let arguments: StatementArguments = [checkpoint.job, checkpoint.step]
+        var commits: [Int: Row] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM checkpointCommit WHERE job = ? AND step = ?", arguments: arguments) {
+            commits[row["level"]] = row
+        }
+        return try Row.fetchAll(db, sql: """
+            SELECT level, SUM(durable) AS durable, SUM(CASE WHEN durable THEN bytes ELSE 0 END) AS bytes,
+                MAX(durationNs) AS slowest, MAX(blockedNs) AS blocked,
+                MIN(CASE WHEN durable THEN NULL ELSE detail END) AS failure
+            FROM checkpointShard WHERE job = ? AND step = ? GROUP BY level ORDER BY level
+            """, arguments: arguments).compactMap { row in
+            guard let level = CheckpointLevel(rawValue: row["level"]) else { return nil }
+            let commit = commits[Int(level.rawValue)]
+            let failure: String? = row["failure"] ?? commit?["failure"]
+            let completed: UInt64? = commit?["completedNs"]
+            var state: StoredCheckpoint.Level.State = completed != nil ? .complete
+                : failure != nil ? .failed : commit != nil ? .committing : .partial
+            if state != .complete, let newest = newestComplete["\(checkpoint.job)/\(level.rawValue)"], newest > checkpoint.step {
+                state = .abandoned
+            }
+            return StoredCheckpoint.Level(level: level, state: state, durableShards: row["durable"], bytes: row["bytes"],
+                                          slowestNs: row["slowest"], blockedNs: row["blocked"], completedNs: completed,
+                                          failure: failure)
+        }
+    }
+}
+
+extension BatchWriter {
+    /// A shard durable or failed at a level is its checkpoint's row; what
+    /// restore read or passed over goes on the timeline.
+    func write(_ event: CheckpointShardEvent) throws {
+        let what = "step \(event.step) rank \(event.rank)"
+        switch event.state {
+        case .durable, .failed:
+            try db.cachedStatement(sql: """
+                INSERT INTO checkpoint (job, step, worldSize, startedNs) VALUES (?, ?, ?, ?)
+                ON CONFLICT(job, step) DO UPDATE SET worldSize = excluded.worldSize,
+                    startedNs = MIN(checkpoint.startedNs, excluded.startedNs)
+                """).execute(arguments: [event.job, event.step, event.worldSize, event.atNs])
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO checkpointShard (job, step, level, rank, node, durable, bytes, checksum, durationNs,
+                    blockedNs, detail, atNs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [event.job, event.step, event.level.rawValue, event.rank, node, event.state == .durable,
+                                         event.bytes, Int64(bitPattern: event.checksum), event.durationNs, event.blockedNs,
+                                         event.detail, event.atNs])
+            if event.state == .failed {
+                try SQLiteStore.record(db, kind: "checkpoint.failed", node: node, job: event.job,
+                                       message: "\(what) failed at \(event.level.name): \(event.detail)", atNs: event.atNs)
+            }
+        case .restored:
+            try SQLiteStore.record(db, kind: "checkpoint.restored", node: node, job: event.job,
+                                   message: "\(what) restored from \(event.level.name)", atNs: event.atNs)
+        case .rejected:
+            try SQLiteStore.record(db, kind: "checkpoint.rejected", node: node, job: event.job,
+                                   message: "\(what) passed over at \(event.level.name): \(event.detail)", atNs: event.atNs)
+        }
+    }
+
+    /// A manifest written where the server asked: once every writer did, the checkpoint is complete at that level.
+    func write(_ event: CheckpointManifestEvent) throws {
+        let arguments: StatementArguments = [event.job, event.step, event.level.rawValue]
+        if event.written {
+            try db.cachedStatement(sql: """
+                UPDATE checkpointCommit SET written = written + 1,
+                    completedNs = CASE WHEN written + 1 >= writers THEN ? ELSE completedNs END
+                WHERE job = ? AND step = ? AND level = ?
+                """).execute(arguments: [event.atNs] + arguments)
+            let complete = try Bool.fetchOne(db, sql: """
+                SELECT completedNs IS NOT NULL FROM checkpointCommit WHERE job = ? AND step = ? AND level = ?
+                """, arguments: arguments) ?? false
+            if complete {
+                try SQLiteStore.record(db, kind: "checkpoint.complete", node: node, job: event.job,
+                                       message: "step \(event.step) complete at \(event.level.name)", atNs: event.atNs)
+            }
+        } else {
+            try db.cachedStatement(sql: """
+                UPDATE checkpointCommit SET failure = COALESCE(failure, ?) WHERE job = ? AND step = ? AND level = ?
+                """).execute(arguments: [event.detail] + arguments)
+            try SQLiteStore.record(db, kind: "checkpoint.failed", node: node, job: event.job,
+                                   message: "step \(event.step): manifest at \(event.level.name) not written: \(event.detail)",
+                                   atNs: event.atNs)
+        }
+    }
+}

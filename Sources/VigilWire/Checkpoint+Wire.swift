@@ -1,0 +1,114 @@
+import NIOCore
+import VigilCore
+
+/// ```
+/// shard    = string job | svarint step | varint rank | varint worldSize | u8 level | u8 state
+///          | varint bytes | u64 checksum | varint durationNs | varint blockedNs
+///          | string root | string detail | varint atNs                                      (item 9)
+/// manifest = string job | svarint step | u8 level | string root | u8 written | string detail
+///          | varint atNs                                                                  (item 10)
+/// commit   = string root | string manifestText                                      (frame kind 19)
+/// ```
+extension ByteBuffer {
+    static let maxPathBytes = 4_096
+    static let maxDetailBytes = 1_024
+
+    mutating func writeCheckpointShard(_ e: CheckpointShardEvent) {
+        writeName(e.job)
+        writeSignedVarint(e.step)
+        writeVarint(UInt64(e.rank))
+        writeVarint(UInt64(e.worldSize))
+        writeInteger(e.level.rawValue)
+        writeInteger(e.state.rawValue)
+        writeVarint(e.bytes)
+        writeInteger(e.checksum)
+        writeVarint(e.durationNs)
+        writeVarint(e.blockedNs)
+        writeWireString(e.root)
+        writeWireString(e.detail)
+        writeVarint(e.atNs)
+    }
+
+    mutating func readCheckpointShard() throws(WireError) -> CheckpointShardEvent {
+        let job = try readName("checkpoint job")
+        let step = try readStep()
+        let rank = try readRank()
+        let world = try readVarint(as: Int.self, in: 1...(1 << 24), "world size")
+        guard rank < world else { throw .valueOutOfRange("rank (not below world size)") }
+        let level = try readLevel()
+        guard let raw = readInteger(as: UInt8.self), let state = CheckpointShardEvent.State(rawValue: raw) else {
+            throw .valueOutOfRange("shard state")
+        }
+        let bytes = try readVarint()
+        guard let checksum = readInteger(as: UInt64.self) else { throw .truncated("shard checksum") }
+        let duration = try readVarint(), blocked = try readVarint()
+        var event = CheckpointShardEvent(job: job, step: step, rank: rank, worldSize: world, level: level, state: state,
+                                         bytes: bytes, checksum: checksum, root: try readPath(),
+                                         detail: try readWireString(maxLength: Self.maxDetailBytes, "detail"), atNs: try readVarint())
+        (event.durationNs, event.blockedNs) = (duration, blocked)
+        return event
+    }
+
+    mutating func writeCheckpointManifestEvent(_ e: CheckpointManifestEvent) {
+        writeName(e.job)
+        writeSignedVarint(e.step)
+        writeInteger(e.level.rawValue)
+        writeWireString(e.root)
+        writeInteger(UInt8(e.written ? 1 : 0))
+        writeWireString(e.detail)
+        writeVarint(e.atNs)
+    }
+
+    mutating func readCheckpointManifestEvent() throws(WireError) -> CheckpointManifestEvent {
+        let job = try readName("checkpoint job")
+        let step = try readStep()
+        let level = try readLevel()
+        let root = try readPath()
+        guard let written = readInteger(as: UInt8.self), written <= 1 else { throw .valueOutOfRange("written flag") }
+        return CheckpointManifestEvent(job: job, step: step, level: level, root: root, written: written == 1,
+                                       detail: try readWireString(maxLength: Self.maxDetailBytes, "detail"), atNs: try readVarint())
+    }
+
+    private mutating func readStep() throws(WireError) -> Int64 {
+        let step = try readSignedVarint()
+        guard step >= 0 else { throw .valueOutOfRange("checkpoint step") }
+        return step
+    }
+
+    private mutating func readLevel() throws(WireError) -> CheckpointLevel {
+        guard let raw = readInteger(as: UInt8.self), let level = CheckpointLevel(rawValue: raw) else {
+            throw .valueOutOfRange("checkpoint level")
+        }
+        return level
+    }
+
+    /// An absolute path, no NUL.
+    mutating func readPath() throws(WireError) -> String {
+        let path = try readWireString(maxLength: Self.maxPathBytes, "path")
+        guard path.hasPrefix("/"), !path.utf8.contains(0) else { throw .valueOutOfRange("path (must be absolute)") }
+        return path
+    }
+}
+
+extension CheckpointLedger.Commit {
+    public var frame: Frame {
+        var payload = ByteBuffer()
+        payload.writeWireString(root)
+        payload.writeWireString(manifest.text)
+        return Frame(kind: .checkpointCommit, payload: payload)
+    }
+
+    /// The commit a frame asks for; the manifest's own checksum is checked too.
+    public init(frame: Frame, node: String) throws(WireError) {
+        guard frame.kind == .checkpointCommit else { throw .unexpected("\(frame.kind) frame, expected checkpoint commit") }
+        var payload = frame.payload
+        let root = try payload.readPath()
+        let text = try payload.readWireString(maxLength: 1 << 26, "manifest")
+        try payload.expectFullyRead("checkpoint commit")
+        do {
+            self.init(node: node, root: root, manifest: try CheckpointManifest.parse(text))
+        } catch {
+            throw .valueOutOfRange("manifest: \(error)")
+        }
+    }
+}

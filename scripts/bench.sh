@@ -171,9 +171,13 @@ echo "== checkpoints: the training thread's cost of a checkpoint, 2 ranks x 512 
 # throughput together against dd oflag=direct to the same disk. The worst
 # rank's figures; then the same with forward and backward spinning (a
 # CPU-bound rank: the copy competes for the two cores).
+# The client needs its node's agent (which would commit the checkpoints
+# with a server); the figures are the rank's: level 1 only.
+start_agent ckpt 65536
 ckpt() {  # RANKS BYTES_PER_RANK COMPUTE
     mkdir -p "$work/ckpt"
-    mpirun -np "$1" --oversubscribe --bind-to none -x VIGIL_DISABLE=1 "$agents/ckpt-bench" "$work/ckpt" "$2" 1000 3 "$3"
+    mpirun -np "$1" --oversubscribe --bind-to none -x "VIGIL_AGENT_SOCKET=$work/ckpt.sock" \
+        "$agents/ckpt-bench" "$work/ckpt" "$2" 1000 3 "$3"
     rm -rf "$work/ckpt"
 }
 ckpt 2 $((512 << 20)) sleep | tee "$work/ckpt.txt"

@@ -57,6 +57,16 @@ extension APIClient {
     }
 
     /// Cordon (or uncordon) `node`: a change, so it carries the shared token.
+    public func setPinned(job: String, step: Int64, _ pinned: Bool, token: [UInt8]) async throws -> CheckpointPin {
+        let path = "/v1/checkpoints/\(pinned ? "pin" : "unpin")?job=\(job)&step=\(step)"
+        let data = try await post(path, token: token)
+        do {
+            return try JSONDecoder().decode(CheckpointPin.self, from: data)
+        } catch {
+            throw APIClientError.malformed(path, "\(error)")
+        }
+    }
+
     public func setCordoned(_ node: String, _ cordoned: Bool, token: [UInt8]) async throws -> CordonChange {
         let path = "/v1/nodes/\(node)/\(cordoned ? "cordon" : "uncordon")"
         let data = try await post(path, token: token)

@@ -63,6 +63,33 @@ enum CheckpointFiles {
         return final
     }
 
+    /// A step's directory gone, its manifest first (and that made durable):
+    /// interrupted anywhere, what is left is never taken for complete.
+    static func removeStep(root: String, job: String, step: Int64) throws(CheckpointFileError) {
+        let directory = stepDirectory(root: root, job: job, step: step)
+        let manifest = "\(directory)/\(CheckpointManifest.fileName)"
+        guard unlink(manifest) == 0 || errno == ENOENT else { throw .system("remove \(manifest)", errno) }
+        guard let dir = opendir(directory) else {
+            if errno == ENOENT { return }
+            throw .system("open \(directory)", errno)
+        }
+        let fd = dirfd(dir)
+        guard fsync(fd) == 0 else {
+            closedir(dir)
+            throw .system("fsync \(directory)", errno)
+        }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        closedir(dir)
+        for name in names where unlink("\(directory)/\(name)") != 0 && errno != ENOENT {
+            throw .system("remove \(directory)/\(name)", errno)
+        }
+        guard rmdir(directory) == 0 || errno == ENOENT else { throw .system("remove \(directory)", errno) }
+    }
+
     /// Copies `bytes` bytes, hashing all but the trailer; the XXH3-64.
     private static func stream(from input: Int32, to output: Int32, bytes: UInt64,
                                path: String) throws(CheckpointFileError) -> UInt64 {

@@ -41,15 +41,36 @@ public final class CheckpointKeeper: Sendable {
         queue.async {
             let manifest = commit.manifest
             var event = CheckpointManifestEvent(job: manifest.job, step: manifest.step, level: manifest.level, root: commit.root,
-                                                written: true, atNs: 0)
+                                                outcome: .written, atNs: 0)
             do {
                 let path = try CheckpointFiles.writeManifest(manifest, root: commit.root)
                 self.logger.info("checkpoint complete", metadata: ["job": "\(manifest.job)", "step": "\(manifest.step)",
                                                                    "level": "\(manifest.level.name)", "manifest": "\(path)"])
             } catch {
-                (event.written, event.detail) = (false, "\(error)")
+                (event.outcome, event.detail) = (.failed, "manifest not written: \(error)")
                 self.logger.error("checkpoint manifest not written", metadata: ["job": "\(manifest.job)",
                                                                                "step": "\(manifest.step)", "reason": "\(error)"])
+            }
+            event.atNs = wallClockNanoseconds()
+            self.append(.checkpointManifest(event))
+        }
+    }
+
+    /// Retention: removes a checkpoint's level here (its manifest first: from
+    /// then on the step is not complete there, whatever else is left), then says so.
+    func remove(_ removal: CheckpointRemoval) {
+        queue.async {
+            let key = removal.key
+            var event = CheckpointManifestEvent(job: key.job, step: key.step, level: key.level, root: removal.root,
+                                                outcome: .removed, atNs: 0)
+            do {
+                try CheckpointFiles.removeStep(root: removal.root, job: key.job, step: key.step)
+                self.logger.info("checkpoint removed", metadata: ["job": "\(key.job)", "step": "\(key.step)",
+                                                                  "level": "\(key.level.name)"])
+            } catch {
+                (event.outcome, event.detail) = (.failed, "not removed: \(error)")
+                self.logger.error("checkpoint not removed", metadata: ["job": "\(key.job)", "step": "\(key.step)",
+                                                                      "reason": "\(error)"])
             }
             event.atNs = wallClockNanoseconds()
             self.append(.checkpointManifest(event))

@@ -138,6 +138,10 @@ public struct UplinkService: Service {
                     checkpoints.commit(try CheckpointLedger.Commit(frame: frame, node: configuration.node))
                     continue
                 }
+                if frame.kind == .checkpointRemove {
+                    checkpoints.remove(try CheckpointRemoval(frame: frame))
+                    continue
+                }
                 let ack = try BatchAck(frame: frame)
                 outbox.acknowledge(through: ack.through)
                 acked.advance(to: ack.through)

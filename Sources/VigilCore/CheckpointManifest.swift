@@ -53,9 +53,13 @@ public struct CheckpointManifest: Sendable, Equatable {
 
     /// The manifest `text` says, or why it is not one.
     public static func parse(_ text: String) throws(CheckpointManifestError) -> CheckpointManifest {
-        guard let endAt = text.range(of: "end ", options: .backwards) else { throw .truncated }
-        let body = String(text[..<endAt.lowerBound])
-        guard UInt64(text[endAt.upperBound...].prefix(16), radix: 16) == checksum(body) else { throw .checksumMismatch }
+        let bytes = Array(text.utf8)
+        // The last line: "end " and 16 hex digits.
+        guard bytes.count >= 21, bytes.last == 0x0A, bytes.count == 21 || bytes[bytes.count - 22] == 0x0A,
+              bytes[(bytes.count - 21)..<(bytes.count - 17)].elementsEqual("end ".utf8) else { throw .truncated }
+        let body = String(decoding: bytes[..<(bytes.count - 21)], as: UTF8.self)
+        let sum = String(decoding: bytes[(bytes.count - 17)..<(bytes.count - 1)], as: UTF8.self)
+        guard UInt64(sum, radix: 16) == checksum(body) else { throw .checksumMismatch }
         let lines = body.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         guard lines.count >= 5, lines[0] == ["vigil-manifest", "1"] else { throw .malformed("not a version 1 manifest") }
         func field(_ index: Int, _ name: String) throws(CheckpointManifestError) -> String {

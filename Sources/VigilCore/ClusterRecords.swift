@@ -53,6 +53,19 @@ public struct StoredIncident: Sendable, Equatable, Codable {
 
 
 /// The API's answer to a cordon or uncordon.
+/// A checkpoint pinned (retention keeps it) or unpinned, as the API answers.
+public struct CheckpointPin: Sendable, Equatable, Codable {
+    public var job: String
+    public var step: Int64
+    public var pinned: Bool
+
+    public init(job: String, step: Int64, pinned: Bool) {
+        self.job = job
+        self.step = step
+        self.pinned = pinned
+    }
+}
+
 public struct CordonChange: Sendable, Equatable, Codable {
     public var node: String
     public var cordoned: Bool

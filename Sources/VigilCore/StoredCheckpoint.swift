@@ -12,6 +12,20 @@ public struct StoredCheckpoint: Sendable, Equatable, Codable {
             case failed
             /// Never whole, and a newer step is complete at this level.
             case abandoned
+            /// Retention asked for it to go; gone once every place said so.
+            case removing
+            case removed
+        }
+
+        /// Where its shards are: a node, and the level's directory there.
+        public struct Place: Sendable, Hashable, Codable {
+            public var node: String
+            public var root: String
+
+            public init(node: String, root: String) {
+                self.node = node
+                self.root = root
+            }
         }
 
         public var level: CheckpointLevel
@@ -24,9 +38,11 @@ public struct StoredCheckpoint: Sendable, Equatable, Codable {
         public var completedNs: UInt64?
         /// The first failure, if any.
         public var failure: String?
+        public var places: [Place]
 
         public init(level: CheckpointLevel, state: State, durableShards: Int, bytes: UInt64, slowestNs: UInt64,
-                    blockedNs: UInt64, completedNs: UInt64?, failure: String?) {
+                    blockedNs: UInt64, completedNs: UInt64?, failure: String?, places: [Place] = []) {
+            self.places = places
             self.level = level
             self.state = state
             self.durableShards = durableShards
@@ -45,9 +61,12 @@ public struct StoredCheckpoint: Sendable, Equatable, Codable {
     public var step: Int64
     public var worldSize: Int
     public var startedNs: UInt64
+    /// Never removed by retention.
+    public var pinned: Bool
     public var levels: [Level]
 
-    public init(job: String, step: Int64, worldSize: Int, startedNs: UInt64, levels: [Level]) {
+    public init(job: String, step: Int64, worldSize: Int, startedNs: UInt64, pinned: Bool = false, levels: [Level]) {
+        self.pinned = pinned
         self.job = job
         self.step = step
         self.worldSize = worldSize

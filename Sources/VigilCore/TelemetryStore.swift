@@ -55,6 +55,13 @@ public protocol TelemetryStore: Sendable {
     /// were asked to write its manifest (it is complete once they all did).
     func recordCheckpointCommit(_ key: CheckpointLedger.Key, writers: Int, atNs: UInt64) async throws
 
+    /// Retention asked `places` agents to remove a checkpoint's level.
+    func recordCheckpointRemoval(_ key: CheckpointLedger.Key, places: Int, atNs: UInt64) async throws
+
+    /// Pin (or unpin) a checkpoint: retention never removes a pinned one.
+    /// False when the store has no such checkpoint.
+    func setCheckpointPinned(job: String, step: Int64, _ pinned: Bool) async throws -> Bool
+
     /// Record what the detector found: new incidents get a row, standing
     /// ones (same key, unresolved) are updated, resolved ones closed.
     func saveIncidents(_ incidents: [Incident], atNs: UInt64) async throws

@@ -21,6 +21,8 @@ import VigilCore
 ///     GET /v1/checkpoints[?job=JOB]   newest first
 ///     POST /v1/nodes/NODE/cordon      no launch chooses NODE
 ///     POST /v1/nodes/NODE/uncordon
+///     POST /v1/checkpoints/pin?job=JOB&step=N     retention never removes it
+///     POST /v1/checkpoints/unpin?job=JOB&step=N
 public enum APIRequest: Equatable, Sendable {
     case health
     case summary
@@ -38,16 +40,26 @@ public enum APIRequest: Equatable, Sendable {
     case incidents(job: String?, limit: Int)
     case checkpoints(job: String?)
     case cordon(node: String, cordoned: Bool)
+    case pin(job: String, step: Int64, pinned: Bool)
 
     /// Changes the server's state: only with the token.
     public var needsToken: Bool {
-        if case .cordon = self { return true }
-        return false
+        switch self {
+        case .cordon, .pin: true
+        default: false
+        }
     }
 
     public init(method: String, uri: String) throws(APIError) {
         let (path, query) = Self.split(uri)
         if method == "POST" {
+            if path == "/v1/checkpoints/pin" || path == "/v1/checkpoints/unpin" {
+                guard let step = query["step"].flatMap({ Int64($0) }), step >= 0 else {
+                    throw .badRequest("step must be a non-negative integer")
+                }
+                self = .pin(job: try Self.job(query), step: step, pinned: path.hasSuffix("/pin"))
+                return
+            }
             guard path.hasPrefix("/v1/nodes/") else { throw .methodNotAllowed(method) }
             self = try Self.change(path)
             return

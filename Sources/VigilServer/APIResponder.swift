@@ -50,6 +50,11 @@ struct APIResponder: Sendable {
             return try encoder.encode(try await store.incidents(job: job, limit: limit))
         case .checkpoints(let job):
             return try encoder.encode(try await store.checkpoints(job: job, limit: 1_000))
+        case .pin(let job, let step, let pinned):
+            guard try await store.setCheckpointPinned(job: job, step: step, pinned) else {
+                throw APIError.notFound("checkpoint \(job) step \(step)")
+            }
+            return try encoder.encode(CheckpointPin(job: job, step: step, pinned: pinned))
         case .cordon(let node, let cordoned):
             let changed = try await store.setCordoned(node, cordoned, atNs: wallClockNanoseconds())
             return try encoder.encode(CordonChange(node: node, cordoned: cordoned, changed: changed))

@@ -51,7 +51,8 @@ public struct IngestService: Service {
         }
         logger.info("server listening", metadata: ["host": "\(configuration.host)", "port": "\(port)",
                                                    "tls": "\(tls != nil)"])
-        let checkpoints = CheckpointCoordinator(store: store, directory: directory, logger: logger)
+        let checkpoints = CheckpointCoordinator(store: store, directory: directory, keep: configuration.checkpointKeep,
+                                                logger: logger)
         let session = AgentSession(configuration: configuration, store: store, detector: detector, checkpoints: checkpoints,
                                    capture: capture, directory: directory, stats: stats, logger: logger)
         // Shutdown ends every agent's connection too, not only the listener:

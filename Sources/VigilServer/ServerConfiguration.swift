@@ -11,9 +11,12 @@ public struct ServerConfiguration: Sendable {
     public var portFile: String?
     /// Agents connect over TLS when set (made from PEM files by the CLI).
     public var tls: NIOSSLContext?
+    /// Complete checkpoints retention keeps per job and level (at least 1).
+    public var checkpointKeep: Int
 
     public init(host: String = "0.0.0.0", port: Int = 7_077, token: [UInt8],
-                maxFrameLength: Int = 1 << 20, portFile: String? = nil, tls: NIOSSLContext? = nil) {
+                maxFrameLength: Int = 1 << 20, portFile: String? = nil, tls: NIOSSLContext? = nil, checkpointKeep: Int = 3) {
+        self.checkpointKeep = checkpointKeep
         self.tls = tls
         self.host = host
         self.port = port

@@ -13,15 +13,35 @@ extension SQLiteStore {
         }
     }
 
+    public func recordCheckpointRemoval(_ key: CheckpointLedger.Key, places: Int, atNs: UInt64) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO checkpointRemoval (job, step, level, places, askedNs) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(job, step, level) DO UPDATE SET places = excluded.places, removed = 0,
+                    askedNs = excluded.askedNs, removedNs = NULL
+                """, arguments: [key.job, key.step, key.level.rawValue, places, atNs])
+        }
+    }
+
+    public func setCheckpointPinned(job: String, step: Int64, _ pinned: Bool) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE checkpoint SET pinned = ? WHERE job = ? AND step = ?", arguments: [pinned, job, step])
+            guard db.changesCount > 0 else { return false }
+            try Self.record(db, kind: pinned ? "checkpoint.pinned" : "checkpoint.unpinned", node: nil, job: job,
+                            message: "step \(step) \(pinned ? "pinned: retention keeps it" : "unpinned")", atNs: wallClockNanoseconds())
+            return true
+        }
+    }
+
     public func checkpoints(job: String?, limit: Int) async throws -> [StoredCheckpoint] {
         try await pool.read { db in
             let newestComplete = try Self.newestComplete(db)
             return try Row.fetchAll(db, sql: """
-                SELECT job, step, worldSize, startedNs FROM checkpoint WHERE ?1 IS NULL OR job = ?1
+                SELECT job, step, worldSize, startedNs, pinned FROM checkpoint WHERE ?1 IS NULL OR job = ?1
                 ORDER BY startedNs DESC, step DESC LIMIT ?2
                 """, arguments: [job, limit]).map { row in
                 var checkpoint = StoredCheckpoint(job: row["job"], step: row["step"], worldSize: row["worldSize"],
-                                                  startedNs: row["startedNs"], levels: [])
+                                                  startedNs: row["startedNs"], pinned: row["pinned"], levels: [])
                 checkpoint.levels = try Self.levels(db, of: checkpoint, newestComplete: newestComplete)
                 return checkpoint
             }
@@ -42,9 +62,17 @@ extension SQLiteStore {
     private static func levels(_ db: Database, of checkpoint: StoredCheckpoint,
                                newestComplete: [String: Int64]) throws -> [StoredCheckpoint.Level] {
         let arguments: StatementArguments = [checkpoint.job, checkpoint.step]
-        var commits: [Int: Row] = [:]
+        var commits: [Int: Row] = [:], removals: [Int: Row] = [:], places: [Int: [StoredCheckpoint.Level.Place]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM checkpointCommit WHERE job = ? AND step = ?", arguments: arguments) {
             commits[row["level"]] = row
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM checkpointRemoval WHERE job = ? AND step = ?", arguments: arguments) {
+            removals[row["level"]] = row
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT DISTINCT level, node, root FROM checkpointShard WHERE job = ? AND step = ? ORDER BY node, root
+            """, arguments: arguments) {
+            places[row["level"], default: []].append(.init(node: row["node"], root: row["root"]))
         }
         return try Row.fetchAll(db, sql: """
             SELECT level, SUM(durable) AS durable, SUM(CASE WHEN durable THEN bytes ELSE 0 END) AS bytes,
@@ -61,9 +89,12 @@ extension SQLiteStore {
             if state != .complete, let newest = newestComplete["\(checkpoint.job)/\(level.rawValue)"], newest > checkpoint.step {
                 state = .abandoned
             }
+            if let removal = removals[Int(level.rawValue)] {
+                state = (removal["removedNs"] as UInt64?) == nil ? .removing : .removed
+            }
             return StoredCheckpoint.Level(level: level, state: state, durableShards: row["durable"], bytes: row["bytes"],
                                           slowestNs: row["slowest"], blockedNs: row["blocked"], completedNs: completed,
-                                          failure: failure)
+                                          failure: failure, places: places[Int(level.rawValue)] ?? [])
         }
     }
 }
@@ -81,9 +112,10 @@ extension BatchWriter {
                     startedNs = MIN(checkpoint.startedNs, excluded.startedNs)
                 """).execute(arguments: [event.job, event.step, event.worldSize, event.atNs])
             try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO checkpointShard (job, step, level, rank, node, durable, bytes, checksum, durationNs,
-                    blockedNs, detail, atNs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [event.job, event.step, event.level.rawValue, event.rank, node, event.state == .durable,
+                INSERT OR REPLACE INTO checkpointShard (job, step, level, rank, node, root, durable, bytes, checksum, durationNs,
+                    blockedNs, detail, atNs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [event.job, event.step, event.level.rawValue, event.rank, node, event.root,
+                                         event.state == .durable,
                                          event.bytes, Int64(bitPattern: event.checksum), event.durationNs, event.blockedNs,
                                          event.detail, event.atNs])
             if event.state == .failed {
@@ -99,10 +131,20 @@ extension BatchWriter {
         }
     }
 
-    /// A manifest written where the server asked: once every writer did, the checkpoint is complete at that level.
+    /// A manifest written where the server asked: once every writer did, the
+    /// checkpoint is complete at that level; a level removed once every place did.
     func write(_ event: CheckpointManifestEvent) throws {
         let arguments: StatementArguments = [event.job, event.step, event.level.rawValue]
-        if event.written {
+        switch event.outcome {
+        case .removed:
+            try db.cachedStatement(sql: """
+                UPDATE checkpointRemoval SET removed = removed + 1,
+                    removedNs = CASE WHEN removed + 1 >= places THEN ? ELSE removedNs END
+                WHERE job = ? AND step = ? AND level = ?
+                """).execute(arguments: [event.atNs] + arguments)
+            try SQLiteStore.record(db, kind: "checkpoint.removed", node: node, job: event.job,
+                                   message: "step \(event.step) removed at \(event.level.name) (retention)", atNs: event.atNs)
+        case .written:
             try db.cachedStatement(sql: """
                 UPDATE checkpointCommit SET written = written + 1,
                     completedNs = CASE WHEN written + 1 >= writers THEN ? ELSE completedNs END
@@ -115,13 +157,14 @@ extension BatchWriter {
                 try SQLiteStore.record(db, kind: "checkpoint.complete", node: node, job: event.job,
                                        message: "step \(event.step) complete at \(event.level.name)", atNs: event.atNs)
             }
-        } else {
+        case .failed:
+            // A removal that failed leaves the level as it was; a manifest not written fails the level.
             try db.cachedStatement(sql: """
-                UPDATE checkpointCommit SET failure = COALESCE(failure, ?) WHERE job = ? AND step = ? AND level = ?
+                UPDATE checkpointCommit SET failure = COALESCE(failure, ?1) WHERE job = ?2 AND step = ?3 AND level = ?4
+                    AND NOT EXISTS (SELECT 1 FROM checkpointRemoval WHERE job = ?2 AND step = ?3 AND level = ?4)
                 """).execute(arguments: [event.detail] + arguments)
             try SQLiteStore.record(db, kind: "checkpoint.failed", node: node, job: event.job,
-                                   message: "step \(event.step): manifest at \(event.level.name) not written: \(event.detail)",
-                                   atNs: event.atNs)
+                                   message: "step \(event.step) at \(event.level.name): \(event.detail)", atNs: event.atNs)
         }
     }
 }

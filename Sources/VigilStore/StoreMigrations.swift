@@ -135,15 +135,17 @@ enum StoreMigrations {
         return migrator
     }
 
-    /// A checkpoint per (job, step); each rank's shard at each level as its
-    /// agent reported it; the manifests the server asked for (`writers` per
-    /// level) and those written. Complete at a level: every writer wrote.
+    /// A checkpoint per (job, step), pinned or not; each rank's shard at each
+    /// level as its agent reported it; the manifests the server asked for
+    /// (`writers` per level) and those written; retention's removals.
+    /// Complete at a level: every writer wrote.
     private static func createCheckpointTables(_ db: Database) throws {
         try db.create(table: "checkpoint") { t in
             t.column("job", .text).notNull()
             t.column("step", .integer).notNull()
             t.column("worldSize", .integer).notNull()
             t.column("startedNs", .integer).notNull()
+            t.column("pinned", .boolean).notNull().defaults(to: false)
             t.primaryKey(["job", "step"])
         }
         try db.create(table: "checkpointShard") { t in
@@ -152,6 +154,7 @@ enum StoreMigrations {
             t.column("level", .integer).notNull()
             t.column("rank", .integer).notNull()
             t.column("node", .text).notNull()
+            t.column("root", .text).notNull()
             t.column("durable", .boolean).notNull()
             t.column("bytes", .integer).notNull()
             t.column("checksum", .integer).notNull()
@@ -171,6 +174,18 @@ enum StoreMigrations {
             t.column("failure", .text)
             t.column("committedNs", .integer).notNull()
             t.column("completedNs", .integer)
+            t.primaryKey(["job", "step", "level"])
+            t.foreignKey(["job", "step"], references: "checkpoint", onDelete: .cascade)
+        }
+        // Retention's removals: asked of `places` agents, done once each said so.
+        try db.create(table: "checkpointRemoval") { t in
+            t.column("job", .text).notNull()
+            t.column("step", .integer).notNull()
+            t.column("level", .integer).notNull()
+            t.column("places", .integer).notNull()
+            t.column("removed", .integer).notNull().defaults(to: 0)
+            t.column("askedNs", .integer).notNull()
+            t.column("removedNs", .integer)
             t.primaryKey(["job", "step", "level"])
             t.foreignKey(["job", "step"], references: "checkpoint", onDelete: .cascade)
         }

@@ -5,9 +5,10 @@ import VigilCore
 /// shard    = string job | svarint step | varint rank | varint worldSize | u8 level | u8 state
 ///          | varint bytes | u64 checksum | varint durationNs | varint blockedNs
 ///          | string root | string detail | varint atNs                                      (item 9)
-/// manifest = string job | svarint step | u8 level | string root | u8 written | string detail
-///          | varint atNs                                                                  (item 10)
+/// manifest = string job | svarint step | u8 level | string root
+///          | u8 outcome (0 failed, 1 written, 2 removed) | string detail | varint atNs      (item 10)
 /// commit   = string root | string manifestText                                      (frame kind 19)
+/// remove   = string job | svarint step | u8 level | string root                     (frame kind 20)
 /// ```
 extension ByteBuffer {
     static let maxPathBytes = 4_096
@@ -54,7 +55,7 @@ extension ByteBuffer {
         writeSignedVarint(e.step)
         writeInteger(e.level.rawValue)
         writeWireString(e.root)
-        writeInteger(UInt8(e.written ? 1 : 0))
+        writeInteger(e.outcome.rawValue)
         writeWireString(e.detail)
         writeVarint(e.atNs)
     }
@@ -64,18 +65,20 @@ extension ByteBuffer {
         let step = try readStep()
         let level = try readLevel()
         let root = try readPath()
-        guard let written = readInteger(as: UInt8.self), written <= 1 else { throw .valueOutOfRange("written flag") }
-        return CheckpointManifestEvent(job: job, step: step, level: level, root: root, written: written == 1,
+        guard let raw = readInteger(as: UInt8.self), let outcome = CheckpointManifestEvent.Outcome(rawValue: raw) else {
+            throw .valueOutOfRange("manifest outcome")
+        }
+        return CheckpointManifestEvent(job: job, step: step, level: level, root: root, outcome: outcome,
                                        detail: try readWireString(maxLength: Self.maxDetailBytes, "detail"), atNs: try readVarint())
     }
 
-    private mutating func readStep() throws(WireError) -> Int64 {
+    fileprivate mutating func readStep() throws(WireError) -> Int64 {
         let step = try readSignedVarint()
         guard step >= 0 else { throw .valueOutOfRange("checkpoint step") }
         return step
     }
 
-    private mutating func readLevel() throws(WireError) -> CheckpointLevel {
+    fileprivate mutating func readLevel() throws(WireError) -> CheckpointLevel {
         guard let raw = readInteger(as: UInt8.self), let level = CheckpointLevel(rawValue: raw) else {
             throw .valueOutOfRange("checkpoint level")
         }
@@ -110,5 +113,27 @@ extension CheckpointLedger.Commit {
         } catch {
             throw .valueOutOfRange("manifest: \(error)")
         }
+    }
+}
+
+extension CheckpointRemoval {
+    public var frame: Frame {
+        var payload = ByteBuffer()
+        payload.writeName(key.job)
+        payload.writeSignedVarint(key.step)
+        payload.writeInteger(key.level.rawValue)
+        payload.writeWireString(root)
+        return Frame(kind: .checkpointRemove, payload: payload)
+    }
+
+    public init(frame: Frame) throws(WireError) {
+        guard frame.kind == .checkpointRemove else { throw .unexpected("\(frame.kind) frame, expected checkpoint removal") }
+        var payload = frame.payload
+        let job = try payload.readName("checkpoint job")
+        let step = try payload.readStep()
+        let level = try payload.readLevel()
+        let root = try payload.readPath()
+        try payload.expectFullyRead("checkpoint removal")
+        self.init(key: CheckpointLedger.Key(job: job, step: step, level: level), root: root)
     }
 }

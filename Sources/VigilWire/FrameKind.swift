@@ -14,4 +14,6 @@ public enum FrameKind: UInt8, Sendable, CaseIterable {
     case probeRequest = 18
     /// server → agent: every rank's shard of a checkpoint is durable at a level: write its manifest.
     case checkpointCommit = 19
+    /// server → agent: retention removes a checkpoint's level: its manifest first, then its shards.
+    case checkpointRemove = 20
 }

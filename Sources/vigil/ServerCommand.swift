@@ -64,11 +64,16 @@ extension ServerCommand {
         @Option(help: ArgumentHelp("Bytes each link probe sends.", valueName: "bytes"))
         var probeBytes: Int = 1 << 20
 
+        @Option(help: ArgumentHelp("Complete checkpoints kept per job and level; older ones are removed (pinned ones never).",
+                                   valueName: "count"))
+        var checkpointKeep: Int = 3
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
         func validate() throws {
             guard keepRawHours > 0, keepRollupDays > 0 else { throw ValidationError("retention must be positive") }
+            guard checkpointKeep >= 1 else { throw ValidationError("--checkpoint-keep must be at least 1") }
             guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
             guard (1...65_535).contains(probePort) else { throw ValidationError("--probe-port must be a port number") }
             guard probeBytes >= 1, UInt64(probeBytes) <= ProbeRequest.maxBytes else {
@@ -84,7 +89,8 @@ extension ServerCommand {
             let logger = Logger(label: "vigil.server")
             let path = try store ?? StateDirectory.defaultStorePath()
             let tls = try tlsCert.map { try TLSFiles.serverContext(certificateChain: $0, privateKey: tlsKey ?? "") }
-            let configuration = ServerConfiguration(host: host, port: port, token: secret, portFile: portFile, tls: tls)
+            let configuration = ServerConfiguration(host: host, port: port, token: secret, portFile: portFile, tls: tls,
+                                                    checkpointKeep: checkpointKeep)
             let store = try SQLiteStore(path: path)
             logger.info("store opened", metadata: ["path": "\(path)"])
             let directory = AgentDirectory()

@@ -83,3 +83,37 @@ struct CheckpointManifestTests {
         #expect(throws: error) { try CheckpointManifest.parse(damaged) }
     }
 }
+
+/// Retention keeps the newest `keep` complete checkpoints per level, the
+/// pinned ones, and anything newer than the newest complete one.
+struct CheckpointRetentionTests {
+    static func checkpoint(_ step: Int64, _ states: [CheckpointLevel: StoredCheckpoint.Level.State],
+                           pinned: Bool = false) -> StoredCheckpoint {
+        StoredCheckpoint(job: "j", step: step, worldSize: 2, startedNs: UInt64(step), pinned: pinned, levels: states.map {
+            StoredCheckpoint.Level(level: $0.key, state: $0.value, durableShards: 2, bytes: 10, slowestNs: 1, blockedNs: 0,
+                                   completedNs: $0.value == .complete ? UInt64(step) : nil, failure: nil)
+        })
+    }
+
+    static func removed(_ checkpoints: [StoredCheckpoint], keep: Int) -> [String] {
+        CheckpointRetention.removals(checkpoints, keep: keep).map { "\($0.0.step)@\($0.1.level.rawValue)" }
+    }
+
+    @Test func theNewestKeepCompleteOnesStayPerLevel() {
+        let all = (1...5).map { Self.checkpoint(Int64($0) * 10, [.local: .complete, .shared: $0 == 5 ? .partial : .complete]) }
+        #expect(Self.removed(all, keep: 3) == ["10@1", "10@3", "20@1"])
+        #expect(Self.removed(all, keep: 1) == ["10@1", "10@3", "20@1", "20@3", "30@1", "30@3", "40@1"])
+    }
+
+    @Test func pinnedAndNewerThanTheNewestCompleteStay() {
+        let all = [Self.checkpoint(10, [.local: .complete], pinned: true), Self.checkpoint(20, [.local: .abandoned]),
+                   Self.checkpoint(30, [.local: .complete]), Self.checkpoint(40, [.local: .partial]),
+                   Self.checkpoint(5, [.local: .removing])]
+        #expect(Self.removed(all, keep: 1) == ["20@1"])
+    }
+
+    @Test func nothingGoesWithoutACompleteOne() {
+        let all = [Self.checkpoint(10, [.local: .failed]), Self.checkpoint(20, [.local: .partial])]
+        #expect(Self.removed(all, keep: 1).isEmpty)
+    }
+}

@@ -29,3 +29,28 @@ struct ClusterTablesTests {
             """)
     }
 }
+
+extension ClusterTablesTests {
+    /// Where the job can restore from comes first, then every checkpoint by level.
+    @Test func checkpointsSayWhatIsRestorable() {
+        let second: UInt64 = 1_000_000_000, now = 1_700_000_100 * second
+        func level(_ level: CheckpointLevel, _ state: StoredCheckpoint.Level.State, done: Int) -> StoredCheckpoint.Level {
+            StoredCheckpoint.Level(level: level, state: state, durableShards: done, bytes: UInt64(done) << 20,
+                                   slowestNs: 50_000_000, blockedNs: 40_000, completedNs: state == .complete ? now - 30 * second : nil,
+                                   failure: state == .failed ? "rank 3: No space left on device" : nil)
+        }
+        let rows = [
+            StoredCheckpoint(job: "train", step: 30, worldSize: 4, startedNs: now - 5 * second,
+                             levels: [level(.local, .failed, done: 3)]),
+            StoredCheckpoint(job: "train", step: 20, worldSize: 4, startedNs: now - 40 * second,
+                             levels: [level(.local, .complete, done: 4), level(.shared, .committing, done: 4)]),
+        ]
+        #expect(ClusterTables.checkpoints(rows, nowNs: now) == """
+            train: restorable step 20 at level 1 (30.0s ago); at risk: 10 steps (newest saved 30)
+            JOB    STEP    STARTED  LEVEL 1     LEVEL 2           BYTES  BLOCKED    FLUSH  FAILURE
+            train    30   5.0s ago  failed 3/4  -               3.00MiB   40.0us  62 MB/s  rank 3: No space left on device
+            train    20  40.0s ago  complete    committing 4/4  4.00MiB   40.0us  83 MB/s
+
+            """)
+    }
+}

@@ -36,6 +36,32 @@ struct CLITests {
         }
     }
 
+    @Test func checkpointsHelp() async throws {
+        try await withScope("cli-checkpoints-help") { scope in
+            let result = try await run(["checkpoints", "--help"], in: scope)
+            #expect(result.status == 0)
+            #expect(result.out == """
+                OVERVIEW: Checkpoints by level: what each job can restore from, and what
+                retention keeps.
+
+                USAGE: vigil checkpoints <subcommand>
+
+                OPTIONS:
+                  --version               Show the version.
+                  -h, --help              Show help information.
+
+                SUBCOMMANDS:
+                  list (default)          Each job's restorable step per level and the work at
+                                          risk, then its checkpoints, newest first.
+                  pin                     Keep a checkpoint whatever retention says.
+                  unpin                   Let retention remove a checkpoint again.
+
+                  See 'vigil help checkpoints <subcommand>' for detailed help.
+
+                """)
+        }
+    }
+
     @Test func topHelp() async throws {
         try await withScope("cli-top-help") { scope in
             let result = try await run(["top", "--help"], in: scope)

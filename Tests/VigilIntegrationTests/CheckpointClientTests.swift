@@ -36,8 +36,8 @@ struct CheckpointClientTests {
         let nodes: [(agent: AgentHarness, local: String)]
         let shared: String
 
-        static func start(_ scope: TestScope) async throws -> Cluster {
-            let server = try await scope.server()
+        static func start(_ scope: TestScope, serverArguments: [String] = []) async throws -> Cluster {
+            let server = try await scope.server(arguments: serverArguments)
             let shared = scope.directory.appendingPathComponent("shared").path
             var nodes: [(AgentHarness, String)] = []
             for name in ["node-a", "node-b"] {
@@ -192,6 +192,38 @@ struct CheckpointClientTests {
                 #expect(line.figures["local"] == 10 && line.figures["errors"] == 0, "rank \(rank): \(line.figures)")
             }
             #expect(run.ranks.count == 4, "\(run.stdout)")
+        }
+    }
+
+    /// Keeping one complete checkpoint per level: each newer one complete
+    /// removes the one before at that level, except the pinned step 10.
+    @Test func retentionKeepsTheNewestAndThePinned() async throws {
+        try await withScope("ckpt-retention") { scope in
+            let cluster = try await Cluster.start(scope, serverArguments: ["--checkpoint-keep", "1"])
+            #expect(try await cluster.run(["--steps", "10", "--every", "5", "--wait-level", "3"], label: "first").status == 0)
+            _ = try #require(try await cluster.complete(10))
+            let pin = try await cluster.server.cli(["checkpoints", "pin", "--job", "ckpt", "10", "--token-file", cluster.server.tokenFile])
+            #expect(pin.status == 0 && pin.out == "ckpt step 10 pinned\n", "\(pin.err)")
+            #expect(try await cluster.run(["--steps", "20", "--every", "5", "--wait-level", "3", "--resume"], label: "second")
+                .status == 0)
+            _ = try #require(try await cluster.complete(20))
+            let store = try cluster.server.store()
+            var states: [Int64: [StoredCheckpoint.Level.State]] = [:]
+            let settled = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+                let rows = (try? await store.checkpoints(job: "ckpt", limit: 100)) ?? []
+                states = Dictionary(uniqueKeysWithValues: rows.map { ($0.step, $0.levels.map(\.state)) })
+                return states[5] == [.removed, .removed] && states[15] == [.removed, .removed]
+            }
+            #expect(settled, "steps 5 and 15 removed at both levels: \(states)")
+            #expect(states[10] == [.complete, .complete] && states[20] == [.complete, .complete], "\(states)")
+            for step in [5, 10, 15, 20] {
+                for root in cluster.nodes.map(\.local) + [cluster.shared] {
+                    let there = FileManager.default.fileExists(atPath: root + String(format: "/ckpt/step-%012d", step))
+                    #expect(there == (step == 10 || step == 20), "\(root) step \(step)")
+                }
+            }
+            let listed = try await cluster.server.cli(["checkpoints", "--job", "ckpt"])
+            #expect(listed.out.hasPrefix("ckpt: restorable step 20 at level 1"), "\(listed.out)")
         }
     }
 

@@ -50,6 +50,7 @@ struct DecoderFuzzTests {
                 case .batch: _ = try TelemetryBatch(frame: frame)
                 case .probeRequest: _ = try ProbeRequest(frame: frame)
                 case .checkpointCommit: _ = try CheckpointLedger.Commit(frame: frame, node: "n")
+                case .checkpointRemove: _ = try CheckpointRemoval(frame: frame)
                 }
             }
             return buffer.readableBytes == 0 ? .decoded : .needsMore

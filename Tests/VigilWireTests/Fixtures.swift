@@ -71,7 +71,7 @@ enum Fixtures {
     }()
 
     static let manifestWritten = CheckpointManifestEvent(job: "job-7", step: 1_200, level: .shared, root: "/shared/ckpt",
-                                                         written: false, detail: "cannot fsync: No space left on device",
+                                                         outcome: .failed, detail: "cannot fsync: No space left on device",
                                                          atNs: 1_700_000_004_000_000_000)
 
     static var batch: TelemetryBatch {

@@ -27,6 +27,8 @@ struct TelemetryBatchTests {
                                           shards: (0..<2).map { .init(rank: $0, bytes: 1_000, checksum: UInt64($0)) })
         let commit = CheckpointLedger.Commit(node: "node-a", root: "/local/ckpt", manifest: manifest)
         #expect(try CheckpointLedger.Commit(frame: commit.frame, node: "node-a") == commit)
+        let removal = CheckpointRemoval(key: .init(job: "job-7", step: 1_200, level: .shared), root: "/shared/ckpt")
+        #expect(try CheckpointRemoval(frame: removal.frame) == removal)
         var payload = ByteBuffer()
         payload.writeWireString("/local/ckpt")
         payload.writeWireString(manifest.text.replacingOccurrences(of: "shard 1 1000", with: "shard 1 1001"))

@@ -227,6 +227,45 @@ struct CheckpointClientTests {
         }
     }
 
+    /// node-b's level 1 on a tmpfs that holds two of its 1 MiB shards, not
+    /// three: from its second checkpoint on (whichever rank gets there first)
+    /// node-b's shards meet a full disk. Training goes on; the ranks hear why
+    /// from the API; the store says which level failed and why; and no
+    /// level of any step is complete without every shard there.
+    @Test func aFullDiskFailsTheCheckpointNotTheTraining() async throws {
+        try await withScope("ckpt-full") { scope in
+            let cluster = try await Cluster.start(scope)
+            let small = cluster.nodes[1].local
+            try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+            let mount = try ChildProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=2500k", "tmpfs", small],
+                                         outputDirectory: scope.directory, label: "mount")
+            #expect(await mount.wait(timeout: .seconds(10)) == 0, "\(mount.stderr)")
+            scope.stopAfterwards { _ = await (try? ChildProcess("/bin/umount", [small], outputDirectory: scope.directory,
+                                                                label: "umount"))?.wait(timeout: .seconds(10)) }
+            let run = try await cluster.run(["--steps", "20", "--every", "5"], label: "full")
+            #expect(run.status == 0 && run.ranks.values.filter { $0.figures["step"] == 20 }.count == 4, "training goes on: \(run.stderr)")
+            #expect(run.ranks.filter { $0.key >= 2 }.contains { ($0.value.figures["errors"] ?? 0) > 0 }, "\(run.stdout)")
+            #expect(run.stderr.contains("No space left on device"), "\(run.stderr)")
+            let store = try cluster.server.store()
+            var rows: [StoredCheckpoint] = []
+            let failed = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+                rows = (try? await store.checkpoints(job: "ckpt", limit: 100)) ?? []
+                return rows.first { $0.step == 20 }?.level(.local)?.state == .failed
+            }
+            #expect(failed, "\(rows)")
+            #expect(rows.contains { $0.level(.local)?.failure?.contains("No space left on device") == true }, "\(rows)")
+            for root in cluster.nodes.map(\.local) + [cluster.shared] {
+                for step in [5, 10, 15, 20] {
+                    let directory = root + String(format: "/ckpt/step-%012d", step)
+                    guard FileManager.default.fileExists(atPath: directory + "/MANIFEST") else { continue }
+                    let shards = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".shard") }
+                    #expect(shards.count == (root == cluster.shared ? 4 : 2), "\(directory) complete with \(shards)")
+                }
+            }
+            #expect(rows.filter { $0.isComplete(at: .local) }.allSatisfy { $0.level(.local)?.durableShards == 4 })
+        }
+    }
+
     /// Without an agent nothing could ever commit a checkpoint: init says so.
     @Test func withoutAnAgentInitSaysWhy() async throws {
         try await withScope("ckpt-noagent") { scope in

@@ -7,7 +7,7 @@ export VIGIL_AGENTS_DIR := $(AGENTS_OUT)
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 
-.PHONY: all deps build agents test fuzz bench demo clean cluster-up cluster-down cluster-status
+.PHONY: all deps build agents test fuzz soak bench demo clean cluster-up cluster-down cluster-status
 
 all: build
 
@@ -27,6 +27,10 @@ test: build
 # The wire decoders against 1M hostile inputs (make test runs 100k).
 fuzz: deps
 	VIGIL_FUZZ_INPUTS=1000000 $(SWIFT) test --no-parallel --filter DecoderFuzzTests
+
+# Checkpoint crash consistency: 50 random kills (make test runs 3).
+soak: build
+	VIGIL_BIN=$(CURDIR)/.build/debug/vigil VIGIL_CKPT_CRASH_TRIALS=50 $(SWIFT) test --no-parallel --filter CheckpointCrashTests
 
 bench: deps agents
 	$(SWIFT) build -c release

@@ -1,99 +1,14 @@
 import Foundation
 import Testing
 import VigilCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// libvigil's checkpoint client under real MPI jobs (vigil-ckpt-check, 4
-/// ranks), a real server and two agents on this host standing for two
-/// nodes (ranks 0 and 1 on node-a, 2 and 3 on node-b), each with a level-1
-/// directory of its own and the shared level 2 between them. A resumed job
+/// ranks) on the two-node checkpoint bench (CheckpointCluster). A resumed job
 /// goes on bit for bit as if it had never stopped; a shard that fails
 /// verification, or a node's lost directory, is read from level 2; a step
 /// no level has whole is passed over for the one before.
 @Suite(.serialized)
 struct CheckpointClientTests {
-    /// One rank's closing line: its parameters' digest and the client's figures.
-    struct RankLine {
-        var digest: String
-        var figures: [String: UInt64]
-    }
-
-    struct Run {
-        var status: Int32?
-        var ranks: [Int: RankLine]
-        var stdout: String
-        var stderr: String
-
-        var digests: [String] { (0..<4).map { ranks[$0]?.digest ?? "-" } }
-    }
-
-    /// The server, the two nodes' agents and their directories.
-    struct Cluster {
-        let scope: TestScope
-        let server: ServerHarness
-        let nodes: [(agent: AgentHarness, local: String)]
-        let shared: String
-
-        static func start(_ scope: TestScope, serverArguments: [String] = []) async throws -> Cluster {
-            let server = try await scope.server(arguments: serverArguments)
-            let shared = scope.directory.appendingPathComponent("shared").path
-            var nodes: [(AgentHarness, String)] = []
-            for name in ["node-a", "node-b"] {
-                let local = scope.directory.appendingPathComponent("local-\(name)").path
-                let agent = try await scope.agent(named: name, arguments: server.agentArguments(node: name)
-                    + ["--checkpoint-local", local, "--checkpoint-shared", shared])
-                nodes.append((agent, local))
-            }
-            return Cluster(scope: scope, server: server, nodes: nodes, shared: shared)
-        }
-
-        func run(_ arguments: [String], label: String, job: String = "ckpt") async throws -> Run {
-            let environment = ["VIGIL_JOB_ID": job]
-            let mpi = try scope.job(ranks: 2, program: Paths.checkpointCheck, arguments,
-                                    environment: nodes[0].agent.rankEnvironment.merging(environment) { $1 },
-                                    moreRanks: (2, nodes[1].agent.rankEnvironment.merging(environment) { $1 }), label: label)
-            let status = await mpi.finish(timeout: .seconds(120))
-            var ranks: [Int: RankLine] = [:]
-            for line in mpi.child.stdout.split(separator: "\n") where line.hasPrefix("rank ") {
-                let words = line.split(separator: " ").map(String.init)
-                guard words.count >= 4, let rank = Int(words[1]), words[2] == "digest" else { continue }
-                var figures: [String: UInt64] = [:]
-                for i in stride(from: 4, to: words.count - 1, by: 2) { figures[words[i]] = UInt64(words[i + 1]) }
-                ranks[rank] = RankLine(digest: words[3], figures: figures)
-            }
-            return Run(status: status, ranks: ranks, stdout: mpi.child.stdout, stderr: mpi.child.stderr)
-        }
-
-        /// Waits until the store has `step` complete at every level; the checkpoint as stored.
-        func complete(_ step: Int64, job: String = "ckpt") async throws -> StoredCheckpoint? {
-            let store = try server.store()
-            var found: StoredCheckpoint?
-            _ = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
-                found = try? await store.checkpoints(job: job, limit: 100).first { $0.step == step }
-                return found.map { $0.isComplete(at: .local) && $0.isComplete(at: .shared) } ?? false
-            }
-            return found
-        }
-
-        /// The timeline's events of `kind` once there are `count` (they come with the agents' next batches).
-        func events(_ kind: String, count: Int) async throws -> [String] {
-            let store = try server.store()
-            var found: [String] = []
-            _ = await eventually(timeout: .seconds(10), every: .milliseconds(100)) {
-                found = ((try? await store.events(afterID: 0, limit: 10_000)) ?? []).filter { $0.kind == kind }.map(\.message)
-                return found.count >= count
-            }
-            return found
-        }
-
-        func shard(level: CheckpointLevel, node: Int = 1, step: Int, rank: Int) -> String {
-            let root = level == .local ? nodes[node].local : shared
-            return root + String(format: "/ckpt/step-%012d/rank-%06d.shard", step, rank)
-        }
-    }
-
     static func flipByte(in path: String) throws {
         let handle = try #require(FileHandle(forUpdatingAtPath: path))
         try handle.seek(toOffset: 4_000)
@@ -109,7 +24,7 @@ struct CheckpointClientTests {
     /// Saved, committed at both levels, resumed: bit for bit what a run that never stopped computes.
     @Test func aResumedJobGoesOnBitForBit() async throws {
         try await withScope("ckpt-roundtrip") { scope in
-            let cluster = try await Cluster.start(scope)
+            let cluster = try await CheckpointCluster.start(scope)
             let first = try await cluster.run(Self.first, label: "first")
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.ranks.values.allSatisfy { $0.figures["local"] == 20 && $0.figures["errors"] == 0 }, "\(first.stdout)")
@@ -133,7 +48,7 @@ struct CheckpointClientTests {
     /// from level 2, says why, and the store has it.
     @Test func aCorruptShardIsReadFromTheSharedLevel() async throws {
         try await withScope("ckpt-corrupt") { scope in
-            let cluster = try await Cluster.start(scope)
+            let cluster = try await CheckpointCluster.start(scope)
             #expect(try await cluster.run(Self.first, label: "first").status == 0)
             _ = try #require(try await cluster.complete(20))
             try Self.flipByte(in: cluster.shard(level: .local, step: 20, rank: 2))
@@ -152,7 +67,7 @@ struct CheckpointClientTests {
     /// node-b's whole level-1 directory gone (a replacement node): its ranks read level 2.
     @Test func aLostNodeDirectoryIsRestoredFromTheSharedLevel() async throws {
         try await withScope("ckpt-lost") { scope in
-            let cluster = try await Cluster.start(scope)
+            let cluster = try await CheckpointCluster.start(scope)
             #expect(try await cluster.run(Self.first, label: "first").status == 0)
             _ = try #require(try await cluster.complete(20))
             try FileManager.default.removeItem(atPath: cluster.nodes[1].local)
@@ -167,7 +82,7 @@ struct CheckpointClientTests {
     /// back to step 15, which every rank has.
     @Test func aStepNoLevelHasWholeIsPassedOver() async throws {
         try await withScope("ckpt-both") { scope in
-            let cluster = try await Cluster.start(scope)
+            let cluster = try await CheckpointCluster.start(scope)
             #expect(try await cluster.run(Self.first, label: "first").status == 0)
             _ = try #require(try await cluster.complete(20))
             for level in CheckpointLevel.allCases { try Self.flipByte(in: cluster.shard(level: level, step: 20, rank: 2)) }
@@ -183,7 +98,7 @@ struct CheckpointClientTests {
     /// every checkpoint still lands.
     @Test func theStagingPoolStaysWithinItsBound() async throws {
         try await withScope("ckpt-bound") { scope in
-            let cluster = try await Cluster.start(scope)
+            let cluster = try await CheckpointCluster.start(scope)
             let run = try await cluster.run(["--steps", "10", "--every", "2", "--bytes", "\(8 << 20)",
                                              "--staging", "\(1 << 20)"], label: "bound")
             #expect(run.status == 0, "\(run.stderr)")
@@ -199,7 +114,7 @@ struct CheckpointClientTests {
     /// removes the one before at that level, except the pinned step 10.
     @Test func retentionKeepsTheNewestAndThePinned() async throws {
         try await withScope("ckpt-retention") { scope in
-            let cluster = try await Cluster.start(scope, serverArguments: ["--checkpoint-keep", "1"])
+            let cluster = try await CheckpointCluster.start(scope, serverArguments: ["--checkpoint-keep", "1"])
             #expect(try await cluster.run(["--steps", "10", "--every", "5", "--wait-level", "3"], label: "first").status == 0)
             _ = try #require(try await cluster.complete(10))
             let pin = try await cluster.server.cli(["checkpoints", "pin", "--job", "ckpt", "10", "--token-file", cluster.server.tokenFile])
@@ -234,7 +149,7 @@ struct CheckpointClientTests {
     /// level of any step is complete without every shard there.
     @Test func aFullDiskFailsTheCheckpointNotTheTraining() async throws {
         try await withScope("ckpt-full") { scope in
-            let cluster = try await Cluster.start(scope)
+            let cluster = try await CheckpointCluster.start(scope)
             let small = cluster.nodes[1].local
             try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
             let mount = try ChildProcess("/bin/mount", ["-t", "tmpfs", "-o", "size=2500k", "tmpfs", small],

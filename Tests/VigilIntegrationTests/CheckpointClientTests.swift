@@ -94,6 +94,27 @@ struct CheckpointClientTests {
         }
     }
 
+    /// vigil-train checkpoints every 10 steps; stopped after 25 and run again,
+    /// it resumes after step 20 and ends exactly where a run never stopped does.
+    @Test func vigilTrainResumesFromItsNewestCheckpoint() async throws {
+        try await withScope("ckpt-train") { scope in
+            let cluster = try await CheckpointCluster.start(scope)
+            func train(_ steps: Int, job: String = "ckpt") async throws -> MPIJob {
+                let mpi = try cluster.start(["--steps", "\(steps)", "--params", "4096", "--checkpoint-every", "10", "--log-every", "1000"],
+                                            label: "train-\(steps)", job: job, program: Paths.vigilTrain)
+                #expect(await mpi.finish() == 0, "\(mpi.child.stderr)")
+                return mpi
+            }
+            _ = try await train(25)
+            _ = try #require(try await cluster.complete(20))
+            let resumed = try await train(40)
+            #expect(resumed.child.stdout.contains("VIGIL_TRAIN_RESUMED step=20"), "\(resumed.child.stdout)")
+            let straight = try await train(40, job: "straight")
+            #expect(!straight.child.stdout.contains("VIGIL_TRAIN_RESUMED"))
+            #expect(resumed.result != nil && resumed.result == straight.result, "\(resumed.result ?? "-") vs \(straight.result ?? "-")")
+        }
+    }
+
     /// 8 MiB of state through a 1 MiB pool: the pool never holds more, and
     /// every checkpoint still lands.
     @Test func theStagingPoolStaysWithinItsBound() async throws {

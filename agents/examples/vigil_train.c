@@ -12,6 +12,12 @@
  *               MPI_Iallreduce overlapping the second;
  *   --p2p       a ring halo exchange with MPI_Sendrecv every step.
  *
+ * With --checkpoint-every K it checkpoints its parameters with libvigil's
+ * client (vigil.h) every K steps, the copy overlapping the next step's
+ * gradient, and first resumes from the newest complete checkpoint
+ * (printing VIGIL_TRAIN_RESUMED step=S); directories: --checkpoint-dir
+ * (level 1) and --checkpoint-shared (level 2), else the node agent's.
+ *
  * It counts every MPI call it makes and prints them at the end as
  *   VIGIL_TRAIN_REPORT {"rank":R,"world":{op:count...},"tp":{...},"p2p":{...}}
  * and rank 0 prints VIGIL_TRAIN_RESULT with the final loss and a checksum of
@@ -25,10 +31,24 @@
 #include <string.h>
 #include <time.h>
 
+#include "vigil.h"
+
+/* libvigil's checkpoint client, there when the job runs with libvigil
+ * (LD_PRELOAD, as under vigil): vigil-train also runs without it. */
+#pragma weak vigil_ckpt_init
+#pragma weak vigil_ckpt_register
+#pragma weak vigil_ckpt_restore
+#pragma weak vigil_ckpt_before_update
+#pragma weak vigil_ckpt_save
+#pragma weak vigil_ckpt_wait
+#pragma weak vigil_ckpt_finalize
+#pragma weak vigil_ckpt_error
+
 typedef struct options {
-    int params, batch, samples, steps, tp, overlap, p2p, log_every, compute_us;
+    int params, batch, samples, steps, tp, overlap, p2p, log_every, compute_us, checkpoint_every;
     double lr;
     unsigned seed;
+    const char *checkpoint_dir, *checkpoint_shared;
 } options;
 
 enum { WORLD, TP, COMMS };
@@ -42,7 +62,8 @@ static void usage(void) {
     fprintf(stderr,
             "usage: vigil-train [--params N] [--batch N] [--samples N] [--steps N] [--lr X]\n"
             "                   [--tp N] [--overlap] [--p2p] [--log-every N] [--compute-us N]\n"
-            "                   [--seed N]\n");
+            "                   [--seed N] [--checkpoint-every K] [--checkpoint-dir D]\n"
+            "                   [--checkpoint-shared D]\n");
 }
 
 static int parse(int argc, char **argv, options *o) {
@@ -63,6 +84,9 @@ static int parse(int argc, char **argv, options *o) {
         else if (!strcmp(a, "--compute-us")) o->compute_us = atoi(v);
         else if (!strcmp(a, "--lr")) o->lr = atof(v);
         else if (!strcmp(a, "--seed")) o->seed = (unsigned)atoi(v);
+        else if (!strcmp(a, "--checkpoint-every")) o->checkpoint_every = atoi(v);
+        else if (!strcmp(a, "--checkpoint-dir")) o->checkpoint_dir = v;
+        else if (!strcmp(a, "--checkpoint-shared")) o->checkpoint_shared = v;
         else return -1;
         i++;
     }
@@ -168,6 +192,30 @@ static void print_report(int rank, int tp) {
     fflush(stdout);
 }
 
+/* Checkpoints of the parameters and the step: on every rank or on none (a
+ * rank without its agent turns them off everywhere). The step to resume
+ * after, 0 for a fresh start, -1 with checkpoints off. */
+static long checkpoints_start(const options *o, model *m, long *saved_step, int rank) {
+    vigil_ckpt_options co = {.local_dir = o->checkpoint_dir, .shared_dir = o->checkpoint_shared};
+    int linked = vigil_ckpt_init != NULL, everywhere = 0;
+    int ok = linked && vigil_ckpt_init(&co) == 0 && vigil_ckpt_register("w", m->w, sizeof(double) * (size_t)m->p) == 0 &&
+             vigil_ckpt_register("step", saved_step, sizeof *saved_step) == 0;
+    if (!ok) fprintf(stderr, "vigil-train: rank %d: checkpoints off: %s\n", rank,
+                     linked ? vigil_ckpt_error() : "libvigil is not loaded (LD_PRELOAD=libvigil.so)");
+    MPI_Allreduce(&ok, &everywhere, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+    calls[WORLD][ALLREDUCE]++;
+    if (!everywhere) return -1;
+    long restored = -1;
+    if (vigil_ckpt_restore(&restored) != 0) fprintf(stderr, "vigil-train: rank %d: restore: %s\n", rank, vigil_ckpt_error());
+    if (restored < 0) return 0;
+    if (rank == 0) printf("VIGIL_TRAIN_RESUMED step=%ld\n", restored);
+    return restored;
+}
+
+static void checkpoint_say(int r, const char *what, int rank) {
+    if (r != 0) fprintf(stderr, "vigil-train: rank %d: checkpoint %s: %s\n", rank, what, vigil_ckpt_error());
+}
+
 int main(int argc, char **argv) {
     MPI_Init(&argc, &argv);
     int rank, size;
@@ -200,9 +248,13 @@ int main(int argc, char **argv) {
     MPI_Bcast(m.w, m.p, MPI_DOUBLE, 0, MPI_COMM_WORLD);  /* identical initial parameters */
     calls[WORLD][BCAST]++;
 
+    long saved_step = 0;
+    long resumed = o.checkpoint_every > 0 ? checkpoints_start(&o, &m, &saved_step, rank) : -1;
+    int checkpointing = resumed >= 0;
+
     double *activation = calloc(1024, sizeof(double));
     double loss = 0;
-    for (int step = 1; step <= o.steps; step++) {
+    for (int step = checkpointing ? (int)resumed + 1 : 1; step <= o.steps; step++) {
         double local = local_gradient(&m, (step - 1) * o.batch, o.batch);
         spin_us(o.compute_us);
         if (tp != MPI_COMM_NULL) {
@@ -212,7 +264,12 @@ int main(int argc, char **argv) {
         }
         reduce_gradient(&m, &o, size);
         if (o.p2p) halo_exchange(rank, size);
+        if (checkpointing) checkpoint_say(vigil_ckpt_before_update(60), "copy", rank);  /* the copy reads w */
         for (int j = 0; j < m.p; j++) m.w[j] -= o.lr * m.grad[j];
+        if (checkpointing && step % o.checkpoint_every == 0) {
+            saved_step = step;
+            checkpoint_say(vigil_ckpt_save(step), "save", rank);
+        }
         MPI_Allreduce(&local, &loss, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
         calls[WORLD][ALLREDUCE]++;
         loss /= size;
@@ -227,6 +284,10 @@ int main(int argc, char **argv) {
         }
     }
 
+    if (checkpointing) {
+        checkpoint_say(vigil_ckpt_wait(VIGIL_CKPT_LOCAL, 120), "flush", rank);
+        checkpoint_say(vigil_ckpt_finalize(60), "finalize", rank);
+    }
     double checksum = 0;
     for (int j = 0; j < m.p; j++) checksum += m.w[j] * (j + 1);
     double *sums = malloc(sizeof(double) * (size_t)size);

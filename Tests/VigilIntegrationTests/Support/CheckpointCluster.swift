@@ -39,10 +39,11 @@ struct CheckpointCluster {
         return CheckpointCluster(scope: scope, server: server, nodes: nodes, shared: shared)
     }
 
-    /// vigil-ckpt-check on the two nodes, started.
-    func start(_ arguments: [String], label: String, job: String = "ckpt") throws -> MPIJob {
+    /// vigil-ckpt-check (or `program`) on the two nodes, started.
+    func start(_ arguments: [String], label: String, job: String = "ckpt",
+               program: String = Paths.checkpointCheck) throws -> MPIJob {
         let environment = ["VIGIL_JOB_ID": job]
-        return try scope.job(ranks: 2, program: Paths.checkpointCheck, arguments,
+        return try scope.job(ranks: 2, program: program, arguments,
                              environment: nodes[0].agent.rankEnvironment.merging(environment) { $1 },
                              moreRanks: (2, nodes[1].agent.rankEnvironment.merging(environment) { $1 }), label: label)
     }

@@ -194,6 +194,29 @@ awk -v dd="$dd_mbps" '/^ckpt_bench/ {
     printf "ckpt_checksum_share_of_flush %.4f (goal <= 0.03)\n", f["checksum_share"]
 }' "$work/ckpt.txt"
 
+echo "== end to end: vigil-train steps/s, 4 ranks x 2 MiB of parameters, checkpointing every 10 steps and every step against none =="
+train_seconds() {  # CHECKPOINT_EVERY
+    local t0 t1
+    rm -rf "$work/train-ckpt"
+    t0=$(date +%s.%N)
+    mpirun -np 4 --oversubscribe --bind-to none -x "VIGIL_AGENT_SOCKET=$work/ckpt.sock" -x "LD_PRELOAD=$agents/libvigil.so" \
+        -x VIGIL_JOB_ID=bench-train "$agents/vigil-train" --steps 200 --params 262144 --samples 16 --batch 16 --lr 0.0002 \
+        --compute-us 2000 --log-every 1000 --checkpoint-every "$1" --checkpoint-dir "$work/train-ckpt" > /dev/null
+    t1=$(date +%s.%N)
+    echo "$t0 $t1" | awk '{ print $2 - $1 }'
+}
+for _ in 1 2 3; do   # interleaved, medians
+    train_seconds 0 >> "$work/train0"
+    train_seconds 10 >> "$work/train10"
+    train_seconds 1 >> "$work/train1"
+done
+rm -rf "$work/train-ckpt"
+s0=$(median < "$work/train0") s10=$(median < "$work/train10") s1=$(median < "$work/train1")
+awk -v a="$s0" -v b="$s10" -v c="$s1" 'BEGIN {
+    printf "train_steps_per_s none %.1f, every 10 steps %.1f, every step %.1f\n", 200 / a, 200 / b, 200 / c
+    printf "train_every10_vs_none %.2f (goal >= 0.9); every step %.2f\n", a / b, a / c
+}'
+
 echo "== detection matrix on the namespace bench: 4 workloads x (6 fault classes + healthy), 4 hosts, one rank each =="
 # The runs are DetectionMatrixTests' (off in make test): each prints
 # "detection_matrix run W FAULT CLASS FOUND LATENCY", one

@@ -59,7 +59,10 @@ struct DetectionMatrixTests {
                 try await Self.wait(.seconds(Self.healthySeconds))
                 let raised = try await drill.incidents()
                 print("detection_matrix healthy \(workload) \(Self.healthySeconds + 10) \(raised.count)")
-                for incident in raised { print("detection_matrix incident \(workload) \(fault) \(incident.incidentClass.rawValue) 0") }
+                for incident in raised {
+                    print("detection_matrix incident \(workload) \(fault) \(incident.incidentClass.rawValue) 0")
+                    print("false alarm on healthy \(workload): \(incident.headline): \(incident.evidence.summary)")
+                }
                 return
             }
             let quota = fault == .slowrank && workload != "sleepy" ? try CPUQuota(scope: scope, periodUs: 10_000, quotaUs: 1_500) : nil

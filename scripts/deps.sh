@@ -9,6 +9,7 @@ packages=(
     openssh-server openssh-client                 # launcher and namespace bench
     tmux iproute2 pkg-config                      # console tests, namespaces
     libxxhash-dev                                 # checkpoint shard checksums
+    python3-mpi4py python3-numpy                  # the Python checkpoint binding's tests (Debian's python3)
 )
 
 missing=()

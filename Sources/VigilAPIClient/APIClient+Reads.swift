@@ -56,6 +56,11 @@ extension APIClient {
         try await fetch("/v1/runs" + (job.map { "?job=\($0)" } ?? ""), as: [JobRun].self).0
     }
 
+    /// Newest first, by level.
+    public func checkpoints(job: String? = nil) async throws -> [StoredCheckpoint] {
+        try await fetch("/v1/checkpoints" + (job.map { "?job=\($0)" } ?? ""), as: [StoredCheckpoint].self).0
+    }
+
     /// Cordon (or uncordon) `node`: a change, so it carries the shared token.
     public func setPinned(job: String, step: Int64, _ pinned: Bool, token: [UInt8]) async throws -> CheckpointPin {
         let path = "/v1/checkpoints/\(pinned ? "pin" : "unpin")?job=\(job)&step=\(step)"

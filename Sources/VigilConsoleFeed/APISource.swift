@@ -41,6 +41,8 @@ public struct APISource: ConsoleSource {
 
     public func runs() async throws -> [JobRun] { try await client.runs() }
 
+    public func checkpoints() async throws -> [StoredCheckpoint] { try await client.checkpoints() }
+
     /// Node by node; a failure says which nodes were done before it.
     public func perform(_ action: ConsoleAction) async throws {
         guard let token else { throw ConsoleSourceError.readOnly(refusesActions ?? "") }

@@ -158,6 +158,11 @@ public final class ConsoleFeed: Sendable {
                 let runs = try await source.runs()
                 return { $0.runs = runs }
             }
+        case .checkpoints:
+            await fetch(.checkpoints) { source in
+                let checkpoints = try await source.checkpoints()
+                return { $0.checkpoints = checkpoints }
+            }
         }
     }
 

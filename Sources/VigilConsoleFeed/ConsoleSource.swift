@@ -19,5 +19,6 @@ public protocol ConsoleSource: Sendable {
     func incidents(limit: Int) async throws -> [StoredIncident]
     func events(after id: Int64) async throws -> [ClusterEvent]
     func runs() async throws -> [JobRun]
+    func checkpoints() async throws -> [StoredCheckpoint]
     func perform(_ action: ConsoleAction) async throws
 }

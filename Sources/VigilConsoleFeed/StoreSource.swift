@@ -55,6 +55,8 @@ public struct StoreSource: ConsoleSource {
 
     public func runs() async throws -> [JobRun] { try await store.runs(job: nil) }
 
+    public func checkpoints() async throws -> [StoredCheckpoint] { try await store.checkpoints(job: nil, limit: 500) }
+
     public func perform(_ action: ConsoleAction) async throws {
         throw ConsoleSourceError.readOnly(refusesActions ?? "")
     }

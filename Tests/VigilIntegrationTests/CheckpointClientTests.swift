@@ -115,6 +115,28 @@ struct CheckpointClientTests {
         }
     }
 
+    /// The Python binding (numpy + mpi4py, agents/python/examples/train.py):
+    /// stopped after step 25 and run again, it resumes after step 20 and
+    /// ends with the parameters of a run never stopped, bit for bit.
+    @Test func thePythonTrainerResumesBitForBit() async throws {
+        try await withScope("ckpt-python") { scope in
+            let cluster = try await CheckpointCluster.start(scope)
+            func train(_ steps: Int, job: String = "ckpt") async throws -> String {
+                let mpi = try cluster.start([Paths.pythonBinding + "/examples/train.py", "--steps", "\(steps)", "--every", "10"],
+                                            label: "python-\(steps)", job: job, program: Paths.debianPython,
+                                            environment: ["PYTHONPATH": Paths.pythonBinding])
+                #expect(await mpi.finish() == 0, "\(mpi.child.stderr)")
+                return mpi.child.stdout.split(separator: "\n").first { $0.hasPrefix("TRAIN_PY_RESULT") }.map(String.init) ?? "-"
+            }
+            #expect(try await train(25).contains("step=25"))
+            _ = try #require(try await cluster.complete(20))
+            let resumed = try await train(40)
+            #expect(resumed.hasSuffix("resumed=20"), "\(resumed)")
+            let straight = try await train(40, job: "straight")
+            #expect(resumed.split(separator: " ").prefix(2) == straight.split(separator: " ").prefix(2), "\(resumed) vs \(straight)")
+        }
+    }
+
     /// 8 MiB of state through a 1 MiB pool: the pool never holds more, and
     /// every checkpoint still lands.
     @Test func theStagingPoolStaysWithinItsBound() async throws {

@@ -33,6 +33,7 @@ public enum ConsoleScreen {
         case .evidence: EvidenceView.draw(context, in: body, grid: &grid)
         case .timeline: TimelineView.draw(context, in: body, grid: &grid)
         case .runs: RunsView.draw(context, in: body, grid: &grid)
+        case .checkpoints: CheckpointsView.draw(context, in: body, grid: &grid)
         case .help: HelpView.draw(context, in: body, grid: &grid)
         }
     }
@@ -43,7 +44,8 @@ public enum ConsoleScreen {
         var x = grid.put(narrow ? " vigil " : " vigil top ", x: 0, y: 0, style: .title)
         let shown = state.view == .evidence ? ViewID.incidents : state.view
         for tab in ViewID.tabs {
-            let label = " \(tab.number!) \(narrow ? short(tab) : tab.title) "
+            // Narrow: short names and one space between tabs, so all nine fit in 80 columns.
+            let label = narrow ? " \(tab.number!) \(short(tab))" : " \(tab.number!) \(tab.title) "
             x += grid.put(label, x: x, y: 0, style: tab == shown ? .tabActive : .tabInactive, limit: width - x)
         }
         let extra = state.view == .help || state.view == .evidence ? " \(state.view.title) " : ""
@@ -58,6 +60,7 @@ public enum ConsoleScreen {
         case .collectives: "Colls"
         case .incidents: "Incid"
         case .timeline: "Events"
+        case .checkpoints: "Ckpt"
         default: view.title
         }
     }

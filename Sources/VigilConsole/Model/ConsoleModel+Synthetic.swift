@@ -31,6 +31,7 @@ extension ConsoleModel {
                                     straggler: straggler, now: now)
         model.events = events(job: job, names: names, now: now)
         model.runs = runs(job: job, names: names, ranksPerNode: ranksPerNode, now: now)
+        model.checkpoints = checkpoints(job: job, world: world, now: now)
         return model
     }
 
@@ -187,5 +188,29 @@ extension ConsoleModel {
                    command: ["python3", "eval.py"], state: .exited, startedNs: now - 3_700_000_000_000,
                    endedNs: now - 3_600_000_000_000, exitStatus: 137, stdoutTail: "", stderrTail: "Killed\n"),
         ]
+    }
+
+    /// Every 100 steps, 64 MiB a rank: the newest still arriving, the one
+    /// before complete at level 1 and committing at level 2, one pinned,
+    /// the oldest removed by retention.
+    private static func checkpoints(job: String, world: Int, now: UInt64) -> [StoredCheckpoint] {
+        let second: UInt64 = 1_000_000_000
+        func level(_ level: CheckpointLevel, _ state: StoredCheckpoint.Level.State, shards: Int,
+                   age: UInt64) -> StoredCheckpoint.Level {
+            StoredCheckpoint.Level(level: level, state: state, durableShards: shards, bytes: UInt64(shards) << 26,
+                                   slowestNs: level == .local ? 80_000_000 : 900_000_000, blockedNs: 1_400_000,
+                                   completedNs: state == .complete ? now - age * second : nil, failure: nil)
+        }
+        return (0..<5).map { i in
+            let step = Int64(1_400 - 100 * i), age = UInt64(i) * 60 + 20
+            let levels: [StoredCheckpoint.Level] = switch i {
+            case 0: [level(.local, .partial, shards: world - 1, age: age)]
+            case 1: [level(.local, .complete, shards: world, age: age), level(.shared, .committing, shards: world, age: age)]
+            case 4: [level(.local, .removed, shards: world, age: age), level(.shared, .removed, shards: world, age: age)]
+            default: [level(.local, .complete, shards: world, age: age), level(.shared, .complete, shards: world, age: age - 5)]
+            }
+            return StoredCheckpoint(job: job, step: step, worldSize: world, startedNs: now - (age + 2) * second, pinned: i == 3,
+                                    levels: levels)
+        }
     }
 }

@@ -18,6 +18,8 @@ public struct ConsoleModel: Sendable, Equatable {
     /// Oldest first, the newest `eventLimit` kept.
     public var events: [ClusterEvent] = []
     public var runs: [JobRun] = []
+    /// Newest first, by level.
+    public var checkpoints: [StoredCheckpoint] = []
     public var feeds: [Feed: FeedStatus] = [:]
     /// Where the data comes from: "api 127.0.0.1:7078", "store PATH (read-only)".
     public var source: String = ""

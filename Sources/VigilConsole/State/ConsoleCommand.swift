@@ -16,7 +16,8 @@ public enum ConsoleCommand: Sendable, Equatable {
         ("overview", .view(.overview)), ("ranks", .view(.ranks)), ("nodes", .view(.nodes)),
         ("collectives", .view(.collectives)), ("coll", .view(.collectives)), ("links", .view(.links)),
         ("incidents", .view(.incidents)), ("inc", .view(.incidents)), ("timeline", .view(.timeline)),
-        ("events", .view(.timeline)), ("runs", .view(.runs)), ("logs", .view(.runs)), ("help", .view(.help)),
+        ("events", .view(.timeline)), ("runs", .view(.runs)), ("logs", .view(.runs)), ("checkpoints", .view(.checkpoints)),
+        ("help", .view(.help)),
         ("job", .job), ("cordon", .cordon(true)), ("uncordon", .cordon(false)),
     ]
 

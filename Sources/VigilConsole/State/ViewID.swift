@@ -1,7 +1,7 @@
 /// The console's views. The tab bar lists those with a number key; the
-/// checkpoint and recovery views of later work slot in the same way.
+/// recovery view of later work slots in the same way.
 public enum ViewID: String, Sendable, CaseIterable, Hashable {
-    case overview, ranks, nodes, collectives, links, incidents, evidence, timeline, runs, help
+    case overview, ranks, nodes, collectives, links, incidents, evidence, timeline, runs, checkpoints, help
 
     /// The number key that opens it, for views on the tab bar.
     public var number: Int? {
@@ -14,6 +14,7 @@ public enum ViewID: String, Sendable, CaseIterable, Hashable {
         case .incidents: 6
         case .timeline: 7
         case .runs: 8
+        case .checkpoints: 9
         case .evidence, .help: nil
         }
     }
@@ -29,6 +30,7 @@ public enum ViewID: String, Sendable, CaseIterable, Hashable {
         case .evidence: "Evidence"
         case .timeline: "Timeline"
         case .runs: "Runs"
+        case .checkpoints: "Checkpoints"
         case .help: "Help"
         }
     }
@@ -48,6 +50,7 @@ public enum ViewID: String, Sendable, CaseIterable, Hashable {
         case .incidents, .evidence: [.summary, .incidents]
         case .timeline: [.summary, .events]
         case .runs: [.summary, .runs]
+        case .checkpoints: [.summary, .checkpoints]
         case .help: [.summary]
         }
     }
@@ -63,6 +66,7 @@ public enum ViewID: String, Sendable, CaseIterable, Hashable {
         case .incidents, .evidence: .incidents
         case .timeline: .events
         case .runs: .runs
+        case .checkpoints: .checkpoints
         }
     }
 }

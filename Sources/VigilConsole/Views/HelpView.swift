@@ -1,8 +1,8 @@
 /// Keys and commands, as k9s and htop users expect them.
 enum HelpView {
     static let lines: [String] = [
-        "VIEWS         1 overview  2 ranks  3 nodes  4 collectives  5 links  6 incidents  7 timeline  8 runs",
-        "              or :overview :ranks :nodes :collectives :links :incidents :timeline :runs (Tab completes)",
+        "VIEWS         1 overview  2 ranks  3 nodes  4 collectives  5 links  6 incidents  7 timeline  8 runs  9 checkpoints",
+        "              or :overview :ranks :nodes :collectives :links :incidents :timeline :runs :checkpoints (Tab completes)",
         "",
         "MOVE          j k or ↓ ↑ rows · h l or ← → across heat maps · PgDn PgUp (^f ^b) pages · g G first, last",
         "OPEN          Enter drills down (job → its ranks, node → its ranks, incident → its evidence, run → its output)",

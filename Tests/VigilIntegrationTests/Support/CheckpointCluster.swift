@@ -41,8 +41,8 @@ struct CheckpointCluster {
 
     /// vigil-ckpt-check (or `program`) on the two nodes, started.
     func start(_ arguments: [String], label: String, job: String = "ckpt",
-               program: String = Paths.checkpointCheck) throws -> MPIJob {
-        let environment = ["VIGIL_JOB_ID": job]
+               program: String = Paths.checkpointCheck, environment more: [String: String] = [:]) throws -> MPIJob {
+        let environment = more.merging(["VIGIL_JOB_ID": job]) { $1 }
         return try scope.job(ranks: 2, program: program, arguments,
                              environment: nodes[0].agent.rankEnvironment.merging(environment) { $1 },
                              moreRanks: (2, nodes[1].agent.rankEnvironment.merging(environment) { $1 }), label: label)

@@ -23,6 +23,9 @@ enum Paths {
     /// Workloads shaped unlike vigil-train (agents/examples/*_train.c).
     static func workload(_ name: String) -> String { agentsDirectory + "/vigil-\(name)" }
     static var checkpointCheck: String { agentsDirectory + "/vigil-ckpt-check" }
+    /// The Python binding (agents/python), run by Debian's python3 (deps installs mpi4py and numpy for it).
+    static var pythonBinding: String { packageRoot.appendingPathComponent("agents/python").path }
+    static let debianPython = "/usr/bin/python3"
 
     /// A fresh directory (under /tmp unless told), removed by the caller.
     static func temporaryDirectory(_ label: String, under parent: String = NSTemporaryDirectory()) throws -> URL {

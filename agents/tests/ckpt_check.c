@@ -52,6 +52,15 @@ static void spin(long us) {
     while ((t.tv_sec - t0.tv_sec) * 1000000L + (t.tv_nsec - t0.tv_nsec) / 1000 < us);
 }
 
+/* Resident set size now, from /proc (the staging pool's real cost, not its accounting). */
+static long rss_bytes(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, resident = 0;
+    if (f && fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    if (f) fclose(f);
+    return resident * 4096;
+}
+
 static int check(int r, const char *what, int rank) {
     if (r != 0) fprintf(stderr, "rank %d: %s: %d: %s\n", rank, what, r, vigil_ckpt_error());
     return r;
@@ -86,6 +95,7 @@ int main(int argc, char **argv) {
         }
     }
     int failures = 0;
+    long rss_before = rss_bytes();   /* the state is resident: what grows from here is the client's */
     while (step < o.steps) {
         spin(o.compute_us);                                   /* forward and backward: the state is only read */
         if (vigil_ckpt_before_update(30) != 0) failures++, check(-1, "before_update", rank);
@@ -97,11 +107,12 @@ int main(int argc, char **argv) {
     vigil_ckpt_stats s;
     vigil_ckpt_stats_get(&s);
     printf("rank %d digest %016llx step %ld saves %llu failures %llu local %ld blocked_ns %llu staged %llu flushed %llu "
-           "flush_ns %llu checksum_ns %llu high_water %llu errors %d\n",
+           "flush_ns %llu checksum_ns %llu high_water %llu rss_growth %ld errors %d\n",
            rank, (unsigned long long)XXH3_64bits(params, n * sizeof(double)), step, (unsigned long long)s.saves,
            (unsigned long long)s.failures, s.last_local_step, (unsigned long long)s.blocked_ns,
            (unsigned long long)s.staged_bytes, (unsigned long long)s.flushed_bytes, (unsigned long long)s.flush_ns,
-           (unsigned long long)s.checksum_ns, (unsigned long long)s.staging_high_water, failures);
+           (unsigned long long)s.checksum_ns, (unsigned long long)s.staging_high_water,
+           rss_bytes() > rss_before ? rss_bytes() - rss_before : 0, failures);
     vigil_ckpt_finalize(60);
     free(params);
     MPI_Finalize();

@@ -194,6 +194,37 @@ awk -v dd="$dd_mbps" '/^ckpt_bench/ {
     printf "ckpt_checksum_share_of_flush %.4f (goal <= 0.03)\n", f["checksum_share"]
 }' "$work/ckpt.txt"
 
+echo "== restore: 2 ranks x 256 MiB, page cache dropped, from level 1 and from level 2 (the node's directory lost) =="
+# A server commits the checkpoints (restore reads only complete ones); the
+# figure is the slowest rank's vigil_ckpt_restore: verify, then read.
+head -c 24 /dev/urandom | base64 > "$work/token"
+"$release/vigil" server run --listen 127.0.0.1:0 --api 127.0.0.1:0 --store "$work/ckpt.sqlite" --token-file "$work/token" \
+    --port-file "$work/port" --api-port-file "$work/api-port" --log-level error &
+agent_pids+=($!)
+for _ in $(seq 100); do [ -s "$work/port" ] && [ -s "$work/api-port" ] && break; sleep 0.1; done
+"$release/vigil" agent run --socket "$work/restore.sock" --ring-dir "$rings/restore" --server "127.0.0.1:$(cat "$work/port")" \
+    --token-file "$work/token" --node bench-node --spool "$work/spool" --uplink-interval 0.2 \
+    --checkpoint-local "$work/level1" --checkpoint-shared "$work/level2" --log-level error &
+agent_pids+=($!)
+for _ in $(seq 100); do [ -S "$work/restore.sock" ] && break; sleep 0.1; done
+check() {  # ARGS...: vigil-ckpt-check on 2 ranks under the restore agent
+    mpirun -np 2 --oversubscribe --bind-to none -x "VIGIL_AGENT_SOCKET=$work/restore.sock" -x VIGIL_JOB_ID=bench-restore \
+        "$agents/vigil-ckpt-check" --bytes $((256 << 20)) "$@"
+}
+restore_ms() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+    check --steps 1 --resume | awk '/^rank / { for (i = 5; i < NF; i += 2) if ($i == "restore_ns" && $(i + 1) > m) m = $(i + 1) }
+        END { printf "%.0f", m / 1e6 }'; }
+check --steps 2 --every 1 --wait-level 3 --compute-us 1000 > /dev/null
+for _ in $(seq 200); do   # both levels' manifests: the step complete at each
+    [ -f "$work/level1/bench-restore/step-000000000002/MANIFEST" ] && [ -f "$work/level2/bench-restore/step-000000000002/MANIFEST" ] && break
+    sleep 0.1
+done
+l1=$(restore_ms)
+rm -rf "$work/level1"
+l2=$(restore_ms)
+echo "ckpt_restore_ms level1 $l1, level2 $l2 (512 MiB; both levels on this machine's one disk)"
+rm -rf "$work/level2"
+
 echo "== end to end: vigil-train steps/s, 4 ranks x 2 MiB of parameters, checkpointing every 10 steps and every step against none =="
 train_seconds() {  # CHECKPOINT_EVERY
     local t0 t1

@@ -424,6 +424,10 @@ int vigil_ckpt_wait(int level, double timeout_s) {
     int r = 0;
     while (ck.durable < ck.wanted && ck.failed < ck.wanted && r != ETIMEDOUT) r = wait_until(until);
     r = take_async_error();
+    if (ck.wanted < 0) {   /* nothing asked for: nothing to wait for */
+        pthread_mutex_unlock(&ck.lock);
+        return r;
+    }
     if (r == 0 && ck.failed >= ck.wanted) r = vigil_ckpt_fail(VIGIL_CKPT_EFAILED, "%s", ck.failure);
     if (r == 0 && ck.durable < ck.wanted) r = vigil_ckpt_fail(VIGIL_CKPT_ETIMEDOUT, "%s", "not yet durable at level 1");
     long step = ck.wanted;

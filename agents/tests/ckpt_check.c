@@ -85,9 +85,13 @@ int main(int argc, char **argv) {
     if (check(vigil_ckpt_init(&co), "init", rank) || check(vigil_ckpt_register("params", params, n * sizeof(double)), "register", rank) ||
         check(vigil_ckpt_register("step", &step, sizeof step), "register", rank))
         MPI_Abort(MPI_COMM_WORLD, 1);
+    struct timespec r0, r1;
+    clock_gettime(CLOCK_MONOTONIC, &r0);
+    r1 = r0;
     if (o.resume) {
         long restored = -1;
         if (check(vigil_ckpt_restore(&restored), "restore", rank)) MPI_Abort(MPI_COMM_WORLD, 1);
+        clock_gettime(CLOCK_MONOTONIC, &r1);
         if (rank == 0) printf("restored step %ld\n", restored);
         if (restored >= 0 && step != restored) {
             fprintf(stderr, "rank %d: restored step %ld holds step %ld\n", rank, restored, step);
@@ -107,12 +111,13 @@ int main(int argc, char **argv) {
     vigil_ckpt_stats s;
     vigil_ckpt_stats_get(&s);
     printf("rank %d digest %016llx step %ld saves %llu failures %llu local %ld blocked_ns %llu staged %llu flushed %llu "
-           "flush_ns %llu checksum_ns %llu high_water %llu rss_growth %ld errors %d\n",
+           "flush_ns %llu checksum_ns %llu high_water %llu rss_growth %ld restore_ns %lld errors %d\n",
            rank, (unsigned long long)XXH3_64bits(params, n * sizeof(double)), step, (unsigned long long)s.saves,
            (unsigned long long)s.failures, s.last_local_step, (unsigned long long)s.blocked_ns,
            (unsigned long long)s.staged_bytes, (unsigned long long)s.flushed_bytes, (unsigned long long)s.flush_ns,
            (unsigned long long)s.checksum_ns, (unsigned long long)s.staging_high_water,
-           rss_bytes() > rss_before ? rss_bytes() - rss_before : 0, failures);
+           rss_bytes() > rss_before ? rss_bytes() - rss_before : 0,
+           (long long)(r1.tv_sec - r0.tv_sec) * 1000000000LL + (r1.tv_nsec - r0.tv_nsec), failures);
     vigil_ckpt_finalize(60);
     free(params);
     MPI_Finalize();

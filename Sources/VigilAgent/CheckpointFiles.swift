@@ -34,7 +34,7 @@ enum CheckpointFiles {
         let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard output >= 0 else { throw .system("create \(temporary)", errno) }
         do throws(CheckpointFileError) {
-            let sum = try stream(from: input, to: output, bytes: event.bytes, path: source)
+            let sum = try stream(from: input, to: output, bytes: event.bytes, path: source, bytesPerSecond: nil)
             guard sum == event.checksum else { throw .mismatch(source) }
         } catch {
             close(output)
@@ -42,6 +42,20 @@ enum CheckpointFiles {
             throw error
         }
         try finish(output, temporary: temporary, final: "\(directory)/\(name)", directory: directory)
+    }
+
+    /// Every shard `manifest` lists, re-read under `root` at most
+    /// `bytesPerSecond`: its size and checksum as listed.
+    static func verify(_ manifest: CheckpointManifest, root: String, bytesPerSecond: Double) throws(CheckpointFileError) {
+        let directory = stepDirectory(root: root, job: manifest.job, step: manifest.step)
+        for shard in manifest.shards {
+            let path = "\(directory)/\(shardName(rank: shard.rank))"
+            let input = open(path, O_RDONLY | O_CLOEXEC)
+            guard input >= 0 else { throw .system("open \(path)", errno) }
+            defer { close(input) }
+            guard try stream(from: input, to: nil, bytes: shard.bytes, path: path, bytesPerSecond: bytesPerSecond)
+                == shard.checksum else { throw .mismatch(path) }
+        }
     }
 
     /// The manifest of a checkpoint complete at a level, written last.
@@ -90,23 +104,28 @@ enum CheckpointFiles {
         guard rmdir(directory) == 0 || errno == ENOENT else { throw .system("remove \(directory)", errno) }
     }
 
-    /// Copies `bytes` bytes, hashing all but the trailer; the XXH3-64.
-    private static func stream(from input: Int32, to output: Int32, bytes: UInt64,
-                               path: String) throws(CheckpointFileError) -> UInt64 {
+    /// Reads `bytes` bytes (copying them to `output` if given, at most
+    /// `bytesPerSecond` if given), hashing all but the trailer; the XXH3-64.
+    private static func stream(from input: Int32, to output: Int32?, bytes: UInt64, path: String,
+                               bytesPerSecond: Double?) throws(CheckpointFileError) -> UInt64 {
         guard bytes >= 24, let state = XXH3_createState() else { throw .mismatch(path) }
         defer { XXH3_freeState(state) }
         XXH3_64bits_reset(state)
         var buffer = [UInt8](repeating: 0, count: 4 << 20)
         var done: UInt64 = 0
-        let hashed = bytes - 24
+        let hashed = bytes - 24, started = monotonicNanoseconds()
         while done < bytes {
             let want = Int(min(UInt64(buffer.count), bytes - done))
             let got = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, want) }
             guard got > 0 else { throw got == 0 ? .mismatch(path) : .system("read \(path)", errno) }
             let hash = Int(min(UInt64(got), hashed - min(hashed, done)))
             if hash > 0 { _ = buffer.withUnsafeBytes { XXH3_64bits_update(state, $0.baseAddress, hash) } }
-            try writeAll(output, buffer[..<got], path: path)
+            if let output { try writeAll(output, buffer[..<got], path: path) }
             done += UInt64(got)
+            if let bytesPerSecond {   // ahead of the rate: wait until it catches up
+                let due = started + UInt64(Double(done) / bytesPerSecond * 1e9), now = monotonicNanoseconds()
+                if due > now { usleep(UInt32(min(1_000_000, (due - now) / 1_000))) }
+            }
         }
         var probe: UInt8 = 0
         guard read(input, &probe, 1) == 0 else { throw .mismatch(path) }   // longer than reported

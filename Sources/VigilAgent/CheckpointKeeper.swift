@@ -14,6 +14,10 @@ public final class CheckpointKeeper: Sendable {
     public let sharedRoot: String?
     private let logger: Logger
     private let queue = DispatchQueue(label: "vigil.checkpoint")
+    /// Scrubs re-read whole checkpoints: on their own queue, not in the way of commits.
+    private let scrubQueue = DispatchQueue(label: "vigil.checkpoint.scrub")
+    /// At most this fast, so a scrub never competes with training's own I/O for long.
+    static let scrubBytesPerSecond: Double = 256e6
     private struct Events {
         var items: [TelemetryItem] = []
         var dropped = 0
@@ -50,6 +54,25 @@ public final class CheckpointKeeper: Sendable {
                 (event.outcome, event.detail) = (.failed, "manifest not written: \(error)")
                 self.logger.error("checkpoint manifest not written", metadata: ["job": "\(manifest.job)",
                                                                                "step": "\(manifest.step)", "reason": "\(error)"])
+            }
+            event.atNs = wallClockNanoseconds()
+            self.append(.checkpointManifest(event))
+            if event.outcome == .written && manifest.level == .shared { self.scrub(manifest, root: commit.root) }
+        }
+    }
+
+    /// Re-reads every shard a level-2 manifest lists and checks it against
+    /// it, so "restorable" is proven before a restore needs it.
+    private func scrub(_ manifest: CheckpointManifest, root: String) {
+        scrubQueue.async {
+            var event = CheckpointManifestEvent(job: manifest.job, step: manifest.step, level: manifest.level, root: root,
+                                                outcome: .verified, atNs: 0)
+            do {
+                try CheckpointFiles.verify(manifest, root: root, bytesPerSecond: Self.scrubBytesPerSecond)
+            } catch {
+                (event.outcome, event.detail) = (.failed, "scrub: \(error)")
+                self.logger.error("checkpoint scrub found damage", metadata: ["job": "\(manifest.job)", "step": "\(manifest.step)",
+                                                                             "reason": "\(error)"])
             }
             event.atNs = wallClockNanoseconds()
             self.append(.checkpointManifest(event))

@@ -1,11 +1,13 @@
 /// What an agent reports of a level's manifest the server asked about:
-/// written where asked (the checkpoint complete there), the level removed
-/// by retention (manifest first, then the shards), or why neither.
+/// written where asked (the checkpoint complete there), every shard it
+/// lists re-read and found intact (the scrub of level 2), the level removed
+/// by retention (manifest first, then the shards), or why not.
 public struct CheckpointManifestEvent: Sendable, Equatable, Codable {
     public enum Outcome: UInt8, Sendable, Codable {
         case failed = 0
         case written = 1
         case removed = 2
+        case verified = 3
     }
 
     public var job: String

@@ -22,7 +22,7 @@ extension ClusterTables {
 
     private static func state(_ level: StoredCheckpoint.Level?, of row: StoredCheckpoint) -> String {
         guard let level else { return "-" }
-        return level.state == .complete ? "complete" : "\(level.state.rawValue) \(level.durableShards)/\(row.worldSize)"
+        return level.state == .complete ? level.label : "\(level.state.rawValue) \(level.durableShards)/\(row.worldSize)"
     }
 
     private static func levelName(_ level: CheckpointLevel) -> String { level == .local ? "level 1" : "level 2" }

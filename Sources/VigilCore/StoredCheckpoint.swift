@@ -39,10 +39,13 @@ public struct StoredCheckpoint: Sendable, Equatable, Codable {
         /// The first failure, if any.
         public var failure: String?
         public var places: [Place]
+        /// When the scrub re-read every shard and found them intact.
+        public var verifiedNs: UInt64?
 
         public init(level: CheckpointLevel, state: State, durableShards: Int, bytes: UInt64, slowestNs: UInt64,
-                    blockedNs: UInt64, completedNs: UInt64?, failure: String?, places: [Place] = []) {
+                    blockedNs: UInt64, completedNs: UInt64?, failure: String?, places: [Place] = [], verifiedNs: UInt64? = nil) {
             self.places = places
+            self.verifiedNs = verifiedNs
             self.level = level
             self.state = state
             self.durableShards = durableShards
@@ -52,6 +55,9 @@ public struct StoredCheckpoint: Sendable, Equatable, Codable {
             self.completedNs = completedNs
             self.failure = failure
         }
+
+        /// "complete", "verified" once scrubbed, else the state.
+        public var label: String { state == .complete && verifiedNs != nil ? "verified" : state.rawValue }
 
         /// Bytes over the slowest shard's time: the level's flush rate, all ranks writing at once.
         public var bytesPerSecond: Double { slowestNs == 0 ? 0 : Double(bytes) * 1e9 / Double(slowestNs) }

@@ -83,7 +83,7 @@ extension SQLiteStore {
             guard let level = CheckpointLevel(rawValue: row["level"]) else { return nil }
             let commit = commits[Int(level.rawValue)]
             let failure: String? = row["failure"] ?? commit?["failure"]
-            let completed: UInt64? = commit?["completedNs"]
+            let completed: UInt64? = commit?["completedNs"], verified: UInt64? = commit?["verifiedNs"]
             var state: StoredCheckpoint.Level.State = completed != nil ? .complete
                 : failure != nil ? .failed : commit != nil ? .committing : .partial
             if state != .complete, let newest = newestComplete["\(checkpoint.job)/\(level.rawValue)"], newest > checkpoint.step {
@@ -94,7 +94,7 @@ extension SQLiteStore {
             }
             return StoredCheckpoint.Level(level: level, state: state, durableShards: row["durable"], bytes: row["bytes"],
                                           slowestNs: row["slowest"], blockedNs: row["blocked"], completedNs: completed,
-                                          failure: failure, places: places[Int(level.rawValue)] ?? [])
+                                          failure: failure, places: places[Int(level.rawValue)] ?? [], verifiedNs: verified)
         }
     }
 }
@@ -144,6 +144,11 @@ extension BatchWriter {
                 """).execute(arguments: [event.atNs] + arguments)
             try SQLiteStore.record(db, kind: "checkpoint.removed", node: node, job: event.job,
                                    message: "step \(event.step) removed at \(event.level.name) (retention)", atNs: event.atNs)
+        case .verified:
+            try db.cachedStatement(sql: "UPDATE checkpointCommit SET verifiedNs = ? WHERE job = ? AND step = ? AND level = ?")
+                .execute(arguments: [event.atNs] + arguments)
+            try SQLiteStore.record(db, kind: "checkpoint.verified", node: node, job: event.job,
+                                   message: "step \(event.step) at \(event.level.name): every shard re-read intact", atNs: event.atNs)
         case .written:
             try db.cachedStatement(sql: """
                 UPDATE checkpointCommit SET written = written + 1,

@@ -174,6 +174,7 @@ enum StoreMigrations {
             t.column("failure", .text)
             t.column("committedNs", .integer).notNull()
             t.column("completedNs", .integer)
+            t.column("verifiedNs", .integer)
             t.primaryKey(["job", "step", "level"])
             t.foreignKey(["job", "step"], references: "checkpoint", onDelete: .cascade)
         }

@@ -6,7 +6,7 @@ import VigilCore
 ///          | varint bytes | u64 checksum | varint durationNs | varint blockedNs
 ///          | string root | string detail | varint atNs                                      (item 9)
 /// manifest = string job | svarint step | u8 level | string root
-///          | u8 outcome (0 failed, 1 written, 2 removed) | string detail | varint atNs      (item 10)
+///          | u8 outcome (0 failed, 1 written, 2 removed, 3 verified) | string detail | varint atNs (item 10)
 /// commit   = string root | string manifestText                                      (frame kind 19)
 /// remove   = string job | svarint step | u8 level | string root                     (frame kind 20)
 /// ```

@@ -34,6 +34,12 @@ struct CheckpointClientTests {
             for node in cluster.nodes {
                 #expect(FileManager.default.fileExists(atPath: node.local + "/ckpt/step-000000000020/MANIFEST"))
             }
+            let store = try cluster.server.store()
+            let scrubbed = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+                let rows = (try? await store.checkpoints(job: "ckpt", limit: 100)) ?? []
+                return rows.first { $0.step == 20 }?.level(.shared)?.label == "verified"
+            }
+            #expect(scrubbed, "level 2 of step 20 re-read intact by the scrub")
             let resumed = try await cluster.run(Self.resumed, label: "resumed")
             #expect(resumed.stdout.contains("restored step 20"), "\(resumed.stdout)\(resumed.stderr)")
             let restored = try await cluster.events("checkpoint.restored", count: 4)

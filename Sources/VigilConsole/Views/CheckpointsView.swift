@@ -61,7 +61,7 @@ enum CheckpointsView {
 
     private static func state(_ level: StoredCheckpoint.Level?, of row: StoredCheckpoint) -> String {
         guard let level else { return "-" }
-        return [.complete, .removed, .abandoned].contains(level.state) ? level.state.rawValue
+        return [.complete, .removed, .abandoned].contains(level.state) ? level.label
             : "\(level.state.rawValue) \(level.durableShards)/\(row.worldSize)"
     }
 

@@ -197,12 +197,11 @@ awk -v dd="$dd_mbps" '/^ckpt_bench/ {
 echo "== restore: 2 ranks x 256 MiB, page cache dropped, from level 1 and from level 2 (the node's directory lost) =="
 # A server commits the checkpoints (restore reads only complete ones); the
 # figure is the slowest rank's vigil_ckpt_restore: verify, then read.
-head -c 24 /dev/urandom | base64 > "$work/token"
 "$release/vigil" server run --listen 127.0.0.1:0 --api 127.0.0.1:0 --store "$work/ckpt.sqlite" --token-file "$work/token" \
-    --port-file "$work/port" --api-port-file "$work/api-port" --log-level error &
+    --port-file "$work/restore-port" --api-port-file "$work/restore-api" --log-level error &
 agent_pids+=($!)
-for _ in $(seq 100); do [ -s "$work/port" ] && [ -s "$work/api-port" ] && break; sleep 0.1; done
-"$release/vigil" agent run --socket "$work/restore.sock" --ring-dir "$rings/restore" --server "127.0.0.1:$(cat "$work/port")" \
+for _ in $(seq 100); do [ -s "$work/restore-port" ] && break; sleep 0.1; done
+"$release/vigil" agent run --socket "$work/restore.sock" --ring-dir "$rings/restore" --server "127.0.0.1:$(cat "$work/restore-port")" \
     --token-file "$work/token" --node bench-node --spool "$work/spool" --uplink-interval 0.2 \
     --checkpoint-local "$work/level1" --checkpoint-shared "$work/level2" --log-level error &
 agent_pids+=($!)

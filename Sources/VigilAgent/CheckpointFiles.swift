@@ -30,18 +30,11 @@ enum CheckpointFiles {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw .system("open \(source)", errno) }
         defer { close(input) }
-        let temporary = "\(directory)/.\(name).tmp"
-        let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard output >= 0 else { throw .system("create \(temporary)", errno) }
-        do throws(CheckpointFileError) {
+        try writeAtomically(temporary: "\(directory)/.\(name).tmp", final: "\(directory)/\(name)", directory: directory) {
+            output throws(CheckpointFileError) in
             let sum = try stream(from: input, to: output, bytes: event.bytes, path: source, bytesPerSecond: nil)
             guard sum == event.checksum else { throw .mismatch(source) }
-        } catch {
-            close(output)
-            unlink(temporary)
-            throw error
         }
-        try finish(output, temporary: temporary, final: "\(directory)/\(name)", directory: directory)
     }
 
     /// Every shard `manifest` lists, re-read under `root` at most
@@ -63,17 +56,9 @@ enum CheckpointFiles {
         let directory = stepDirectory(root: root, job: manifest.job, step: manifest.step)
         try makeDirectories(directory)
         let final = "\(directory)/\(CheckpointManifest.fileName)"
-        let temporary = "\(final).tmp"
-        let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard output >= 0 else { throw .system("create \(temporary)", errno) }
-        do throws(CheckpointFileError) {
-            try writeAll(output, Array(manifest.text.utf8), path: temporary)
-        } catch {
-            close(output)
-            unlink(temporary)
-            throw error
+        try writeAtomically(temporary: "\(final).tmp", final: final, directory: directory) { output throws(CheckpointFileError) in
+            try writeAll(output, Array(manifest.text.utf8), path: "\(final).tmp")
         }
-        try finish(output, temporary: temporary, final: final, directory: directory)
         return final
     }
 
@@ -140,6 +125,22 @@ enum CheckpointFiles {
             guard n > 0 else { throw .system("write \(path)", n < 0 ? errno : ENOSPC) }
             offset += n
         }
+    }
+
+    /// `body` writes the file under its temporary name; then it is synced and
+    /// renamed into place. On any failure nothing is left behind.
+    private static func writeAtomically(temporary: String, final: String, directory: String,
+                                        _ body: (Int32) throws(CheckpointFileError) -> Void) throws(CheckpointFileError) {
+        let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw .system("create \(temporary)", errno) }
+        do throws(CheckpointFileError) {
+            try body(output)
+        } catch {
+            close(output)
+            unlink(temporary)
+            throw error
+        }
+        try finish(output, temporary: temporary, final: final, directory: directory)
     }
 
     /// Syncs and closes `fd` (whatever happens), then renames into place;

@@ -73,7 +73,7 @@ struct AgentSession {
             detector.heartbeat(node: node, atNs: now)
             if try await store.store(batch, from: node, receivedAtNs: now) {
                 detector.ingest(batch, from: node, atNs: now)
-                await checkpoints.ingest(batch, from: node)
+                if CheckpointCoordinator.concerns(batch) { await checkpoints.ingest(batch, from: node) }
                 stats.record(batch, atNs: now)
                 if let error = capture?.append(frame, from: node, receivedNs: now) {
                     logger.error("capture stopped", metadata: ["path": "\(capture?.path ?? "")", "reason": "\(error)"])

@@ -24,6 +24,16 @@ actor CheckpointCoordinator {
         self.logger = logger
     }
 
+    /// Whether `batch` carries checkpoint items: most do not, and need no hop onto the actor.
+    nonisolated static func concerns(_ batch: TelemetryBatch) -> Bool {
+        batch.items.contains {
+            switch $0 {
+            case .checkpointShard, .checkpointManifest: true
+            default: false
+            }
+        }
+    }
+
     func ingest(_ batch: TelemetryBatch, from node: String) async {
         var completed: Set<String> = []
         for item in batch.items {

@@ -115,21 +115,24 @@ static int level_of(const levels *lv, long step, int say_why) {
     return -1;
 }
 
-/* This rank's newest step at or below `bound` that it has at some level, or -1. */
-static long offer(const levels *lv, const long *steps, int n, long bound) {
+/* This rank's newest step at or below `bound` that it has at some level
+ * (and that level in *level), or -1. */
+static long offer(const levels *lv, const long *steps, int n, long bound, int *level) {
     for (int i = 0; i < n; i++)
-        if (steps[i] <= bound && level_of(lv, steps[i], 1) >= 0) return steps[i];
+        if (steps[i] <= bound && (*level = level_of(lv, steps[i], 1)) >= 0) return steps[i];
     return -1;
 }
 
-/* The step every rank has, newest first; -1 for none. */
-static long agree(const levels *lv, const long *steps, int n) {
+/* The step every rank has, newest first, and the level this rank reads it
+ * from (each shard verified once here, then read); -1 for none. */
+static long agree(const levels *lv, const long *steps, int n, int *level) {
     long bound = LONG_MAX;
     for (int round = 0; round < ROUNDS_MAX; round++) {
-        long mine = offer(lv, steps, n, bound), agreed = -1;
+        long mine = offer(lv, steps, n, bound, level), agreed = -1;
         PMPI_Allreduce(&mine, &agreed, 1, MPI_LONG, MPI_MIN, MPI_COMM_WORLD);
         if (agreed < 0) return -1;
-        int here = mine == agreed || level_of(lv, agreed, 0) >= 0, everywhere = 0;
+        if (mine != agreed) *level = level_of(lv, agreed, 0);
+        int here = *level >= 0, everywhere = 0;
         PMPI_Allreduce(&here, &everywhere, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
         if (everywhere) return agreed;
         bound = agreed - 1;
@@ -144,11 +147,11 @@ int vigil_ckpt_restore(long *step) {
     if (!lv.layout || !step) return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "not initialized");
     long *steps = malloc(sizeof(long) * STEPS_MAX);
     if (!steps) return vigil_ckpt_fail(VIGIL_CKPT_ENOMEM, "%s", "no memory to list the checkpoints");
-    long agreed = agree(&lv, steps, steps_on_disk(&lv, steps));
+    int l = -1;
+    long agreed = agree(&lv, steps, steps_on_disk(&lv, steps), &l);
     free(steps);
     *step = agreed;
     if (agreed < 0) return 0;
-    int l = level_of(&lv, agreed, 0);
     vigil_shard_header h = *lv.layout;
     h.step = agreed;
     char path[4096], why[ERROR_MAX];

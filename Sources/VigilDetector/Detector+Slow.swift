@@ -133,10 +133,8 @@ extension Detector {
                 "\($0.pair.a)↔\($0.pair.b) \(Self.rate($0.now)) (median \(Self.rate($0.normal)))"
             }.joined(separator: ", ")
         }
-        // A node whose every pair is slow is its link; else a slow pair between two of the members is theirs.
-        let pairs = located.evidence.filter { nodes.contains($0.pair.a) && nodes.contains($0.pair.b) }
-        let ends = Set(pairs.flatMap { [$0.pair.a, $0.pair.b] }).sorted()
-        let placed = located.nodes.isEmpty ? ends : located.nodes
+        // A node whose every pair is slow is its link; else the members in the most slow pairs among them.
+        let placed = located.nodes.isEmpty ? Self.busiestEnds(of: located.evidence, among: nodes) : located.nodes
         let suspects = placed.isEmpty ? nodes.sorted() : placed
         let incident = Incident(job: key.job, incidentClass: .communicationSlow, suspects: suspects.map { .init(node: $0) },
                                 confidence: 1 / Double(max(suspects.count, 1)),
@@ -144,6 +142,19 @@ extension Detector {
                                                 expectedNs: UInt64(worst.normal), observedNs: worst.typical),
                                 firstSeenNs: worst.entries.first?.atNs ?? nowNs, detectedNs: nowNs)
         return (incident, !placed.isEmpty)
+    }
+
+    /// The nodes of `nodes` at the end of the most slow pairs between two of
+    /// them: one slow pair names both its ends; a slow node's pairs, one of
+    /// them measured fast by chance, still name it alone, not its peers.
+    static func busiestEnds(of slow: [LinkMatrix.Measured], among nodes: Set<String>) -> [String] {
+        var count: [String: Int] = [:]
+        for cell in slow where nodes.contains(cell.pair.a) && nodes.contains(cell.pair.b) {
+            count[cell.pair.a, default: 0] += 1
+            count[cell.pair.b, default: 0] += 1
+        }
+        guard let most = count.values.max() else { return [] }
+        return count.filter { $0.value == most }.keys.sorted()
     }
 
     static func ms(_ ns: UInt64) -> String {

@@ -98,6 +98,16 @@ struct CauseBeforeClassTests {
         #expect(raised.first?.suspects == [.init(node: "node0"), .init(node: "node1")], "\(raised.first?.evidence.summary ?? "")")
     }
 
+    /// node0's link slow, its pair with node3 measured fast by chance (the
+    /// every-pair rule misses it): node0 ends the most slow pairs, named alone.
+    @Test func aSlowNodeWithOneFastPairIsNamedAlone() throws {
+        let (raised, _) = Self.run(Self.slowLink(ranksPerNode: 8), link: { a, b in
+            Set([a, b]).contains("node0") && !Set([a, b]).contains("node3") ? 100_000_000 : 1_000_000_000
+        })
+        #expect(raised.map(\.incidentClass) == [.communicationSlow], "\(raised.map(\.headline))")
+        #expect(raised.first?.suspects == [.init(node: "node0")], "\(raised.first?.evidence.summary ?? "")")
+    }
+
     /// Where links cannot be probed, the CPU numbers decide, later.
     @Test func withoutProbesContentionIsNamedAfterTheWait() throws {
         let (raised, _) = Self.run(Self.slowLink(ranksPerNode: 8), seconds: 70, health: Self.contendedNode0, link: nil)

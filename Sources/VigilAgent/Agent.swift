@@ -20,18 +20,26 @@ public struct Agent {
     }
 
     public func run() async throws {
+        signal(SIGPIPE, SIG_IGN)   // a peer gone mid-send (a buddy copy) is an error on that socket, not the agent's end
         try prepareDirectories()
         let table = RankTable(configuration: configuration, logger: logger)
         let runner = JobRunner(node: uplink?.node ?? configuration.node, logDirectory: configuration.runDirectory,
                                table: table, logger: logger)
-        let checkpoints = CheckpointKeeper(localRoot: configuration.checkpointLocal, sharedRoot: configuration.checkpointShared,
-                                           logger: logger)
+        let checkpoints = CheckpointKeeper(localRoot: configuration.checkpointLocal, buddyRoot: configuration.checkpointBuddy,
+                                           sharedRoot: configuration.checkpointShared,
+                                           node: uplink?.node ?? configuration.node, logger: logger)
         var services: [any Service] = [
             DrainService(table: table),
             RegistrationService(configuration: configuration, table: table, runner: runner, checkpoints: checkpoints,
                                 logger: logger),
         ]
-        if let uplink {
+        if var uplink {
+            if let buddies = buddyReceiver(port: uplink.buddyPort, checkpoints: checkpoints) {
+                services.append(buddies)
+                uplink.buddyPort = buddies.port   // announced in the hello: the server tells the buddy's peers
+            } else {
+                uplink.buddyPort = nil
+            }
             services.append(try UplinkService(configuration: uplink, table: table, runner: runner, checkpoints: checkpoints,
                                               logger: logger))
             if let port = uplink.probePort { services.append(ProbeResponder(port: port, logger: logger)) }
@@ -42,6 +50,17 @@ public struct Agent {
             logger: logger)
         try await group.run()
         unlink(configuration.socketPath)  // only after a clean stop: ranks then fail fast
+    }
+
+    /// Where buddies' shards come in, bound now; a port already taken costs
+    /// the buddy copies, not the agent (logged).
+    private func buddyReceiver(port: Int?, checkpoints: CheckpointKeeper) -> BuddyReceiver? {
+        guard let root = configuration.checkpointBuddy, let port else { return nil }
+        guard let listening = BuddyReceiver.listen(port: port) else {
+            logger.error("cannot take buddy shards", metadata: ["port": "\(port)", "reason": "\(String(cString: strerror(errno)))"])
+            return nil
+        }
+        return BuddyReceiver(listener: listening.fd, port: listening.port, root: root, checkpoints: checkpoints, logger: logger)
     }
 
     private func prepareDirectories() throws {

@@ -15,8 +15,10 @@ public struct AgentConfiguration: Sendable {
     /// This node's name in job runs (the uplink's name when streaming).
     public var node: String
     /// Checkpoints: the node's own directory (level 1), told to ranks that
-    /// name none, and the shared directory (level 2) the agent copies to.
+    /// name none; where the agent keeps its buddies' shards (taken on the
+    /// uplink's `buddyPort`); and the shared directory (level 2) the agent copies to.
     public var checkpointLocal: String?
+    public var checkpointBuddy: String?
     public var checkpointShared: String?
 
     public init(socketPath: String = AgentConfiguration.defaultSocketPath,
@@ -27,8 +29,10 @@ public struct AgentConfiguration: Sendable {
                 runDirectory: String = "/tmp/vigil-runs",
                 node: String = "localhost",
                 checkpointLocal: String? = nil,
+                checkpointBuddy: String? = nil,
                 checkpointShared: String? = nil) {
         self.checkpointLocal = checkpointLocal
+        self.checkpointBuddy = checkpointBuddy
         self.checkpointShared = checkpointShared
         self.runDirectory = runDirectory
         self.node = node

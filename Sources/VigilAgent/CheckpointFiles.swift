@@ -91,8 +91,9 @@ enum CheckpointFiles {
 
     /// Reads `bytes` bytes (copying them to `output` if given, at most
     /// `bytesPerSecond` if given), hashing all but the trailer; the XXH3-64.
-    private static func stream(from input: Int32, to output: Int32?, bytes: UInt64, path: String,
-                               bytesPerSecond: Double?) throws(CheckpointFileError) -> UInt64 {
+    /// A file must end there (`untilEnd`); a socket goes on to its answer.
+    static func stream(from input: Int32, to output: Int32?, bytes: UInt64, path: String,
+                       bytesPerSecond: Double?, untilEnd: Bool = true) throws(CheckpointFileError) -> UInt64 {
         guard bytes >= 24, let state = XXH3_createState() else { throw .mismatch(path) }
         defer { XXH3_freeState(state) }
         XXH3_64bits_reset(state)
@@ -113,7 +114,7 @@ enum CheckpointFiles {
             }
         }
         var probe: UInt8 = 0
-        guard read(input, &probe, 1) == 0 else { throw .mismatch(path) }   // longer than reported
+        guard !untilEnd || read(input, &probe, 1) == 0 else { throw .mismatch(path) }   // longer than reported
         return XXH3_64bits_digest(state)
     }
 
@@ -129,7 +130,7 @@ enum CheckpointFiles {
 
     /// `body` writes the file under its temporary name; then it is synced and
     /// renamed into place. On any failure nothing is left behind.
-    private static func writeAtomically(temporary: String, final: String, directory: String,
+    static func writeAtomically(temporary: String, final: String, directory: String,
                                         _ body: (Int32) throws(CheckpointFileError) -> Void) throws(CheckpointFileError) {
         let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard output >= 0 else { throw .system("create \(temporary)", errno) }

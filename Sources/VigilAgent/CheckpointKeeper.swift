@@ -2,15 +2,21 @@ import Dispatch
 import Logging
 import Synchronization
 import VigilCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The agent's side of checkpoints (docs/checkpoints.md): what its ranks
 /// report of their shards goes up to the server; each shard durable at
-/// level 1 is copied to the shared level in the background; the server's
-/// commits are written as manifests. File work runs on one serial queue,
+/// level 1 is copied to the shared level in the background, and once the
+/// step is complete at level 1 to its buddy's agent; the server's commits
+/// are written as manifests. File work runs on one serial queue,
 /// off the event loops and the ranks' path.
 public final class CheckpointKeeper: Sendable {
-    /// Where ranks keep level 1 unless they say otherwise, and the shared level; nil: none.
+    /// Where ranks keep level 1 unless they say otherwise, where this node
+    /// keeps its buddies' shards, and the shared level; nil: none.
     public let localRoot: String?
+    public let buddyRoot: String?
     public let sharedRoot: String?
     private let logger: Logger
     private let queue = DispatchQueue(label: "vigil.checkpoint")
@@ -27,9 +33,14 @@ public final class CheckpointKeeper: Sendable {
     /// Events not yet collected by the uplink, at most (an agent without a server).
     static let limit = 10_000
 
-    public init(localRoot: String?, sharedRoot: String?, logger: Logger) {
+    /// This node's name, as its buddies hear it.
+    private let node: String
+
+    public init(localRoot: String?, buddyRoot: String? = nil, sharedRoot: String?, node: String, logger: Logger) {
         self.localRoot = localRoot
+        self.buddyRoot = buddyRoot
         self.sharedRoot = sharedRoot
+        self.node = node
         self.logger = logger
     }
 
@@ -38,6 +49,40 @@ public final class CheckpointKeeper: Sendable {
         append(.checkpointShard(event))
         guard event.state == .durable, event.level == .local, let sharedRoot, sharedRoot != event.root else { return }
         queue.async { self.copy(event, to: sharedRoot) }
+    }
+
+    /// A buddy's shard, durable here (BuddyReceiver): reported like the ranks' own.
+    func took(_ event: CheckpointShardEvent) {
+        append(.checkpointShard(event))
+    }
+
+    /// Sends this node's shards of a checkpoint complete at level 1 to its
+    /// buddy, one connection each; a shard the buddy did not take is
+    /// reported failed at the buddy level (the step is then not complete there).
+    func replicate(_ replication: CheckpointReplication) {
+        queue.async {
+            for shard in replication.shards {
+                let header = BuddyShard(job: replication.job, step: replication.step, rank: shard.rank,
+                                        worldSize: replication.worldSize, bytes: shard.bytes, checksum: shard.checksum,
+                                        from: self.node)
+                do throws(BuddyShardError) {
+                    guard let fd = BlockingSocket.connect(to: replication.host, port: replication.port,
+                                                          timeoutNs: BuddyReceiver.idleTimeoutNs) else {
+                        throw .unreachable("cannot connect to \(replication.buddy) at \(replication.host):\(replication.port)")
+                    }
+                    defer { close(fd) }
+                    try CheckpointFiles.sendShard(header, fromRoot: replication.root, on: fd)
+                } catch {
+                    self.logger.error("shard not copied to the buddy", metadata: [
+                        "job": "\(replication.job)", "step": "\(replication.step)", "rank": "\(shard.rank)",
+                        "buddy": "\(replication.buddy)", "reason": "\(error)"])
+                    self.append(.checkpointShard(CheckpointShardEvent(
+                        job: replication.job, step: replication.step, rank: shard.rank, worldSize: replication.worldSize,
+                        level: .buddy, state: .failed, root: replication.root, detail: "to \(replication.buddy): \(error)",
+                        atNs: wallClockNanoseconds())))
+                }
+            }
+        }
     }
 
     /// Writes the manifest the server sent, then says whether it could.

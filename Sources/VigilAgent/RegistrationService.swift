@@ -105,7 +105,7 @@ public struct RegistrationService: Service {
                          outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
         let path = try table.register(identity)
         try await outbound.write(ByteBuffer(string: "RING 1 path=\(path) capacity=\(configuration.effectiveRingCapacity)"
-            + " local=\(checkpoints.localRoot ?? "-") shared=\(checkpoints.sharedRoot ?? "-")\n"))
+            + " local=\(checkpoints.localRoot ?? "-") buddy=\(checkpoints.buddyRoot ?? "-") shared=\(checkpoints.sharedRoot ?? "-")\n"))
         logger.info("rank registered", metadata: ["job": "\(identity.job)", "rank": "\(identity.rank)",
                                                   "pid": "\(identity.pid)", "ring": "\(path)"])
         // The rank says no more than how its checkpoints go; EOF means it finalized or died.

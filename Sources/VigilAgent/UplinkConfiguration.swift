@@ -19,14 +19,17 @@ public struct UplinkConfiguration: Sendable {
     public var tls: NIOSSLContext?
     /// Where this agent answers link probes from its peers (nil: it does not).
     public var probePort: Int?
+    /// Where this agent takes its buddies' checkpoint shards (nil: it does not).
+    public var buddyPort: Int?
     /// Where peers probe this agent: its address on this network (looked
     /// up at every connection), instead of the one it reaches the server from.
     public var dataNetwork: IPv4Network?
 
     public init(host: String, port: Int, token: [UInt8], node: String, interval: Duration = .seconds(1),
                 outboxCapacity: Int = 3_600, spoolDirectory: String? = nil, tls: NIOSSLContext? = nil, probePort: Int? = nil,
-                dataNetwork: IPv4Network? = nil) {
+                buddyPort: Int? = nil, dataNetwork: IPv4Network? = nil) {
         self.tls = tls
+        self.buddyPort = buddyPort
         self.probePort = probePort
         self.dataNetwork = dataNetwork
         self.host = host

@@ -95,7 +95,8 @@ public struct UplinkService: Service {
         try await channel.executeThenClose { inbound, outbound in
             var frames = inbound.makeAsyncIterator()
             let hello = AgentHello(node: configuration.node, instance: outbox.identity, token: configuration.token,
-                                   probeHost: configuration.dataNetwork.flatMap(LocalAddresses.address) ?? "")
+                                   probeHost: configuration.dataNetwork.flatMap(LocalAddresses.address) ?? "",
+                                   buddyPort: configuration.buddyPort ?? 0)
             try await outbound.write(hello.frame)
             let welcome = try await expectWelcome(try await frames.next())
             outbox.acknowledge(through: welcome.resumeAfter)
@@ -140,6 +141,10 @@ public struct UplinkService: Service {
                 }
                 if frame.kind == .checkpointRemove {
                     checkpoints.remove(try CheckpointRemoval(frame: frame))
+                    continue
+                }
+                if frame.kind == .checkpointReplicate {
+                    checkpoints.replicate(try CheckpointReplication(frame: frame))
                     continue
                 }
                 let ack = try BatchAck(frame: frame)

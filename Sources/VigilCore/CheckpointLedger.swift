@@ -2,7 +2,7 @@
 /// step is durable at each level. The event that makes a set whole yields
 /// the commits: the manifest, and the nodes to write it. At level 1 every
 /// node holding shards writes it into its own directory (each node's
-/// restore reads its own); at level 2 the node of rank 0 writes the one
+/// restore reads its own), and so at the buddy level; at level 2 the node of rank 0 writes the one
 /// manifest of the shared directory. A set left behind by a newer step
 /// complete at its level is abandoned (a rank failed or was lost mid-save).
 public struct CheckpointLedger: Sendable {
@@ -18,16 +18,25 @@ public struct CheckpointLedger: Sendable {
         }
     }
 
-    /// One node's part in committing a checkpoint: write `manifest` under `root`.
+    /// One node's part in committing a checkpoint: write `manifest` under
+    /// `root`, where (at a per-node level) the shards of `ranks` are.
     public struct Commit: Sendable, Equatable {
         public var node: String
         public var root: String
         public var manifest: CheckpointManifest
+        public var ranks: [Int]
 
-        public init(node: String, root: String, manifest: CheckpointManifest) {
+        public init(node: String, root: String, manifest: CheckpointManifest, ranks: [Int] = []) {
             self.node = node
             self.root = root
             self.manifest = manifest
+            self.ranks = ranks
+        }
+
+        /// The shards this node holds, as the manifest lists them.
+        public var heldShards: [CheckpointManifest.Shard] {
+            let held = Set(ranks)
+            return manifest.shards.filter { held.contains($0.rank) }
         }
     }
 
@@ -65,12 +74,14 @@ public struct CheckpointLedger: Sendable {
         let manifest = CheckpointManifest(job: key.job, step: key.step, level: key.level, shards: shards.values.map {
             CheckpointManifest.Shard(rank: $0.event.rank, bytes: $0.event.bytes, checksum: $0.event.checksum)
         })
-        let writers = key.level == .local ? Array(shards.values) : [shards[0]!]
-        let places = Set(writers.map { PlaceKey(node: $0.node, root: $0.event.root) })
+        let writers = key.level.isPerNode ? Array(shards.values) : [shards[0]!]
+        let places = Dictionary(grouping: writers) { PlaceKey(node: $0.node, root: $0.event.root) }
         let abandoned = pending.keys.filter { $0.job == key.job && $0.level == key.level && $0.step < key.step }
         for old in abandoned { pending[old] = nil }
-        return Outcome(commits: places.sorted { ($0.node, $0.root) < ($1.node, $1.root) }
-                           .map { Commit(node: $0.node, root: $0.root, manifest: manifest) },
+        return Outcome(commits: places.sorted { ($0.key.node, $0.key.root) < ($1.key.node, $1.key.root) }.map {
+                           Commit(node: $0.key.node, root: $0.key.root, manifest: manifest,
+                                  ranks: key.level.isPerNode ? $0.value.map(\.event.rank).sorted() : [])
+                       },
                        abandoned: abandoned.sorted { $0.step < $1.step })
     }
 

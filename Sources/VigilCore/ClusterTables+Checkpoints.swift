@@ -3,16 +3,16 @@ extension ClusterTables {
     public static func checkpoints(_ stored: [StoredCheckpoint], nowNs: UInt64) -> String {
         var out = ""
         for standing in CheckpointStanding.of(stored) {
-            let levels = standing.restorable.map { "step \($0.step) at \(levelName($0.level)) (\(age(nowNs, $0.completedNs)) ago)" }
+            let levels = standing.restorable.map { "step \($0.step) at \($0.level.shortName) (\(age(nowNs, $0.completedNs)) ago)" }
             out += "\(standing.job): restorable " + (levels.isEmpty ? "from no step" : levels.joined(separator: ", "))
                 + "; at risk: \(standing.stepsAtRisk) steps (newest saved \(standing.newestStep))\n"
         }
-        var table = TextTable(header: ["JOB", "STEP", "STARTED", "LEVEL 1", "LEVEL 2", "BYTES", "BLOCKED", "FLUSH", "FAILURE"],
-                              rightAligned: [1, 2, 5, 6, 7])
+        var table = TextTable(header: ["JOB", "STEP", "STARTED", "LEVEL 1", "BUDDY", "LEVEL 2", "BYTES", "BLOCKED", "FLUSH", "FAILURE"],
+                              rightAligned: [1, 2, 6, 7, 8])
         for row in stored {
             let local = row.level(.local)
             table.append([row.job, "\(row.step)", age(nowNs, row.startedNs) + " ago", state(local, of: row),
-                          state(row.level(.shared), of: row), local.map { bytes($0.bytes) } ?? "-",
+                          state(row.level(.buddy), of: row), state(row.level(.shared), of: row), local.map { bytes($0.bytes) } ?? "-",
                           local.map { AgentReport.duration($0.blockedNs) } ?? "-",
                           local.map { "\(Int($0.bytesPerSecond / 1e6)) MB/s" } ?? "-",
                           row.levels.compactMap(\.failure).first ?? ""])
@@ -24,6 +24,4 @@ extension ClusterTables {
         guard let level else { return "-" }
         return level.state == .complete ? level.label : "\(level.state.rawValue) \(level.durableShards)/\(row.worldSize)"
     }
-
-    private static func levelName(_ level: CheckpointLevel) -> String { level == .local ? "level 1" : "level 2" }
 }

@@ -8,6 +8,8 @@ import VigilWire
 public final class AgentDirectory: Sendable {
     private struct Entry {
         var host: String
+        /// Where at `host` its agent takes buddies' checkpoint shards; 0: it does not.
+        var buddyPort: Int
         var session: Int
         var pending: [Frame] = []
     }
@@ -23,10 +25,10 @@ public final class AgentDirectory: Sendable {
 
     /// Returns the session number that `leave` wants back: a node's newer
     /// connection is not forgotten when an older one ends.
-    func join(_ node: String, from host: String) -> Int {
+    func join(_ node: String, from host: String, buddyPort: Int = 0) -> Int {
         state.withLock { s in
             s.sessions += 1
-            s.agents[node] = Entry(host: host, session: s.sessions)
+            s.agents[node] = Entry(host: host, buddyPort: buddyPort, session: s.sessions)
             return s.sessions
         }
     }
@@ -43,6 +45,14 @@ public final class AgentDirectory: Sendable {
             var hosts: [String: String] = [:]
             for node in nodes { if let entry = s.agents[node], !entry.host.isEmpty { hosts[node] = entry.host } }
             return hosts
+        }
+    }
+
+    /// Where `node`'s agent takes buddies' shards, if connected and it does.
+    func buddyAddress(of node: String) -> (host: String, port: Int)? {
+        state.withLock { s in
+            guard let entry = s.agents[node], !entry.host.isEmpty, entry.buddyPort > 0 else { return nil }
+            return (entry.host, entry.buddyPort)
         }
     }
 

@@ -30,7 +30,7 @@ struct AgentSession {
                     let hello = try await accept(first, outbound: outbound)
                     let node = hello.node
                     let probeHost = hello.probeHost.isEmpty ? connection.channel.remoteAddress?.ipAddress ?? "" : hello.probeHost
-                    let session = directory.join(node, from: probeHost)
+                    let session = directory.join(node, from: probeHost, buddyPort: hello.buddyPort)
                     detector.joined(node: node, from: connection.channel.remoteAddress?.ipAddress ?? "")
                     defer { directory.leave(node, session: session) }
                     try await ingest(from: &frames, node: node, outbound: outbound)

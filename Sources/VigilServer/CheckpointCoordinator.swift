@@ -8,7 +8,8 @@ import VigilWire
 /// the agents that write it: the server decides because it alone hears
 /// every rank; the agents write because they have the directories. Once a
 /// level completes, retention asks the agents holding older ones to remove
-/// them. An actor: commits and removals are decided one batch at a time.
+/// them; a level-1 commit also asks each node to send its shards to its
+/// buddy. An actor: commits and removals are decided one batch at a time.
 actor CheckpointCoordinator {
     private let store: any TelemetryStore
     private let directory: AgentDirectory
@@ -16,6 +17,8 @@ actor CheckpointCoordinator {
     private let keep: Int
     private let logger: Logger
     private var ledger = CheckpointLedger()
+    /// Jobs already told to have no buddy copies: said once, not every checkpoint.
+    private var unbuddied: Set<String> = []
 
     init(store: any TelemetryStore, directory: AgentDirectory, keep: Int, logger: Logger) {
         self.store = store
@@ -63,6 +66,29 @@ actor CheckpointCoordinator {
             logger.error("checkpoint manifest not sent: the agent is not connected",
                          metadata: ["job": "\(key.job)", "step": "\(key.step)", "node": "\(commit.node)"])
         }
+        if key.level == .local { replicate(outcome.commits) }
+    }
+
+    /// Once a step is complete at level 1, each node sends its shards to
+    /// its buddy (CheckpointReplication.buddies): the buddy level is then
+    /// whole when every node's buddy has taken them.
+    private func replicate(_ commits: [CheckpointLedger.Commit]) {
+        let buddies = CheckpointReplication.buddies(of: Set(commits.map(\.node)))
+        for commit in commits {
+            guard let buddy = buddies[commit.node] else { continue }
+            let manifest = commit.manifest
+            guard let address = directory.buddyAddress(of: buddy) else {
+                if unbuddied.insert(manifest.job).inserted {
+                    logger.notice("no buddy copies: the buddy's agent takes no shards (its --checkpoint-buddy) or is gone",
+                                  metadata: ["job": "\(manifest.job)", "node": "\(commit.node)", "buddy": "\(buddy)"])
+                }
+                continue
+            }
+            let replication = CheckpointReplication(job: manifest.job, step: manifest.step, worldSize: manifest.shards.count,
+                                                    root: commit.root, shards: commit.heldShards, buddy: buddy,
+                                                    host: address.host, port: address.port)
+            directory.send(replication.frame, to: commit.node)
+        }
     }
 
     /// The removals retention wants, each asked of the agents holding the
@@ -72,7 +98,7 @@ actor CheckpointCoordinator {
             let checkpoints = try await store.checkpoints(job: job, limit: 100_000)
             for (checkpoint, level) in CheckpointRetention.removals(checkpoints, keep: keep) {
                 let key = CheckpointLedger.Key(job: job, step: checkpoint.step, level: level.level)
-                let asked = level.level == .local ? level.places.filter { send(key, to: $0) }
+                let asked = level.level.isPerNode ? level.places.filter { send(key, to: $0) }
                     : level.places.first { send(key, to: $0) }.map { [$0] } ?? []
                 guard !asked.isEmpty else { continue }
                 try await store.recordCheckpointRemoval(key, places: asked.count, atNs: wallClockNanoseconds())

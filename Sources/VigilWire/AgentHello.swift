@@ -3,11 +3,13 @@ import VigilCore
 
 /// The agent's opening frame: who it is and its credential.
 ///
-///     varint version | string node | varint instance | bytes token [| string probeHost]
+///     varint version | string node | varint instance | bytes token [| string probeHost [| varint buddyPort]]
 ///
 /// `probeHost` (version 3; empty or absent: the address the agent connects
 /// from) is where its peers reach it for link probes: its address on the
 /// data network, when the cluster has one apart from the management network.
+/// `buddyPort` (absent or 0: none) is where, at that address, its agent
+/// takes its buddies' checkpoint shards.
 /// Structure is checked here; whether the version is supported and the
 /// token right is the server's decision, so it can say which.
 public struct AgentHello: Sendable, Equatable {
@@ -19,13 +21,16 @@ public struct AgentHello: Sendable, Equatable {
     public var token: [UInt8]
     /// An IPv4 address, or empty.
     public var probeHost: String
+    public var buddyPort: Int
 
-    public init(version: UInt64 = WireProtocol.version, node: String, instance: UInt64, token: [UInt8], probeHost: String = "") {
+    public init(version: UInt64 = WireProtocol.version, node: String, instance: UInt64, token: [UInt8], probeHost: String = "",
+                buddyPort: Int = 0) {
         self.version = version
         self.node = node
         self.instance = instance
         self.token = token
         self.probeHost = probeHost
+        self.buddyPort = buddyPort
     }
 
     public var frame: Frame {
@@ -35,6 +40,7 @@ public struct AgentHello: Sendable, Equatable {
         payload.writeVarint(instance)
         payload.writeWireBytes(token)
         payload.writeWireString(probeHost)
+        payload.writeVarint(UInt64(buddyPort))
         return Frame(kind: .hello, payload: payload)
     }
 
@@ -49,6 +55,7 @@ public struct AgentHello: Sendable, Equatable {
         // Absent from an older agent's hello: it is refused for its version, by name.
         probeHost = payload.readableBytes > 0 ? try payload.readWireString(maxLength: 15, "probe host") : ""
         guard probeHost.isEmpty || IPv4Network.parse(probeHost) != nil else { throw .valueOutOfRange("probe host (an IPv4 address)") }
+        buddyPort = payload.readableBytes > 0 ? try payload.readVarint(as: Int.self, in: 0...65_535, "buddy port") : 0
         try payload.expectFullyRead("hello")
     }
 }

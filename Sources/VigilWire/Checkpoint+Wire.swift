@@ -9,6 +9,8 @@ import VigilCore
 ///          | u8 outcome (0 failed, 1 written, 2 removed, 3 verified) | string detail | varint atNs (item 10)
 /// commit   = string root | string manifestText                                      (frame kind 19)
 /// remove   = string job | svarint step | u8 level | string root                     (frame kind 20)
+/// replicate = string job | svarint step | varint worldSize | string root | string buddy
+///          | string host | varint port | varint n | n × (varint rank | varint bytes | u64 checksum)  (frame kind 21)
 /// ```
 extension ByteBuffer {
     static let maxPathBytes = 4_096
@@ -135,5 +137,47 @@ extension CheckpointRemoval {
         let root = try payload.readPath()
         try payload.expectFullyRead("checkpoint removal")
         self.init(key: CheckpointLedger.Key(job: job, step: step, level: level), root: root)
+    }
+}
+
+extension CheckpointReplication {
+    public var frame: Frame {
+        var payload = ByteBuffer()
+        payload.writeName(job)
+        payload.writeSignedVarint(step)
+        payload.writeVarint(UInt64(worldSize))
+        payload.writeWireString(root)
+        payload.writeWireString(buddy)
+        payload.writeWireString(host)
+        payload.writeVarint(UInt64(port))
+        payload.writeVarint(UInt64(shards.count))
+        for shard in shards {
+            payload.writeVarint(UInt64(shard.rank))
+            payload.writeVarint(shard.bytes)
+            payload.writeInteger(shard.checksum)
+        }
+        return Frame(kind: .checkpointReplicate, payload: payload)
+    }
+
+    public init(frame: Frame) throws(WireError) {
+        guard frame.kind == .checkpointReplicate else { throw .unexpected("\(frame.kind) frame, expected checkpoint replication") }
+        var payload = frame.payload
+        let job = try payload.readName("checkpoint job")
+        let step = try payload.readStep()
+        let world = try payload.readVarint(as: Int.self, in: 1...(1 << 24), "world size")
+        let root = try payload.readPath()
+        let buddy = try payload.readName("buddy node")
+        let host = try payload.readWireString(maxLength: 255, "buddy host")
+        let port = try payload.readVarint(as: Int.self, in: 1...65_535, "buddy port")
+        let count = try payload.readVarint(as: Int.self, in: 0...world, "shard count")
+        var shards: [CheckpointManifest.Shard] = []
+        for _ in 0..<count {
+            let rank = try payload.readVarint(as: Int.self, in: 0...(world - 1), "rank")
+            let bytes = try payload.readVarint()
+            guard let checksum = payload.readInteger(as: UInt64.self) else { throw .truncated("shard checksum") }
+            shards.append(.init(rank: rank, bytes: bytes, checksum: checksum))
+        }
+        try payload.expectFullyRead("checkpoint replication")
+        self.init(job: job, step: step, worldSize: world, root: root, shards: shards, buddy: buddy, host: host, port: port)
     }
 }

@@ -16,4 +16,6 @@ public enum FrameKind: UInt8, Sendable, CaseIterable {
     case checkpointCommit = 19
     /// server → agent: retention removes a checkpoint's level: its manifest first, then its shards.
     case checkpointRemove = 20
+    /// server → agent: a checkpoint is complete at level 1: send these shards to your buddy's agent.
+    case checkpointReplicate = 21
 }

@@ -77,6 +77,14 @@ extension AgentCommand {
         @Option(help: ArgumentHelp("This node's checkpoint directory (level 1), for ranks that name none.", valueName: "path"))
         var checkpointLocal: String?
 
+        @Option(help: ArgumentHelp("Where this node keeps its buddy's checkpoint shards (the buddy level), taken on --buddy-port.",
+                                   valueName: "path"))
+        var checkpointBuddy: String?
+
+        @Option(help: ArgumentHelp("TCP port where this agent takes its buddy's checkpoint shards (0: any free one, told to the server).",
+                                   valueName: "port"))
+        var buddyPort: Int = 7_080
+
         @Option(help: ArgumentHelp("The shared checkpoint directory (level 2) this agent copies its ranks' shards to.",
                                    valueName: "path"))
         var checkpointShared: String?
@@ -85,13 +93,15 @@ extension AgentCommand {
         var logLevel: Logger.Level = .info
 
         func validate() throws {
-            for (flag, path) in [("--checkpoint-local", checkpointLocal), ("--checkpoint-shared", checkpointShared)] {
+            for (flag, path) in [("--checkpoint-local", checkpointLocal), ("--checkpoint-buddy", checkpointBuddy),
+                                 ("--checkpoint-shared", checkpointShared)] {
                 guard let path else { continue }
                 guard path.hasPrefix("/"), !path.contains(where: \.isWhitespace) else {
                     throw ValidationError("\(flag) must be an absolute path without spaces")
                 }
             }
             guard (0...65_535).contains(probePort) else { throw ValidationError("--probe-port must be a port number") }
+            guard (0...65_535).contains(buddyPort) else { throw ValidationError("--buddy-port must be a port number") }
             if let dataNetwork, IPv4Network(dataNetwork) == nil {
                 throw ValidationError("--data-network must be an IPv4 network like 10.78.0.0/24")
             }
@@ -109,7 +119,8 @@ extension AgentCommand {
                 socketPath: socket.path, ringDirectory: ringDir, ringCapacity: ringCapacity,
                 flightRecorderDepth: flightRecorder, tombstoneSeconds: tombstoneSeconds,
                 runDirectory: try runDir ?? StateDirectory.path("runs"), node: nodeName,
-                checkpointLocal: checkpointLocal, checkpointShared: checkpointShared)
+                checkpointLocal: checkpointLocal, checkpointBuddy: checkpointBuddy,
+                checkpointShared: checkpointShared)
             try await Agent(configuration: configuration, uplink: try uplink(),
                             logger: Logger(label: "vigil.agent")).run()
         }
@@ -129,6 +140,7 @@ extension AgentCommand {
                                        spoolDirectory: try spool ?? StateDirectory.path("spool"),
                                        tls: try tlsCA.map { try TLSFiles.clientContext(trustedCA: $0) },
                                        probePort: probePort == 0 ? nil : probePort,
+                                       buddyPort: checkpointBuddy == nil ? nil : buddyPort,
                                        dataNetwork: dataNetwork.flatMap(IPv4Network.init))
         }
     }

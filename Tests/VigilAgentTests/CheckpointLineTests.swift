@@ -27,7 +27,7 @@ struct CheckpointLineTests {
     @Test(arguments: ["HELLO 1 pid=3", "SHARD step=-1 world=4 bytes=1 xxh3=0 job=j root=/x",
                       "SHARD step=1 world=8 bytes=1 xxh3=0 job=j root=/x", "SHARD step=1 world=4 job=j root=/x",
                       "FAILED step=1 world=4 job=../x root=/x", "FAILED step=1 world=4 job=j root=relative",
-                      "RESTORED step=1 world=4 level=2 job=j root=/x", "SHARD step=1 world=4 bytes=1 xxh3=zz job=j root=/x"])
+                      "RESTORED step=1 world=4 level=4 job=j root=/x", "SHARD step=1 world=4 bytes=1 xxh3=zz job=j root=/x"])
     func aMalformedLineIsRefused(line: String) {
         #expect(throws: CheckpointLineError.self) { try CheckpointLine.parse(line, identity: Self.identity, atNs: 7) }
     }

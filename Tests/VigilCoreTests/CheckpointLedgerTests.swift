@@ -2,13 +2,14 @@ import Testing
 import VigilCore
 
 /// The server's tally: a step is committed once every rank's shard is
-/// durable at a level, by the nodes that hold them (level 1) or rank 0's
-/// node (level 2); sets left behind are abandoned; the tally stays bounded.
+/// durable at a level, by the nodes that hold them (level 1, the buddy
+/// level) or rank 0's node (level 2); sets left behind are abandoned; the
+/// tally stays bounded; buddies make a ring.
 struct CheckpointLedgerTests {
     static func durable(step: Int64, rank: Int, world: Int = 4, level: CheckpointLevel = .local) -> CheckpointShardEvent {
         CheckpointShardEvent(job: "j", step: step, rank: rank, worldSize: world, level: level, state: .durable,
                              bytes: 100 + UInt64(rank), checksum: UInt64(rank) * 7,
-                             root: level == .local ? "/local/\(rank < 2 ? "a" : "b")" : "/shared", atNs: UInt64(step) * 1_000 + UInt64(rank))
+                             root: level.isPerNode ? "/\(level == .local ? "local" : "buddy")/\(rank < 2 ? "a" : "b")" : "/shared", atNs: UInt64(step) * 1_000 + UInt64(rank))
     }
 
     static func node(_ rank: Int) -> String { rank < 2 ? "node-a" : "node-b" }
@@ -20,11 +21,20 @@ struct CheckpointLedgerTests {
             #expect(ledger.record(Self.durable(step: 10, rank: rank, level: level), from: Self.node(rank)).commits.isEmpty)
         }
         let commits = ledger.record(Self.durable(step: 10, rank: 1, level: level), from: "node-a").commits
-        #expect(commits.map(\.node) == (level == .local ? ["node-a", "node-b"] : ["node-a"]))
-        #expect(commits.map(\.root) == (level == .local ? ["/local/a", "/local/b"] : ["/shared"]))
+        #expect(commits.map(\.node) == (level.isPerNode ? ["node-a", "node-b"] : ["node-a"]))
+        let place = level == .local ? "local" : "buddy"
+        #expect(commits.map(\.root) == (level.isPerNode ? ["/\(place)/a", "/\(place)/b"] : ["/shared"]))
+        #expect(commits.map(\.ranks) == (level.isPerNode ? [[0, 1], [2, 3]] : [[]]), "the ranks each node holds")
+        #expect(commits.first?.heldShards.map(\.rank) == (level.isPerNode ? [0, 1] : []))
         let manifest = try #require(commits.first?.manifest)
         #expect(manifest.shards.map(\.rank) == [0, 1, 2, 3] && manifest.shards.map(\.bytes) == [100, 101, 102, 103])
         #expect(ledger.pendingCount == 0)
+    }
+
+    @Test func buddiesMakeARingInNameOrder() {
+        #expect(CheckpointReplication.buddies(of: ["c", "a", "b"]) == ["a": "b", "b": "c", "c": "a"])
+        #expect(CheckpointReplication.buddies(of: ["a", "b"]) == ["a": "b", "b": "a"])
+        #expect(CheckpointReplication.buddies(of: ["a"]).isEmpty, "one node alone has no buddy")
     }
 
     @Test func failuresAndRestoresDoNotCount() {

@@ -43,13 +43,14 @@ extension ClusterTablesTests {
             StoredCheckpoint(job: "train", step: 30, worldSize: 4, startedNs: now - 5 * second,
                              levels: [level(.local, .failed, done: 3)]),
             StoredCheckpoint(job: "train", step: 20, worldSize: 4, startedNs: now - 40 * second,
-                             levels: [level(.local, .complete, done: 4), level(.shared, .committing, done: 4)]),
+                             levels: [level(.local, .complete, done: 4), level(.buddy, .complete, done: 4),
+                                      level(.shared, .committing, done: 4)]),
         ]
         #expect(ClusterTables.checkpoints(rows, nowNs: now) == """
-            train: restorable step 20 at level 1 (30.0s ago); at risk: 10 steps (newest saved 30)
-            JOB    STEP    STARTED  LEVEL 1     LEVEL 2           BYTES  BLOCKED    FLUSH  FAILURE
-            train    30   5.0s ago  failed 3/4  -               3.00MiB   40.0us  62 MB/s  rank 3: No space left on device
-            train    20  40.0s ago  complete    committing 4/4  4.00MiB   40.0us  83 MB/s
+            train: restorable step 20 at level 1 (30.0s ago), step 20 at buddy (30.0s ago); at risk: 10 steps (newest saved 30)
+            JOB    STEP    STARTED  LEVEL 1     BUDDY     LEVEL 2           BYTES  BLOCKED    FLUSH  FAILURE
+            train    30   5.0s ago  failed 3/4  -         -               3.00MiB   40.0us  62 MB/s  rank 3: No space left on device
+            train    20  40.0s ago  complete    complete  committing 4/4  4.00MiB   40.0us  83 MB/s
 
             """)
     }

@@ -20,12 +20,14 @@ struct CheckpointClientTests {
 
     static let first = ["--steps", "20", "--every", "5", "--wait-level", "3"]
     static let resumed = ["--steps", "30", "--every", "5", "--resume"]
+    /// Restores and ends there: no newer checkpoint saved.
+    static let restoreOnly = ["--steps", "20", "--every", "5", "--resume"]
 
     /// Saved, committed at both levels, resumed: bit for bit what a run that never stopped computes.
     @Test func aResumedJobGoesOnBitForBit() async throws {
         try await withScope("ckpt-roundtrip") { scope in
             let cluster = try await CheckpointCluster.start(scope)
-            let first = try await cluster.run(Self.first, label: "first")
+            let first = try await cluster.run(Self.first + ["--wait-level", "4"], label: "first")
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.ranks.values.allSatisfy { $0.figures["local"] == 20 && $0.figures["errors"] == 0 }, "\(first.stdout)")
             let stored = try #require(try await cluster.complete(20), "step 20 complete at both levels")
@@ -33,7 +35,10 @@ struct CheckpointClientTests {
             #expect(stored.level(.local)?.bytes == stored.level(.shared)?.bytes && (stored.level(.local)?.bytes ?? 0) > 4 << 20)
             for node in cluster.nodes {
                 #expect(FileManager.default.fileExists(atPath: node.local + "/ckpt/step-000000000020/MANIFEST"))
+                #expect(FileManager.default.fileExists(atPath: (node.buddy ?? "") + "/ckpt/step-000000000020/MANIFEST"))
             }
+            #expect(FileManager.default.fileExists(atPath: cluster.shard(level: .buddy, node: 0, step: 20, rank: 0)),
+                    "node-a's shards kept by node-b")
             let store = try cluster.server.store()
             let scrubbed = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                 let rows = (try? await store.checkpoints(job: "ckpt", limit: 100)) ?? []
@@ -51,36 +56,48 @@ struct CheckpointClientTests {
     }
 
     /// One byte of rank 2's level-1 shard flipped: rank 2 reads step 20
-    /// from level 2, says why, and the store has it.
-    @Test func aCorruptShardIsReadFromTheSharedLevel() async throws {
+    /// from its buddy copy (on node-a, sent over MPI), says why, and the
+    /// store has it; that copy flipped too: from level 2.
+    @Test func aCorruptShardIsReadFromTheNextLevel() async throws {
         try await withScope("ckpt-corrupt") { scope in
             let cluster = try await CheckpointCluster.start(scope)
             #expect(try await cluster.run(Self.first, label: "first").status == 0)
             _ = try #require(try await cluster.complete(20))
             try Self.flipByte(in: cluster.shard(level: .local, step: 20, rank: 2))
-            let resumed = try await cluster.run(Self.resumed, label: "resumed")
-            #expect(resumed.stdout.contains("restored step 20"), "\(resumed.stdout)\(resumed.stderr)")
-            #expect(resumed.stderr.contains("rank 2 reads step 20 from level 2, not level 1")
-                    && resumed.stderr.contains("checksum mismatch"), "\(resumed.stderr)")
+            let again = try await cluster.run(Self.restoreOnly, label: "buddy")
+            #expect(again.stdout.contains("restored step 20"), "\(again.stdout)\(again.stderr)")
+            #expect(again.stderr.contains("rank 2 reads step 20 from the buddy level, not level 1")
+                    && again.stderr.contains("checksum mismatch"), "\(again.stderr)")
             let rejected = try await cluster.events("checkpoint.rejected", count: 1)
             #expect(rejected.contains { $0.contains("step 20 rank 2 passed over at level 1") && $0.contains("checksum mismatch") },
                     "\(rejected)")
+            #expect(try await cluster.events("checkpoint.restored", count: 4).contains { $0.contains("from the buddy level") })
+            try Self.flipByte(in: cluster.shard(level: .buddy, step: 20, rank: 2))
+            let resumed = try await cluster.run(Self.resumed, label: "resumed")
+            #expect(resumed.stdout.contains("restored step 20"), "\(resumed.stdout)\(resumed.stderr)")
+            #expect(resumed.stderr.contains("rank 2 reads step 20 from level 2, not the buddy level"), "\(resumed.stderr)")
             let straight = try await cluster.run(["--steps", "30", "--every", "5"], label: "straight", job: "straight")
             #expect(resumed.digests == straight.digests)
         }
     }
 
-    /// node-b's whole level-1 directory gone (a replacement node): its ranks read level 2.
-    @Test func aLostNodeDirectoryIsRestoredFromTheSharedLevel() async throws {
+    /// node-b's whole level-1 directory gone (its disk lost, or a
+    /// replacement node): its ranks get their shards from the buddy copies
+    /// node-a keeps, or, with no buddies, from level 2.
+    @Test(arguments: [true, false])
+    func aLostNodeDirectoryIsRestoredFromTheNextLevel(buddies: Bool) async throws {
         try await withScope("ckpt-lost") { scope in
-            let cluster = try await CheckpointCluster.start(scope)
+            let cluster = try await CheckpointCluster.start(scope, buddies: buddies)
             #expect(try await cluster.run(Self.first, label: "first").status == 0)
             _ = try #require(try await cluster.complete(20))
             try FileManager.default.removeItem(atPath: cluster.nodes[1].local)
             let resumed = try await cluster.run(Self.resumed, label: "resumed")
             #expect(resumed.stdout.contains("restored step 20"), "\(resumed.stdout)\(resumed.stderr)")
             let restored = try await cluster.events("checkpoint.restored", count: 4)
-            #expect(restored.filter { $0.contains("from level 2") }.count == 2, "ranks 2 and 3: \(restored)")
+            let level = buddies ? "from the buddy level" : "from level 2"
+            #expect(restored.filter { $0.contains(level) }.count == 2, "ranks 2 and 3: \(restored)")
+            let straight = try await cluster.run(["--steps", "30", "--every", "5"], label: "straight", job: "straight")
+            #expect(resumed.digests == straight.digests)
         }
     }
 
@@ -179,12 +196,12 @@ struct CheckpointClientTests {
             let settled = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                 let rows = (try? await store.checkpoints(job: "ckpt", limit: 100)) ?? []
                 states = Dictionary(uniqueKeysWithValues: rows.map { ($0.step, $0.levels.map(\.state)) })
-                return states[5] == [.removed, .removed] && states[15] == [.removed, .removed]
+                return states[5] == [.removed, .removed, .removed] && states[15] == [.removed, .removed, .removed]
             }
-            #expect(settled, "steps 5 and 15 removed at both levels: \(states)")
-            #expect(states[10] == [.complete, .complete] && states[20] == [.complete, .complete], "\(states)")
+            #expect(settled, "steps 5 and 15 removed at every level: \(states)")
+            #expect(states[10] == [.complete, .complete, .complete] && states[20] == [.complete, .complete, .complete], "\(states)")
             for step in [5, 10, 15, 20] {
-                for root in cluster.nodes.map(\.local) + [cluster.shared] {
+                for root in cluster.nodes.flatMap({ [$0.local, $0.buddy!] }) + [cluster.shared] {
                     let there = FileManager.default.fileExists(atPath: root + String(format: "/ckpt/step-%012d", step))
                     #expect(there == (step == 10 || step == 20), "\(root) step \(step)")
                 }

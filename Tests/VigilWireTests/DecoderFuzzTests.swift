@@ -51,6 +51,7 @@ struct DecoderFuzzTests {
                 case .probeRequest: _ = try ProbeRequest(frame: frame)
                 case .checkpointCommit: _ = try CheckpointLedger.Commit(frame: frame, node: "n")
                 case .checkpointRemove: _ = try CheckpointRemoval(frame: frame)
+                case .checkpointReplicate: _ = try CheckpointReplication(frame: frame)
                 }
             }
             return buffer.readableBytes == 0 ? .decoded : .needsMore

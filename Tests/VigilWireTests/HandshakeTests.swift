@@ -6,6 +6,8 @@ struct HandshakeTests {
     @Test func messagesRoundTrip() throws {
         let hello = AgentHello(node: "node-3", instance: 0xDEAD_BEEF, token: Array("s3cret".utf8))
         #expect(try AgentHello(frame: hello.frame) == hello)
+        let buddy = AgentHello(node: "node-3", instance: 1, token: [1], probeHost: "10.78.1.3", buddyPort: 7_080)
+        #expect(try AgentHello(frame: buddy.frame) == buddy)
         let welcome = ServerWelcome(resumeAfter: 41, maxFrameLength: 65_536)
         #expect(try ServerWelcome(frame: welcome.frame) == welcome)
         let refusal = Refusal(.unsupportedVersion, "server speaks version 1")

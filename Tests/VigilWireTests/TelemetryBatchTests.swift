@@ -29,6 +29,13 @@ struct TelemetryBatchTests {
         #expect(try CheckpointLedger.Commit(frame: commit.frame, node: "node-a") == commit)
         let removal = CheckpointRemoval(key: .init(job: "job-7", step: 1_200, level: .shared), root: "/shared/ckpt")
         #expect(try CheckpointRemoval(frame: removal.frame) == removal)
+        let replication = CheckpointReplication(job: "job-7", step: 1_200, worldSize: 4, root: "/local/ckpt",
+                                                shards: [.init(rank: 2, bytes: 1_000, checksum: 9), .init(rank: 3, bytes: 1_000, checksum: 8)],
+                                                buddy: "node-b", host: "10.78.0.12", port: 7_080)
+        #expect(try CheckpointReplication(frame: replication.frame) == replication)
+        var beyond = replication
+        beyond.shards[1].rank = 4
+        #expect(throws: WireError.self, "a rank beyond the world") { try CheckpointReplication(frame: beyond.frame) }
         var payload = ByteBuffer()
         payload.writeWireString("/local/ckpt")
         payload.writeWireString(manifest.text.replacingOccurrences(of: "shard 1 1000", with: "shard 1 1001"))

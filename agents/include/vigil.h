@@ -44,6 +44,8 @@ enum vigil_ckpt_level {
     VIGIL_CKPT_LOCAL = 1,      /* this rank's shard durable in the node-local directory */
     VIGIL_CKPT_COMMITTED = 2,  /* every rank's: complete at level 1 (its manifest on this node) */
     VIGIL_CKPT_SHARED = 3,     /* complete at level 2 (its manifest in the shared directory) */
+    VIGIL_CKPT_BUDDY = 4,      /* complete at the buddy level: every node's shards also on its buddy node
+                                  (the manifest in this node's buddy directory; the agent's --checkpoint-buddy) */
 };
 
 /* Directories must be absolute paths without spaces. */
@@ -86,9 +88,11 @@ int vigil_ckpt_wait(int level, double timeout_s);
 /* Collective over MPI_COMM_WORLD: the newest step complete at some level
  * (its manifest there) whose shard verifies on every rank (size, regions,
  * checksum, as the manifest lists it), read back into the registered
- * regions, each rank from the fastest level that has it (level 1, then
- * level 2); *step is -1 when there is none (nothing is read). A level or
- * step passed over is said on stderr and reported to the agent. */
+ * regions, each rank from the fastest level that has it: level 1, then
+ * the buddy copy (sent over MPI by a rank on the node holding it: a rank
+ * on a replacement node gets its shard so), then level 2; *step is -1
+ * when there is none (nothing is read). A level or step passed over is
+ * said on stderr and reported to the agent. */
 int vigil_ckpt_restore(long *step);
 
 int vigil_ckpt_stats_get(vigil_ckpt_stats *out);

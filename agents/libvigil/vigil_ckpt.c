@@ -39,7 +39,7 @@ static struct {
     int ready;
     vigil_shard_header header;     /* frozen at the first save: regions do not change after */
     void *data[VIGIL_SHARD_REGIONS_MAX];
-    char local_dir[4096], shared_dir[4096];
+    char local_dir[4096], buddy_dir[4096], shared_dir[4096];
     size_t staging_bound;
     unsigned char *pool;           /* allocated at the first save: no larger than the state */
     size_t chunk_bytes;
@@ -60,10 +60,11 @@ static struct {
 
 static char last_error[ERROR_MAX];
 
-const vigil_shard_header *vigil_ckpt_layout(void *const **data, const char **local_dir, const char **shared_dir) {
+const vigil_shard_header *vigil_ckpt_layout(void *const **data, const char *dirs[VIGIL_LEVELS]) {
     *data = ck.data;
-    *local_dir = ck.local_dir;
-    *shared_dir = ck.shared_dir;
+    dirs[VIGIL_LEVEL_LOCAL] = ck.local_dir;
+    dirs[VIGIL_LEVEL_BUDDY] = ck.buddy_dir;
+    dirs[VIGIL_LEVEL_SHARED] = ck.shared_dir;
     return ck.ready ? &ck.header : NULL;
 }
 
@@ -300,10 +301,10 @@ static int allocate_pool(void) {
 }
 
 /* The option, else the environment, else what the agent said; "" for none. */
-static const char *directory(const char *given, const char *env, int shared) {
+static const char *directory(const char *given, const char *env, int level) {
     if (given) return given;
     const char *value = getenv(env);
-    return value && *value ? value : vigil_agent_checkpoint_dir(shared);
+    return value && *value ? value : vigil_agent_checkpoint_dir(level);
 }
 
 static int usable_directory(const char *dir) {
@@ -316,8 +317,9 @@ int vigil_ckpt_init(const vigil_ckpt_options *options) {
     if (ck.ready || !mpi) return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", ck.ready ? "already initialized" : "call after MPI_Init");
     if (!vigil.ring)
         return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "no vigil agent on this node: checkpoints could never be committed");
-    const char *dir = directory(options ? options->local_dir : NULL, "VIGIL_CKPT_LOCAL", 0);
-    const char *shared = directory(options ? options->shared_dir : NULL, "VIGIL_CKPT_SHARED", 1);
+    const char *dir = directory(options ? options->local_dir : NULL, "VIGIL_CKPT_LOCAL", 1);
+    const char *shared = directory(options ? options->shared_dir : NULL, "VIGIL_CKPT_SHARED", 3);
+    const char *buddy = vigil_agent_checkpoint_dir(2);   /* the agent's: it takes the shards there */
     if (!usable_directory(dir))
         return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "no local directory (VIGIL_CKPT_LOCAL), or not an absolute path without spaces");
     if (*shared && (!usable_directory(shared) || strcmp(shared, dir) == 0))
@@ -333,6 +335,7 @@ int vigil_ckpt_init(const vigil_ckpt_options *options) {
     job_name(ck.header.job, sizeof ck.header.job, options ? options->job : NULL);
     snprintf(ck.local_dir, sizeof ck.local_dir, "%s", dir);
     snprintf(ck.shared_dir, sizeof ck.shared_dir, "%s", shared);
+    snprintf(ck.buddy_dir, sizeof ck.buddy_dir, "%s", usable_directory(buddy) ? buddy : "");
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -415,9 +418,10 @@ static int wait_manifest(const char *dir, long step, uint64_t until) {
 }
 
 int vigil_ckpt_wait(int level, double timeout_s) {
-    if (!ck.ready || level < VIGIL_CKPT_STAGED || level > VIGIL_CKPT_SHARED)
+    if (!ck.ready || level < VIGIL_CKPT_STAGED || level > VIGIL_CKPT_BUDDY)
         return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "not initialized, or no such level");
     if (level == VIGIL_CKPT_SHARED && !ck.shared_dir[0]) return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "no shared directory");
+    if (level == VIGIL_CKPT_BUDDY && !ck.buddy_dir[0]) return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "no buddy directory");
     if (level == VIGIL_CKPT_STAGED) return vigil_ckpt_before_update(timeout_s);
     uint64_t until = deadline(timeout_s);
     pthread_mutex_lock(&ck.lock);
@@ -433,7 +437,8 @@ int vigil_ckpt_wait(int level, double timeout_s) {
     long step = ck.wanted;
     pthread_mutex_unlock(&ck.lock);
     if (r != 0 || level == VIGIL_CKPT_LOCAL) return r;
-    return wait_manifest(level == VIGIL_CKPT_SHARED ? ck.shared_dir : ck.local_dir, step, until);
+    const char *dir = level == VIGIL_CKPT_SHARED ? ck.shared_dir : level == VIGIL_CKPT_BUDDY ? ck.buddy_dir : ck.local_dir;
+    return wait_manifest(dir, step, until);
 }
 
 int vigil_ckpt_stats_get(vigil_ckpt_stats *out) {

@@ -64,7 +64,7 @@ void vigil_detach(void);       /* after it */
  * 0, or -1 when there is no agent or it does not take the line within 1 s. */
 int vigil_agent_say(const char *line);
 /* The checkpoint directories the agent names (level 1, level 2), "" for none. */
-const char *vigil_agent_checkpoint_dir(int shared);
+const char *vigil_agent_checkpoint_dir(int level);
 
 /* ---- communicators (vigil_comm.c) ---- */
 vigil_comm *vigil_comm_lookup_slow(MPI_Comm comm);

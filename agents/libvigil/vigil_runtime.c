@@ -31,7 +31,7 @@ int vigil_spin;
 static int agent_fd = -1;
 /* The checkpoint flusher speaks to the agent too: one line at a time. */
 static pthread_mutex_t agent_lock = PTHREAD_MUTEX_INITIALIZER;
-static char agent_local[4096], agent_shared[4096];
+static char agent_local[4096], agent_buddy[4096], agent_shared[4096];
 static struct sigaction previous_sigterm;
 
 /*
@@ -136,7 +136,7 @@ static void answer_field(const char *line, const char *key, char *out, size_t ca
 
 /* Returns NULL on success or a reason for the warning line. */
 static const char *handshake(int fd, char *ring_path, size_t cap) {
-    char job[VIGIL_RING_JOB_MAX], host[VIGIL_RING_HOST_MAX] = {0}, line[9216];  /* the answer names two directories */
+    char job[VIGIL_RING_JOB_MAX], host[VIGIL_RING_HOST_MAX] = {0}, line[13312];  /* the answer names three directories */
     job_id(job, sizeof job);
     gethostname(host, sizeof host - 1);
     int len = snprintf(line, sizeof line, "HELLO 1 pid=%d rank=%d size=%d job=%s host=%s\n",
@@ -153,11 +153,12 @@ static const char *handshake(int fd, char *ring_path, size_t cap) {
         strlen(ring_path) >= cap)
         return "malformed answer from agent";
     answer_field(line, " local=", agent_local, sizeof agent_local);
+    answer_field(line, " buddy=", agent_buddy, sizeof agent_buddy);
     answer_field(line, " shared=", agent_shared, sizeof agent_shared);
     return NULL;
 }
 
-const char *vigil_agent_checkpoint_dir(int shared) { return shared ? agent_shared : agent_local; }
+const char *vigil_agent_checkpoint_dir(int level) { return level == 3 ? agent_shared : level == 2 ? agent_buddy : agent_local; }
 
 int vigil_agent_say(const char *line) {
     size_t left = strlen(line);

@@ -36,7 +36,7 @@ int vigil_shard_path(char *out, size_t cap, const char *dir, const char *job, lo
     return n > 0 && (size_t)n < cap ? 0 : -ENAMETOOLONG;
 }
 
-static int mkdir_p(char *path) {
+int vigil_shard_mkdirs(char *path) {
     for (char *p = path + 1; *p; p++) {
         if (*p != '/') continue;
         *p = 0;
@@ -88,7 +88,7 @@ int vigil_shard_open(vigil_shard_writer *w, const char *dir, const vigil_shard_h
         return fail(why, cap, ENAMETOOLONG, "shard path under", dir);
     int n = snprintf(w->tmp, sizeof w->tmp, "%.4000s/.rank-%06u.shard.tmp", step_dir, h->rank);
     if (n < 0 || (size_t)n >= sizeof w->tmp) return fail(why, cap, ENAMETOOLONG, "shard path under", dir);
-    if (mkdir_p(step_dir) != 0) return fail(why, cap, errno, "cannot create", step_dir);
+    if (vigil_shard_mkdirs(step_dir) != 0) return fail(why, cap, errno, "cannot create", step_dir);
     /* A step saved again: its old manifest lists the old shards, and goes first. */
     char manifest[4200];
     snprintf(manifest, sizeof manifest, "%s/" VIGIL_MANIFEST_NAME, step_dir);

@@ -57,6 +57,9 @@ typedef struct vigil_shard_sum {
 int vigil_shard_path(char *out, size_t cap, const char *dir, const char *job, long step, int rank);
 int vigil_shard_step_dir(char *out, size_t cap, const char *dir, const char *job, long step);
 
+/* Creates `path` and its parents (0, or -1 with errno set); `path` is restored on return. */
+int vigil_shard_mkdirs(char *path);
+
 /* 0, or -errno with `why` filled. */
 int vigil_shard_open(vigil_shard_writer *w, const char *dir, const vigil_shard_header *h, char *why, size_t cap);
 int vigil_shard_write(vigil_shard_writer *w, const void *data, size_t n, char *why, size_t cap);

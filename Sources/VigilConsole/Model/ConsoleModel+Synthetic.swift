@@ -205,9 +205,11 @@ extension ConsoleModel {
             let step = Int64(1_400 - 100 * i), age = UInt64(i) * 60 + 20
             let levels: [StoredCheckpoint.Level] = switch i {
             case 0: [level(.local, .partial, shards: world - 1, age: age)]
-            case 1: [level(.local, .complete, shards: world, age: age), level(.shared, .committing, shards: world, age: age)]
-            case 4: [level(.local, .removed, shards: world, age: age), level(.shared, .removed, shards: world, age: age)]
-            default: [level(.local, .complete, shards: world, age: age), level(.shared, .complete, shards: world, age: age - 5)]
+            case 1: [level(.local, .complete, shards: world, age: age), level(.buddy, .partial, shards: world / 2, age: age),
+                     level(.shared, .committing, shards: world, age: age)]
+            case 4: CheckpointLevel.allCases.map { level($0, .removed, shards: world, age: age) }
+            default: [level(.local, .complete, shards: world, age: age), level(.buddy, .complete, shards: world, age: age - 2),
+                      level(.shared, .complete, shards: world, age: age - 5)]
             }
             return StoredCheckpoint(job: job, step: step, worldSize: world, startedNs: now - (age + 2) * second, pinned: i == 3,
                                     levels: levels)

@@ -22,7 +22,7 @@ enum CheckpointsView {
     /// "train  level 1: step 20 (30s ago)  level 2: step 20 (29s ago)  at risk: 10 steps"
     static func describe(_ standing: CheckpointStanding, now: UInt64) -> String {
         let levels = standing.restorable.map {
-            "\($0.level == .local ? "level 1" : "level 2"): step \($0.step) (\(Formats.age(now: now, then: $0.completedNs)) ago)"
+            "\($0.level.shortName): step \($0.step) (\(Formats.age(now: now, then: $0.completedNs)) ago)"
         }
         return "\(standing.job)  " + (levels.isEmpty ? "nothing restorable" : levels.joined(separator: "  "))
             + "  at risk: \(standing.stepsAtRisk) steps"
@@ -34,6 +34,7 @@ enum CheckpointsView {
             Table.Column(title: "STEP", width: 8, right: true, letter: "S"),
             Table.Column(title: "AGE", width: 7, right: true, letter: "T"),
             Table.Column(title: "LEVEL 1", width: 14, letter: "1"),
+            Table.Column(title: "BUDDY", width: 14, letter: "U"),
             Table.Column(title: "LEVEL 2", width: 14, letter: "2"),
             Table.Column(title: "BYTES", width: 9, right: true, letter: "B"),
             Table.Column(title: "BLOCKED", width: 8, right: true, letter: "W"),
@@ -42,16 +43,17 @@ enum CheckpointsView {
             Table.Column(title: "FAILURE", width: 16, flexible: true),
         ]
         let rows = checkpoints.map { row -> Table.Row in
-            let local = row.level(.local), shared = row.level(.shared)
+            let local = row.level(.local), buddy = row.level(.buddy), shared = row.level(.shared)
             return Table.Row(
                 id: "\(row.job)@\(row.step)",
                 cells: [row.job, "\(row.step)", Formats.age(now: now, then: row.startedNs), state(local, of: row),
-                        state(shared, of: row), local.map { Formats.bytes($0.bytes) } ?? "-",
+                        state(buddy, of: row), state(shared, of: row), local.map { Formats.bytes($0.bytes) } ?? "-",
                         local.map { Formats.duration($0.blockedNs) } ?? "-", local.map { Formats.rate($0.bytesPerSecond) } ?? "-",
                         row.pinned ? "yes" : "", row.levels.compactMap(\.failure).first ?? ""],
-                cellStyles: [3: style(local), 4: style(shared)],
+                cellStyles: [3: style(local), 4: style(buddy), 5: style(shared)],
                 sortKeys: [.text(row.job), .number(Double(row.step)), .number(-Double(row.startedNs)),
-                           .text(local?.state.rawValue ?? ""), .text(shared?.state.rawValue ?? ""),
+                           .text(local?.state.rawValue ?? ""), .text(buddy?.state.rawValue ?? ""),
+                           .text(shared?.state.rawValue ?? ""),
                            .number(Double(local?.bytes ?? 0)), .number(Double(local?.blockedNs ?? 0)),
                            .number(local?.bytesPerSecond ?? 0), .text(row.pinned ? "yes" : ""), .missing])
         }

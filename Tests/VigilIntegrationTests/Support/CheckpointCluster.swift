@@ -4,7 +4,8 @@ import VigilCore
 /// The checkpoint tests' bench (CheckpointClientTests, CheckpointCrashTests):
 /// a real server and two agents on this host standing for two nodes (ranks
 /// 0 and 1 of vigil-ckpt-check on node-a, 2 and 3 on node-b), each with a
-/// level-1 directory of its own and the shared level 2 between them.
+/// level-1 directory of its own, a buddy directory holding the other's
+/// shards (unless `buddies` is false) and the shared level 2 between them.
 struct CheckpointCluster {
     /// One rank's closing line: its parameters' digest and the client's figures.
     struct RankLine {
@@ -23,21 +24,26 @@ struct CheckpointCluster {
 
     let scope: TestScope
     let server: ServerHarness
-    let nodes: [(agent: AgentHarness, local: String)]
+    let nodes: [(agent: AgentHarness, local: String, buddy: String?)]
     let shared: String
 
-    static func start(_ scope: TestScope, serverArguments: [String] = []) async throws -> CheckpointCluster {
+    static func start(_ scope: TestScope, serverArguments: [String] = [], buddies: Bool = true) async throws -> CheckpointCluster {
         let server = try await scope.server(arguments: serverArguments)
         let shared = scope.directory.appendingPathComponent("shared").path
-        var nodes: [(AgentHarness, String)] = []
+        var nodes: [(AgentHarness, String, String?)] = []
         for name in ["node-a", "node-b"] {
             let local = scope.directory.appendingPathComponent("local-\(name)").path
+            let buddy = buddies ? scope.directory.appendingPathComponent("buddy-\(name)").path : nil
             let agent = try await scope.agent(named: name, arguments: server.agentArguments(node: name)
-                + ["--checkpoint-local", local, "--checkpoint-shared", shared])
-            nodes.append((agent, local))
+                + ["--checkpoint-local", local, "--checkpoint-shared", shared, "--probe-port", "0"]
+                + (buddy.map { ["--checkpoint-buddy", $0, "--buddy-port", "0"] } ?? []))
+            nodes.append((agent, local, buddy))
         }
         return CheckpointCluster(scope: scope, server: server, nodes: nodes, shared: shared)
     }
+
+    /// The levels the cluster keeps.
+    var levels: [CheckpointLevel] { nodes[0].buddy == nil ? [.local, .shared] : [.local, .buddy, .shared] }
 
     /// vigil-ckpt-check (or `program`) on the two nodes, started.
     func start(_ arguments: [String], label: String, job: String = "ckpt",
@@ -67,13 +73,13 @@ struct CheckpointCluster {
         return Run(status: status, ranks: ranks, stdout: mpi.child.stdout, stderr: mpi.child.stderr)
     }
 
-    /// Waits until the store has `step` complete at every level; the checkpoint as stored.
+    /// Waits until the store has `step` complete at every level the cluster keeps; the checkpoint as stored.
     func complete(_ step: Int64, job: String = "ckpt") async throws -> StoredCheckpoint? {
         let store = try server.store()
         var found: StoredCheckpoint?
         _ = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
             found = try? await store.checkpoints(job: job, limit: 100).first { $0.step == step }
-            return found.map { $0.isComplete(at: .local) && $0.isComplete(at: .shared) } ?? false
+            return found.map { checkpoint in levels.allSatisfy { checkpoint.isComplete(at: $0) } } ?? false
         }
         return found
     }
@@ -89,8 +95,13 @@ struct CheckpointCluster {
         return found
     }
 
+    /// Rank `rank`'s shard, its ranks on `node`: at the buddy level it is on the other node.
     func shard(level: CheckpointLevel, node: Int = 1, step: Int, rank: Int) -> String {
-        let root = level == .local ? nodes[node].local : shared
+        let root = switch level {
+        case .local: nodes[node].local
+        case .buddy: nodes[1 - node].buddy ?? "/nonexistent"
+        case .shared: shared
+        }
         return root + String(format: "/ckpt/step-%012d/rank-%06d.shard", step, rank)
     }
 }

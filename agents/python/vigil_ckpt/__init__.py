@@ -9,7 +9,7 @@ address, until finalize(): the background copy reads them.
 import ctypes
 import os
 
-STAGED, LOCAL, COMMITTED, SHARED = 0, 1, 2, 3
+STAGED, LOCAL, COMMITTED, SHARED, BUDDY = 0, 1, 2, 3, 4
 
 _ERRORS = {-1: "EINVAL", -2: "EFAILED", -3: "ETIMEDOUT", -4: "ENOMEM", -5: "EIO"}
 
@@ -91,7 +91,7 @@ class Checkpointer:
         self._check("before_update", self._lib.vigil_ckpt_before_update(timeout))
 
     def wait(self, level=LOCAL, timeout=60.0):
-        """Waits until the newest checkpoint reached `level` (STAGED, LOCAL, COMMITTED, SHARED)."""
+        """Waits until the newest checkpoint reached `level` (STAGED, LOCAL, COMMITTED, SHARED, BUDDY)."""
         self._check("wait", self._lib.vigil_ckpt_wait(level, timeout))
 
     def restore(self):

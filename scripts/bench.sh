@@ -194,35 +194,58 @@ awk -v dd="$dd_mbps" '/^ckpt_bench/ {
     printf "ckpt_checksum_share_of_flush %.4f (goal <= 0.03)\n", f["checksum_share"]
 }' "$work/ckpt.txt"
 
-echo "== restore: 2 ranks x 256 MiB, page cache dropped, from level 1 and from level 2 (the node's directory lost) =="
+echo "== checkpoints from Python (agents/python over libvigil, numpy + mpi4py): 2 ranks x 512 MiB =="
+# The same blocking figure for a Python loop, against numpy.copyto of the
+# state and numpy.save + fsync of it in the training thread.
+mkdir -p "$work/ckpt"
+mpirun -np 2 --oversubscribe --bind-to none -x "VIGIL_AGENT_SOCKET=$work/ckpt.sock" -x "LD_PRELOAD=$agents/libvigil.so" \
+    -x "PYTHONPATH=$PWD/agents/python" /usr/bin/python3 agents/python/examples/ckpt_bench.py "$work/ckpt" | tee "$work/ckpt-py.txt"
+rm -rf "$work/ckpt"
+awk '/^ckpt_bench_py/ {
+    for (i = 2; i < NF; i += 2) f[$i] = $(i + 1)
+    printf "ckpt_py_blocking_vs_memcpy %.3f (blocked %.2f ms, numpy.copyto %.1f ms; goal <= 1.2)\n", f["blocked_ms"] / f["memcpy_ms"], f["blocked_ms"], f["memcpy_ms"]
+    printf "ckpt_py_numpy_save_vs_blocking %.0f (numpy.save + fsync %.1f ms; goal >= 10)\n", f["numpy_save_fsync_ms"] / (f["blocked_ms"] > 0.01 ? f["blocked_ms"] : 0.01), f["numpy_save_fsync_ms"]
+}' "$work/ckpt-py.txt"
+
+echo "== restore: 2 ranks x 256 MiB on two agents (two nodes), page cache dropped, from level 1, the buddy copy and level 2 =="
 # A server commits the checkpoints (restore reads only complete ones); the
-# figure is the slowest rank's vigil_ckpt_restore: verify, then read.
+# figure is the slowest rank's vigil_ckpt_restore: verify, then read (for
+# the buddy copy: node-b's directory lost, its rank's shard sent over MPI
+# by node-a's rank, which keeps it, then verified and read).
 "$release/vigil" server run --listen 127.0.0.1:0 --api 127.0.0.1:0 --store "$work/ckpt.sqlite" --token-file "$work/token" \
     --port-file "$work/restore-port" --api-port-file "$work/restore-api" --log-level error &
 agent_pids+=($!)
 for _ in $(seq 100); do [ -s "$work/restore-port" ] && break; sleep 0.1; done
-"$release/vigil" agent run --socket "$work/restore.sock" --ring-dir "$rings/restore" --server "127.0.0.1:$(cat "$work/restore-port")" \
-    --token-file "$work/token" --node bench-node --spool "$work/spool" --uplink-interval 0.2 \
-    --checkpoint-local "$work/level1" --checkpoint-shared "$work/level2" --log-level error &
-agent_pids+=($!)
-for _ in $(seq 100); do [ -S "$work/restore.sock" ] && break; sleep 0.1; done
-check() {  # ARGS...: vigil-ckpt-check on 2 ranks under the restore agent
-    mpirun -np 2 --oversubscribe --bind-to none -x "VIGIL_AGENT_SOCKET=$work/restore.sock" -x VIGIL_JOB_ID=bench-restore \
-        "$agents/vigil-ckpt-check" --bytes $((256 << 20)) "$@"
+for node in a b; do
+    "$release/vigil" agent run --socket "$work/restore-$node.sock" --ring-dir "$rings/restore-$node" \
+        --server "127.0.0.1:$(cat "$work/restore-port")" --token-file "$work/token" --node "bench-$node" \
+        --spool "$work/spool-$node" --uplink-interval 0.2 --probe-port 0 --buddy-port 0 \
+        --checkpoint-local "$work/level1-$node" --checkpoint-buddy "$work/buddy-$node" --checkpoint-shared "$work/level2" \
+        --log-level error &
+    agent_pids+=($!)
+done
+for _ in $(seq 100); do [ -S "$work/restore-a.sock" ] && [ -S "$work/restore-b.sock" ] && break; sleep 0.1; done
+check() {  # ARGS...: vigil-ckpt-check, rank 0 under node-a's agent, rank 1 under node-b's
+    local each=(-x VIGIL_JOB_ID=bench-restore "$agents/vigil-ckpt-check" --bytes $((256 << 20)) "$@")
+    mpirun --oversubscribe --bind-to none -np 1 -x "VIGIL_AGENT_SOCKET=$work/restore-a.sock" "${each[@]}" \
+        : -np 1 -x "VIGIL_AGENT_SOCKET=$work/restore-b.sock" "${each[@]}"
 }
 restore_ms() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
     check --steps 1 --resume | awk '/^rank / { for (i = 5; i < NF; i += 2) if ($i == "restore_ns" && $(i + 1) > m) m = $(i + 1) }
         END { printf "%.0f", m / 1e6 }'; }
-check --steps 2 --every 1 --wait-level 3 --compute-us 1000 > /dev/null
-for _ in $(seq 200); do   # both levels' manifests: the step complete at each
-    [ -f "$work/level1/bench-restore/step-000000000002/MANIFEST" ] && [ -f "$work/level2/bench-restore/step-000000000002/MANIFEST" ] && break
+check --steps 2 --every 1 --wait-level 4 --compute-us 1000 > /dev/null
+for _ in $(seq 200); do   # every level's manifests: the step complete at each
+    ls "$work"/level1-{a,b}/bench-restore/step-000000000002/MANIFEST "$work"/buddy-{a,b}/bench-restore/step-000000000002/MANIFEST \
+        "$work/level2/bench-restore/step-000000000002/MANIFEST" > /dev/null 2>&1 && break
     sleep 0.1
 done
 l1=$(restore_ms)
-rm -rf "$work/level1"
+rm -rf "$work/level1-b"
+buddy=$(restore_ms)
+rm -rf "$work"/level1-a "$work"/buddy-{a,b}
 l2=$(restore_ms)
-echo "ckpt_restore_ms level1 $l1, level2 $l2 (512 MiB; both levels on this machine's one disk)"
-rm -rf "$work/level2"
+echo "ckpt_restore_ms level1 $l1, buddy $buddy, level2 $l2 (512 MiB; every level on this machine's one disk, the buddy copy over MPI's shared memory)"
+rm -rf "$work"/level1-{a,b} "$work"/buddy-{a,b} "$work/level2"
 
 echo "== end to end: vigil-train steps/s, 4 ranks x 2 MiB of parameters, checkpointing every 10 steps and every step against none =="
 train_seconds() {  # CHECKPOINT_EVERY

@@ -24,14 +24,19 @@ struct WorkloadDetectionTests {
     }
 
     /// Four busy ranks on two hosts sharing two cores, for 40 s: past the
-    /// baseline learning, through many eval and data-loading pauses.
+    /// baseline learning, through many eval and data-loading pauses. (A
+    /// machine busy outside the bench slows ranks truly: such slowness,
+    /// measured, is no false alarm — FaultDrill.unexplained.)
     @Test(arguments: shapes)
     func aHealthyJobRaisesNothing(workload: String) async throws {
         try await withScope("healthy-\(workload)") { scope in
+            let load = ExternalLoad.start()
             let drill = try await FaultDrill.start(scope, job: "healthy-\(workload)", program: Paths.workload(workload),
                                                    train: Self.arguments(workload), hosts: "node1:2,node2:2",
-                                                   steady: .seconds(40))
-            #expect(try await drill.incidents().isEmpty)
+                                                   steady: .seconds(40), load: load)
+            print("healthy drill \(workload): \(String(format: "%.2f", load.cores)) cores busy outside the bench")
+            let unexplained = FaultDrill.unexplained(try await drill.incidents(), load: load)
+            #expect(unexplained.isEmpty, "\(unexplained.map(\.headline)); \(String(format: "%.2f", load.cores)) cores outside the bench")
         }
     }
 

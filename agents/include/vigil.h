@@ -62,7 +62,7 @@ typedef struct vigil_ckpt_stats {
     uint64_t blocked_ns;        /* training time spent waiting in save and before_update */
     uint64_t staged_bytes, flushed_bytes;
     uint64_t flush_ns;          /* time the flusher spent writing and syncing */
-    uint64_t checksum_ns;       /* of which, checksumming */
+    uint64_t checksum_ns;       /* checksumming, done by the copier as it stages (not part of flush_ns) */
     uint64_t staging_high_water;  /* pool bytes in use at most: never above the bound */
     long last_local_step;       /* the newest step durable at level 1, -1 for none */
 } vigil_ckpt_stats;

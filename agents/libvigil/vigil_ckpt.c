@@ -33,6 +33,7 @@ typedef struct staged {
     size_t bytes;
     long step;
     int first, last; /* of the step's shard */
+    uint64_t digest, hash_ns;  /* the last chunk's: the shard's checksum, and the time it took */
 } staged;
 
 static struct {
@@ -146,11 +147,16 @@ static void hand_over(staged s) {
     pthread_mutex_unlock(&ck.lock);
 }
 
-/* Every region of `step` into the pool, in order; the last chunk says so. */
-static void copy_step(long step) {
+/* Every region of `step` into the pool, in order, checksummed as it is
+ * staged (the bytes are in cache now; the flusher then only writes); the
+ * last chunk says so, with the checksum. */
+static void copy_step(long step, XXH3_state_t *hash) {
     const vigil_shard_header *h = &ck.header;
+    vigil_shard_header named = *h;
+    named.step = step;
+    vigil_shard_hash_start(hash, &named);
     int first = 1, region = 0;
-    uint64_t offset = 0;
+    uint64_t offset = 0, hash_ns = 0;
     while (region < (int)h->regions && h->region[region].bytes == 0) region++;
     do {
         int index = take_chunk();
@@ -168,27 +174,34 @@ static void copy_step(long step) {
                 do region++; while (region < (int)h->regions && h->region[region].bytes == 0);
             }
         }
-        hand_over((staged){.index = index, .bytes = filled, .step = step, .first = first,
-                           .last = region >= (int)h->regions});
+        uint64_t t0 = now_ns();
+        XXH3_64bits_update(hash, to, filled);
+        hash_ns += now_ns() - t0;
+        int last = region >= (int)h->regions;
+        hand_over((staged){.index = index, .bytes = filled, .step = step, .first = first, .last = last,
+                           .digest = last ? XXH3_64bits_digest(hash) : 0, .hash_ns = hash_ns});
         first = 0;
     } while (region < (int)h->regions);
 }
 
 static void *copier(void *unused) {
     (void)unused;
+    XXH3_state_t *hash = XXH3_createState();
     pthread_mutex_lock(&ck.lock);
     for (;;) {
         while (!ck.stop && ck.wanted <= ck.copied) pthread_cond_wait(&ck.changed, &ck.lock);
         if (ck.stop) break;
         long step = ck.copying = ck.wanted;
         pthread_mutex_unlock(&ck.lock);
-        copy_step(step);
+        if (hash) copy_step(step, hash);
+        else fail_async(step, "no memory for the checksum");
         pthread_mutex_lock(&ck.lock);
         ck.copied = step;
         ck.copying = -1;
         pthread_cond_broadcast(&ck.changed);
     }
     pthread_mutex_unlock(&ck.lock);
+    XXH3_freeState(hash);
     return NULL;
 }
 
@@ -247,7 +260,7 @@ static void *flusher(void *unused) {
             fail_async(s.step, why);
             writing = 0;
         }
-        if (writing && s.last && vigil_shard_commit(&w, why, sizeof why) != 0) {
+        if (writing && s.last && vigil_shard_commit(&w, s.digest, why, sizeof why) != 0) {
             vigil_shard_abandon(&w);
             fail_async(s.step, why);
             writing = 0;
@@ -255,7 +268,7 @@ static void *flusher(void *unused) {
         busy += now_ns() - t0;
         release_chunk(s.index, s.bytes);
         if (writing && s.last) {
-            durable(s.step, w.written, busy, w.hash_ns);
+            durable(s.step, w.written, busy, s.hash_ns);
             report_durable(s.step, &w, busy);
             writing = 0;
         }

@@ -15,11 +15,6 @@ static const char header_magic[8] = {'V', 'G', 'S', 'H', 'A', 'R', 'D', '1'};
 static const char trailer_magic[8] = {'V', 'G', 'S', 'H', 'E', 'N', 'D', '1'};
 enum { SHARD_VERSION = 1, IO_CHUNK = 1 << 20, STREAM_BYTES = 8 << 20 };
 
-static uint64_t now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
 
 static int fail(char *why, size_t cap, int err, const char *what, const char *path) {
     snprintf(why, cap, "%s %s: %s", what, path, strerror(err));
@@ -95,13 +90,11 @@ int vigil_shard_open(vigil_shard_writer *w, const char *dir, const vigil_shard_h
     if (unlink(manifest) != 0 && errno != ENOENT) return fail(why, cap, errno, "cannot remove", manifest);
     w->dir_fd = open(step_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    w->hash = XXH3_createState();
-    if (w->dir_fd < 0 || w->fd < 0 || !w->hash) {
-        int err = w->hash ? errno : ENOMEM;
+    if (w->dir_fd < 0 || w->fd < 0) {
+        int err = errno;
         vigil_shard_abandon(w);
         return fail(why, cap, err, "cannot open", w->tmp);
     }
-    XXH3_64bits_reset(w->hash);
     unsigned char header[HEADER_CAP];
     return vigil_shard_write(w, header, encode_header(h, header), why, cap);
 }
@@ -136,18 +129,22 @@ static void stream_out(vigil_shard_writer *w) {
     w->started = w->written;
 }
 
+void vigil_shard_hash_start(XXH3_state_t *hash, const vigil_shard_header *h) {
+    unsigned char header[HEADER_CAP];
+    XXH3_64bits_reset(hash);
+    XXH3_64bits_update(hash, header, encode_header(h, header));
+}
+
 int vigil_shard_write(vigil_shard_writer *w, const void *data, size_t n, char *why, size_t cap) {
-    uint64_t t0 = now_ns();
-    XXH3_64bits_update(w->hash, data, n);
-    w->hash_ns += now_ns() - t0;
     int r = write_all(w, data, n, why, cap);
     if (r == 0) stream_out(w);
     return r;
 }
 
-int vigil_shard_commit(vigil_shard_writer *w, char *why, size_t cap) {
+int vigil_shard_commit(vigil_shard_writer *w, uint64_t digest, char *why, size_t cap) {
     unsigned char trailer[VIGIL_SHARD_TRAILER_BYTES];
-    uint64_t length = w->written, digest = w->digest = XXH3_64bits_digest(w->hash);
+    uint64_t length = w->written;
+    w->digest = digest;
     memcpy(trailer, trailer_magic, 8);
     memcpy(trailer + 8, &length, 8);
     memcpy(trailer + 16, &digest, 8);
@@ -163,8 +160,6 @@ int vigil_shard_commit(vigil_shard_writer *w, char *why, size_t cap) {
     if (fsync(w->dir_fd) != 0) return fail(why, cap, errno, "cannot fsync the directory of", w->path);
     close(w->dir_fd);
     w->dir_fd = -1;
-    XXH3_freeState(w->hash);
-    w->hash = NULL;
     return 0;
 }
 
@@ -172,9 +167,7 @@ void vigil_shard_abandon(vigil_shard_writer *w) {
     if (w->fd >= 0) close(w->fd);
     if (w->tmp[0]) unlink(w->tmp);
     if (w->dir_fd >= 0) close(w->dir_fd);
-    if (w->hash) XXH3_freeState(w->hash);
     w->fd = w->dir_fd = -1;
-    w->hash = NULL;
 }
 
 /* Reads the shard's header and trailer and checks them against `expect`;

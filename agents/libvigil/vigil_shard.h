@@ -37,13 +37,13 @@ typedef struct vigil_shard_header {
     vigil_shard_region region[VIGIL_SHARD_REGIONS_MAX];
 } vigil_shard_header;
 
-/* A shard being written: the checksum follows every byte. */
+/* A shard being written. Its checksum is the caller's, kept as the bytes
+ * are staged (vigil_shard_hash_start, then XXH3 over the data): the
+ * writer only writes. */
 typedef struct vigil_shard_writer {
     int fd, dir_fd;
     uint64_t written;
     uint64_t started, settled;   /* writeback started up to, and done up to */
-    XXH3_state_t *hash;
-    uint64_t hash_ns;
     uint64_t digest;             /* the trailer's checksum, once committed */
     char tmp[4096], path[4096];
 } vigil_shard_writer;
@@ -63,7 +63,11 @@ int vigil_shard_mkdirs(char *path);
 /* 0, or -errno with `why` filled. */
 int vigil_shard_open(vigil_shard_writer *w, const char *dir, const vigil_shard_header *h, char *why, size_t cap);
 int vigil_shard_write(vigil_shard_writer *w, const void *data, size_t n, char *why, size_t cap);
-int vigil_shard_commit(vigil_shard_writer *w, char *why, size_t cap);
+/* `digest`: XXH3-64 of the header and every data byte written, in order. */
+int vigil_shard_commit(vigil_shard_writer *w, uint64_t digest, char *why, size_t cap);
+
+/* Starts the checksum of the shard `h` describes: reset, then its header. */
+void vigil_shard_hash_start(XXH3_state_t *hash, const vigil_shard_header *h);
 void vigil_shard_abandon(vigil_shard_writer *w);
 
 /* Whether the shard at `path` is the one `expect` describes (step, rank,

@@ -14,15 +14,13 @@ extension CheckpointFiles {
         guard input >= 0 else { throw .unreachable("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(input) }
         guard BlockingSocket.sendLine(fd, header.line) else { throw .unreachable("the buddy closed the connection") }
+        let sum: UInt64
         do {
-            guard try stream(from: input, to: fd, bytes: header.bytes, path: path, bytesPerSecond: nil) == header.checksum else {
-                throw BuddyShardError.unreachable("\(path): not the bytes the rank reported")
-            }
-        } catch let error as CheckpointFileError {
-            throw .unreachable("\(error)")
+            sum = try stream(from: input, to: fd, bytes: header.bytes, path: path, bytesPerSecond: nil)
         } catch {
-            throw error as! BuddyShardError
+            throw .unreachable("\(error)")
         }
+        guard sum == header.checksum else { throw .unreachable("\(path): not the bytes the rank reported") }
         guard let answer = BlockingSocket.readLine(fd) else { throw .unreachable("no answer from the buddy") }
         guard answer == "OK" else { throw .refused(String(answer.drop { $0 != " " }.dropFirst())) }
     }

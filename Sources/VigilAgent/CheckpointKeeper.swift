@@ -22,6 +22,8 @@ public final class CheckpointKeeper: Sendable {
     private let queue = DispatchQueue(label: "vigil.checkpoint")
     /// Scrubs re-read whole checkpoints: on their own queue, not in the way of commits.
     private let scrubQueue = DispatchQueue(label: "vigil.checkpoint.scrub")
+    /// Sends to a buddy wait on the network (30 s for a silent one): not in the way of commits either.
+    private let buddyQueue = DispatchQueue(label: "vigil.checkpoint.buddy")
     /// At most this fast, so a scrub never competes with training's own I/O for long.
     static let scrubBytesPerSecond: Double = 256e6
     private struct Events {
@@ -60,7 +62,7 @@ public final class CheckpointKeeper: Sendable {
     /// buddy, one connection each; a shard the buddy did not take is
     /// reported failed at the buddy level (the step is then not complete there).
     func replicate(_ replication: CheckpointReplication) {
-        queue.async {
+        buddyQueue.async {
             for shard in replication.shards {
                 let header = BuddyShard(job: replication.job, step: replication.step, rank: shard.rank,
                                         worldSize: replication.worldSize, bytes: shard.bytes, checksum: shard.checksum,

@@ -32,6 +32,8 @@ public final class CheckpointKeeper: Sendable {
     }
 
     private let events = Mutex(Events())
+    /// Level-2 copies not yet committed; touched on `queue` only.
+    private let uncommitted = Mutex(UncommittedShards())
     /// Events not yet collected by the uplink, at most (an agent without a server).
     static let limit = 10_000
 
@@ -164,6 +166,7 @@ public final class CheckpointKeeper: Sendable {
         do {
             try CheckpointFiles.copyShard(event, toRoot: root)
             copied.durationNs = monotonicNanoseconds() - started
+            bound(copied, localRoot: event.root)
         } catch {
             (copied.state, copied.detail) = (.failed, "\(error)")
             logger.error("shard not copied to the shared level", metadata: ["job": "\(event.job)", "step": "\(event.step)",
@@ -171,6 +174,31 @@ public final class CheckpointKeeper: Sendable {
         }
         copied.atNs = wallClockNanoseconds()
         append(.checkpointShard(copied))
+    }
+
+    /// Removes this rank's oldest level-2 copy no manifest ever came for,
+    /// once too many wait (UncommittedShards), and reports it failed there.
+    /// A step complete at level 1 is on its way (level 2 may lag behind a
+    /// slow shared file system): only steps committed nowhere count.
+    private func bound(_ copied: CheckpointShardEvent, localRoot: String) {
+        let evicted = uncommitted.withLock {
+            $0.note(job: copied.job, rank: copied.rank, step: copied.step) {
+                CheckpointFiles.isCommitted(root: copied.root, job: copied.job, step: $0)
+                    || CheckpointFiles.isCommitted(root: localRoot, job: copied.job, step: $0)
+            }
+        }
+        guard let evicted else { return }
+        var event = copied
+        (event.step, event.state, event.atNs) = (evicted, .failed, wallClockNanoseconds())
+        event.detail = "never committed (no manifest after \(UncommittedShards.limit - 1) newer shards): removed"
+        do {
+            try CheckpointFiles.removeShard(root: copied.root, job: copied.job, step: evicted, rank: copied.rank)
+        } catch {
+            event.detail = "never committed, and not removed: \(error)"
+        }
+        logger.warning("uncommitted shard removed from the shared level", metadata: [
+            "job": "\(copied.job)", "step": "\(evicted)", "rank": "\(copied.rank)", "reason": "\(event.detail)"])
+        append(.checkpointShard(event))
     }
 
     private func append(_ item: TelemetryItem) {

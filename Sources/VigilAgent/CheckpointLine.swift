@@ -4,6 +4,8 @@ import VigilCore
 /// vigil_ckpt.c), `key=value` words, `why=` taking the rest of the line:
 ///
 /// ```
+/// COPYING step=20 world=4 bytes=1048576 copy_ns=0 job=train root=/local/ckpt
+/// STAGED step=20 world=4 bytes=1048576 copy_ns=2100000 job=train root=/local/ckpt
 /// SHARD step=20 world=4 bytes=1048724 xxh3=9f2c4e1a03b5d7e8 flush_ns=5100000 blocked_ns=40000 job=train root=/local/ckpt
 /// FAILED step=25 world=4 job=train root=/local/ckpt why=cannot write …: No space left on device
 /// RESTORED step=20 world=4 level=1 job=train root=/local/ckpt
@@ -11,7 +13,8 @@ import VigilCore
 /// ```
 enum CheckpointLine {
     static let verbs: [String: CheckpointShardEvent.State] = ["SHARD": .durable, "FAILED": .failed,
-                                                               "RESTORED": .restored, "REJECTED": .rejected]
+                                                               "RESTORED": .restored, "REJECTED": .rejected,
+                                                               "COPYING": .copying, "STAGED": .staged]
 
     /// The event `line` reports for the rank `identity`, or why it is refused.
     static func parse(_ line: String, identity: RankIdentity, atNs: UInt64) throws(CheckpointLineError) -> CheckpointShardEvent {
@@ -41,6 +44,11 @@ enum CheckpointLine {
             (event.bytes, event.checksum) = (bytes, sum)
             event.durationNs = fields["flush_ns"].flatMap(UInt64.init) ?? 0
             event.blockedNs = fields["blocked_ns"].flatMap(UInt64.init) ?? 0
+        }
+        if state.isProgress {
+            guard let bytes = fields["bytes"].flatMap(UInt64.init) else { throw .malformed("bytes") }
+            event.bytes = bytes
+            event.durationNs = fields["copy_ns"].flatMap(UInt64.init) ?? 0
         }
         return event
     }

@@ -1,12 +1,18 @@
 /// What an agent reports of one rank's shard of one checkpoint at one
-/// level: durable there (its size and checksum), failed (why), or, at
-/// restore, read back or passed over (why).
+/// level: on its way to level 1 (being copied into the rank's staging
+/// pool, then all of it staged), durable there (its size and checksum),
+/// failed (why), or, at restore, read back or passed over (why).
 public struct CheckpointShardEvent: Sendable, Equatable, Codable {
     public enum State: UInt8, Sendable, Codable, CaseIterable {
         case durable = 0
         case failed = 1
         case restored = 2
         case rejected = 3
+        case copying = 4
+        case staged = 5
+
+        /// Before level 1: the rank's copy into its staging pool.
+        public var isProgress: Bool { self == .copying || self == .staged }
     }
 
     /// The checkpoint's job name (its directory), which outlives a run.
@@ -19,8 +25,9 @@ public struct CheckpointShardEvent: Sendable, Equatable, Codable {
     public var bytes: UInt64
     /// XXH3-64 of the shard's bytes before its trailer.
     public var checksum: UInt64
-    /// Writing it at this level (the rank's flush, the agent's copy), and
-    /// how long training waited for this checkpoint's copy.
+    /// Writing it at this level (the rank's flush, the agent's copy; once
+    /// staged, the rank's copy into its pool), and how long training waited
+    /// for this checkpoint's copy.
     public var durationNs: UInt64 = 0
     public var blockedNs: UInt64 = 0
     /// The level's directory on the reporting node (`<root>/<job>/step-…/`).

@@ -20,8 +20,24 @@ extension ClusterTables {
         return out + table.render()
     }
 
+    /// `vigil checkpoints --job J --step S`: each shard, per level and rank.
+    public static func shards(_ shards: [StoredShard], job: String, step: Int64, nowNs: UInt64) -> String {
+        guard !shards.isEmpty else { return "\(job) step \(step): no shards reported\n" }
+        var table = TextTable(header: ["LEVEL", "RANK", "NODE", "STATE", "BYTES", "XXH3", "COPY", "WRITE", "RATE", "BLOCKED", "AGE",
+                                       "DETAIL"], rightAligned: [1, 4, 6, 7, 8, 9, 10])
+        for shard in shards {
+            let hasSum = shard.state == .durable
+            table.append([shard.level.shortName, "\(shard.rank)", shard.node, shard.state.name, bytes(shard.bytes),
+                          hasSum ? String(format: "%016llx", shard.checksum) : "-",
+                          shard.copyNs == 0 ? "-" : AgentReport.duration(shard.copyNs),
+                          shard.state.isProgress ? "-" : AgentReport.duration(shard.durationNs),
+                          shard.durationNs == 0 ? "-" : "\(Int(shard.bytesPerSecond / 1e6)) MB/s",
+                          AgentReport.duration(shard.blockedNs), age(nowNs, shard.atNs), shard.detail])
+        }
+        return "\(job) step \(step)\n" + table.render()
+    }
+
     private static func state(_ level: StoredCheckpoint.Level?, of row: StoredCheckpoint) -> String {
-        guard let level else { return "-" }
-        return level.state == .complete ? level.label : "\(level.state.rawValue) \(level.durableShards)/\(row.worldSize)"
+        level?.progress(of: row.worldSize) ?? "-"
     }
 }

@@ -3,6 +3,10 @@
 public struct StoredCheckpoint: Sendable, Equatable, Codable {
     public struct Level: Sendable, Equatable, Codable {
         public enum State: String, Sendable, Codable {
+            /// Some rank still copying its shard into its staging pool.
+            case copying
+            /// Every rank's copy done, shards on their way to level 1.
+            case staged
             /// Shards still arriving.
             case partial
             /// Every shard durable, the manifest asked for.
@@ -31,6 +35,9 @@ public struct StoredCheckpoint: Sendable, Equatable, Codable {
         public var level: CheckpointLevel
         public var state: State
         public var durableShards: Int
+        /// Before level 1 (its rows only): shards being copied, and staged.
+        public var copyingShards: Int
+        public var stagedShards: Int
         public var bytes: UInt64
         /// The slowest shard's write at this level, and the longest training waited.
         public var slowestNs: UInt64
@@ -42,8 +49,11 @@ public struct StoredCheckpoint: Sendable, Equatable, Codable {
         /// When the scrub re-read every shard and found them intact.
         public var verifiedNs: UInt64?
 
-        public init(level: CheckpointLevel, state: State, durableShards: Int, bytes: UInt64, slowestNs: UInt64,
-                    blockedNs: UInt64, completedNs: UInt64?, failure: String?, places: [Place] = [], verifiedNs: UInt64? = nil) {
+        public init(level: CheckpointLevel, state: State, durableShards: Int, copyingShards: Int = 0, stagedShards: Int = 0,
+                    bytes: UInt64, slowestNs: UInt64, blockedNs: UInt64, completedNs: UInt64?, failure: String?,
+                    places: [Place] = [], verifiedNs: UInt64? = nil) {
+            self.copyingShards = copyingShards
+            self.stagedShards = stagedShards
             self.places = places
             self.verifiedNs = verifiedNs
             self.level = level
@@ -58,6 +68,18 @@ public struct StoredCheckpoint: Sendable, Equatable, Codable {
 
         /// "complete", "verified" once scrubbed, else the state.
         public var label: String { state == .complete && verifiedNs != nil ? "verified" : state.rawValue }
+
+        /// The label, with how many of `worldSize` shards got this far
+        /// while it is under way: "copying 3/4" (begun), "staged 4/4", "partial 2/4".
+        public func progress(of worldSize: Int) -> String {
+            let reached = switch state {
+            case .copying: copyingShards + stagedShards + durableShards
+            case .staged: stagedShards + durableShards
+            case .partial, .committing, .failed, .removing: durableShards
+            case .complete, .abandoned, .removed: -1
+            }
+            return reached < 0 ? label : "\(label) \(reached)/\(worldSize)"
+        }
 
         /// Bytes over the slowest shard's time: the level's flush rate, all ranks writing at once.
         public var bytesPerSecond: Double { slowestNs == 0 ? 0 : Double(bytes) * 1e9 / Double(slowestNs) }

@@ -23,7 +23,7 @@ public enum TelemetryItem: Sendable, Equatable {
     case run(JobRun)
     /// A link measurement the server asked this agent for.
     case probe(LinkProbe)
-    /// A rank's checkpoint shard durable, failed, restored or passed over at a level.
+    /// A rank's checkpoint shard copying, staged, durable, failed, restored or passed over at a level.
     case checkpointShard(CheckpointShardEvent)
     /// A checkpoint's manifest written (or not) where the server asked.
     case checkpointManifest(CheckpointManifestEvent)

@@ -50,6 +50,8 @@ public protocol TelemetryStore: Sendable {
 
     /// Checkpoints (of one job, or all), newest first, at most `limit`.
     func checkpoints(job: String?, limit: Int) async throws -> [StoredCheckpoint]
+    /// One checkpoint's shards, by level then rank.
+    func checkpointShards(job: String, step: Int64) async throws -> [StoredShard]
 
     /// Every shard of a checkpoint is durable at a level: `writers` agents
     /// were asked to write its manifest (it is complete once they all did).

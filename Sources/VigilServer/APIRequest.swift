@@ -19,6 +19,7 @@ import VigilCore
 ///     GET /v1/events[?after=ID]       the cluster's timeline, oldest first (1,000 at a time)
 ///     GET /v1/incidents[?job=JOB][&limit=N]  newest first
 ///     GET /v1/checkpoints[?job=JOB]   newest first
+///     GET /v1/checkpoints/shards?job=JOB&step=N   one checkpoint's shards, by level and rank
 ///     POST /v1/nodes/NODE/cordon      no launch chooses NODE
 ///     POST /v1/nodes/NODE/uncordon
 ///     POST /v1/checkpoints/pin?job=JOB&step=N     retention never removes it
@@ -39,6 +40,7 @@ public enum APIRequest: Equatable, Sendable {
     case events(after: Int64)
     case incidents(job: String?, limit: Int)
     case checkpoints(job: String?)
+    case shards(job: String, step: Int64)
     case cordon(node: String, cordoned: Bool)
     case pin(job: String, step: Int64, pinned: Bool)
 
@@ -54,10 +56,7 @@ public enum APIRequest: Equatable, Sendable {
         let (path, query) = Self.split(uri)
         if method == "POST" {
             if path == "/v1/checkpoints/pin" || path == "/v1/checkpoints/unpin" {
-                guard let step = query["step"].flatMap({ Int64($0) }), step >= 0 else {
-                    throw .badRequest("step must be a non-negative integer")
-                }
-                self = .pin(job: try Self.job(query), step: step, pinned: path.hasSuffix("/pin"))
+                self = .pin(job: try Self.job(query), step: try Self.step(query), pinned: path.hasSuffix("/pin"))
                 return
             }
             guard path.hasPrefix("/v1/nodes/") else { throw .methodNotAllowed(method) }
@@ -88,6 +87,7 @@ public enum APIRequest: Equatable, Sendable {
             self = .incidents(job: try Self.optionalJob(query),
                               limit: try Self.number(query, "limit", default: 10_000, in: 1...10_000))
         case "/v1/checkpoints": self = .checkpoints(job: try Self.optionalJob(query))
+        case "/v1/checkpoints/shards": self = .shards(job: try Self.job(query), step: try Self.step(query))
         default: throw .notFound(String(path.prefix(128)))
         }
     }
@@ -125,6 +125,13 @@ public enum APIRequest: Equatable, Sendable {
             throw .badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
+    }
+
+    private static func step(_ query: [Substring: Substring]) throws(APIError) -> Int64 {
+        guard let step = query["step"].flatMap({ Int64($0) }), step >= 0 else {
+            throw .badRequest("step must be a non-negative integer")
+        }
+        return step
     }
 
     private static func optionalJob(_ query: [Substring: Substring]) throws(APIError) -> String? {

@@ -50,6 +50,8 @@ struct APIResponder: Sendable {
             return try encoder.encode(try await store.incidents(job: job, limit: limit))
         case .checkpoints(let job):
             return try encoder.encode(try await store.checkpoints(job: job, limit: 1_000))
+        case .shards(let job, let step):
+            return try encoder.encode(try await store.checkpointShards(job: job, step: step))
         case .pin(let job, let step, let pinned):
             guard try await store.setCheckpointPinned(job: job, step: step, pinned) else {
                 throw APIError.notFound("checkpoint \(job) step \(step)")

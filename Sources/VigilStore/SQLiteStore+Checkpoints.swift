@@ -48,6 +48,21 @@ extension SQLiteStore {
         }
     }
 
+    /// Every shard of one checkpoint, by level then rank.
+    public func checkpointShards(job: String, step: Int64) async throws -> [StoredShard] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM checkpointShard WHERE job = ? AND step = ? ORDER BY level, rank",
+                             arguments: [job, step]).compactMap { row in
+                guard let level = CheckpointLevel(rawValue: row["level"]),
+                      let state = CheckpointShardEvent.State(rawValue: row["stage"]) else { return nil }
+                return StoredShard(level: level, rank: row["rank"], node: row["node"], root: row["root"], state: state,
+                                   bytes: row["bytes"], checksum: UInt64(bitPattern: row["checksum"]),
+                                   durationNs: row["durationNs"], copyNs: row["copyNs"], blockedNs: row["blockedNs"],
+                                   detail: row["detail"], atNs: row["atNs"])
+            }
+        }
+    }
+
     /// Per (job, level): the newest step complete there.
     private static func newestComplete(_ db: Database) throws -> [String: Int64] {
         var newest: [String: Int64] = [:]
@@ -75,24 +90,29 @@ extension SQLiteStore {
             places[row["level"], default: []].append(.init(node: row["node"], root: row["root"]))
         }
         return try Row.fetchAll(db, sql: """
-            SELECT level, SUM(durable) AS durable, SUM(CASE WHEN durable THEN bytes ELSE 0 END) AS bytes,
-                MAX(durationNs) AS slowest, MAX(blockedNs) AS blocked,
-                MIN(CASE WHEN durable THEN NULL ELSE detail END) AS failure
+            SELECT level, SUM(durable) AS durable, SUM(stage = ?) AS copying, SUM(stage = ?) AS staged,
+                SUM(CASE WHEN durable THEN bytes ELSE 0 END) AS bytes,
+                MAX(CASE WHEN durable THEN durationNs ELSE 0 END) AS slowest, MAX(blockedNs) AS blocked,
+                MIN(CASE WHEN stage = ? THEN detail END) AS failure
             FROM checkpointShard WHERE job = ? AND step = ? GROUP BY level ORDER BY level
-            """, arguments: arguments).compactMap { row in
+            """, arguments: [CheckpointShardEvent.State.copying.rawValue, CheckpointShardEvent.State.staged.rawValue,
+                             CheckpointShardEvent.State.failed.rawValue] + arguments).compactMap { row in
             guard let level = CheckpointLevel(rawValue: row["level"]) else { return nil }
             let commit = commits[Int(level.rawValue)]
             let failure: String? = row["failure"] ?? commit?["failure"]
             let completed: UInt64? = commit?["completedNs"], verified: UInt64? = commit?["verifiedNs"]
+            let copying: Int = row["copying"], staged: Int = row["staged"]
             var state: StoredCheckpoint.Level.State = completed != nil ? .complete
-                : failure != nil ? .failed : commit != nil ? .committing : .partial
+                : failure != nil ? .failed : commit != nil ? .committing
+                : copying > 0 ? .copying : staged > 0 ? .staged : .partial
             if state != .complete, let newest = newestComplete["\(checkpoint.job)/\(level.rawValue)"], newest > checkpoint.step {
                 state = .abandoned
             }
             if let removal = removals[Int(level.rawValue)] {
                 state = (removal["removedNs"] as UInt64?) == nil ? .removing : .removed
             }
-            return StoredCheckpoint.Level(level: level, state: state, durableShards: row["durable"], bytes: row["bytes"],
+            return StoredCheckpoint.Level(level: level, state: state, durableShards: row["durable"],
+                                          copyingShards: copying, stagedShards: staged, bytes: row["bytes"],
                                           slowestNs: row["slowest"], blockedNs: row["blocked"], completedNs: completed,
                                           failure: failure, places: places[Int(level.rawValue)] ?? [], verifiedNs: verified)
         }
@@ -100,24 +120,34 @@ extension SQLiteStore {
 }
 
 extension BatchWriter {
-    /// A shard durable or failed at a level is its checkpoint's row; what
-    /// restore read or passed over goes on the timeline.
+    private static let progressStages: StatementArguments = [CheckpointShardEvent.State.copying.rawValue,
+                                                             CheckpointShardEvent.State.staged.rawValue]
+
+    /// A shard copying, staged, durable or failed at a level is its
+    /// checkpoint's row (progress never overwrites an outcome); what restore
+    /// read or passed over goes on the timeline.
     func write(_ event: CheckpointShardEvent) throws {
         let what = "step \(event.step) rank \(event.rank)"
         switch event.state {
-        case .durable, .failed:
+        case .durable, .failed, .copying, .staged:
             try db.cachedStatement(sql: """
                 INSERT INTO checkpoint (job, step, worldSize, startedNs) VALUES (?, ?, ?, ?)
                 ON CONFLICT(job, step) DO UPDATE SET worldSize = excluded.worldSize,
                     startedNs = MIN(checkpoint.startedNs, excluded.startedNs)
                 """).execute(arguments: [event.job, event.step, event.worldSize, event.atNs])
             try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO checkpointShard (job, step, level, rank, node, root, durable, bytes, checksum, durationNs,
-                    blockedNs, detail, atNs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO checkpointShard (job, step, level, rank, node, root, stage, durable, bytes, checksum, durationNs,
+                    blockedNs, detail, atNs, copyNs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(job, step, level, rank) DO UPDATE SET node = excluded.node, root = excluded.root,
+                    copyNs = MAX(checkpointShard.copyNs, excluded.copyNs),
+                    stage = excluded.stage, durable = excluded.durable, bytes = excluded.bytes, checksum = excluded.checksum,
+                    durationNs = excluded.durationNs, blockedNs = excluded.blockedNs, detail = excluded.detail, atNs = excluded.atNs
+                WHERE excluded.stage NOT IN (?, ?) OR checkpointShard.stage IN (?, ?)
                 """).execute(arguments: [event.job, event.step, event.level.rawValue, event.rank, node, event.root,
-                                         event.state == .durable,
+                                         event.state.rawValue, event.state == .durable,
                                          event.bytes, Int64(bitPattern: event.checksum), event.durationNs, event.blockedNs,
-                                         event.detail, event.atNs])
+                                         event.detail, event.atNs, event.state == .staged ? event.durationNs : 0]
+                                         + Self.progressStages + Self.progressStages)
             if event.state == .failed {
                 try SQLiteStore.record(db, kind: "checkpoint.failed", node: node, job: event.job,
                                        message: "\(what) failed at \(event.level.name): \(event.detail)", atNs: event.atNs)

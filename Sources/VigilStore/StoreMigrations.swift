@@ -132,6 +132,16 @@ enum StoreMigrations {
             try db.drop(table: "checkpoint")
             try createCheckpointTables(db)
         }
+        // A shard's row is written from the rank's first word of it on:
+        // copying, staged, then durable or failed (CheckpointShardEvent.State);
+        // the copy into the staging pool took copyNs.
+        migrator.registerMigration("v14: shard stage before level 1") { db in
+            try db.alter(table: "checkpointShard") { t in
+                t.add(column: "stage", .integer).notNull().defaults(to: 0)
+                t.add(column: "copyNs", .integer).notNull().defaults(to: 0)
+            }
+            try db.execute(sql: "UPDATE checkpointShard SET stage = CASE WHEN durable THEN 0 ELSE 1 END")
+        }
         return migrator
     }
 

@@ -2,7 +2,8 @@ import NIOCore
 import VigilCore
 
 /// ```
-/// shard    = string job | svarint step | varint rank | varint worldSize | u8 level | u8 state
+/// shard    = string job | svarint step | varint rank | varint worldSize | u8 level
+///          | u8 state (0 durable, 1 failed, 2 restored, 3 rejected, 4 copying, 5 staged)
 ///          | varint bytes | u64 checksum | varint durationNs | varint blockedNs
 ///          | string root | string detail | varint atNs                                      (item 9)
 /// manifest = string job | svarint step | u8 level | string root

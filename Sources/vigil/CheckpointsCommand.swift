@@ -16,12 +16,26 @@ struct CheckpointsCommand: AsyncParsableCommand {
             commandName: "list", abstract: "Each job's restorable step per level and the work at risk, then its checkpoints, newest first.")
         @OptionGroup var api: APIOption
         @Option(help: "Only this job's checkpoints (its checkpoint job name).") var job: String?
+        @Option(help: "With --job: this checkpoint's shards, per level and rank.") var step: Int64?
+
+        func validate() throws {
+            if step != nil && job == nil { throw ValidationError("--step needs --job") }
+            if let step, step < 0 { throw ValidationError("--step must not be negative") }
+        }
 
         func run() async throws {
+            if let job, let step { return try await shards(job: job, step: step) }
             let path = job.map { "/v1/checkpoints?job=\($0)" } ?? "/v1/checkpoints"
             let (checkpoints, data) = try await api.fetch(path, as: [StoredCheckpoint].self)
             if api.json { print(String(decoding: data, as: UTF8.self)) } else {
                 print(ClusterTables.checkpoints(checkpoints, nowNs: wallClockNanoseconds()), terminator: "")
+            }
+        }
+
+        private func shards(job: String, step: Int64) async throws {
+            let (shards, data) = try await api.fetch("/v1/checkpoints/shards?job=\(job)&step=\(step)", as: [StoredShard].self)
+            if api.json { print(String(decoding: data, as: UTF8.self)) } else {
+                print(ClusterTables.shards(shards, job: job, step: step, nowNs: wallClockNanoseconds()), terminator: "")
             }
         }
     }

@@ -18,6 +18,16 @@ struct CheckpointLineTests {
         }())
     }
 
+    /// Before level 1 the rank says when its copy began and when all of it was staged.
+    @Test func copyingAndStagedCarryTheStateSizeAndCopyTime() throws {
+        let copying = try CheckpointLine.parse("COPYING step=20 world=4 bytes=4096 copy_ns=0 job=train root=/local/ckpt",
+                                               identity: Self.identity, atNs: 7)
+        #expect(copying.state == .copying && copying.level == .local && copying.bytes == 4_096 && copying.durationNs == 0)
+        let staged = try CheckpointLine.parse("STAGED step=20 world=4 bytes=4096 copy_ns=2100000 job=train root=/local/ckpt",
+                                              identity: Self.identity, atNs: 8)
+        #expect(staged.state == .staged && staged.bytes == 4_096 && staged.durationNs == 2_100_000 && staged.rank == 2)
+    }
+
     @Test func whyTakesTheRestOfTheLine() throws {
         let event = try CheckpointLine.parse("REJECTED step=20 world=4 level=3 job=train root=/shared why=a b=c: checksum mismatch",
                                              identity: Self.identity, atNs: 7)
@@ -27,7 +37,8 @@ struct CheckpointLineTests {
     @Test(arguments: ["HELLO 1 pid=3", "SHARD step=-1 world=4 bytes=1 xxh3=0 job=j root=/x",
                       "SHARD step=1 world=8 bytes=1 xxh3=0 job=j root=/x", "SHARD step=1 world=4 job=j root=/x",
                       "FAILED step=1 world=4 job=../x root=/x", "FAILED step=1 world=4 job=j root=relative",
-                      "RESTORED step=1 world=4 level=4 job=j root=/x", "SHARD step=1 world=4 bytes=1 xxh3=zz job=j root=/x"])
+                      "RESTORED step=1 world=4 level=4 job=j root=/x", "SHARD step=1 world=4 bytes=1 xxh3=zz job=j root=/x",
+                      "STAGED step=1 world=4 copy_ns=5 job=j root=/x"])
     func aMalformedLineIsRefused(line: String) {
         #expect(throws: CheckpointLineError.self) { try CheckpointLine.parse(line, identity: Self.identity, atNs: 7) }
     }

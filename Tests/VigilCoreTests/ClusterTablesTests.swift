@@ -54,4 +54,32 @@ extension ClusterTablesTests {
 
             """)
     }
+
+    /// A checkpoint under way: one rank still copying into its pool, one
+    /// staged, two durable; the level says how far the slowest got.
+    @Test func shardsSayHowFarEachGot() {
+        let second: UInt64 = 1_000_000_000, now = 1_700_000_100 * second
+        func shard(_ rank: Int, _ state: CheckpointShardEvent.State, copyMs: UInt64, writeMs: UInt64) -> StoredShard {
+            StoredShard(level: .local, rank: rank, node: rank < 2 ? "a" : "b", root: "/l", state: state, bytes: 64 << 20,
+                        checksum: state == .durable ? 0x9F2C_4E1A_03B5_D7E8 : 0, durationNs: writeMs * 1_000_000,
+                        copyNs: copyMs * 1_000_000, blockedNs: 40_000, detail: "", atNs: now - 2 * second)
+        }
+        let shards = [shard(0, .durable, copyMs: 12, writeMs: 80), shard(1, .durable, copyMs: 14, writeMs: 100),
+                      shard(2, .staged, copyMs: 20, writeMs: 20), shard(3, .copying, copyMs: 0, writeMs: 0)]
+        #expect(ClusterTables.shards(shards, job: "train", step: 30, nowNs: now) == """
+            train step 30
+            LEVEL    RANK  NODE  STATE       BYTES  XXH3                COPY    WRITE       RATE  BLOCKED   AGE  DETAIL
+            level 1     0  a     durable  64.00MiB  9f2c4e1a03b5d7e8  12.0ms   80.0ms   838 MB/s   40.0us  2.0s
+            level 1     1  a     durable  64.00MiB  9f2c4e1a03b5d7e8  14.0ms  100.0ms   671 MB/s   40.0us  2.0s
+            level 1     2  b     staged   64.00MiB  -                 20.0ms        -  3355 MB/s   40.0us  2.0s
+            level 1     3  b     copying  64.00MiB  -                      -        -          -   40.0us  2.0s
+
+            """)
+        let level = StoredCheckpoint.Level(level: .local, state: .copying, durableShards: 2, copyingShards: 1, stagedShards: 1,
+                                           bytes: 128 << 20, slowestNs: 0, blockedNs: 0, completedNs: nil, failure: nil)
+        #expect(level.progress(of: 4) == "copying 4/4")
+        var staged = level
+        (staged.state, staged.copyingShards) = (.staged, 0)
+        #expect(staged.progress(of: 4) == "staged 3/4")
+    }
 }

@@ -40,6 +40,9 @@ struct CheckpointClientTests {
             #expect(FileManager.default.fileExists(atPath: cluster.shard(level: .buddy, node: 0, step: 20, rank: 0)),
                     "node-a's shards kept by node-b")
             let store = try cluster.server.store()
+            let local = try await store.checkpointShards(job: "ckpt", step: 20).filter { $0.level == .local }
+            #expect(local.map(\.rank) == [0, 1, 2, 3] && local.allSatisfy { $0.state == .durable && $0.copyNs > 0 },
+                    "every rank's copy into its pool reported before its shard was durable: \(local)")
             let scrubbed = await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
                 let rows = (try? await store.checkpoints(job: "ckpt", limit: 100)) ?? []
                 return rows.first { $0.step == 20 }?.level(.shared)?.label == "verified"
@@ -257,6 +260,27 @@ struct CheckpointClientTests {
                                     environment: ["VIGIL_DISABLE": "1"], label: "noagent")
             #expect(await mpi.finish() != 0)
             #expect(mpi.child.stderr.contains("no vigil agent on this node"), "\(mpi.child.stderr)")
+        }
+    }
+
+    /// With the server gone no manifest ever comes: each rank keeps at
+    /// most 4 uncommitted shards at level 1, removes older ones, and says
+    /// so through the API while training goes on.
+    @Test func uncommittedShardsAreBoundedWithoutAServer() async throws {
+        try await withScope("ckpt-uncommitted") { scope in
+            let cluster = try await CheckpointCluster.start(scope)
+            await cluster.server.stop()
+            let run = try await cluster.run(["--steps", "24", "--every", "2", "--bytes", "65536"], label: "cut-off")
+            #expect(run.status == 0 && run.ranks.count == 4, "training went on: \(run.stderr)")
+            #expect(run.ranks.values.allSatisfy { $0.figures["local"] == 24 }, "every save still durable at level 1")
+            #expect(run.stderr.contains("never committed"), "the API said why shards were removed: \(run.stderr)")
+            for (index, node) in cluster.nodes.enumerated() {
+                let steps = try FileManager.default.contentsOfDirectory(atPath: node.local + "/ckpt").filter { $0.hasPrefix("step-") }
+                #expect(steps.count <= 4, "node \(index) keeps at most 4 uncommitted steps: \(steps.sorted())")
+                #expect(steps.contains("step-000000000024"), "the newest is kept")
+            }
+            let shared = try FileManager.default.contentsOfDirectory(atPath: cluster.shared + "/ckpt").filter { $0.hasPrefix("step-") }
+            #expect(shared.count <= 4, "the agents bound their level-2 copies too: \(shared.sorted())")
         }
     }
 }

@@ -20,6 +20,7 @@ struct APIRequestTests {
         ("/v1/collectives/summary?job=j-1&seconds=300", .collectiveSummaries(job: "j-1", seconds: 300)),
         ("/v1/probes?job=j-1", .probes(job: "j-1")),
         ("/v1/checkpoints?job=j-1", .checkpoints(job: "j-1")),
+        ("/v1/checkpoints/shards?job=j-1&step=20", .shards(job: "j-1", step: 20)),
     ])
     func routes(uri: String, expected: APIRequest) throws {
         #expect(try APIRequest(method: "GET", uri: uri) == expected)
@@ -40,6 +41,7 @@ struct APIRequestTests {
         ("POST", "/v1/nodes/n1/reboot", .notFound("/v1/nodes/n1/reboot")),
         ("POST", "/v1/nodes/n;1/cordon", .badRequest("node must be 1-63 characters of [A-Za-z0-9._-]")),
         ("GET", "/v1/nodes/n1/cordon", .notFound("/v1/nodes/n1/cordon")),
+        ("GET", "/v1/checkpoints/shards?job=j", .badRequest("step must be a non-negative integer")),
     ])
     func refuses(method: String, uri: String, expected: APIError) {
         #expect(throws: expected) { try APIRequest(method: method, uri: uri) }

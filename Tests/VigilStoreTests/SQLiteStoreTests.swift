@@ -217,3 +217,34 @@ struct SQLiteStoreTests {
         }
     }
 }
+
+extension SQLiteStoreTests {
+    private func shard(_ rank: Int, _ state: CheckpointShardEvent.State, durationNs: UInt64 = 0, atNs: UInt64) -> TelemetryItem {
+        var event = CheckpointShardEvent(job: "train", step: 20, rank: rank, worldSize: 2, level: .local, state: state,
+                                         bytes: 4_096, checksum: state == .durable ? 0xABCD : 0, root: "/l", atNs: atNs)
+        event.durationNs = durationNs
+        return .checkpointShard(event)
+    }
+
+    /// A shard's row follows it from the copy on; a late word of progress
+    /// never takes back an outcome, and the copy's time outlives it.
+    @Test func shardsGoFromCopyingThroughStagedToDurable() async throws {
+        try await withStore { store, _ in
+            _ = try await store.store(TelemetryBatch(seq: 1, items: [shard(0, .copying, atNs: 1), shard(1, .copying, atNs: 1)]),
+                                      from: "a", receivedAtNs: 1)
+            #expect(try await store.checkpoints(job: "train", limit: 1).first?.level(.local)?.progress(of: 2) == "copying 2/2")
+            _ = try await store.store(TelemetryBatch(seq: 2, items: [shard(0, .staged, durationNs: 7_000, atNs: 2),
+                                                                     shard(1, .staged, durationNs: 9_000, atNs: 2)]),
+                                      from: "a", receivedAtNs: 2)
+            #expect(try await store.checkpoints(job: "train", limit: 1).first?.level(.local)?.progress(of: 2) == "staged 2/2")
+            _ = try await store.store(TelemetryBatch(seq: 3, items: [shard(0, .durable, durationNs: 50_000, atNs: 3),
+                                                                     shard(0, .staged, durationNs: 1, atNs: 4)]),
+                                      from: "a", receivedAtNs: 3)
+            let level = try await store.checkpoints(job: "train", limit: 1).first?.level(.local)
+            #expect(level?.state == .staged && level?.durableShards == 1 && level?.failure == nil, "\(String(describing: level))")
+            let shards = try await store.checkpointShards(job: "train", step: 20)
+            #expect(shards.map(\.state) == [.durable, .staged])
+            #expect(shards.map(\.copyNs) == [7_000, 9_000] && shards[0].durationNs == 50_000 && shards[0].checksum == 0xABCD)
+        }
+    }
+}

@@ -22,6 +22,7 @@
 
 #include "vigil_ckpt_internal.h"
 #include "vigil_internal.h"
+#include "vigil_uncommitted.h"
 
 /* A save waits this long at most for the previous copy (a pool stalled by a wedged disk). */
 #define SAVE_WAIT_S 30.0
@@ -105,7 +106,7 @@ static void fail_async(long step, const char *why) {
     pthread_mutex_lock(&ck.lock);
     snprintf(ck.failure, sizeof ck.failure, "checkpoint of step %ld abandoned: %s", step, why);
     snprintf(ck.async_error, sizeof ck.async_error, "%s", ck.failure);
-    ck.failed = step;
+    if (step > ck.failed) ck.failed = step;
     ck.stats.failures++;
     pthread_cond_broadcast(&ck.changed);
     pthread_mutex_unlock(&ck.lock);
@@ -125,6 +126,28 @@ static void report_durable(long step, const vigil_shard_writer *w, uint64_t flus
              step, ck.header.world, (unsigned long long)w->written, (unsigned long long)w->digest,
              (unsigned long long)flush_ns, (unsigned long long)blocked, ck.header.job, ck.local_dir);
     if (vigil_agent_say(line) != 0) fail_async(step, "the vigil agent did not take the shard's report: it cannot be committed");
+}
+
+/* Progress before level 1, for the store and console: the agent may drop
+ * it when busy (the durable report that follows is the one that counts). */
+static void report_progress(const char *verb, long step, uint64_t copy_ns) {
+    uint64_t bytes = 0;
+    for (uint32_t i = 0; i < ck.header.regions; i++) bytes += ck.header.region[i].bytes;
+    char line[4600];
+    snprintf(line, sizeof line, "%s step=%ld world=%u bytes=%llu copy_ns=%llu job=%s root=%s\n", verb, step, ck.header.world,
+             (unsigned long long)bytes, (unsigned long long)copy_ns, ck.header.job, ck.local_dir);
+    (void)vigil_agent_say(line);
+}
+
+/* Removes this rank's oldest uncommitted shard once too many wait (vigil_uncommitted.h), and says so. */
+static void bound_uncommitted(vigil_uncommitted *pending, long step) {
+    long evicted = vigil_uncommitted_note(pending, ck.local_dir, ck.header.job, step);
+    if (evicted < 0) return;
+    vigil_uncommitted_remove(ck.local_dir, ck.header.job, evicted, (int)ck.header.rank);
+    char why[200];
+    snprintf(why, sizeof why, "never committed (no manifest after %d newer shards; is the agent cut off from the vigil server?): removed",
+             VIGIL_UNCOMMITTED_MAX - 1);
+    fail_async(evicted, why);
 }
 
 /* ---- the copier ---- */
@@ -150,7 +173,7 @@ static void hand_over(staged s) {
 /* Every region of `step` into the pool, in order, checksummed as it is
  * staged (the bytes are in cache now; the flusher then only writes); the
  * last chunk says so, with the checksum. */
-static void copy_step(long step, XXH3_state_t *hash) {
+static void copy_step(long step, XXH3_state_t *hash, uint64_t started_ns) {
     const vigil_shard_header *h = &ck.header;
     vigil_shard_header named = *h;
     named.step = step;
@@ -178,6 +201,7 @@ static void copy_step(long step, XXH3_state_t *hash) {
         XXH3_64bits_update(hash, to, filled);
         hash_ns += now_ns() - t0;
         int last = region >= (int)h->regions;
+        if (last) report_progress("STAGED", step, now_ns() - started_ns);   /* before the flusher can say durable */
         hand_over((staged){.index = index, .bytes = filled, .step = step, .first = first, .last = last,
                            .digest = last ? XXH3_64bits_digest(hash) : 0, .hash_ns = hash_ns});
         first = 0;
@@ -193,7 +217,9 @@ static void *copier(void *unused) {
         if (ck.stop) break;
         long step = ck.copying = ck.wanted;
         pthread_mutex_unlock(&ck.lock);
-        if (hash) copy_step(step, hash);
+        uint64_t started = now_ns();
+        report_progress("COPYING", step, 0);
+        if (hash) copy_step(step, hash, started);
         else fail_async(step, "no memory for the checksum");
         pthread_mutex_lock(&ck.lock);
         ck.copied = step;
@@ -242,6 +268,7 @@ static void durable(long step, uint64_t bytes, uint64_t flush_ns, uint64_t hash_
 static void *flusher(void *unused) {
     (void)unused;
     vigil_shard_writer w = {.fd = -1, .dir_fd = -1};
+    vigil_uncommitted pending = {.count = 0};
     int writing = 0;
     uint64_t busy = 0;
     char why[ERROR_MAX];
@@ -270,6 +297,7 @@ static void *flusher(void *unused) {
         if (writing && s.last) {
             durable(s.step, w.written, busy, s.hash_ns);
             report_durable(s.step, &w, busy);
+            bound_uncommitted(&pending, s.step);
             writing = 0;
         }
     }

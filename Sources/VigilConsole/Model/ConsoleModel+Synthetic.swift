@@ -190,7 +190,7 @@ extension ConsoleModel {
         ]
     }
 
-    /// Every 100 steps, 64 MiB a rank: the newest still arriving, the one
+    /// Every 100 steps, 64 MiB a rank: the newest still being copied, the one
     /// before complete at level 1 and committing at level 2, one pinned,
     /// the oldest removed by retention.
     private static func checkpoints(job: String, world: Int, now: UInt64) -> [StoredCheckpoint] {
@@ -204,7 +204,11 @@ extension ConsoleModel {
         return (0..<5).map { i in
             let step = Int64(1_400 - 100 * i), age = UInt64(i) * 60 + 20
             let levels: [StoredCheckpoint.Level] = switch i {
-            case 0: [level(.local, .partial, shards: world - 1, age: age)]
+            case 0: [{
+                var copying = level(.local, .copying, shards: world / 2, age: age)
+                (copying.stagedShards, copying.copyingShards) = (world / 4, world - world / 2 - world / 4)
+                return copying
+            }()]
             case 1: [level(.local, .complete, shards: world, age: age), level(.buddy, .partial, shards: world / 2, age: age),
                      level(.shared, .committing, shards: world, age: age)]
             case 4: CheckpointLevel.allCases.map { level($0, .removed, shards: world, age: age) }

@@ -62,9 +62,7 @@ enum CheckpointsView {
     }
 
     private static func state(_ level: StoredCheckpoint.Level?, of row: StoredCheckpoint) -> String {
-        guard let level else { return "-" }
-        return [.complete, .removed, .abandoned].contains(level.state) ? level.label
-            : "\(level.state.rawValue) \(level.durableShards)/\(row.worldSize)"
+        level?.progress(of: row.worldSize) ?? "-"
     }
 
     private static func style(_ level: StoredCheckpoint.Level?) -> Style {
@@ -72,7 +70,7 @@ enum CheckpointsView {
         case .complete: .good
         case .failed: .bad
         case .abandoned, .removing, .removed, nil: .dim
-        case .partial, .committing: .normal
+        case .copying, .staged, .partial, .committing: .normal
         }
     }
 }

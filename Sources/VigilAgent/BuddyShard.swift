@@ -30,11 +30,8 @@ struct BuddyShard: Equatable {
     /// A header from the network: every field present and in range.
     init(line: String) throws(BuddyShardError) {
         guard line.hasPrefix(Self.magic + " ") else { throw .malformed("not a VIGIL-SHARD 1 header") }
-        var fields: [String: String] = [:]
-        for word in line.dropFirst(Self.magic.count + 1).split(separator: " ") {
-            guard let eq = word.firstIndex(of: "=") else { throw .malformed("\(word.prefix(40))") }
-            fields[String(word[..<eq])] = String(word[word.index(after: eq)...])
-        }
+        let words = line.dropFirst(Self.magic.count + 1).split(separator: " ")
+        let fields = try KeyValueWords.parse(words).mapError { BuddyShardError.malformed($0.word) }.get()
         guard let job = fields["job"], SafeName.isValid(job) else { throw .malformed("job (\(SafeName.rule))") }
         guard let from = fields["from"], SafeName.isValid(from) else { throw .malformed("from (\(SafeName.rule))") }
         guard let step = fields["step"].flatMap(Int64.init), step >= 0 else { throw .malformed("step") }

@@ -62,18 +62,6 @@ enum CheckpointFiles {
         return final
     }
 
-    /// One rank's shard of a step gone, and the step's directory once nothing else is in it.
-    static func removeShard(root: String, job: String, step: Int64, rank: Int) throws(CheckpointFileError) {
-        let directory = stepDirectory(root: root, job: job, step: step), path = "\(directory)/\(shardName(rank: rank))"
-        guard unlink(path) == 0 || errno == ENOENT else { throw .system("remove \(path)", errno) }
-        _ = rmdir(directory)   // fails while other ranks' shards are there
-    }
-
-    /// Whether the step's manifest is under `root`: complete there.
-    static func isCommitted(root: String, job: String, step: Int64) -> Bool {
-        access(stepDirectory(root: root, job: job, step: step) + "/" + CheckpointManifest.fileName, F_OK) == 0
-    }
-
     /// A step's directory gone, its manifest first (and that made durable):
     /// interrupted anywhere, what is left is never taken for complete.
     static func removeStep(root: String, job: String, step: Int64) throws(CheckpointFileError) {

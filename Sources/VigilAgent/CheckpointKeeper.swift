@@ -10,8 +10,9 @@ import Glibc
 /// report of their shards goes up to the server; each shard durable at
 /// level 1 is copied to the shared level in the background, and once the
 /// step is complete at level 1 to its buddy's agent; the server's commits
-/// are written as manifests. File work runs on one serial queue,
-/// off the event loops and the ranks' path.
+/// are written as manifests. File work runs on serial queues (copies and
+/// removals, manifests, buddy sends, scrubs), off the event loops and the
+/// ranks' path.
 public final class CheckpointKeeper: Sendable {
     /// Where ranks keep level 1 unless they say otherwise, where this node
     /// keeps its buddies' shards, and the shared level; nil: none.
@@ -20,6 +21,9 @@ public final class CheckpointKeeper: Sendable {
     public let sharedRoot: String?
     private let logger: Logger
     private let queue = DispatchQueue(label: "vigil.checkpoint")
+    /// Manifests are small and what ranks wait for (a rank saves no more
+    /// while 4 of its shards wait for theirs): never behind a backlog of copies.
+    private let commitQueue = DispatchQueue(label: "vigil.checkpoint.commit")
     /// Scrubs re-read whole checkpoints: on their own queue, not in the way of commits.
     private let scrubQueue = DispatchQueue(label: "vigil.checkpoint.scrub")
     /// Sends to a buddy wait on the network (30 s for a silent one): not in the way of commits either.
@@ -32,8 +36,6 @@ public final class CheckpointKeeper: Sendable {
     }
 
     private let events = Mutex(Events())
-    /// Level-2 copies not yet committed; touched on `queue` only.
-    private let uncommitted = Mutex(UncommittedShards())
     /// Events not yet collected by the uplink, at most (an agent without a server).
     static let limit = 10_000
 
@@ -91,7 +93,7 @@ public final class CheckpointKeeper: Sendable {
 
     /// Writes the manifest the server sent, then says whether it could.
     func commit(_ commit: CheckpointLedger.Commit) {
-        queue.async {
+        commitQueue.async {
             let manifest = commit.manifest
             var event = CheckpointManifestEvent(job: manifest.job, step: manifest.step, level: manifest.level, root: commit.root,
                                                 outcome: .written, atNs: 0)
@@ -166,7 +168,6 @@ public final class CheckpointKeeper: Sendable {
         do {
             try CheckpointFiles.copyShard(event, toRoot: root)
             copied.durationNs = monotonicNanoseconds() - started
-            bound(copied, localRoot: event.root)
         } catch {
             (copied.state, copied.detail) = (.failed, "\(error)")
             logger.error("shard not copied to the shared level", metadata: ["job": "\(event.job)", "step": "\(event.step)",
@@ -174,31 +175,6 @@ public final class CheckpointKeeper: Sendable {
         }
         copied.atNs = wallClockNanoseconds()
         append(.checkpointShard(copied))
-    }
-
-    /// Removes this rank's oldest level-2 copy no manifest ever came for,
-    /// once too many wait (UncommittedShards), and reports it failed there.
-    /// A step complete at level 1 is on its way (level 2 may lag behind a
-    /// slow shared file system): only steps committed nowhere count.
-    private func bound(_ copied: CheckpointShardEvent, localRoot: String) {
-        let evicted = uncommitted.withLock {
-            $0.note(job: copied.job, rank: copied.rank, step: copied.step) {
-                CheckpointFiles.isCommitted(root: copied.root, job: copied.job, step: $0)
-                    || CheckpointFiles.isCommitted(root: localRoot, job: copied.job, step: $0)
-            }
-        }
-        guard let evicted else { return }
-        var event = copied
-        (event.step, event.state, event.atNs) = (evicted, .failed, wallClockNanoseconds())
-        event.detail = "never committed (no manifest after \(UncommittedShards.limit - 1) newer shards): removed"
-        do {
-            try CheckpointFiles.removeShard(root: copied.root, job: copied.job, step: evicted, rank: copied.rank)
-        } catch {
-            event.detail = "never committed, and not removed: \(error)"
-        }
-        logger.warning("uncommitted shard removed from the shared level", metadata: [
-            "job": "\(copied.job)", "step": "\(evicted)", "rank": "\(copied.rank)", "reason": "\(event.detail)"])
-        append(.checkpointShard(event))
     }
 
     private func append(_ item: TelemetryItem) {

@@ -26,11 +26,7 @@ enum CheckpointLine {
         }
         let words = rest.split(separator: " ")
         guard let verb = words.first, let state = verbs[String(verb)] else { throw .unknown(String(line.prefix(40))) }
-        var fields: [String: String] = [:]
-        for word in words.dropFirst() {
-            guard let eq = word.firstIndex(of: "=") else { throw .malformed("\(word)") }
-            fields[String(word[..<eq])] = String(word[word.index(after: eq)...])
-        }
+        let fields = try KeyValueWords.parse(words.dropFirst()).mapError { CheckpointLineError.malformed($0.word) }.get()
         guard let step = fields["step"].flatMap(Int64.init), step >= 0 else { throw .malformed("step") }
         guard fields["world"].flatMap(Int.init) == identity.worldSize else { throw .malformed("world (not the rank's)") }
         guard let job = fields["job"], SafeName.isValid(job) else { throw .malformed("job (\(SafeName.rule))") }

@@ -36,6 +36,7 @@ enum {
     VIGIL_CKPT_ETIMEDOUT = -3,
     VIGIL_CKPT_ENOMEM = -4,
     VIGIL_CKPT_EIO = -5,
+    VIGIL_CKPT_EBUSY = -6,    /* save: this rank's checkpoints wait for their commits (stalled); skipped */
 };
 
 /* How far a checkpoint has come. */

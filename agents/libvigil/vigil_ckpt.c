@@ -55,6 +55,8 @@ static struct {
     int stop;
     long wanted, copying, copied, durable, failed;  /* steps; -1 for none */
     uint64_t step_blocked_ns;      /* training's wait for the newest checkpoint */
+    vigil_uncommitted uncommitted; /* durable at level 1, not yet complete: saves wait for commits */
+    uint64_t commit_stall_ns;      /* commits this late have stalled */
     char async_error[ERROR_MAX];   /* a background failure the next call returns */
     char failure[ERROR_MAX];       /* the newest failure, for waits on its step */
     vigil_ckpt_stats stats;
@@ -137,17 +139,6 @@ static void report_progress(const char *verb, long step, uint64_t copy_ns) {
     snprintf(line, sizeof line, "%s step=%ld world=%u bytes=%llu copy_ns=%llu job=%s root=%s\n", verb, step, ck.header.world,
              (unsigned long long)bytes, (unsigned long long)copy_ns, ck.header.job, ck.local_dir);
     (void)vigil_agent_say(line);
-}
-
-/* Removes this rank's oldest uncommitted shard once too many wait (vigil_uncommitted.h), and says so. */
-static void bound_uncommitted(vigil_uncommitted *pending, long step) {
-    long evicted = vigil_uncommitted_note(pending, ck.local_dir, ck.header.job, step);
-    if (evicted < 0) return;
-    vigil_uncommitted_remove(ck.local_dir, ck.header.job, evicted, (int)ck.header.rank);
-    char why[200];
-    snprintf(why, sizeof why, "never committed (no manifest after %d newer shards; is the agent cut off from the vigil server?): removed",
-             VIGIL_UNCOMMITTED_MAX - 1);
-    fail_async(evicted, why);
 }
 
 /* ---- the copier ---- */
@@ -257,6 +248,7 @@ static void release_chunk(int index, size_t bytes) {
 static void durable(long step, uint64_t bytes, uint64_t flush_ns, uint64_t hash_ns) {
     pthread_mutex_lock(&ck.lock);
     ck.durable = step;
+    vigil_uncommitted_note(&ck.uncommitted, step, now_ns());
     ck.stats.last_local_step = step;
     ck.stats.flushed_bytes += bytes;
     ck.stats.flush_ns += flush_ns;
@@ -268,7 +260,6 @@ static void durable(long step, uint64_t bytes, uint64_t flush_ns, uint64_t hash_
 static void *flusher(void *unused) {
     (void)unused;
     vigil_shard_writer w = {.fd = -1, .dir_fd = -1};
-    vigil_uncommitted pending = {.count = 0};
     int writing = 0;
     uint64_t busy = 0;
     char why[ERROR_MAX];
@@ -297,7 +288,6 @@ static void *flusher(void *unused) {
         if (writing && s.last) {
             durable(s.step, w.written, busy, s.hash_ns);
             report_durable(s.step, &w, busy);
-            bound_uncommitted(&pending, s.step);
             writing = 0;
         }
     }
@@ -383,6 +373,10 @@ int vigil_ckpt_init(const vigil_ckpt_options *options) {
     pthread_cond_init(&ck.changed, &attr);
     pthread_condattr_destroy(&attr);
     ck.wanted = ck.copying = ck.copied = ck.durable = ck.failed = -1;
+    ck.uncommitted.count = 0;
+    const char *stall = getenv("VIGIL_CKPT_COMMIT_STALL_S");
+    double stall_s = stall && *stall ? atof(stall) : VIGIL_UNCOMMITTED_STALL_S;
+    ck.commit_stall_ns = (uint64_t)((stall_s > 0 ? stall_s : VIGIL_UNCOMMITTED_STALL_S) * 1e9);
     memset(&ck.stats, 0, sizeof ck.stats);
     ck.stats.last_local_step = -1;
     ck.stop = 0;
@@ -425,6 +419,10 @@ int vigil_ckpt_save(long step) {
     int r = take_async_error();
     if (r == 0 && wait_copied(deadline(SAVE_WAIT_S)) != 0)
         r = vigil_ckpt_fail(VIGIL_CKPT_ETIMEDOUT, "%s", "the previous checkpoint's copy is still under way: this one is skipped");
+    int in_flight = ck.wanted > ck.durable && ck.wanted > ck.failed;
+    if (r == 0 && vigil_uncommitted_full(&ck.uncommitted, ck.local_dir, ck.header.job, in_flight, now_ns(), ck.commit_stall_ns))
+        r = vigil_ckpt_fail(VIGIL_CKPT_EBUSY, "%s", "this rank's checkpoints wait for their commit (is the node's agent cut "
+                                                   "off from the vigil server?): this one is skipped");
     if (r == 0) {
         ck.wanted = step;
         ck.step_blocked_ns = ck.stats.blocked_ns - blocked_before;

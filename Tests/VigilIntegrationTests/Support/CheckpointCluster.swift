@@ -55,8 +55,8 @@ struct CheckpointCluster {
     }
 
     /// vigil-ckpt-check run to its end.
-    func run(_ arguments: [String], label: String, job: String = "ckpt") async throws -> Run {
-        let mpi = try start(arguments, label: label, job: job)
+    func run(_ arguments: [String], label: String, job: String = "ckpt", environment: [String: String] = [:]) async throws -> Run {
+        let mpi = try start(arguments, label: label, job: job, environment: environment)
         return await Self.finish(mpi)
     }
 

@@ -11,7 +11,7 @@ import os
 
 STAGED, LOCAL, COMMITTED, SHARED, BUDDY = 0, 1, 2, 3, 4
 
-_ERRORS = {-1: "EINVAL", -2: "EFAILED", -3: "ETIMEDOUT", -4: "ENOMEM", -5: "EIO"}
+_ERRORS = {-1: "EINVAL", -2: "EFAILED", -3: "ETIMEDOUT", -4: "ENOMEM", -5: "EIO", -6: "EBUSY"}
 
 
 class CheckpointError(Exception):

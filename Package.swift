@@ -54,6 +54,8 @@ let package = Package(
 
         // Pure: fault localization from telemetry (C4): hangs, crashes, nodes down.
         .target(name: "VigilDetector", dependencies: ["VigilCore"], swiftSettings: hotPath),
+        // Recovery policy and restart budget (docs/recovery.md): pure, no I/O.
+        .target(name: "VigilRecovery", dependencies: ["VigilCore"]),
 
         // Daemon plumbing shared by server and agent: listeners that stop on graceful shutdown.
         .target(name: "VigilLifecycle",
@@ -135,6 +137,7 @@ let package = Package(
         .testTarget(name: "VigilConsoleTests", dependencies: ["VigilConsole", "VigilCore"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "VigilDetectorTests", dependencies: ["VigilDetector", "VigilCore"]),
+        .testTarget(name: "VigilRecoveryTests", dependencies: ["VigilRecovery", "VigilCore"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
         .testTarget(name: "VigilServerTests", dependencies: ["VigilServer", "VigilCore"]),
         .testTarget(

@@ -73,8 +73,8 @@ public final class JobRunner: Sendable {
     /// Stop `job` here: SIGTERM to its mpirun's session and to its local
     /// ranks, SIGKILL to what is left after `grace`. Returns how many local
     /// ranks were still running, once none is (or, for a process that
-    /// ignores even SIGKILL, stuck in the kernel, after 30 s more).
-    public func stop(job: String, grace: Duration) async -> (ranks: Int, mpirun: Bool) {
+    /// ignores even SIGKILL, stuck in the kernel, after 30 s more: then not `gone`).
+    public func stop(job: String, grace: Duration) async -> (ranks: Int, mpirun: Bool, gone: Bool) {
         let mpirun: pid_t? = runs.withLock { runs in
             guard var active = runs[job], active.run.state == .running else { return nil }
             active.stopping = true
@@ -89,7 +89,7 @@ public final class JobRunner: Sendable {
         await waitUntilGone(targets, for: .seconds(30))
         logger.notice("job stopped", metadata: ["job": "\(job)", "localRanks": "\(ranks.count)",
                                                 "mpirun": "\(mpirun != nil)"])
-        return (ranks.count, mpirun != nil)
+        return (ranks.count, mpirun != nil, !targets.contains(where: \.isAlive))
     }
 
     private func waitUntilGone(_ targets: [Target], for limit: Duration) async {

@@ -143,6 +143,10 @@ public struct UplinkService: Service {
                     checkpoints.remove(try CheckpointRemoval(frame: frame))
                     continue
                 }
+                if frame.kind == .jobControl {
+                    control(try JobControl(frame: frame))
+                    continue
+                }
                 if frame.kind == .checkpointReplicate {
                     checkpoints.replicate(try CheckpointReplication(frame: frame))
                     continue
@@ -162,6 +166,34 @@ extension UplinkService {
         logger.info("probing links", metadata: ["job": "\(request.job)", "peers": "\(request.peers.map(\.node))"])
         let outbox = outbox
         LinkProber.run(request, from: configuration.node) { probes in outbox.append(probes.map(TelemetryItem.probe)) }
+    }
+}
+
+extension UplinkService {
+    /// Stops or starts a job as the server asked (recovery), off the
+    /// connection's loop; the answer goes up like any telemetry.
+    func control(_ control: JobControl) {
+        logger.notice("the server asks to \(control)", metadata: ["job": "\(control.job)", "attempt": "\(control.attempt)"])
+        let (outbox, runner) = (outbox, runner)
+        Task {
+            var reply: JobControlReply
+            switch control {
+            case .stop(let job, let attempt, let graceMs):
+                let stopped = await runner.stop(job: job, grace: .milliseconds(graceMs))
+                reply = JobControlReply(job: job, attempt: attempt, action: .stop, ok: stopped.gone, ranks: stopped.ranks,
+                                        mpirun: stopped.mpirun, atNs: 0)
+                if !stopped.gone { reply.detail = "processes of the job still alive 30 s after SIGKILL" }
+            case .start(let spec):
+                reply = JobControlReply(job: spec.job, attempt: spec.attempt, action: .start, ok: true, atNs: 0)
+                do {
+                    _ = try runner.start(spec)
+                } catch {
+                    (reply.ok, reply.detail) = (false, "\(error)")
+                }
+            }
+            reply.atNs = wallClockNanoseconds()
+            outbox.append([.jobControl(reply)])
+        }
     }
 }
 

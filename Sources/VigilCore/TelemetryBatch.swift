@@ -27,4 +27,6 @@ public enum TelemetryItem: Sendable, Equatable {
     case checkpointShard(CheckpointShardEvent)
     /// A checkpoint's manifest written (or not) where the server asked.
     case checkpointManifest(CheckpointManifestEvent)
+    /// What the agent did with a job the server asked it to stop or start.
+    case jobControl(JobControlReply)
 }

@@ -30,7 +30,7 @@ public struct TelemetryMonitor: Sendable {
             case .instances(let events): join(events, atNs: atNs)
             case .probe(let probe): detector.observe(probe)
             case .health(let health): detector.observe(health, node: node, atNs: atNs)
-            case .stats, .link, .loss, .run, .checkpointShard, .checkpointManifest: break
+            case .stats, .link, .loss, .run, .checkpointShard, .checkpointManifest, .jobControl: break
             }
         }
         if atNs - min(atNs, lastExpiryNs) > 1_000_000_000 {

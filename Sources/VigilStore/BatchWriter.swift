@@ -47,10 +47,21 @@ struct BatchWriter {
             case .probe(let probe): try write(probe)
             case .checkpointShard(let event): try write(event)
             case .checkpointManifest(let event): try write(event)
+            case .jobControl(let reply): try write(reply)
             }
         }
         try write(windows)
         return true
+    }
+
+    /// What an agent did with a job the server asked it to stop or start: on the timeline.
+    private func write(_ reply: JobControlReply) throws {
+        let what = reply.action == .stop ? "stopped" : "started"
+        let message = reply.ok
+            ? "attempt \(reply.attempt) \(what)" + (reply.action == .stop ? " (\(reply.ranks) ranks here, mpirun \(reply.mpirun ? "here" : "elsewhere"))" : "")
+            : "attempt \(reply.attempt) not \(what): \(reply.detail)"
+        try SQLiteStore.record(db, kind: "job.\(reply.ok ? what : "\(reply.action == .stop ? "stop" : "start").failed")", node: node,
+                               job: reply.job, message: message, atNs: reply.atNs)
     }
 
     /// Probes are rare (asked for during an incident): the timeline keeps

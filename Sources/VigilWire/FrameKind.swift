@@ -18,4 +18,6 @@ public enum FrameKind: UInt8, Sendable, CaseIterable {
     case checkpointRemove = 20
     /// server → agent: a checkpoint is complete at level 1: send these shards to your buddy's agent.
     case checkpointReplicate = 21
+    /// server → agent: stop a job on this node, or start an attempt's mpirun here (recovery).
+    case jobControl = 22
 }

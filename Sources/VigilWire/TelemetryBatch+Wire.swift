@@ -14,6 +14,7 @@ extension TelemetryBatch {
         case probe = 8
         case checkpointShard = 9
         case checkpointManifest = 10
+        case jobControl = 11
     }
 
     public var frame: Frame {
@@ -73,6 +74,9 @@ extension ByteBuffer {
         case .checkpointManifest(let event):
             writeInteger(TelemetryBatch.Tag.checkpointManifest.rawValue)
             writeCheckpointManifestEvent(event)
+        case .jobControl(let reply):
+            writeInteger(TelemetryBatch.Tag.jobControl.rawValue)
+            writeJobControlReply(reply)
         }
     }
 
@@ -89,6 +93,7 @@ extension ByteBuffer {
         case .probe: return .probe(try readLinkProbe())
         case .checkpointShard: return .checkpointShard(try readCheckpointShard())
         case .checkpointManifest: return .checkpointManifest(try readCheckpointManifestEvent())
+        case .jobControl: return .jobControl(try readJobControlReply())
         case nil: throw .valueOutOfRange("item tag \(raw)")
         }
     }

@@ -52,6 +52,7 @@ struct DecoderFuzzTests {
                 case .checkpointCommit: _ = try CheckpointLedger.Commit(frame: frame, node: "n")
                 case .checkpointRemove: _ = try CheckpointRemoval(frame: frame)
                 case .checkpointReplicate: _ = try CheckpointReplication(frame: frame)
+                case .jobControl: _ = try JobControl(frame: frame)
                 }
             }
             return buffer.readableBytes == 0 ? .decoded : .needsMore

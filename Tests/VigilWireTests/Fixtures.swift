@@ -74,9 +74,13 @@ enum Fixtures {
                                                          outcome: .failed, detail: "cannot fsync: No space left on device",
                                                          atNs: 1_700_000_004_000_000_000)
 
+    static let stopped = JobControlReply(job: "job-7", attempt: 2, action: .stop, ok: true, ranks: 8, mpirun: true,
+                                         atNs: 1_700_000_005_000_000_000)
+
     static var batch: TelemetryBatch {
         TelemetryBatch(seq: 12, items: [.health(health), .rank(rank), .rank(waitingRank), .stats(stats), .link(link),
                                         .loss(SpoolLoss(batches: 2, records: 40)), .instances(instances), .run(run),
-                                        .probe(probe), .checkpointShard(shard), .checkpointManifest(manifestWritten)])
+                                        .probe(probe), .checkpointShard(shard), .checkpointManifest(manifestWritten),
+                                        .jobControl(stopped)])
     }
 }

@@ -22,6 +22,18 @@ struct TelemetryBatchTests {
         #expect(try ProbeRequest(frame: Fixtures.probeRequest.frame) == Fixtures.probeRequest)
     }
 
+    /// Stop and start requests round-trip; a run spec that would not pass `vigil launch`'s checks is refused.
+    @Test func jobControlRoundTripsAndABadRunSpecIsRefused() throws {
+        let stop = JobControl.stop(job: "job-7", attempt: 2, graceMs: 10_000)
+        #expect(try JobControl(frame: stop.frame) == stop)
+        let spec = RunSpec(job: "job-7", attempt: 3, hosts: [.init(host: "n1", slots: 2), .init(host: "spare-1", slots: 2)],
+                           command: ["vigil-train", "--resume"], environment: ["NCCL_DEBUG": "WARN"], libvigil: "/opt/libvigil.so")
+        #expect(try JobControl(frame: JobControl.start(spec).frame) == .start(spec))
+        var bad = spec
+        bad.hosts = [.init(host: "n1;reboot", slots: 2)]
+        #expect(throws: WireError.self) { try JobControl(frame: JobControl.start(bad).frame) }
+    }
+
     @Test func aCheckpointCommitRoundTripsAndADamagedManifestIsRefused() throws {
         let manifest = CheckpointManifest(job: "job-7", step: 1_200, level: .local,
                                           shards: (0..<2).map { .init(rank: $0, bytes: 1_000, checksum: UInt64($0)) })

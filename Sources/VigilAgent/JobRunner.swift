@@ -61,7 +61,7 @@ public final class JobRunner: Sendable {
         let pid = try ProcessSpawner.spawnInNewSession(spec.mpirunArgv, environment: spec.environment,
                                                        stdout: stdoutPath, stderr: stderrPath)
         let run = JobRun(job: spec.job, attempt: spec.attempt, node: node, hosts: spec.hosts, command: spec.command,
-                         state: .running, startedNs: wallClockNanoseconds())
+                         state: .running, startedNs: wallClockNanoseconds(), spec: spec)
         runs.withLock { $0[key] = Active(run: run, pid: pid, stdoutPath: stdoutPath, stderrPath: stderrPath) }
         logger.info("job started", metadata: ["job": "\(spec.job)", "attempt": "\(spec.attempt)", "pid": "\(pid)",
                                               "ranks": "\(spec.ranks)", "stdout": "\(stdoutPath)"])

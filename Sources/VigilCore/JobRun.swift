@@ -26,9 +26,18 @@ public struct JobRun: Sendable, Equatable, Codable {
 
     public static let tailBytes = 4_096
 
+    /// What started it, for recovery to start the next attempt alike. Kept
+    /// by the server, never shown by the API (its environment may hold secrets).
+    public var spec: RunSpec?
+
+    private enum CodingKeys: String, CodingKey {
+        case job, attempt, node, hosts, command, state, startedNs, endedNs, exitStatus, stdoutTail, stderrTail
+    }
+
     public init(job: String, attempt: Int, node: String, hosts: [HostSlots], command: [String], state: State,
                 startedNs: UInt64, endedNs: UInt64? = nil, exitStatus: Int32? = nil, stdoutTail: String = "",
-                stderrTail: String = "") {
+                stderrTail: String = "", spec: RunSpec? = nil) {
+        self.spec = spec
         self.job = job
         self.attempt = attempt
         self.node = node

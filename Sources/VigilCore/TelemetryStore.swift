@@ -29,6 +29,8 @@ public protocol TelemetryStore: Sendable {
 
     /// Job attempts as their agents reported them (of one job, or all), oldest first.
     func runs(job: String?) async throws -> [JobRun]
+    /// What started `job`'s attempt (command, hosts, environment), for recovery; nil if its agent did not say.
+    func runSpec(job: String, attempt: Int) async throws -> RunSpec?
 
     /// The job's node × node point-to-point traffic in windows ending after `sinceNs`.
     func links(job: String, sinceNs: UInt64) async throws -> [LinkTotal]

@@ -157,14 +157,16 @@ struct BatchWriter {
         let json = JSONEncoder()
         try db.cachedStatement(sql: """
             INSERT INTO run (job, attempt, node, hosts, command, state, startedNs, endedNs, exitStatus,
-                stdoutTail, stderrTail, updatedNs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                stdoutTail, stderrTail, updatedNs, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(job, attempt) DO UPDATE SET node = excluded.node, state = excluded.state,
+                spec = COALESCE(excluded.spec, run.spec),
                 endedNs = excluded.endedNs, exitStatus = excluded.exitStatus, stdoutTail = excluded.stdoutTail,
                 stderrTail = excluded.stderrTail, updatedNs = excluded.updatedNs
             """).execute(arguments: [
                 run.job, run.attempt, run.node, String(decoding: try json.encode(run.hosts), as: UTF8.self),
                 String(decoding: try json.encode(run.command), as: UTF8.self), run.state.rawValue, run.startedNs,
                 run.endedNs, run.exitStatus, run.stdoutTail, run.stderrTail, receivedAtNs,
+                try run.spec.map { String(decoding: try json.encode($0), as: UTF8.self) },
             ])
     }
 

@@ -133,6 +133,15 @@ public final class SQLiteStore: TelemetryStore {
         }
     }
 
+    /// What started `job`'s attempt, as its agent reported it.
+    public func runSpec(job: String, attempt: Int) async throws -> RunSpec? {
+        try await pool.read { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT spec FROM run WHERE job = ? AND attempt = ?",
+                                                 arguments: [job, attempt]) else { return nil }
+            return try JSONDecoder().decode(RunSpec.self, from: Data(text.utf8))
+        }
+    }
+
     public func setCordoned(_ node: String, _ cordoned: Bool, atNs: UInt64) async throws -> Bool {
         try await pool.write { db in
             let before = try Bool.fetchOne(db, sql: "SELECT cordoned FROM node WHERE name = ?", arguments: [node])

@@ -142,6 +142,10 @@ enum StoreMigrations {
             }
             try db.execute(sql: "UPDATE checkpointShard SET stage = CASE WHEN durable THEN 0 ELSE 1 END")
         }
+        // What started each attempt, for recovery to start the next alike.
+        migrator.registerMigration("v15: run specs") { db in
+            try db.alter(table: "run") { t in t.add(column: "spec", .text) }
+        }
         return migrator
     }
 

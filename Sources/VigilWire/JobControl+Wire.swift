@@ -10,8 +10,6 @@ import VigilCore
 ///         | string detail | varint atNs                                      (item 11)
 /// ```
 extension JobControl {
-    static let maxSpecBytes = 1 << 20
-
     public var frame: Frame {
         var payload = ByteBuffer()
         switch self {
@@ -39,14 +37,7 @@ extension JobControl {
             let attempt = try payload.readVarint(as: Int.self, in: 1...1_000_000, "attempt")
             self = .stop(job: job, attempt: attempt, graceMs: try payload.readVarint(as: Int.self, in: 0...3_600_000, "grace"))
         case .start:
-            let text = try payload.readWireString(maxLength: Self.maxSpecBytes, "run spec")
-            let spec: RunSpec
-            do {
-                spec = try JSONDecoder().decode(RunSpec.self, from: Data(text.utf8))
-                try spec.validate()
-            } catch {
-                throw .valueOutOfRange("run spec: \(error)")
-            }
+            guard let spec = try payload.readRunSpec() else { throw .valueOutOfRange("run spec: none") }
             self = .start(spec)
         }
         try payload.expectFullyRead("job control")

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import VigilCore
 
@@ -5,6 +6,7 @@ import VigilCore
 /// run = string job | varint attempt | string node | u8 state | varint startedNs | varint endedNs (0: running)
 ///     | svarint exitStatus (−1: none) | varint hosts | (string host | varint slots)*
 ///     | varint argc | (string arg)* | string stdoutTail | string stderrTail
+///     | string spec (the RunSpec as JSON, "" for none)
 /// ```
 extension ByteBuffer {
     private static let states = JobRun.State.allCases
@@ -27,6 +29,7 @@ extension ByteBuffer {
         for argument in run.command { writeWireString(argument) }
         writeWireString(run.stdoutTail)
         writeWireString(run.stderrTail)
+        writeWireString(run.spec.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? "")
     }
 
     mutating func readJobRun() throws(WireError) -> JobRun {
@@ -52,8 +55,21 @@ extension ByteBuffer {
         for _ in 0..<argc { command.append(try readWireString(maxLength: Self.argumentLimit, "argument")) }
         let stdoutTail = try readWireString(maxLength: JobRun.tailBytes, "stdout tail")
         let stderrTail = try readWireString(maxLength: JobRun.tailBytes, "stderr tail")
+        let spec = try readRunSpec()
         return JobRun(job: job, attempt: attempt, node: node, hosts: hosts, command: command,
                       state: Self.states[Int(rawState)], startedNs: started, endedNs: ended == 0 ? nil : ended,
-                      exitStatus: exit < 0 ? nil : Int32(exit), stdoutTail: stdoutTail, stderrTail: stderrTail)
+                      exitStatus: exit < 0 ? nil : Int32(exit), stdoutTail: stdoutTail, stderrTail: stderrTail, spec: spec)
+    }
+
+    mutating func readRunSpec() throws(WireError) -> RunSpec? {
+        let text = try readWireString(maxLength: 1 << 20, "run spec")
+        guard !text.isEmpty else { return nil }
+        do {
+            let spec = try JSONDecoder().decode(RunSpec.self, from: Data(text.utf8))
+            try spec.validate()
+            return spec
+        } catch {
+            throw .valueOutOfRange("run spec: \(error)")
+        }
     }
 }

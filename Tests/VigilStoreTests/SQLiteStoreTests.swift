@@ -248,3 +248,22 @@ extension SQLiteStoreTests {
         }
     }
 }
+
+extension SQLiteStoreTests {
+    /// The spec that started an attempt is kept for recovery, never shown with the runs.
+    @Test func anAttemptsRunSpecIsKeptButNotShown() async throws {
+        try await withStore { store, _ in
+            let spec = RunSpec(job: "job-1", attempt: 1, hosts: [HostSlots(host: "a", slots: 2)], command: ["x"],
+                               environment: ["TOKEN": "s3cret"], libvigil: nil)
+            let run = JobRun(job: "job-1", attempt: 1, node: "a", hosts: spec.hosts, command: spec.command, state: .running,
+                             startedNs: 4, spec: spec)
+            var ended = run
+            (ended.state, ended.exitStatus, ended.spec) = (.exited, 0, nil)
+            _ = try await store.store(TelemetryBatch(seq: 1, items: [.run(run)]), from: "a", receivedAtNs: 4)
+            _ = try await store.store(TelemetryBatch(seq: 2, items: [.run(ended)]), from: "a", receivedAtNs: 5)
+            #expect(try await store.runSpec(job: "job-1", attempt: 1) == spec, "a later report without it keeps it")
+            let shown = String(decoding: try JSONEncoder().encode(try await store.runs(job: "job-1")), as: UTF8.self)
+            #expect(!shown.contains("s3cret") && !shown.contains("spec"), "\(shown)")
+        }
+    }
+}

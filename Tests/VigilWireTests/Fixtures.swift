@@ -54,7 +54,9 @@ enum Fixtures {
                                                                               HostSlots(host: "10.0.0.2", slots: 2)],
                             command: ["/opt/train", "--lr", "it's 0.1", ""], state: .exited, startedNs: 1_700_000_000_000_000_000,
                             endedNs: 1_700_000_060_000_000_000, exitStatus: 3, stdoutTail: "step 10 loss 0.5\n",
-                            stderrTail: "warning: ✓ unicode\n")
+                            stderrTail: "warning: ✓ unicode\n",
+                            spec: RunSpec(job: "job-7", attempt: 2, hosts: [HostSlots(host: "node-1", slots: 2)],
+                                          command: ["/opt/train"], environment: ["TOKEN": "s3cret"], libvigil: "/opt/libvigil.so"))
 
     static let probe = LinkProbe(job: "job-7", from: "node-a", to: "node-b", rttNs: 420_000, bytes: 1 << 20,
                                  transferNs: 170_000_000, atNs: 1_700_000_001_000_000_000)

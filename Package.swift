@@ -48,7 +48,7 @@ let package = Package(
         // Adapter: the telemetry store on SQLite (GRDB).
         .target(
             name: "VigilStore",
-            dependencies: ["VigilCore", "VigilWire", "CSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["VigilCore", "VigilWire", "VigilRecovery", "CSQLite", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
 
@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilWire", "VigilLifecycle", "VigilDetector",
+                "VigilCore", "VigilWire", "VigilLifecycle", "VigilDetector", "VigilRecovery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -115,7 +115,8 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilSSH", "VigilDetector", "VigilWire", "VigilAPIClient",
+                "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilSSH", "VigilDetector", "VigilRecovery", "VigilWire",
+                "VigilAPIClient",
                 "VigilConsole", "VigilConsoleTerminal", "VigilConsoleFeed", "CNcursesw", "CSQLite", "CLibSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,7 +140,7 @@ let package = Package(
         .testTarget(name: "VigilDetectorTests", dependencies: ["VigilDetector", "VigilCore"]),
         .testTarget(name: "VigilRecoveryTests", dependencies: ["VigilRecovery", "VigilCore"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
-        .testTarget(name: "VigilServerTests", dependencies: ["VigilServer", "VigilCore"]),
+        .testTarget(name: "VigilServerTests", dependencies: ["VigilServer", "VigilCore", "VigilRecovery", "VigilStore", "VigilWire"]),
         .testTarget(
             name: "VigilWireTests",
             dependencies: [

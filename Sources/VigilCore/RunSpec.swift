@@ -14,9 +14,12 @@ public struct RunSpec: Sendable, Equatable, Codable {
     /// libvigil on the hosts; nil runs the job untraced.
     public var libvigil: String?
     public var mpirun: String
+    /// Recovery may restart it on this few nodes when no spare is left; nil: never on fewer.
+    public var minNodes: Int?
 
     public init(job: String, attempt: Int = 1, hosts: [HostSlots], command: [String], environment: [String: String] = [:],
-                mpirunArguments: [String] = [], libvigil: String?, mpirun: String = "mpirun") {
+                mpirunArguments: [String] = [], libvigil: String?, mpirun: String = "mpirun", minNodes: Int? = nil) {
+        self.minNodes = minNodes
         self.job = job
         self.attempt = attempt
         self.hosts = hosts
@@ -36,6 +39,7 @@ public struct RunSpec: Sendable, Equatable, Codable {
             throw .invalid("hosts must be 1 or more of \(HostList.hostRule), each with 1-4096 slots")
         }
         guard !command.isEmpty, !command[0].isEmpty else { throw .invalid("the command is empty") }
+        if let minNodes, !(1...hosts.count).contains(minNodes) { throw .invalid("min nodes must be 1 to the number of hosts") }
         let strings = command + mpirunArguments + Array(environment.values) + [libvigil ?? "", mpirun]
         guard strings.allSatisfy({ !$0.utf8.contains(0) && $0.utf8.count <= 4_096 }) else {
             throw .invalid("arguments must be at most 4096 bytes, without NUL")

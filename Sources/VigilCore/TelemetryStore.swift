@@ -73,8 +73,8 @@ public protocol TelemetryStore: Sendable {
     /// Close every incident still open (a restarted detector starts afresh).
     func resolveOpenIncidents(atNs: UInt64) async throws -> Int
 
-    /// Cordon (or uncordon) a node, known yet or not; returns whether that changed anything.
-    func setCordoned(_ node: String, _ cordoned: Bool, atNs: UInt64) async throws -> Bool
+    /// Cordon (or uncordon) a node, known yet or not, and say why; returns whether that changed anything.
+    func setCordoned(_ node: String, _ cordoned: Bool, reason: String?, atNs: UInt64) async throws -> Bool
 
     /// Every rank's latest snapshot, with the node that reported it.
     func ranks() async throws -> [StoredRank]
@@ -117,9 +117,12 @@ public struct NodeSummary: Sendable, Equatable, Codable {
     public var loss: SpoolLoss
     /// Cordoned by an operator: no launch chooses it.
     public var cordoned: Bool
+    /// Why, when it was said (recovery's cordons name Vigil, the class and the incident).
+    public var cordonReason: String?
 
     public init(name: String, lastBatch: UInt64, lastSeenNs: UInt64, health: NodeHealth?, loss: SpoolLoss = SpoolLoss(),
-                cordoned: Bool = false) {
+                cordoned: Bool = false, cordonReason: String? = nil) {
+        self.cordonReason = cordonReason
         self.cordoned = cordoned
         self.name = name
         self.lastBatch = lastBatch

@@ -20,6 +20,8 @@ import VigilCore
 ///     GET /v1/incidents[?job=JOB][&limit=N]  newest first
 ///     GET /v1/checkpoints[?job=JOB]   newest first
 ///     GET /v1/checkpoints/shards?job=JOB&step=N   one checkpoint's shards, by level and rank
+///     GET /v1/recoveries[?job=JOB]    what recovery decided and did, newest first (docs/recovery.md)
+///     POST /v1/recoveries/approve?id=N           carry out a plan awaiting approval
 ///     POST /v1/nodes/NODE/cordon      no launch chooses NODE
 ///     POST /v1/nodes/NODE/uncordon
 ///     POST /v1/checkpoints/pin?job=JOB&step=N     retention never removes it
@@ -41,13 +43,15 @@ public enum APIRequest: Equatable, Sendable {
     case incidents(job: String?, limit: Int)
     case checkpoints(job: String?)
     case shards(job: String, step: Int64)
+    case recoveries(job: String?)
+    case approve(id: Int64)
     case cordon(node: String, cordoned: Bool)
     case pin(job: String, step: Int64, pinned: Bool)
 
     /// Changes the server's state: only with the token.
     public var needsToken: Bool {
         switch self {
-        case .cordon, .pin: true
+        case .cordon, .pin, .approve: true
         default: false
         }
     }
@@ -57,6 +61,11 @@ public enum APIRequest: Equatable, Sendable {
         if method == "POST" {
             if path == "/v1/checkpoints/pin" || path == "/v1/checkpoints/unpin" {
                 self = .pin(job: try Self.job(query), step: try Self.step(query), pinned: path.hasSuffix("/pin"))
+                return
+            }
+            if path == "/v1/recoveries/approve" {
+                guard let id = query["id"].flatMap({ Int64($0) }), id > 0 else { throw .badRequest("id must be a recovery's number") }
+                self = .approve(id: id)
                 return
             }
             guard path.hasPrefix("/v1/nodes/") else { throw .methodNotAllowed(method) }
@@ -87,6 +96,7 @@ public enum APIRequest: Equatable, Sendable {
             self = .incidents(job: try Self.optionalJob(query),
                               limit: try Self.number(query, "limit", default: 10_000, in: 1...10_000))
         case "/v1/checkpoints": self = .checkpoints(job: try Self.optionalJob(query))
+        case "/v1/recoveries": self = .recoveries(job: try Self.optionalJob(query))
         case "/v1/checkpoints/shards": self = .shards(job: try Self.job(query), step: try Self.step(query))
         default: throw .notFound(String(path.prefix(128)))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilRecovery
 
 /// Answers API requests from the store, as JSON. Lists that can be asked
 /// for "since a cursor" come with the cursor to ask with next time.
@@ -7,6 +8,8 @@ struct APIResponder: Sendable {
     let store: any TelemetryStore
     let detector: DetectorService
     let reads: ConsoleReads
+    var recoveries: (any RecoveryStore)?
+    var recovery: RecoveryCoordinator?
 
     struct Page<Item: Encodable>: Encodable {
         var cursor: UInt64
@@ -50,6 +53,15 @@ struct APIResponder: Sendable {
             return try encoder.encode(try await store.incidents(job: job, limit: limit))
         case .checkpoints(let job):
             return try encoder.encode(try await store.checkpoints(job: job, limit: 1_000))
+        case .recoveries(let job):
+            return try encoder.encode(try await recoveries?.recoveries(job: job) ?? [])
+        case .approve(let id):
+            guard let recovery else { throw APIError.notFound("recovery is off on this server") }
+            do {
+                return try encoder.encode(try await recovery.approve(id, nowNs: wallClockNanoseconds()))
+            } catch let error as RecoveryError {
+                throw APIError.notFound(error.description)
+            }
         case .shards(let job, let step):
             return try encoder.encode(try await store.checkpointShards(job: job, step: step))
         case .pin(let job, let step, let pinned):
@@ -58,7 +70,7 @@ struct APIResponder: Sendable {
             }
             return try encoder.encode(CheckpointPin(job: job, step: step, pinned: pinned))
         case .cordon(let node, let cordoned):
-            let changed = try await store.setCordoned(node, cordoned, atNs: wallClockNanoseconds())
+            let changed = try await store.setCordoned(node, cordoned, reason: cordoned ? "by an operator" : nil, atNs: wallClockNanoseconds())
             return try encoder.encode(CordonChange(node: node, cordoned: cordoned, changed: changed))
         }
     }

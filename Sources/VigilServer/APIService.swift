@@ -6,6 +6,7 @@ import NIOPosix
 import ServiceLifecycle
 import VigilLifecycle
 import VigilCore
+import VigilRecovery
 
 /// The read API over HTTP/1.1 (JSON), for the console and the CLI. One
 /// request per connection; every error is JSON with a reason.
@@ -19,13 +20,14 @@ public struct APIService: Service {
     private let logger: Logger
 
     public init(host: String, port: Int, portFile: String? = nil, store: any TelemetryStore, detector: DetectorService,
-                stats: ServerStats, directory: AgentDirectory, token: [UInt8], logger: Logger) {
+                stats: ServerStats, directory: AgentDirectory, recoveries: (any RecoveryStore)? = nil,
+                recovery: RecoveryCoordinator? = nil, token: [UInt8], logger: Logger) {
         self.token = token
         self.host = host
         self.port = port
         self.portFile = portFile
         let reads = ConsoleReads(store: store, detector: detector, stats: stats, directory: directory)
-        self.responder = APIResponder(store: store, detector: detector, reads: reads)
+        self.responder = APIResponder(store: store, detector: detector, reads: reads, recoveries: recoveries, recovery: recovery)
         self.logger = logger
     }
 

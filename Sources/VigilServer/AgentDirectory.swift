@@ -56,6 +56,9 @@ public final class AgentDirectory: Sendable {
         }
     }
 
+    /// The nodes whose agents are connected now.
+    public var connectedNodes: Set<String> { state.withLock { Set($0.agents.keys) } }
+
     /// How many agents are connected now.
     public var connected: Int { state.withLock { $0.agents.count } }
 

@@ -15,6 +15,7 @@ struct AgentSession {
     let store: any TelemetryStore
     let detector: DetectorService
     let checkpoints: CheckpointCoordinator
+    let recovery: RecoveryCoordinator?
     let capture: CaptureWriter?
     let directory: AgentDirectory
     let stats: ServerStats
@@ -74,6 +75,7 @@ struct AgentSession {
             if try await store.store(batch, from: node, receivedAtNs: now) {
                 detector.ingest(batch, from: node, atNs: now)
                 if CheckpointCoordinator.concerns(batch) { await checkpoints.ingest(batch, from: node) }
+                if let recovery, RecoveryCoordinator.concerns(batch) { await recovery.ingest(batch, from: node) }
                 stats.record(batch, atNs: now)
                 if let error = capture?.append(frame, from: node, receivedNs: now) {
                     logger.error("capture stopped", metadata: ["path": "\(capture?.path ?? "")", "reason": "\(error)"])

@@ -17,11 +17,14 @@ public struct IngestService: Service {
     private let detector: DetectorService
     private let capture: CaptureWriter?
     private let directory: AgentDirectory
+    private let recovery: RecoveryCoordinator?
     private let stats: ServerStats
     private let logger: Logger
 
     public init(configuration: ServerConfiguration, store: any TelemetryStore, detector: DetectorService,
-                capture: CaptureWriter? = nil, directory: AgentDirectory, stats: ServerStats, logger: Logger) {
+                capture: CaptureWriter? = nil, directory: AgentDirectory, recovery: RecoveryCoordinator? = nil,
+                stats: ServerStats, logger: Logger) {
+        self.recovery = recovery
         self.directory = directory
         self.stats = stats
         self.configuration = configuration
@@ -54,7 +57,7 @@ public struct IngestService: Service {
         let checkpoints = CheckpointCoordinator(store: store, directory: directory, keep: configuration.checkpointKeep,
                                                 logger: logger)
         let session = AgentSession(configuration: configuration, store: store, detector: detector, checkpoints: checkpoints,
-                                   capture: capture, directory: directory, stats: stats, logger: logger)
+                                   recovery: recovery, capture: capture, directory: directory, stats: stats, logger: logger)
         // Shutdown ends every agent's connection too, not only the listener:
         // an ack not sent is a batch the agent replays, and replays are skipped.
         try await untilGracefulShutdown {

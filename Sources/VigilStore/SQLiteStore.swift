@@ -103,7 +103,7 @@ public final class SQLiteStore: TelemetryStore {
     public func nodes() async throws -> [NodeSummary] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT name, lastBatch, lastSeenNs, health, lostBatches, lostRecords, cordoned FROM node ORDER BY name
+                SELECT name, lastBatch, lastSeenNs, health, lostBatches, lostRecords, cordoned, cordonReason FROM node ORDER BY name
                 """).map { row in
                 let health: Data? = row["health"]
                 return NodeSummary(name: row["name"], lastBatch: row["lastBatch"], lastSeenNs: row["lastSeenNs"],
@@ -112,7 +112,7 @@ public final class SQLiteStore: TelemetryStore {
                                        return try buffer.readNodeHealth()
                                    },
                                    loss: SpoolLoss(batches: row["lostBatches"], records: row["lostRecords"]),
-                                   cordoned: row["cordoned"])
+                                   cordoned: row["cordoned"], cordonReason: row["cordonReason"])
             }
         }
     }
@@ -142,16 +142,17 @@ public final class SQLiteStore: TelemetryStore {
         }
     }
 
-    public func setCordoned(_ node: String, _ cordoned: Bool, atNs: UInt64) async throws -> Bool {
+    public func setCordoned(_ node: String, _ cordoned: Bool, reason: String?, atNs: UInt64) async throws -> Bool {
         try await pool.write { db in
             let before = try Bool.fetchOne(db, sql: "SELECT cordoned FROM node WHERE name = ?", arguments: [node])
             try db.execute(sql: """
-                INSERT INTO node (name, firstSeenNs, lastSeenNs, cordoned) VALUES (?, ?, 0, ?)
-                ON CONFLICT(name) DO UPDATE SET cordoned = excluded.cordoned
-                """, arguments: [node, atNs, cordoned])
+                INSERT INTO node (name, firstSeenNs, lastSeenNs, cordoned, cordonReason) VALUES (?, ?, 0, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET cordoned = excluded.cordoned, cordonReason = excluded.cordonReason
+                """, arguments: [node, atNs, cordoned, cordoned ? reason : nil])
             if before != cordoned {
                 try Self.record(db, kind: cordoned ? "node.cordoned" : "node.uncordoned", node: node, job: nil,
-                                message: cordoned ? "cordoned: launches keep off" : "uncordoned", atNs: atNs)
+                                message: cordoned ? "cordoned: launches keep off" + (reason.map { " (\($0))" } ?? "")
+                                    : "uncordoned", atNs: atNs)
             }
             return before != cordoned
         }

@@ -146,6 +146,25 @@ enum StoreMigrations {
         migrator.registerMigration("v15: run specs") { db in
             try db.alter(table: "run") { t in t.add(column: "spec", .text) }
         }
+        // Recoveries (the plan, its timeline and cost as JSON: read whole,
+        // by the API and the console) and each job's restart budget, which
+        // must hold across a server restart; why a node is cordoned.
+        migrator.registerMigration("v16: recovery") { db in
+            try db.create(table: "recovery") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("job", .text).notNull()
+                t.column("incidentKey", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("decidedNs", .integer).notNull()
+            }
+            try db.create(index: "recoveryByJob", on: "recovery", columns: ["job", "id"])
+            try db.create(table: "restartBudget") { t in
+                t.primaryKey("job", .text)
+                t.column("body", .text).notNull()
+            }
+            try db.alter(table: "node") { t in t.add(column: "cordonReason", .text) }
+        }
         return migrator
     }
 

@@ -89,6 +89,10 @@ struct LaunchCommand: AsyncParsableCommand {
                                valueName: "cidr"))
     var dataNetwork: String?
 
+    @Option(help: ArgumentHelp("Recovery may restart the job on this few hosts when no spare is left (default: never on fewer).",
+                               valueName: "count"))
+    var minNodes: Int?
+
     @Argument(parsing: .postTerminator, help: "The command each rank runs, after --.")
     var command: [String] = []
 
@@ -113,7 +117,7 @@ struct LaunchCommand: AsyncParsableCommand {
         let spec = RunSpec(job: jobID, attempt: attempt, hosts: hostList, command: command,
                            environment: try parseEnvironment(),
                            mpirunArguments: mpirunArguments + (dataNetwork.map { ["--mca", "btl_tcp_if_include", $0] } ?? []),
-                           libvigil: deploy ? remoteDir + "/libvigil.so" : localLibvigil)
+                           libvigil: deploy ? remoteDir + "/libvigil.so" : localLibvigil, minNodes: minNodes)
         do {
             try spec.validate()
         } catch {

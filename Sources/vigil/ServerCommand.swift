@@ -57,6 +57,7 @@ extension ServerCommand {
         var capture: String?
 
         @OptionGroup(title: "Detector") var detector: DetectorOptions
+        @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
 
         @Option(help: ArgumentHelp("The port agents answer link probes on (their --probe-port).", valueName: "port"))
         var probePort: Int = 7_079
@@ -97,18 +98,24 @@ extension ServerCommand {
             let stats = ServerStats()
             let detection = DetectorService(configuration: detector.configuration, store: store, directory: directory,
                                             probes: .init(port: probePort, bytes: UInt64(probeBytes)), logger: logger)
+            let recoveryConfiguration = recovery.configuration
+            let coordinator = recoveryConfiguration.mode == .off ? nil
+                : RecoveryCoordinator(configuration: recoveryConfiguration, store: store, recoveries: store, directory: directory,
+                                      logger: logger)
             let captureWriter = try capture.map { try CaptureWriter(path: $0) }
             defer { if let error = captureWriter?.close() { logger.error("capture incomplete", metadata: ["reason": "\(error)"]) } }
-            let services: [any Service] = [
+            var services: [any Service] = [
                 IngestService(configuration: configuration, store: store, detector: detection, capture: captureWriter,
-                              directory: directory, stats: stats, logger: logger),
+                              directory: directory, recovery: coordinator, stats: stats, logger: logger),
                 APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, detector: detection,
-                           stats: stats, directory: directory, token: secret, logger: logger),
+                           stats: stats, directory: directory, recoveries: store, recovery: coordinator, token: secret,
+                           logger: logger),
                 detection,
                 RetentionService(store: store, policy: .init(rawKeep: .seconds(keepRawHours * 3_600),
                                                              rollupKeep: .seconds(keepRollupDays * 86_400)),
                                  logger: logger),
             ]
+            if let coordinator { services.append(RecoveryService(coordinator: coordinator, detector: detection)) }
             try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         }
     }

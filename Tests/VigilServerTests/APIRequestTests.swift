@@ -21,6 +21,7 @@ struct APIRequestTests {
         ("/v1/probes?job=j-1", .probes(job: "j-1")),
         ("/v1/checkpoints?job=j-1", .checkpoints(job: "j-1")),
         ("/v1/checkpoints/shards?job=j-1&step=20", .shards(job: "j-1", step: 20)),
+        ("/v1/recoveries?job=j-1", .recoveries(job: "j-1")),
     ])
     func routes(uri: String, expected: APIRequest) throws {
         #expect(try APIRequest(method: "GET", uri: uri) == expected)
@@ -51,6 +52,8 @@ struct APIRequestTests {
         #expect(try APIRequest(method: "POST", uri: "/v1/nodes/gpu-7/cordon") == .cordon(node: "gpu-7", cordoned: true))
         #expect(try APIRequest(method: "POST", uri: "/v1/nodes/gpu-7/uncordon") == .cordon(node: "gpu-7", cordoned: false))
         #expect(try APIRequest(method: "POST", uri: "/v1/nodes/gpu-7/cordon").needsToken)
+        #expect(try APIRequest(method: "POST", uri: "/v1/recoveries/approve?id=3") == .approve(id: 3))
+        #expect(try APIRequest(method: "POST", uri: "/v1/recoveries/approve?id=3").needsToken)
         #expect(try !APIRequest(method: "GET", uri: "/v1/nodes").needsToken)
     }
 

@@ -62,10 +62,10 @@ struct ConsoleReadsTests {
 
     @Test func aReadOnlyStoreReadsWhatTheServerWrote() async throws {
         try await withStore { store, path in
-            _ = try await store.setCordoned("node-x", true, atNs: 1)
+            _ = try await store.setCordoned("node-x", true, reason: nil, atNs: 1)
             let reader = try SQLiteStore(path: path, readOnly: true)
             #expect(try await reader.nodes().map(\.name) == ["node-x"])
-            await #expect(throws: (any Error).self, "it writes nothing") { _ = try await reader.setCordoned("node-y", true, atNs: 2) }
+            await #expect(throws: (any Error).self, "it writes nothing") { _ = try await reader.setCordoned("node-y", true, reason: nil, atNs: 2) }
             #expect(throws: StoreError.self) { _ = try SQLiteStore(path: path + ".missing", readOnly: true) }
         }
     }

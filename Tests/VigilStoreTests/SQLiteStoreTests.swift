@@ -172,8 +172,8 @@ struct SQLiteStoreTests {
     @Test func theTimelineRecordsWhatHappened() async throws {
         try await withStore { store, _ in
             _ = try await store.resume(node: "a", instance: 7, atNs: 1)
-            _ = try await store.setCordoned("b", true, atNs: 2)
-            _ = try await store.setCordoned("b", true, atNs: 3)  // no change, no event
+            _ = try await store.setCordoned("b", true, reason: nil, atNs: 2)
+            _ = try await store.setCordoned("b", true, reason: nil, atNs: 3)  // no change, no event
             let run = JobRun(job: "job-1", attempt: 1, node: "a", hosts: [HostSlots(host: "a", slots: 2)], command: ["x"],
                              state: .running, startedNs: 4)
             var ended = run

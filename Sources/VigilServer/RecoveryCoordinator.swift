@@ -1,0 +1,160 @@
+import Logging
+import VigilCore
+import VigilRecovery
+import VigilWire
+
+/// Acts on incidents (docs/recovery.md): each open incident is put to the
+/// recovery policy once (again later while it says wait); a plan is
+/// recorded, then, in automatic mode or once approved, carried out by a
+/// RecoveryRun — one per job at a time. Agents' answers to the job
+/// controls it sends, and the new attempt's restore, arrive here.
+public actor RecoveryCoordinator {
+    let configuration: RecoveryConfiguration
+    let store: any TelemetryStore
+    let recoveries: any RecoveryStore
+    let directory: AgentDirectory
+    let logger: Logger
+    /// Incident key → when to look at it again (nil entry: never looked at; .max: never again).
+    private var dueNs: [String: UInt64] = [:]
+    /// Plans waiting for an operator, by recovery id.
+    private var awaiting: [Int64: StoredRecovery] = [:]
+    /// Jobs with a recovery under way.
+    private var underWay: Set<String> = []
+    /// What agents answered, per job control: "job/attempt/action" → node → reply.
+    private(set) var replies: [String: [String: JobControlReply]] = [:]
+    /// The newest restore reported per job: step and when.
+    private(set) var restored: [String: (step: Int64, atNs: UInt64)] = [:]
+
+    static let waitAgainNs: UInt64 = 5_000_000_000
+
+    public init(configuration: RecoveryConfiguration, store: any TelemetryStore, recoveries: any RecoveryStore,
+                directory: AgentDirectory, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.recoveries = recoveries
+        self.directory = directory
+        self.logger = logger
+    }
+
+    /// Whether a batch carries anything recovery waits for.
+    public nonisolated static func concerns(_ batch: TelemetryBatch) -> Bool {
+        batch.items.contains {
+            switch $0 {
+            case .jobControl: true
+            case .checkpointShard(let event): event.state == .restored
+            default: false
+            }
+        }
+    }
+
+    public func ingest(_ batch: TelemetryBatch, from node: String) {
+        for item in batch.items {
+            switch item {
+            case .jobControl(let reply):
+                replies["\(reply.job)/\(reply.attempt)/\(reply.action)", default: [:]][node] = reply
+            case .checkpointShard(let event) where event.state == .restored:
+                restored[event.job] = (event.step, event.atNs)
+            default: continue
+            }
+        }
+    }
+
+    /// Each open incident not yet decided (or due again), put to the policy.
+    public func consider(_ incidents: [Incident], nowNs: UInt64) async {
+        guard configuration.mode != .off else { return }
+        for incident in incidents where !underWay.contains(incident.job) && nowNs >= dueNs[incident.key, default: 0] {
+            do {
+                try await decide(incident, nowNs: nowNs)
+            } catch {
+                dueNs[incident.key] = nowNs + Self.waitAgainNs
+                logger.error("recovery could not decide", metadata: ["incident": "\(incident.key)", "reason": "\(error)"])
+            }
+        }
+    }
+
+    private func decide(_ incident: Incident, nowNs: UInt64) async throws {
+        guard let context = try await context(for: incident) else {
+            dueNs[incident.key] = .max
+            return
+        }
+        let budget = try await recoveries.restartBudget(job: incident.job)
+        let decision = RecoveryPolicy.decide(incident, context: context, budget: budget, configuration: configuration, nowNs: nowNs)
+        var record = StoredRecovery(job: incident.job, attempt: context.run.attempt, incidentKey: incident.key,
+                                    incidentClass: incident.incidentClass, mode: configuration.mode, state: .ignored, plan: nil,
+                                    why: [], firstSeenNs: incident.firstSeenNs, detectedNs: incident.detectedNs, decidedNs: nowNs)
+        let firstLook = dueNs[incident.key] == nil
+        switch decision {
+        case .ignore(let why):
+            // A slowdown may yet last long enough: look again.
+            dueNs[incident.key] = configuration.slowClasses.contains(incident.incidentClass) ? nowNs + Self.waitAgainNs : .max
+            guard firstLook, configuration.classes.union(configuration.slowClasses).contains(incident.incidentClass) else { return }
+            record.why = [why]
+        case .wait(let why):
+            dueNs[incident.key] = nowNs + Self.waitAgainNs
+            guard firstLook else { return }
+            (record.state, record.why) = (.waiting, [why])
+        case .giveUp(let why):
+            dueNs[incident.key] = .max
+            (record.state, record.why) = (.gaveUp, [why])
+            logger.error("recovery gave up: the job is left stopped", metadata: ["job": "\(incident.job)", "reason": "\(why)"])
+        case .act(let plan):
+            dueNs[incident.key] = .max
+            (record.plan, record.why) = (plan, plan.why)
+            record.state = switch configuration.mode {
+            case .dryRun: .dryRun
+            case .approval: .awaitingApproval
+            case .automatic, .off: .stopping
+            }
+        }
+        record.id = try await recoveries.saveRecovery(record)
+        logger.notice("recovery decided", metadata: ["job": "\(record.job)", "id": "\(record.id)", "state": "\(record.state)",
+                                                     "why": "\(record.why.joined(separator: "; "))"])
+        if record.state == .awaitingApproval { awaiting[record.id] = record }
+        if record.state == .stopping { start(record) }
+    }
+
+    /// An operator's go-ahead for a plan awaiting approval.
+    public func approve(_ id: Int64, nowNs: UInt64) async throws -> StoredRecovery {
+        guard var record = awaiting.removeValue(forKey: id) else { throw RecoveryError.notAwaiting(id) }
+        (record.approvedNs, record.state) = (nowNs, .stopping)
+        _ = try await recoveries.saveRecovery(record)
+        start(record)
+        return record
+    }
+
+    private func start(_ record: StoredRecovery) {
+        underWay.insert(record.job)
+        let run = RecoveryRun(record: record, coordinator: self)
+        Task {
+            await run.carryOut()
+            self.finished(record.job)
+        }
+    }
+
+    private func finished(_ job: String) { underWay.remove(job) }
+
+    /// What the policy needs to know of the incident's job, or nil when it concerns no attempt Vigil knows.
+    private func context(for incident: Incident) async throws -> RecoveryContext? {
+        guard let run = try await store.runs(job: incident.job).max(by: { $0.attempt < $1.attempt }),
+              incident.detectedNs >= run.startedNs else { return nil }
+        let cordoned = Set(try await store.nodes().filter(\.cordoned).map(\.name))
+        let standing = CheckpointStanding.of(try await store.checkpoints(job: incident.job, limit: 200)).first
+        let evidence = incident.evidence
+        let slowdown = evidence.expectedNs.flatMap { expected in
+            evidence.observedNs.map { Double($0) / Double(max(1, expected)) }
+        }
+        return RecoveryContext(run: run, liveNodes: directory.connectedNodes, cordoned: cordoned,
+                               minNodes: run.spec?.minNodes, restorableStep: standing?.restorable.map(\.step).max(),
+                               slowdown: slowdown, slowSinceNs: incident.firstSeenNs)
+    }
+}
+
+public enum RecoveryError: Error, CustomStringConvertible {
+    case notAwaiting(Int64)
+
+    public var description: String {
+        switch self {
+        case .notAwaiting(let id): "recovery \(id) is not awaiting approval"
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import VigilCore
+import VigilRecovery
+import VigilWire
+
+/// One recovery carried out, step by step, each recorded as it happens:
+/// cordon the culprits, stop the attempt on every live host (confirmed
+/// gone), start the next attempt on the plan's hosts, then wait for its
+/// restore and its first training step.
+struct RecoveryRun {
+    var record: StoredRecovery
+    let coordinator: RecoveryCoordinator
+
+    /// How long each step may take before the recovery is failed.
+    static let launchTimeoutNs: UInt64 = 30_000_000_000
+    static let firstStepTimeoutNs: UInt64 = 300_000_000_000
+
+    func carryOut() async {
+        var run = self
+        do {
+            try await run.steps()
+        } catch {
+            (run.record.state, run.record.failure) = (.failed, "\(error)")
+            await run.save()
+            coordinator.logger.error("recovery failed", metadata: ["job": "\(record.job)", "id": "\(record.id)",
+                                                                    "reason": "\(error)"])
+        }
+    }
+
+    private mutating func steps() async throws {
+        guard let plan = record.plan else { throw RecoveryRunError.step("no plan") }
+        let store = coordinator.store
+        for node in plan.cordon {
+            _ = try await store.setCordoned(node, true, reason: plan.cordonReason, atNs: wallClockNanoseconds())
+        }
+        guard let previous = try await store.runs(job: plan.job).first(where: { $0.attempt == plan.attempt }),
+              var spec = try await store.runSpec(job: plan.job, attempt: plan.attempt) else {
+            throw RecoveryRunError.step("attempt \(plan.attempt) has no run spec: its agent did not report one")
+        }
+        let before = Set(try await store.ranks().filter { $0.snapshot.identity.job == plan.job }.map(Self.process))
+        try await stop(previous)
+        (spec.attempt, spec.hosts) = (plan.attempt + 1, plan.hosts)
+        try await launch(spec)
+        try await recordRestart(plan)
+        try await awaitTraining(spec, notAmong: before)
+    }
+
+    /// SIGTERM then SIGKILL through every live host's agent; done once each said nothing of the job is left.
+    private mutating func stop(_ run: JobRun) async throws {
+        let live = coordinator.directory.connectedNodes
+        let hosts = Set(run.hosts.map(\.host) + [run.node]).intersection(live)
+        let graceMs = Int(coordinator.configuration.stopGraceNs / 1_000_000)
+        let control = JobControl.stop(job: run.job, attempt: run.attempt, graceMs: graceMs)
+        for host in hosts.sorted() { coordinator.directory.send(control.frame, to: host) }
+        let replies = try await awaitReplies(control, from: hosts, action: .stop,
+                                             timeoutNs: coordinator.configuration.stopGraceNs + 40_000_000_000)
+        if let stuck = replies.first(where: { !$0.value.ok }) {
+            throw RecoveryRunError.step("\(stuck.key): \(stuck.value.detail)")
+        }
+        record.stoppedNs = wallClockNanoseconds()
+        record.state = .launching
+        await save()
+    }
+
+    /// The next attempt's mpirun, on the plan's first host.
+    private mutating func launch(_ spec: RunSpec) async throws {
+        guard let first = spec.hosts.first?.host, coordinator.directory.send(JobControl.start(spec).frame, to: first) else {
+            throw RecoveryRunError.step("the first host's agent is not connected")
+        }
+        let replies = try await awaitReplies(.start(spec), from: [first], action: .start, timeoutNs: Self.launchTimeoutNs)
+        if let reply = replies[first], !reply.ok { throw RecoveryRunError.step("\(first) did not start it: \(reply.detail)") }
+        record.launchedNs = wallClockNanoseconds()
+        record.state = .starting
+        await save()
+    }
+
+    private func recordRestart(_ plan: RecoveryPlan) async throws {
+        var budget = try await coordinator.recoveries.restartBudget(job: plan.job)
+        budget.recordRestart(failure: plan.incidentClass.rawValue, atNs: wallClockNanoseconds(),
+                             limits: coordinator.configuration.budget)
+        try await coordinator.recoveries.saveRestartBudget(budget, job: plan.job)
+    }
+
+    /// A rank's process, across attempts: its node and pid.
+    static func process(_ rank: StoredRank) -> String { "\(rank.node)/\(rank.snapshot.identity.pid)" }
+
+    /// Until a rank of the new attempt (a process not among the old
+    /// attempt's) has finished a collective: training again.
+    private mutating func awaitTraining(_ spec: RunSpec, notAmong old: Set<String>) async throws {
+        let launched = record.launchedNs ?? 0
+        let deadline = launched + Self.firstStepTimeoutNs
+        while wallClockNanoseconds() < deadline {
+            if let restore = await coordinator.restored[spec.job], restore.atNs >= launched, record.restoredNs == nil {
+                (record.restoredStep, record.restoredNs) = (restore.step, restore.atNs)
+            }
+            let ranks = try await coordinator.store.ranks().filter {
+                $0.snapshot.identity.job == spec.job && $0.snapshot.status == .running && !old.contains(Self.process($0))
+            }
+            if ranks.contains(where: { $0.snapshot.progress.contains { $0.lastSeqLeft > 0 } }) {
+                let now = wallClockNanoseconds()
+                record.firstStepNs = now
+                record.rankSecondsLost = Double(spec.ranks) * Double(now - min(now, record.firstSeenNs)) / 1e9
+                record.state = .training
+                await save()
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw RecoveryRunError.step("no training step within \(Self.firstStepTimeoutNs / 1_000_000_000) s of the launch")
+    }
+
+    /// Until every one of `hosts` answered `control` (a host whose agent left counts as gone), or the deadline.
+    private func awaitReplies(_ control: JobControl, from hosts: Set<String>, action: JobControlReply.Action,
+                              timeoutNs: UInt64) async throws -> [String: JobControlReply] {
+        let key = "\(control.job)/\(control.attempt)/\(action)"
+        let deadline = wallClockNanoseconds() + timeoutNs
+        while true {
+            let replies = await coordinator.replies[key] ?? [:]
+            let waiting = hosts.subtracting(replies.keys).intersection(coordinator.directory.connectedNodes)
+            if waiting.isEmpty { return replies }
+            guard wallClockNanoseconds() < deadline else {
+                throw RecoveryRunError.step("no answer to \(action) from " + waiting.sorted().joined(separator: ", "))
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    private func save() async {
+        do {
+            _ = try await coordinator.recoveries.saveRecovery(record)
+        } catch {
+            coordinator.logger.error("recovery not stored", metadata: ["id": "\(record.id)", "reason": "\(error)"])
+        }
+    }
+}
+
+enum RecoveryRunError: Error, CustomStringConvertible {
+    case step(String)
+
+    var description: String {
+        switch self {
+        case .step(let why): why
+        }
+    }
+}

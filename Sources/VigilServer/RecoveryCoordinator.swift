@@ -131,7 +131,12 @@ public actor RecoveryCoordinator {
         }
     }
 
-    private func finished(_ job: String) { underWay.remove(job) }
+    /// The next attempt's incidents may have the same keys as this one's:
+    /// they are looked at afresh (the old ones, detected before it started, are passed over).
+    private func finished(_ job: String) {
+        underWay.remove(job)
+        dueNs = dueNs.filter { !$0.key.contains("/\(job)/") }
+    }
 
     /// What the policy needs to know of the incident's job, or nil when it concerns no attempt Vigil knows.
     private func context(for incident: Incident) async throws -> RecoveryContext? {

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import VigilCore
+import VigilRecovery
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Recovery on the namespace bench (docs/recovery.md): vigil-train on four
+/// hosts, checkpointing, with a fifth host's agent standing by as the
+/// spare. A fault on node3 is followed by a restart without node3, the
+/// spare in its place, resumed from the newest complete checkpoint: the
+/// program's own output shows the step and the losses go on as before.
+@Suite(.serialized)
+struct RecoveryTests {
+    static let hosts = "node1:2,node2:2,node3:2,node4:2"
+
+    struct Trainer {
+        let stage: LaunchStage
+        let directory: String
+
+        /// The job's output for one attempt, as node1's agent keeps it (the bench shares its file system).
+        func output(attempt: Int, firstHost: String = "node1") -> String {
+            (try? String(contentsOfFile: stage.remoteDirectory + "/runs-\(firstHost)/train.\(attempt).out", encoding: .utf8)) ?? ""
+        }
+
+        /// "step N loss L" lines: step → loss text.
+        static func losses(_ output: String) -> [Int: String] {
+            var losses: [Int: String] = [:]
+            for line in output.split(separator: "\n") where line.hasPrefix("step ") {
+                let words = line.split(separator: " ")
+                if words.count >= 4, let step = Int(words[1]) { losses[step] = String(words[3]) }
+            }
+            return losses
+        }
+    }
+
+    static func start(_ scope: TestScope) async throws -> Trainer {
+        let stage = try await scope.launchStage(hosts: 5, serverArguments: ["--recovery", "automatic", "--spares", "node5",
+                                                                            "--stop-grace", "2"])
+        let warm = try await stage.launch(hosts: "node5:1", job: "spare-warm", ["/bin/true"])
+        try #require(warm.status == 0, "the spare's agent started: \(warm.out)\(warm.err)")
+        let directory = scope.directory.appendingPathComponent("ckpt").path
+        let launched = try await stage.launch(hosts: hosts, job: "train", [
+            Paths.vigilTrain, "--steps", "1000000", "--compute-us", "3000", "--log-every", "1", "--checkpoint-every", "20",
+            "--checkpoint-dir", directory + "/local", "--checkpoint-shared", directory + "/shared"])
+        try #require(launched.status == 0, "\(launched.out)\(launched.err)")
+        scope.stopAfterwards {
+            _ = try? await stage.server.cli(["stop", "train", "--grace", "2", "--ssh-config", stage.bench.sshConfig])
+        }
+        return Trainer(stage: stage, directory: directory)
+    }
+
+    enum Fault: String, CustomStringConvertible, CaseIterable {
+        /// SIGKILL to a rank on node3.
+        case crash
+        /// SIGSTOP to a rank on node3: it hangs, its peers wait.
+        case hang
+        /// Every process in node3's namespace killed: agent, ranks, sshd.
+        case node
+
+        var description: String { rawValue }
+
+        var incidentClass: Incident.Class {
+            switch self {
+            case .crash: .rankCrash
+            case .hang: .nonCommunicationHang
+            case .node: .nodeDown
+            }
+        }
+    }
+
+    /// The bench shares one pid space: node3's rank is found by its identity, not by pgrep there.
+    static func inject(_ fault: Fault, store: some TelemetryStore) async throws {
+        if fault == .node {
+            try FaultDrill.shell("kill -KILL $(ip netns pids \(ClusterBench.name)-node3)")
+            return
+        }
+        let victim = try #require(try await store.ranks().first {
+            $0.node == "node3" && $0.snapshot.identity.job == "train" && $0.snapshot.status == .running
+        }?.snapshot.identity.pid)
+        kill(victim, fault == .crash ? SIGKILL : SIGSTOP)
+    }
+
+    @Test(arguments: Fault.allCases)
+    func aFaultOnNode3IsFollowedByARestartOnTheSpare(fault: Fault) async throws {
+        try await withScope("recovery-\(fault)") { scope in
+            let trainer = try await Self.start(scope)
+            let store = try trainer.stage.server.store()
+            var newest: Int64 = -1
+            let saved = await eventually(timeout: .seconds(60), every: .milliseconds(200)) {
+                let rows = (try? await store.checkpoints(job: "train", limit: 50)) ?? []
+                newest = rows.filter { $0.isComplete(at: .local) }.map(\.step).max() ?? -1
+                return newest >= 40
+            }
+            try #require(saved, "checkpoints complete: \(trainer.output(attempt: 1).suffix(400))")
+            try await Self.inject(fault, store: store)
+            var recovery: StoredRecovery?
+            let training = await eventually(timeout: .seconds(90), every: .milliseconds(200)) {
+                recovery = (try? await store.recoveries(job: "train"))?.first
+                return recovery?.state == .training || recovery?.state == .failed
+            }
+            let incidents = try await store.incidents(job: "train").map(\.incident.headline)
+            try #require(training && recovery?.state == .training, "training again: \(String(describing: recovery)) after \(incidents)")
+            #expect(recovery?.incidentClass == fault.incidentClass, "\(incidents)")
+            let runs = try await store.runs(job: "train")
+            #expect(runs.last?.attempt == 2 && runs.last?.hosts.map(\.host) == ["node1", "node2", "node5", "node4"],
+                    "node3's slots on the spare: \(runs.map { ($0.attempt, $0.hosts.map(\.host)) })")
+            let node3 = try await store.nodes().first { $0.name == "node3" }
+            #expect(node3?.cordoned == true && node3?.cordonReason?.contains("incident \(fault.incidentClass.rawValue)/train") == true,
+                    "\(String(describing: node3))")
+            let resumedOutput = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
+                Trainer.losses(trainer.output(attempt: 2, firstHost: "node1")).count >= 2
+            }
+            let second = trainer.output(attempt: 2, firstHost: "node1")
+            let resumed = second.split(separator: "\n").first { $0.hasPrefix("VIGIL_TRAIN_RESUMED step=") }
+                .flatMap { Int64($0.dropFirst(25)) }
+            #expect(resumedOutput && (resumed ?? -1) >= newest, "resumed from step \(String(describing: resumed)) ≥ \(newest)")
+            let before = Trainer.losses(trainer.output(attempt: 1)), after = Trainer.losses(second)
+            let common = Set(before.keys).intersection(after.keys)
+            #expect(!common.isEmpty && common.allSatisfy { before[$0] == after[$0] },
+                    "the steps run again give the same losses: \(common.sorted().prefix(5).map { ($0, before[$0]!, after[$0]!) })")
+            #expect(recovery?.stoppedNs != nil && recovery?.launchedNs != nil && recovery?.firstStepNs != nil)
+            if let r = recovery, let first = r.firstStepNs {
+                print("recovery \(fault): detected → training \(Double(first - r.detectedNs) / 1e9) s, resumed from \(resumed ?? -1)")
+            }
+        }
+    }
+}

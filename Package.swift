@@ -56,6 +56,8 @@ let package = Package(
         .target(name: "VigilDetector", dependencies: ["VigilCore"], swiftSettings: hotPath),
         // Recovery policy and restart budget (docs/recovery.md): pure, no I/O.
         .target(name: "VigilRecovery", dependencies: ["VigilCore"]),
+        // Alert events and each target's payload (docs/recovery.md): pure.
+        .target(name: "VigilAlerts", dependencies: ["VigilCore"]),
 
         // Daemon plumbing shared by server and agent: listeners that stop on graceful shutdown.
         .target(name: "VigilLifecycle",
@@ -88,7 +90,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilWire", "VigilLifecycle", "VigilDetector", "VigilRecovery",
+                "VigilCore", "VigilWire", "VigilLifecycle", "VigilDetector", "VigilRecovery", "VigilAlerts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -115,8 +117,8 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilSSH", "VigilDetector", "VigilRecovery", "VigilWire",
-                "VigilAPIClient",
+                "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilSSH", "VigilDetector", "VigilRecovery", "VigilAlerts",
+                "VigilWire", "VigilAPIClient",
                 "VigilConsole", "VigilConsoleTerminal", "VigilConsoleFeed", "CNcursesw", "CSQLite", "CLibSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,6 +141,7 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "VigilDetectorTests", dependencies: ["VigilDetector", "VigilCore"]),
         .testTarget(name: "VigilRecoveryTests", dependencies: ["VigilRecovery", "VigilCore"]),
+        .testTarget(name: "VigilAlertsTests", dependencies: ["VigilAlerts", "VigilCore"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
         .testTarget(name: "VigilServerTests", dependencies: ["VigilServer", "VigilCore", "VigilRecovery", "VigilStore", "VigilWire"]),
         .testTarget(
@@ -159,7 +162,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilIntegrationTests",
-            dependencies: ["VigilCore", "VigilStore", "VigilWire", "VigilSSH", "CVigilSpawn",
+            dependencies: ["VigilCore", "VigilStore", "VigilWire", "VigilSSH", "VigilRecovery", "VigilAPIClient", "CVigilSpawn",
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
     ]

@@ -10,6 +10,7 @@ packages=(
     tmux iproute2 pkg-config                      # console tests, namespaces
     libxxhash-dev                                 # checkpoint shard checksums
     python3-mpi4py python3-numpy                  # the Python checkpoint binding's tests (Debian's python3)
+    prometheus-alertmanager                       # the alert hooks' tests post to a real one
 )
 
 missing=()

@@ -73,6 +73,10 @@ public protocol TelemetryStore: Sendable {
     /// Close every incident still open (a restarted detector starts afresh).
     func resolveOpenIncidents(atNs: UInt64) async throws -> Int
 
+    /// An alert delivered to a target, or given up on: kept, and on the timeline.
+    func recordAlertDelivery(key: String, job: String, target: String, action: String, delivered: Bool, attempts: Int,
+                             detail: String, atNs: UInt64) async throws
+
     /// Cordon (or uncordon) a node, known yet or not, and say why; returns whether that changed anything.
     func setCordoned(_ node: String, _ cordoned: Bool, reason: String?, atNs: UInt64) async throws -> Bool
 

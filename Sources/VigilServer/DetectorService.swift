@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import Synchronization
+import VigilAlerts
 import VigilCore
 import VigilDetector
 
@@ -19,9 +20,13 @@ public final class DetectorService: Service, Sendable {
     private let lastOpen = Mutex<[Incident]>([])
     public let heartbeatTimeoutNs: UInt64
     private let logger: Logger
+    /// Told of every incident raised and resolved (queued: never waited on).
+    private let alerts: AlertDispatcher?
 
     public init(configuration: DetectorConfiguration, store: any TelemetryStore, directory: AgentDirectory,
-                probes: LinkProbeScheduler.Settings = .init(), interval: Duration = .milliseconds(500), logger: Logger) {
+                probes: LinkProbeScheduler.Settings = .init(), interval: Duration = .milliseconds(500),
+                alerts: AlertDispatcher? = nil, logger: Logger) {
+        self.alerts = alerts
         monitor = Mutex(TelemetryMonitor(configuration: configuration))
         heartbeatTimeoutNs = configuration.heartbeatTimeoutNs
         self.store = store
@@ -71,6 +76,8 @@ public final class DetectorService: Service, Sendable {
             let report = monitor.withLock { $0.evaluate(nowNs: now) }
             log(report)
             lastOpen.withLock { $0 = report.open }
+            for incident in report.raised { alerts?.send(AlertEvent(action: .trigger, incident: incident, atNs: now)) }
+            for incident in report.resolved { alerts?.send(AlertEvent(action: .resolve, incident: incident, atNs: now)) }
             prober.schedule(for: report.open, wanted: report.probesWanted, jobNodes: { job in self.monitor.withLock { $0.detector.nodes(of: job) } }, nowNs: now)
             let changes = unsaved.withLock { pending in
                 defer { pending = [] }

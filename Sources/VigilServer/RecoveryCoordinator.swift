@@ -1,4 +1,5 @@
 import Logging
+import VigilAlerts
 import VigilCore
 import VigilRecovery
 import VigilWire
@@ -14,10 +15,12 @@ public actor RecoveryCoordinator {
     let recoveries: any RecoveryStore
     let directory: AgentDirectory
     let logger: Logger
+    /// Told when a recovered job trains again: its incident's alert resolves.
+    let alerts: AlertDispatcher?
     /// Incident key → when to look at it again (nil entry: never looked at; .max: never again).
     private var dueNs: [String: UInt64] = [:]
     /// Plans waiting for an operator, by recovery id.
-    private var awaiting: [Int64: StoredRecovery] = [:]
+    private var awaiting: [Int64: (record: StoredRecovery, incident: Incident)] = [:]
     /// Jobs with a recovery under way.
     private var underWay: Set<String> = []
     /// What agents answered, per job control: "job/attempt/action" → node → reply.
@@ -28,7 +31,8 @@ public actor RecoveryCoordinator {
     static let waitAgainNs: UInt64 = 5_000_000_000
 
     public init(configuration: RecoveryConfiguration, store: any TelemetryStore, recoveries: any RecoveryStore,
-                directory: AgentDirectory, logger: Logger) {
+                directory: AgentDirectory, alerts: AlertDispatcher? = nil, logger: Logger) {
+        self.alerts = alerts
         self.configuration = configuration
         self.store = store
         self.recoveries = recoveries
@@ -109,22 +113,22 @@ public actor RecoveryCoordinator {
         record.id = try await recoveries.saveRecovery(record)
         logger.notice("recovery decided", metadata: ["job": "\(record.job)", "id": "\(record.id)", "state": "\(record.state)",
                                                      "why": "\(record.why.joined(separator: "; "))"])
-        if record.state == .awaitingApproval { awaiting[record.id] = record }
-        if record.state == .stopping { start(record) }
+        if record.state == .awaitingApproval { awaiting[record.id] = (record, incident) }
+        if record.state == .stopping { start(record, incident) }
     }
 
     /// An operator's go-ahead for a plan awaiting approval.
     public func approve(_ id: Int64, nowNs: UInt64) async throws -> StoredRecovery {
-        guard var record = awaiting.removeValue(forKey: id) else { throw RecoveryError.notAwaiting(id) }
+        guard var (record, incident) = awaiting.removeValue(forKey: id) else { throw RecoveryError.notAwaiting(id) }
         (record.approvedNs, record.state) = (nowNs, .stopping)
         _ = try await recoveries.saveRecovery(record)
-        start(record)
+        start(record, incident)
         return record
     }
 
-    private func start(_ record: StoredRecovery) {
+    private func start(_ record: StoredRecovery, _ incident: Incident) {
         underWay.insert(record.job)
-        let run = RecoveryRun(record: record, coordinator: self)
+        let run = RecoveryRun(record: record, incident: incident, coordinator: self)
         Task {
             await run.carryOut()
             self.finished(record.job)

@@ -1,3 +1,4 @@
+import VigilAlerts
 import VigilCore
 import VigilRecovery
 import VigilWire
@@ -8,6 +9,7 @@ import VigilWire
 /// restore and its first training step.
 struct RecoveryRun {
     var record: StoredRecovery
+    let incident: Incident
     let coordinator: RecoveryCoordinator
 
     /// How long each step may take before the recovery is failed.
@@ -101,6 +103,7 @@ struct RecoveryRun {
                 record.rankSecondsLost = Double(spec.ranks) * Double(now - min(now, record.firstSeenNs)) / 1e9
                 record.state = .training
                 await save()
+                coordinator.alerts?.send(AlertEvent(action: .resolve, incident: incident, atNs: now))
                 return
             }
             try await Task.sleep(for: .milliseconds(100))

@@ -165,6 +165,20 @@ enum StoreMigrations {
             }
             try db.alter(table: "node") { t in t.add(column: "cordonReason", .text) }
         }
+        // Each alert's delivery to each target: the last attempt's outcome.
+        migrator.registerMigration("v17: alert deliveries") { db in
+            try db.create(table: "alertDelivery") { t in
+                t.column("key", .text).notNull()
+                t.column("target", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("job", .text).notNull()
+                t.column("delivered", .boolean).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("detail", .text).notNull()
+                t.column("atNs", .integer).notNull()
+                t.primaryKey(["key", "target", "action"])
+            }
+        }
         return migrator
     }
 

@@ -58,6 +58,7 @@ extension ServerCommand {
 
         @OptionGroup(title: "Detector") var detector: DetectorOptions
         @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
+        @OptionGroup(title: "Alerts") var alerting: AlertOptions
 
         @Option(help: ArgumentHelp("The port agents answer link probes on (their --probe-port).", valueName: "port"))
         var probePort: Int = 7_079
@@ -96,12 +97,15 @@ extension ServerCommand {
             logger.info("store opened", metadata: ["path": "\(path)"])
             let directory = AgentDirectory()
             let stats = ServerStats()
+            let targets = alerting.targets
+            let alerts = targets.isEmpty ? nil : AlertDispatcher(targets: targets, store: store, logger: logger)
             let detection = DetectorService(configuration: detector.configuration, store: store, directory: directory,
-                                            probes: .init(port: probePort, bytes: UInt64(probeBytes)), logger: logger)
+                                            probes: .init(port: probePort, bytes: UInt64(probeBytes)), alerts: alerts,
+                                            logger: logger)
             let recoveryConfiguration = recovery.configuration
             let coordinator = recoveryConfiguration.mode == .off ? nil
                 : RecoveryCoordinator(configuration: recoveryConfiguration, store: store, recoveries: store, directory: directory,
-                                      logger: logger)
+                                      alerts: alerts, logger: logger)
             let captureWriter = try capture.map { try CaptureWriter(path: $0) }
             defer { if let error = captureWriter?.close() { logger.error("capture incomplete", metadata: ["reason": "\(error)"]) } }
             var services: [any Service] = [
@@ -116,6 +120,7 @@ extension ServerCommand {
                                  logger: logger),
             ]
             if let coordinator { services.append(RecoveryService(coordinator: coordinator, detector: detection)) }
+            if let alerts { services.append(alerts) }
             try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         }
     }

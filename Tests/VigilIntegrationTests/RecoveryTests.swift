@@ -18,6 +18,13 @@ struct RecoveryTests {
     struct Trainer {
         let stage: LaunchStage
         let directory: String
+        let alertmanager: AlertmanagerHarness
+        /// What the recording exec hook was called with: "ACTION KEY" lines.
+        let hookLog: String
+
+        var hookCalls: [String] {
+            ((try? String(contentsOfFile: hookLog, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
 
         /// The job's output for one attempt, as node1's agent keeps it (the bench shares its file system).
         func output(attempt: Int, firstHost: String = "node1") -> String {
@@ -35,9 +42,25 @@ struct RecoveryTests {
         }
     }
 
+    /// An exec hook that records its calls, and one that hangs (killed after its timeout).
+    static func hooks(in scope: TestScope) throws -> (recorder: String, hanging: String, log: String) {
+        let dir = scope.directory.path, log = dir + "/hook.log"
+        let recorder = dir + "/record-hook.sh", hanging = dir + "/hanging-hook.sh"
+        try "#!/bin/sh\ncat > /dev/null\necho \"$VIGIL_ALERT_ACTION $VIGIL_INCIDENT_KEY\" >> \(log)\n"
+            .write(toFile: recorder, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\nexec sleep 600\n".write(toFile: hanging, atomically: true, encoding: .utf8)
+        for path in [recorder, hanging] { chmod(path, 0o755) }
+        return (recorder, hanging, log)
+    }
+
+    /// The server recovers automatically with node5 spare, and alerts a real
+    /// Alertmanager, a recording hook, a hook that hangs and a webhook that refuses connections.
     static func start(_ scope: TestScope) async throws -> Trainer {
-        let stage = try await scope.launchStage(hosts: 5, serverArguments: ["--recovery", "automatic", "--spares", "node5",
-                                                                            "--stop-grace", "2"])
+        let alertmanager = try await scope.alertmanager()
+        let hooks = try hooks(in: scope)
+        let stage = try await scope.launchStage(hosts: 5, serverArguments: [
+            "--recovery", "automatic", "--spares", "node5", "--stop-grace", "2", "--alertmanager", alertmanager.url,
+            "--alert-exec", hooks.recorder, "--alert-exec", hooks.hanging, "--slack-webhook", "http://127.0.0.1:1/refused"])
         let warm = try await stage.launch(hosts: "node5:1", job: "spare-warm", ["/bin/true"])
         try #require(warm.status == 0, "the spare's agent started: \(warm.out)\(warm.err)")
         let directory = scope.directory.appendingPathComponent("ckpt").path
@@ -48,7 +71,7 @@ struct RecoveryTests {
         scope.stopAfterwards {
             _ = try? await stage.server.cli(["stop", "train", "--grace", "2", "--ssh-config", stage.bench.sshConfig])
         }
-        return Trainer(stage: stage, directory: directory)
+        return Trainer(stage: stage, directory: directory, alertmanager: alertmanager, hookLog: hooks.log)
     }
 
     enum Fault: String, CustomStringConvertible, CaseIterable {
@@ -96,7 +119,11 @@ struct RecoveryTests {
             try #require(saved, "checkpoints complete: \(trainer.output(attempt: 1).suffix(400))")
             try await Self.inject(fault, store: store)
             var recovery: StoredRecovery?
-            let training = await eventually(timeout: .seconds(90), every: .milliseconds(200)) {
+            var firing: Set<String> = []  // incident keys Alertmanager held as active
+            let training = await eventually(timeout: .seconds(90), every: .milliseconds(50)) {
+                for alert in await trainer.alertmanager.alerts() where alert.status.state == "active" {
+                    firing.insert(alert.labels["incident"] ?? "")
+                }
                 recovery = (try? await store.recoveries(job: "train"))?.first
                 return recovery?.state == .training || recovery?.state == .failed
             }
@@ -116,11 +143,27 @@ struct RecoveryTests {
             let resumed = second.split(separator: "\n").first { $0.hasPrefix("VIGIL_TRAIN_RESUMED step=") }
                 .flatMap { Int64($0.dropFirst(25)) }
             #expect(resumedOutput && (resumed ?? -1) >= newest, "resumed from step \(String(describing: resumed)) ≥ \(newest)")
+            // The same 8 ranks' training run straight here, without a fault: every step either attempt printed has its loss.
+            let through = Int(resumed ?? 0) + 20
+            let straight = try scope.job(ranks: 8, ["--steps", "\(through)", "--compute-us", "0", "--log-every", "1"],
+                                         environment: [:], label: "straight")
+            #expect(await straight.finish() == 0, "\(straight.child.stderr)")
+            let expected = Trainer.losses(straight.child.stdout)
             let before = Trainer.losses(trainer.output(attempt: 1)), after = Trainer.losses(second)
-            let common = Set(before.keys).intersection(after.keys)
-            #expect(!common.isEmpty && common.allSatisfy { before[$0] == after[$0] },
-                    "the steps run again give the same losses: \(common.sorted().prefix(5).map { ($0, before[$0]!, after[$0]!) })")
+            let resumedSteps = after.keys.filter { $0 <= through }
+            #expect(after.keys.min() == Int(resumed ?? -2) + 1, "attempt 2 goes on from the restored step")
+            #expect(!resumedSteps.isEmpty && resumedSteps.allSatisfy { after[$0] == expected[$0] },
+                    "attempt 2's losses are a straight run's: \(resumedSteps.sorted().prefix(3).map { ($0, after[$0]!, expected[$0] ?? "-") })")
+            #expect(before.keys.filter { $0 <= through }.allSatisfy { before[$0] == expected[$0] }, "and so were attempt 1's")
             #expect(recovery?.stoppedNs != nil && recovery?.launchedNs != nil && recovery?.firstStepNs != nil)
+            let key = try #require(firing.first { $0.hasPrefix(fault.incidentClass.rawValue + "/train/") },
+                                   "Alertmanager held the alert while it fired: \(firing)")
+            let resolved = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+                await !trainer.alertmanager.alerts().contains { $0.labels["incident"] == key }
+                    && trainer.hookCalls.contains("resolve \(key)")
+            }
+            #expect(resolved, "resolved in Alertmanager and by the hook once training again: \(trainer.hookCalls)")
+            #expect(trainer.hookCalls.filter { $0 == "trigger \(key)" }.count == 1, "the hook fires once per incident: \(trainer.hookCalls)")
             if let r = recovery, let first = r.firstStepNs {
                 print("recovery \(fault): detected → training \(Double(first - r.detectedNs) / 1e9) s, resumed from \(resumed ?? -1)")
             }

@@ -40,9 +40,9 @@ public final class AlertDispatcher: Service, Sendable {
     /// Queues `event` for the targets that want it; returns at once.
     public func send(_ event: AlertEvent) {
         let first = sent.withLock { sent in
+            // A trigger once; a resolve once, and only of what was triggered.
             guard sent[event.key] != event.action, event.action == .trigger || sent[event.key] == .trigger else { return false }
             sent[event.key] = event.action
-            if event.action == .resolve { sent[event.key] = .resolve }
             return true
         }
         guard first else { return }

@@ -17,7 +17,8 @@ public struct RecoveryPlan: Sendable, Equatable, Codable {
     public var attempt: Int
     /// The incident's key: the one stable name everywhere (store, hooks).
     public var incidentKey: String
-    public var incidentClass: Incident.Class
+    /// nil: an operator's restart (`vigil restart`), which no incident asked for.
+    public var incidentClass: Incident.Class?
     /// Cordoned with `cordonReason` before anything else.
     public var cordon: [String]
     public var cordonReason: String
@@ -29,7 +30,7 @@ public struct RecoveryPlan: Sendable, Equatable, Codable {
     /// Each choice the policy made, in words.
     public var why: [String]
 
-    public init(job: String, attempt: Int, incidentKey: String, incidentClass: Incident.Class, cordon: [String],
+    public init(job: String, attempt: Int, incidentKey: String, incidentClass: Incident.Class?, cordon: [String],
                 cordonReason: String, placement: Placement, hosts: [HostSlots], fromStep: Int64?, why: [String]) {
         self.job = job
         self.attempt = attempt
@@ -54,4 +55,13 @@ public enum RecoveryDecision: Sendable, Equatable {
     case wait(String)
     /// The budget is spent or the job keeps failing the same way: left stopped, with an incident of its own.
     case giveUp(String)
+}
+
+/// Why a restart cannot be planned.
+public struct RecoveryRefusal: Error, Equatable, CustomStringConvertible {
+    public var why: String
+
+    public init(why: String) { self.why = why }
+
+    public var description: String { why }
 }

@@ -58,6 +58,26 @@ public enum RecoveryPolicy {
         return nil
     }
 
+    /// An operator's restart (`vigil restart JOB --exclude NODE`): no
+    /// incident, no budget, nothing cordoned; the excluded nodes are
+    /// placed like culprits (a spare each, else shrink, else nil with why).
+    public static func manual(job run: JobRun, excluding excluded: Set<String>, context: RecoveryContext,
+                              configuration: RecoveryConfiguration, nowNs: UInt64) -> Result<RecoveryPlan, RecoveryRefusal> {
+        let strangers = excluded.subtracting(run.hosts.map(\.host))
+        guard strangers.isEmpty else {
+            return .failure(RecoveryRefusal(why: "not hosts of attempt \(run.attempt): " + strangers.sorted().joined(separator: ", ")))
+        }
+        var why = ["restart asked for by an operator" + (excluded.isEmpty ? "" : ", excluding " + excluded.sorted().joined(separator: ", "))]
+        guard let (placement, hosts) = place(excluded, context: context, configuration: configuration, why: &why, verb: "exclude") else {
+            return .failure(RecoveryRefusal(why: why.last ?? "no hosts"))
+        }
+        why.append(context.restorableStep.map { "restart from step \($0), the newest complete checkpoint" }
+                   ?? "restart from scratch: no complete checkpoint")
+        return .success(RecoveryPlan(job: run.job, attempt: run.attempt, incidentKey: "manual/\(run.job)/\(nowNs / 1_000_000_000)",
+                                     incidentClass: nil, cordon: [], cordonReason: "", placement: placement, hosts: hosts,
+                                     fromStep: context.restorableStep, why: why))
+    }
+
     /// The job's nodes the incident blames.
     static func culpritNodes(_ incident: Incident, run: JobRun) -> Set<String> {
         Set(incident.suspects.map(\.node)).intersection(run.hosts.map(\.host))
@@ -65,7 +85,7 @@ public enum RecoveryPolicy {
 
     /// Where the next attempt runs, or nil (with why) when nowhere will do.
     static func place(_ culprits: Set<String>, context: RecoveryContext, configuration: RecoveryConfiguration,
-                      why: inout [String]) -> (RecoveryPlan.Placement, [HostSlots])? {
+                      why: inout [String], verb: String = "cordon") -> (RecoveryPlan.Placement, [HostSlots])? {
         let hosts = context.run.hosts
         guard !culprits.isEmpty else {
             why.append("no node at fault: the same hosts")
@@ -77,14 +97,14 @@ public enum RecoveryPolicy {
         }
         if free.count >= culprits.count {
             let replacing = Dictionary(uniqueKeysWithValues: zip(culprits.sorted(), free))
-            why.append("cordon " + culprits.sorted().joined(separator: ", ") + "; in its place "
+            why.append("\(verb) " + culprits.sorted().joined(separator: ", ") + "; in its place "
                        + replacing.sorted { $0.key < $1.key }.map { "\($0.value) for \($0.key)" }.joined(separator: ", "))
             return (.spares(replacing), hosts.map { HostSlots(host: replacing[$0.host] ?? $0.host, slots: $0.slots) })
         }
         let healthy = hosts.filter { !culprits.contains($0.host) }
         let spareNote = free.isEmpty ? "no spare live and free" : "\(free.count) spare(s) for \(culprits.count) nodes"
         if let minimum = context.minNodes, healthy.count >= minimum, !healthy.isEmpty {
-            why.append("cordon " + culprits.sorted().joined(separator: ", ") + "; \(spareNote): shrink to \(healthy.count) nodes "
+            why.append("\(verb) " + culprits.sorted().joined(separator: ", ") + "; \(spareNote): shrink to \(healthy.count) nodes "
                        + "(the job allows \(minimum))")
             return (.shrink, healthy)
         }

@@ -7,7 +7,7 @@ public enum RecoveryTable {
         var table = TextTable(header: ["ID", "JOB", "ATTEMPT", "CLASS", "STATE", "DECIDED", "TO TRAINING", "RESTORED", "LOST"],
                               rightAligned: [0, 2, 6, 7, 8])
         for r in recoveries {
-            table.append(["\(r.id)", r.job, "\(r.attempt)", r.incidentClass.rawValue, r.state.rawValue,
+            table.append(["\(r.id)", r.job, "\(r.attempt)", r.incidentClass?.rawValue ?? "manual", r.state.rawValue,
                           seconds(nowNs - min(nowNs, r.decidedNs)) + " ago",
                           r.firstStepNs.map { seconds($0 - min($0, r.detectedNs)) } ?? "-",
                           r.restoredStep.map { "step \($0)" } ?? "-",

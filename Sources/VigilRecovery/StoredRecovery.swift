@@ -25,7 +25,8 @@ public struct StoredRecovery: Sendable, Equatable, Codable {
     public var job: String
     public var attempt: Int
     public var incidentKey: String
-    public var incidentClass: Incident.Class
+    /// nil: an operator's restart.
+    public var incidentClass: Incident.Class?
     public var mode: RecoveryConfiguration.Mode
     public var state: State
     public var plan: RecoveryPlan?
@@ -45,7 +46,7 @@ public struct StoredRecovery: Sendable, Equatable, Codable {
     /// Rank-seconds from the fault to training again.
     public var rankSecondsLost: Double?
 
-    public init(id: Int64 = 0, job: String, attempt: Int, incidentKey: String, incidentClass: Incident.Class,
+    public init(id: Int64 = 0, job: String, attempt: Int, incidentKey: String, incidentClass: Incident.Class?,
                 mode: RecoveryConfiguration.Mode, state: State, plan: RecoveryPlan?, why: [String], firstSeenNs: UInt64,
                 detectedNs: UInt64, decidedNs: UInt64) {
         self.id = id

@@ -22,6 +22,7 @@ import VigilCore
 ///     GET /v1/checkpoints/shards?job=JOB&step=N   one checkpoint's shards, by level and rank
 ///     GET /v1/recoveries[?job=JOB]    what recovery decided and did, newest first (docs/recovery.md)
 ///     POST /v1/recoveries/approve?id=N           carry out a plan awaiting approval
+///     POST /v1/jobs/restart?job=JOB[&exclude=NODE,…]  restart the latest attempt, those nodes replaced
 ///     POST /v1/nodes/NODE/cordon      no launch chooses NODE
 ///     POST /v1/nodes/NODE/uncordon
 ///     POST /v1/checkpoints/pin?job=JOB&step=N     retention never removes it
@@ -45,13 +46,14 @@ public enum APIRequest: Equatable, Sendable {
     case shards(job: String, step: Int64)
     case recoveries(job: String?)
     case approve(id: Int64)
+    case restart(job: String, exclude: [String])
     case cordon(node: String, cordoned: Bool)
     case pin(job: String, step: Int64, pinned: Bool)
 
     /// Changes the server's state: only with the token.
     public var needsToken: Bool {
         switch self {
-        case .cordon, .pin, .approve: true
+        case .cordon, .pin, .approve, .restart: true
         default: false
         }
     }
@@ -61,6 +63,12 @@ public enum APIRequest: Equatable, Sendable {
         if method == "POST" {
             if path == "/v1/checkpoints/pin" || path == "/v1/checkpoints/unpin" {
                 self = .pin(job: try Self.job(query), step: try Self.step(query), pinned: path.hasSuffix("/pin"))
+                return
+            }
+            if path == "/v1/jobs/restart" {
+                let exclude = (query["exclude"] ?? "").split(separator: ",").map(String.init)
+                guard exclude.allSatisfy({ SafeName.isValid($0) }) else { throw .badRequest("exclude must be nodes, each \(SafeName.rule)") }
+                self = .restart(job: try Self.job(query), exclude: exclude)
                 return
             }
             if path == "/v1/recoveries/approve" {

@@ -62,6 +62,13 @@ struct APIResponder: Sendable {
             } catch let error as RecoveryError {
                 throw APIError.notFound(error.description)
             }
+        case .restart(let job, let exclude):
+            guard let recovery else { throw APIError.notFound("recovery is not set up on this server") }
+            do {
+                return try encoder.encode(try await recovery.restart(job: job, excluding: Set(exclude), nowNs: wallClockNanoseconds()))
+            } catch let error as RecoveryError {
+                throw APIError.badRequest(error.description)
+            }
         case .shards(let job, let step):
             return try encoder.encode(try await store.checkpointShards(job: job, step: step))
         case .pin(let job, let step, let pinned):

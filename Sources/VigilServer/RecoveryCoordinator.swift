@@ -20,7 +20,7 @@ public actor RecoveryCoordinator {
     /// Incident key → when to look at it again (nil entry: never looked at; .max: never again).
     private var dueNs: [String: UInt64] = [:]
     /// Plans waiting for an operator, by recovery id.
-    private var awaiting: [Int64: (record: StoredRecovery, incident: Incident)] = [:]
+    private var awaiting: [Int64: (record: StoredRecovery, incident: Incident?)] = [:]
     /// Jobs with a recovery under way.
     private var underWay: Set<String> = []
     /// What agents answered, per job control: "job/attempt/action" → node → reply.
@@ -126,7 +126,26 @@ public actor RecoveryCoordinator {
         return record
     }
 
-    private func start(_ record: StoredRecovery, _ incident: Incident) {
+    /// An operator's restart of `job`'s latest attempt, the `excluded` nodes
+    /// replaced like culprits: whatever the mode, outside the budget.
+    public func restart(job: String, excluding excluded: Set<String>, nowNs: UInt64) async throws -> StoredRecovery {
+        guard !underWay.contains(job) else { throw RecoveryError.underWay(job) }
+        guard let run = try await store.runs(job: job).max(by: { $0.attempt < $1.attempt }) else { throw RecoveryError.noSuchJob(job) }
+        let context = try await context(run: run)
+        let plan: RecoveryPlan
+        switch RecoveryPolicy.manual(job: run, excluding: excluded, context: context, configuration: configuration, nowNs: nowNs) {
+        case .success(let made): plan = made
+        case .failure(let refusal): throw RecoveryError.refused(refusal.why)
+        }
+        var record = StoredRecovery(job: job, attempt: run.attempt, incidentKey: plan.incidentKey, incidentClass: nil,
+                                    mode: configuration.mode, state: .stopping, plan: plan, why: plan.why, firstSeenNs: nowNs,
+                                    detectedNs: nowNs, decidedNs: nowNs)
+        record.id = try await recoveries.saveRecovery(record)
+        start(record, nil)
+        return record
+    }
+
+    private func start(_ record: StoredRecovery, _ incident: Incident?) {
         underWay.insert(record.job)
         let run = RecoveryRun(record: record, incident: incident, coordinator: self)
         Task {
@@ -146,24 +165,36 @@ public actor RecoveryCoordinator {
     private func context(for incident: Incident) async throws -> RecoveryContext? {
         guard let run = try await store.runs(job: incident.job).max(by: { $0.attempt < $1.attempt }),
               incident.detectedNs >= run.startedNs else { return nil }
-        let cordoned = Set(try await store.nodes().filter(\.cordoned).map(\.name))
-        let standing = CheckpointStanding.of(try await store.checkpoints(job: incident.job, limit: 200)).first
+        var context = try await context(run: run)
         let evidence = incident.evidence
-        let slowdown = evidence.expectedNs.flatMap { expected in
+        context.slowdown = evidence.expectedNs.flatMap { expected in
             evidence.observedNs.map { Double($0) / Double(max(1, expected)) }
         }
+        context.slowSinceNs = incident.firstSeenNs
+        return context
+    }
+
+    /// The attempt, the nodes live and cordoned, the newest restorable step.
+    private func context(run: JobRun) async throws -> RecoveryContext {
+        let cordoned = Set(try await store.nodes().filter(\.cordoned).map(\.name))
+        let standing = CheckpointStanding.of(try await store.checkpoints(job: run.job, limit: 200)).first
         return RecoveryContext(run: run, liveNodes: directory.connectedNodes, cordoned: cordoned,
-                               minNodes: run.spec?.minNodes, restorableStep: standing?.restorable.map(\.step).max(),
-                               slowdown: slowdown, slowSinceNs: incident.firstSeenNs)
+                               minNodes: run.spec?.minNodes, restorableStep: standing?.restorable.map(\.step).max())
     }
 }
 
 public enum RecoveryError: Error, CustomStringConvertible {
     case notAwaiting(Int64)
+    case underWay(String)
+    case noSuchJob(String)
+    case refused(String)
 
     public var description: String {
         switch self {
         case .notAwaiting(let id): "recovery \(id) is not awaiting approval"
+        case .underWay(let job): "a recovery of \(job) is under way"
+        case .noSuchJob(let job): "no attempt of \(job) is known"
+        case .refused(let why): why
         }
     }
 }

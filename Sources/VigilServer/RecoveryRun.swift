@@ -9,7 +9,8 @@ import VigilWire
 /// restore and its first training step.
 struct RecoveryRun {
     var record: StoredRecovery
-    let incident: Incident
+    /// What it answers; nil for an operator's restart.
+    let incident: Incident?
     let coordinator: RecoveryCoordinator
 
     /// How long each step may take before the recovery is failed.
@@ -75,9 +76,11 @@ struct RecoveryRun {
         await save()
     }
 
+    /// An incident's restart counts against the job's budget; an operator's does not.
     private func recordRestart(_ plan: RecoveryPlan) async throws {
+        guard let incidentClass = plan.incidentClass else { return }
         var budget = try await coordinator.recoveries.restartBudget(job: plan.job)
-        budget.recordRestart(failure: plan.incidentClass.rawValue, atNs: wallClockNanoseconds(),
+        budget.recordRestart(failure: incidentClass.rawValue, atNs: wallClockNanoseconds(),
                              limits: coordinator.configuration.budget)
         try await coordinator.recoveries.saveRestartBudget(budget, job: plan.job)
     }
@@ -103,7 +106,7 @@ struct RecoveryRun {
                 record.rankSecondsLost = Double(spec.ranks) * Double(now - min(now, record.firstSeenNs)) / 1e9
                 record.state = .training
                 await save()
-                coordinator.alerts?.send(AlertEvent(action: .resolve, incident: incident, atNs: now))
+                if let incident { coordinator.alerts?.send(AlertEvent(action: .resolve, incident: incident, atNs: now)) }
                 return
             }
             try await Task.sleep(for: .milliseconds(100))

@@ -103,8 +103,8 @@ extension ServerCommand {
                                             probes: .init(port: probePort, bytes: UInt64(probeBytes)), alerts: alerts,
                                             logger: logger)
             let recoveryConfiguration = recovery.configuration
-            let coordinator = recoveryConfiguration.mode == .off ? nil
-                : RecoveryCoordinator(configuration: recoveryConfiguration, store: store, recoveries: store, directory: directory,
+            // There even when off: an operator's `vigil restart` goes through it.
+            let coordinator = RecoveryCoordinator(configuration: recoveryConfiguration, store: store, recoveries: store, directory: directory,
                                       alerts: alerts, logger: logger)
             let captureWriter = try capture.map { try CaptureWriter(path: $0) }
             defer { if let error = captureWriter?.close() { logger.error("capture incomplete", metadata: ["reason": "\(error)"]) } }
@@ -119,7 +119,7 @@ extension ServerCommand {
                                                              rollupKeep: .seconds(keepRollupDays * 86_400)),
                                  logger: logger),
             ]
-            if let coordinator { services.append(RecoveryService(coordinator: coordinator, detector: detection)) }
+            if recoveryConfiguration.mode != .off { services.append(RecoveryService(coordinator: coordinator, detector: detection)) }
             if let alerts { services.append(alerts) }
             try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         }

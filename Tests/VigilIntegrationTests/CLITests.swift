@@ -62,6 +62,30 @@ struct CLITests {
         }
     }
 
+    @Test func recoveryHelp() async throws {
+        try await withScope("cli-recovery-help") { scope in
+            let result = try await run(["recovery", "--help"], in: scope)
+            #expect(result.status == 0)
+            #expect(result.out == """
+                OVERVIEW: Recoveries: the plan for each incident, its timeline and cost;
+                approve a plan.
+
+                USAGE: vigil recovery <subcommand>
+
+                OPTIONS:
+                  --version               Show the version.
+                  -h, --help              Show help information.
+
+                SUBCOMMANDS:
+                  list (default)          Recoveries, newest first.
+                  approve                 Carry out a recovery plan awaiting approval.
+
+                  See 'vigil help recovery <subcommand>' for detailed help.
+
+                """)
+        }
+    }
+
     @Test func topHelp() async throws {
         try await withScope("cli-top-help") { scope in
             let result = try await run(["top", "--help"], in: scope)

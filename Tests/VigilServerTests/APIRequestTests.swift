@@ -54,6 +54,8 @@ struct APIRequestTests {
         #expect(try APIRequest(method: "POST", uri: "/v1/nodes/gpu-7/cordon").needsToken)
         #expect(try APIRequest(method: "POST", uri: "/v1/recoveries/approve?id=3") == .approve(id: 3))
         #expect(try APIRequest(method: "POST", uri: "/v1/recoveries/approve?id=3").needsToken)
+        #expect(try APIRequest(method: "POST", uri: "/v1/jobs/restart?job=train&exclude=n3,n4") == .restart(job: "train", exclude: ["n3", "n4"]))
+        #expect(throws: APIError.self) { try APIRequest(method: "POST", uri: "/v1/jobs/restart?job=train&exclude=n;3") }
         #expect(try !APIRequest(method: "GET", uri: "/v1/nodes").needsToken)
     }
 

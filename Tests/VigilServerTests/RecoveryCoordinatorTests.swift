@@ -137,4 +137,22 @@ struct RecoveryCoordinatorTests {
         _ = try await bench.coordinator.approve(recovery.id, nowNs: wallClockNanoseconds())
         #expect(try await Self.eventually { try bench.controls(for: "n2").contains(.stop(job: "train", attempt: 1, graceMs: 1_000)) })
     }
+
+    /// An operator's restart: whatever the mode, the excluded node's place
+    /// taken by the spare, nothing cordoned, the budget untouched; a node
+    /// not in the job is refused.
+    @Test func anOperatorsRestartReplacesTheExcludedNode() async throws {
+        let bench = try Bench(mode: .off)
+        defer { bench.remove() }
+        _ = try await bench.started()
+        await #expect(throws: RecoveryError.self) {
+            _ = try await bench.coordinator.restart(job: "train", excluding: ["elsewhere"], nowNs: wallClockNanoseconds())
+        }
+        let recovery = try await bench.coordinator.restart(job: "train", excluding: ["n2"], nowNs: wallClockNanoseconds())
+        #expect(recovery.incidentClass == nil && recovery.plan?.hosts.map(\.host) == ["n1", "s1", "n3"] && recovery.plan?.cordon == [])
+        #expect(recovery.why.first == "restart asked for by an operator, excluding n2", "\(recovery.why)")
+        #expect(try await Self.eventually { try bench.controls(for: "n2").contains(.stop(job: "train", attempt: 1, graceMs: 1_000)) })
+        #expect(try await bench.store.nodes().allSatisfy { !$0.cordoned })
+        #expect(try await bench.store.restartBudget(job: "train").restarts.isEmpty)
+    }
 }

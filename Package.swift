@@ -69,12 +69,12 @@ let package = Package(
         // Adapter: the server's HTTP API as the CLI and the console call it.
         .target(
             name: "VigilAPIClient",
-            dependencies: ["VigilCore", .product(name: "NIOCore", package: "swift-nio"),
+            dependencies: ["VigilCore", "VigilRecovery", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
 
         // Pure: the console's model, views (model → cells) and key handling (a state machine).
-        .target(name: "VigilConsole", dependencies: ["VigilCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "VigilConsole", dependencies: ["VigilCore", "VigilRecovery", .product(name: "Yams", package: "Yams")]),
 
         // C: puts the terminal back if the console dies of a fatal signal.
         .target(name: "CVigilTerminal"),
@@ -137,7 +137,7 @@ let package = Package(
         ),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
-        .testTarget(name: "VigilConsoleTests", dependencies: ["VigilConsole", "VigilCore"],
+        .testTarget(name: "VigilConsoleTests", dependencies: ["VigilConsole", "VigilCore", "VigilRecovery"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "VigilDetectorTests", dependencies: ["VigilDetector", "VigilCore"]),
         .testTarget(name: "VigilRecoveryTests", dependencies: ["VigilRecovery", "VigilCore"]),

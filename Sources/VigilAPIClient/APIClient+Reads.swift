@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilRecovery
 
 /// A list the API can give "since a cursor", with the cursor to ask with next.
 public struct Page<Item: Decodable & Sendable>: Decodable, Sendable {
@@ -61,7 +62,28 @@ extension APIClient {
         try await fetch("/v1/checkpoints" + (job.map { "?job=\($0)" } ?? ""), as: [StoredCheckpoint].self).0
     }
 
-    /// Cordon (or uncordon) `node`: a change, so it carries the shared token.
+    /// What recovery decided and did, newest first.
+    public func recoveries(job: String? = nil) async throws -> [StoredRecovery] {
+        try await fetch("/v1/recoveries" + (job.map { "?job=\($0)" } ?? ""), as: [StoredRecovery].self).0
+    }
+
+    /// Each job's goodput (ETTR and lost time by cause).
+    public func goodput(job: String? = nil) async throws -> [Goodput] {
+        try await fetch("/v1/goodput" + (job.map { "?job=\($0)" } ?? ""), as: [Goodput].self).0
+    }
+
+    /// Carry out recovery `id`'s plan, awaiting approval: a change, so it carries the shared token.
+    public func approveRecovery(_ id: Int64, token: [UInt8]) async throws -> StoredRecovery {
+        let path = "/v1/recoveries/approve?id=\(id)"
+        let data = try await post(path, token: token)
+        do {
+            return try JSONDecoder().decode(StoredRecovery.self, from: data)
+        } catch {
+            throw APIClientError.malformed(path, "\(error)")
+        }
+    }
+
+    /// Pin (or unpin) a checkpoint: a change, so it carries the shared token.
     public func setPinned(job: String, step: Int64, _ pinned: Bool, token: [UInt8]) async throws -> CheckpointPin {
         let path = "/v1/checkpoints/\(pinned ? "pin" : "unpin")?job=\(job)&step=\(step)"
         let data = try await post(path, token: token)

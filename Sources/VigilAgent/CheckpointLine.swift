@@ -8,8 +8,8 @@ import VigilCore
 /// STAGED step=20 world=4 bytes=1048576 copy_ns=2100000 job=train root=/local/ckpt
 /// SHARD step=20 world=4 bytes=1048724 xxh3=9f2c4e1a03b5d7e8 flush_ns=5100000 blocked_ns=40000 job=train root=/local/ckpt
 /// FAILED step=25 world=4 job=train root=/local/ckpt why=cannot write …: No space left on device
-/// RESTORED step=20 world=4 level=1 job=train root=/local/ckpt
-/// REJECTED step=20 world=4 level=1 job=train root=/local/ckpt why=… checksum mismatch
+/// RESTORED step=20 world=4 level=1 restore_ns=344000000 job=train root=/local/ckpt
+/// REJECTED step=20 world=4 level=1 restore_ns=2000000 job=train root=/local/ckpt why=… checksum mismatch
 /// ```
 enum CheckpointLine {
     static let verbs: [String: CheckpointShardEvent.State] = ["SHARD": .durable, "FAILED": .failed,
@@ -41,6 +41,7 @@ enum CheckpointLine {
             event.durationNs = fields["flush_ns"].flatMap(UInt64.init) ?? 0
             event.blockedNs = fields["blocked_ns"].flatMap(UInt64.init) ?? 0
         }
+        if state == .restored { event.durationNs = fields["restore_ns"].flatMap(UInt64.init) ?? 0 }
         if state.isProgress {
             guard let bytes = fields["bytes"].flatMap(UInt64.init) else { throw .malformed("bytes") }
             event.bytes = bytes

@@ -1,6 +1,7 @@
 import VigilAPIClient
 import VigilConsole
 import VigilCore
+import VigilRecovery
 
 /// The server's API, with the shared token for actions (none: actions refused).
 public struct APISource: ConsoleSource {
@@ -43,9 +44,19 @@ public struct APISource: ConsoleSource {
 
     public func checkpoints() async throws -> [StoredCheckpoint] { try await client.checkpoints() }
 
+    public func recoveries() async throws -> (recoveries: [StoredRecovery], goodput: [Goodput]) {
+        async let recoveries = client.recoveries()
+        async let goodput = client.goodput()
+        return (try await recoveries, try await goodput)
+    }
+
     /// Node by node; a failure says which nodes were done before it.
     public func perform(_ action: ConsoleAction) async throws {
         guard let token else { throw ConsoleSourceError.readOnly(refusesActions ?? "") }
+        if case .approve(let id, _) = action {
+            _ = try await client.approveRecovery(id, token: token)
+            return
+        }
         var done: [String] = []
         for node in action.nodes {
             do {

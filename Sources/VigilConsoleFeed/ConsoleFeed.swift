@@ -163,6 +163,14 @@ public final class ConsoleFeed: Sendable {
                 let checkpoints = try await source.checkpoints()
                 return { $0.checkpoints = checkpoints }
             }
+        case .recoveries:
+            await fetch(.recoveries) { source in
+                let (recoveries, goodput) = try await source.recoveries()
+                return { model in
+                    model.recoveries = recoveries
+                    model.goodput = goodput
+                }
+            }
         }
     }
 

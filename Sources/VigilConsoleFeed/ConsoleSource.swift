@@ -1,5 +1,6 @@
 import VigilConsole
 import VigilCore
+import VigilRecovery
 
 /// Where the console's data comes from: the server's API, or a store opened
 /// read-only for a postmortem. Every call may fail; the feed keeps the last
@@ -20,5 +21,7 @@ public protocol ConsoleSource: Sendable {
     func events(after id: Int64) async throws -> [ClusterEvent]
     func runs() async throws -> [JobRun]
     func checkpoints() async throws -> [StoredCheckpoint]
+    /// Recoveries newest first, and each job's goodput.
+    func recoveries() async throws -> (recoveries: [StoredRecovery], goodput: [Goodput])
     func perform(_ action: ConsoleAction) async throws
 }

@@ -1,5 +1,6 @@
 import VigilConsole
 import VigilCore
+import VigilRecovery
 import VigilStore
 
 /// A store opened read-only, for a postmortem: what the server stored, no
@@ -56,6 +57,14 @@ public struct StoreSource: ConsoleSource {
     public func runs() async throws -> [JobRun] { try await store.runs(job: nil) }
 
     public func checkpoints() async throws -> [StoredCheckpoint] { try await store.checkpoints(job: nil, limit: 500) }
+
+    public func recoveries() async throws -> (recoveries: [StoredRecovery], goodput: [Goodput]) {
+        let recoveries = try await store.recoveries(job: nil)
+        let runs = try await store.runs(job: nil)
+        let checkpoints = try await store.checkpoints(job: nil, limit: 10_000)
+        return (recoveries, Goodput.ofEachJob(runs: runs, recoveries: recoveries, checkpoints: checkpoints,
+                                              nowNs: wallClockNanoseconds()))
+    }
 
     public func perform(_ action: ConsoleAction) async throws {
         throw ConsoleSourceError.readOnly(refusesActions ?? "")

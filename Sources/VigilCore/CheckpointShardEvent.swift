@@ -26,8 +26,8 @@ public struct CheckpointShardEvent: Sendable, Equatable, Codable {
     /// XXH3-64 of the shard's bytes before its trailer.
     public var checksum: UInt64
     /// Writing it at this level (the rank's flush, the agent's copy; once
-    /// staged, the rank's copy into its pool), and how long training waited
-    /// for this checkpoint's copy.
+    /// staged, the rank's copy into its pool; restored or passed over: the
+    /// restore so far), and how long training waited for this checkpoint's copy.
     public var durationNs: UInt64 = 0
     public var blockedNs: UInt64 = 0
     /// The level's directory on the reporting node (`<root>/<job>/step-…/`).

@@ -41,6 +41,8 @@ public struct StoredRecovery: Sendable, Equatable, Codable {
     /// The new attempt restored this step, at this time.
     public var restoredStep: Int64?
     public var restoredNs: UInt64?
+    /// How long the slowest rank's restore took (it ended at `restoredNs`).
+    public var restoreNs: UInt64?
     public var firstStepNs: UInt64?
     public var failure: String?
     /// Rank-seconds from the fault to training again.

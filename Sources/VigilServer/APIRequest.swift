@@ -21,6 +21,7 @@ import VigilCore
 ///     GET /v1/checkpoints[?job=JOB]   newest first
 ///     GET /v1/checkpoints/shards?job=JOB&step=N   one checkpoint's shards, by level and rank
 ///     GET /v1/recoveries[?job=JOB]    what recovery decided and did, newest first (docs/recovery.md)
+///     GET /v1/goodput[?job=JOB]       per job: ETTR, productive time and lost time by cause
 ///     POST /v1/recoveries/approve?id=N           carry out a plan awaiting approval
 ///     POST /v1/jobs/restart?job=JOB[&exclude=NODE,…]  restart the latest attempt, those nodes replaced
 ///     POST /v1/nodes/NODE/cordon      no launch chooses NODE
@@ -45,6 +46,7 @@ public enum APIRequest: Equatable, Sendable {
     case checkpoints(job: String?)
     case shards(job: String, step: Int64)
     case recoveries(job: String?)
+    case goodput(job: String?)
     case approve(id: Int64)
     case restart(job: String, exclude: [String])
     case cordon(node: String, cordoned: Bool)
@@ -105,6 +107,7 @@ public enum APIRequest: Equatable, Sendable {
                               limit: try Self.number(query, "limit", default: 10_000, in: 1...10_000))
         case "/v1/checkpoints": self = .checkpoints(job: try Self.optionalJob(query))
         case "/v1/recoveries": self = .recoveries(job: try Self.optionalJob(query))
+        case "/v1/goodput": self = .goodput(job: try Self.optionalJob(query))
         case "/v1/checkpoints/shards": self = .shards(job: try Self.job(query), step: try Self.step(query))
         default: throw .notFound(String(path.prefix(128)))
         }

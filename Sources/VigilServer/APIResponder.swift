@@ -16,6 +16,14 @@ struct APIResponder: Sendable {
         var items: [Item]
     }
 
+    /// Per job (of one, or of all with an attempt), newest attempt's job first.
+    func goodput(job: String?) async throws -> [Goodput] {
+        let runs = try await store.runs(job: job)
+        let recoveries = try await recoveries?.recoveries(job: job) ?? []
+        let checkpoints = try await store.checkpoints(job: job, limit: 10_000)
+        return Goodput.ofEachJob(runs: runs, recoveries: recoveries, checkpoints: checkpoints, nowNs: wallClockNanoseconds())
+    }
+
     func respond(to request: APIRequest) async throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -55,6 +63,8 @@ struct APIResponder: Sendable {
             return try encoder.encode(try await store.checkpoints(job: job, limit: 1_000))
         case .recoveries(let job):
             return try encoder.encode(try await recoveries?.recoveries(job: job) ?? [])
+        case .goodput(let job):
+            return try encoder.encode(try await goodput(job: job))
         case .approve(let id):
             guard let recovery else { throw APIError.notFound("recovery is off on this server") }
             do {

@@ -25,8 +25,8 @@ public actor RecoveryCoordinator {
     private var underWay: Set<String> = []
     /// What agents answered, per job control: "job/attempt/action" → node → reply.
     private(set) var replies: [String: [String: JobControlReply]] = [:]
-    /// The newest restore reported per job: step and when.
-    private(set) var restored: [String: (step: Int64, atNs: UInt64)] = [:]
+    /// The newest restore reported per job: step, when the last rank said so, and the slowest rank's time.
+    private(set) var restored: [String: (step: Int64, atNs: UInt64, durationNs: UInt64)] = [:]
 
     static let waitAgainNs: UInt64 = 5_000_000_000
 
@@ -57,7 +57,8 @@ public actor RecoveryCoordinator {
             case .jobControl(let reply):
                 replies["\(reply.job)/\(reply.attempt)/\(reply.action)", default: [:]][node] = reply
             case .checkpointShard(let event) where event.state == .restored:
-                restored[event.job] = (event.step, event.atNs)
+                let same = restored[event.job].flatMap { $0.step == event.step && event.atNs < $0.atNs + 60_000_000_000 ? $0 : nil }
+                restored[event.job] = (event.step, max(event.atNs, same?.atNs ?? 0), max(event.durationNs, same?.durationNs ?? 0))
             default: continue
             }
         }
@@ -119,10 +120,11 @@ public actor RecoveryCoordinator {
 
     /// An operator's go-ahead for a plan awaiting approval.
     public func approve(_ id: Int64, nowNs: UInt64) async throws -> StoredRecovery {
-        guard var (record, incident) = awaiting.removeValue(forKey: id) else { throw RecoveryError.notAwaiting(id) }
+        guard let awaited = awaiting.removeValue(forKey: id) else { throw RecoveryError.notAwaiting(id) }
+        var record = awaited.record
         (record.approvedNs, record.state) = (nowNs, .stopping)
         _ = try await recoveries.saveRecovery(record)
-        start(record, incident)
+        start(record, awaited.incident)
         return record
     }
 

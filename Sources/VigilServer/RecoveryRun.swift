@@ -16,6 +16,7 @@ struct RecoveryRun {
     /// How long each step may take before the recovery is failed.
     static let launchTimeoutNs: UInt64 = 30_000_000_000
     static let firstStepTimeoutNs: UInt64 = 300_000_000_000
+    static let restoreGraceNs: UInt64 = 20_000_000_000
 
     func carryOut() async {
         var run = self
@@ -89,29 +90,45 @@ struct RecoveryRun {
     static func process(_ rank: StoredRank) -> String { "\(rank.node)/\(rank.snapshot.identity.pid)" }
 
     /// Until a rank of the new attempt (a process not among the old
-    /// attempt's) has finished a collective: training again.
+    /// attempt's) has finished a collective after its restore: training
+    /// again. A plan that restores waits for the ranks' RESTORED (at most
+    /// `restoreGraceNs`, for a program that does not restore), so that the
+    /// collectives before it are not taken for training.
     private mutating func awaitTraining(_ spec: RunSpec, notAmong old: Set<String>) async throws {
         let launched = record.launchedNs ?? 0
         let deadline = launched + Self.firstStepTimeoutNs
+        var baseline: [String: UInt64]?  // each new process's collectives done when the restore was heard
         while wallClockNanoseconds() < deadline {
-            if let restore = await coordinator.restored[spec.job], restore.atNs >= launched, record.restoredNs == nil {
-                (record.restoredStep, record.restoredNs) = (restore.step, restore.atNs)
+            if let restore = await coordinator.restored[spec.job], restore.atNs >= launched {
+                (record.restoredStep, record.restoredNs, record.restoreNs) = (restore.step, restore.atNs, restore.durationNs)
             }
             let ranks = try await coordinator.store.ranks().filter {
                 $0.snapshot.identity.job == spec.job && $0.snapshot.status == .running && !old.contains(Self.process($0))
             }
-            if ranks.contains(where: { $0.snapshot.progress.contains { $0.lastSeqLeft > 0 } }) {
-                let now = wallClockNanoseconds()
-                record.firstStepNs = now
-                record.rankSecondsLost = Double(spec.ranks) * Double(now - min(now, record.firstSeenNs)) / 1e9
-                record.state = .training
-                await save()
-                if let incident { coordinator.alerts?.send(AlertEvent(action: .resolve, incident: incident, atNs: now)) }
-                return
+            let done = Dictionary(ranks.map { (Self.process($0), $0.snapshot.progress.map(\.lastSeqLeft).max() ?? 0) },
+                                  uniquingKeysWith: max)
+            let restoring = record.plan?.fromStep != nil && record.restoredNs == nil
+                && wallClockNanoseconds() < launched + Self.restoreGraceNs
+            if !restoring {
+                let before = baseline ?? (record.restoredNs == nil ? [:] : done)
+                baseline = before
+                if done.contains(where: { $0.value > before[$0.key, default: 0] }) {
+                    await trainingAgain(spec)
+                    return
+                }
             }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw RecoveryRunError.step("no training step within \(Self.firstStepTimeoutNs / 1_000_000_000) s of the launch")
+    }
+
+    private mutating func trainingAgain(_ spec: RunSpec) async {
+        let now = wallClockNanoseconds()
+        record.firstStepNs = now
+        record.rankSecondsLost = Double(spec.ranks) * Double(now - min(now, record.firstSeenNs)) / 1e9
+        record.state = .training
+        await save()
+        if let incident { coordinator.alerts?.send(AlertEvent(action: .resolve, incident: incident, atNs: now)) }
     }
 
     /// Until every one of `hosts` answered `control` (a host whose agent left counts as gone), or the deadline.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigilAPIClient
 import VigilCore
+import VigilRecovery
 
 /// `vigil nodes`, `vigil ranks`, `vigil collectives`, `vigil status`: the
 /// server's view, as tables or JSON.
@@ -39,7 +40,8 @@ struct CollectivesCommand: AsyncParsableCommand {
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "The cluster at a glance: nodes, ranks, and for a job its books (produced = stored + dropped).")
+        commandName: "status",
+        abstract: "The cluster at a glance: nodes, ranks, each job's goodput (ETTR, lost time by cause), and for a job its books (produced = stored + dropped).")
     @OptionGroup var api: APIOption
     @Option(help: "Also show this job's accounts.") var job: String?
 
@@ -50,6 +52,8 @@ struct StatusCommand: AsyncParsableCommand {
         var text = "nodes \(nodes.items.count), ranks \(ranks.items.count)"
             + byStatus.sorted { $0.key < $1.key }.map { " \($0.key) \($0.value)" }.joined(separator: ",") + "\n\n"
         text += ClusterTables.nodes(nodes.items, nowNs: wallClockNanoseconds())
+        let (goodput, _) = try await api.fetch(job.map { "/v1/goodput?job=\($0)" } ?? "/v1/goodput", as: [Goodput].self)
+        text += "\n" + GoodputTable.render(goodput)
         var accountsJSON: Data?
         if let job {
             let (accounts, data) = try await api.fetch("/v1/accounts?job=\(job)", as: [RankAccount].self)

@@ -28,6 +28,13 @@ struct CheckpointLineTests {
         #expect(staged.state == .staged && staged.bytes == 4_096 && staged.durationNs == 2_100_000 && staged.rank == 2)
     }
 
+    /// A restore says how long it took, for recovery's timeline and goodput.
+    @Test func aRestoreCarriesItsTime() throws {
+        let event = try CheckpointLine.parse("RESTORED step=20 world=4 level=2 restore_ns=344000000 job=train root=/local/ckpt",
+                                             identity: Self.identity, atNs: 7)
+        #expect(event.state == .restored && event.level == .buddy && event.step == 20 && event.durationNs == 344_000_000)
+    }
+
     @Test func whyTakesTheRestOfTheLine() throws {
         let event = try CheckpointLine.parse("REJECTED step=20 world=4 level=3 job=train root=/shared why=a b=c: checksum mismatch",
                                              identity: Self.identity, atNs: 7)

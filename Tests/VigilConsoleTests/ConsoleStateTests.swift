@@ -96,6 +96,18 @@ import VigilCore
         #expect(state.flash?.text == "cordoned node2 (recorded by the server)")
     }
 
+    @Test func aPlanAwaitingApprovalIsApprovedFromTheRecoveryView() {
+        var state = ConsoleState()
+        press([.character("0"), .character("a")], &state)
+        #expect(state.view == .recovery && state.mode == .confirm(.approve(2, job: "train-1")))
+        #expect(press([.character("y")], &state) == [.perform(.approve(2, job: "train-1"))])
+        state.finished(.approve(2, job: "train-1"), error: nil, nowNs: now)
+        #expect(state.flash?.text == "approved recovery 2 of train-1 (recorded by the server)")
+        press([.character("j"), .character("a")], &state)
+        #expect(state.mode == .normal, "recovery 1 is training: nothing to approve")
+        #expect(state.flash?.text == "recovery 1 is training: only a plan awaiting approval can be approved")
+    }
+
     @Test func anythingButYesCancels() {
         var state = ConsoleState()
         press([.character(":")] + type("uncordon node3") + [.enter], &state)

@@ -156,6 +156,12 @@ struct RecoveryTests {
                     "attempt 2's losses are a straight run's: \(resumedSteps.sorted().prefix(3).map { ($0, after[$0]!, expected[$0] ?? "-") })")
             #expect(before.keys.filter { $0 <= through }.allSatisfy { before[$0] == expected[$0] }, "and so were attempt 1's")
             #expect(recovery?.stoppedNs != nil && recovery?.launchedNs != nil && recovery?.firstStepNs != nil)
+            #expect((recovery?.restoreNs ?? 0) > 0 && recovery?.restoredStep == resumed, "the restore's time, from the ranks' RESTORED lines")
+            let goodput = Goodput.of(job: "train", runs: runs, recoveries: try await store.recoveries(job: "train"),
+                                     checkpoints: try await store.checkpoints(job: "train", limit: 1_000), nowNs: wallClockNanoseconds())
+            #expect(goodput.restarts == 1 && goodput.lost(.detection) > 0 && goodput.lost(.stop) > 0 && goodput.lost(.relaunch) > 0
+                    && goodput.lost(.restore) > 0 && goodput.ettr < 1, "\(goodput)")
+            #expect(goodput.productiveNs + goodput.lostNs.values.reduce(0, +) == goodput.wallNs)
             let key = try #require(firing.first { $0.hasPrefix(fault.incidentClass.rawValue + "/train/") },
                                    "Alertmanager held the alert while it fired: \(firing)")
             let resolved = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {

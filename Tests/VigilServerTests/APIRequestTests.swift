@@ -22,6 +22,8 @@ struct APIRequestTests {
         ("/v1/checkpoints?job=j-1", .checkpoints(job: "j-1")),
         ("/v1/checkpoints/shards?job=j-1&step=20", .shards(job: "j-1", step: 20)),
         ("/v1/recoveries?job=j-1", .recoveries(job: "j-1")),
+        ("/v1/goodput", .goodput(job: nil)),
+        ("/v1/goodput?job=j-1", .goodput(job: "j-1")),
     ])
     func routes(uri: String, expected: APIRequest) throws {
         #expect(try APIRequest(method: "GET", uri: uri) == expected)

@@ -38,6 +38,7 @@ typedef struct levels {
     MPI_Comm comm;                  /* a duplicate of MPI_COMM_WORLD: no message of the application's is taken */
     int world;
     int *holder, *need;             /* per rank: who holds its buddy copy; whether it needs one */
+    uint64_t began_ns;              /* when the restore began: RESTORED says how long it took */
 } levels;
 
 /* Where this rank reads a step from. */
@@ -215,8 +216,10 @@ static int any(const int *flags, int n) {
 
 static void say(const char *verb, const levels *lv, int wire, const char *root, long step, const char *why) {
     char line[ERROR_MAX + 4400];
-    snprintf(line, sizeof line, "%s step=%ld world=%u level=%d job=%s root=%s%s%s\n", verb, step, lv->layout->world, wire,
-             lv->layout->job, *root ? root : "/", why ? " why=" : "", why ? why : "");
+    uint64_t took = vigil_monotonic_ns() - lv->began_ns;
+    snprintf(line, sizeof line, "%s step=%ld world=%u level=%d restore_ns=%llu job=%s root=%s%s%s\n", verb, step,
+             lv->layout->world, wire, (unsigned long long)took, lv->layout->job, *root ? root : "/", why ? " why=" : "",
+             why ? why : "");
     vigil_agent_say(line);
 }
 
@@ -284,7 +287,7 @@ static long agree(levels *lv, const long *steps, int n, source *src) {
 
 int vigil_ckpt_restore(long *step) {
     void *const *data;
-    levels lv;
+    levels lv = {.began_ns = vigil_monotonic_ns()};
     lv.layout = vigil_ckpt_layout(&data, lv.dir);
     if (!lv.layout || !step) return vigil_ckpt_fail(VIGIL_CKPT_EINVAL, "%s", "not initialized");
     lv.world = (int)lv.layout->world;

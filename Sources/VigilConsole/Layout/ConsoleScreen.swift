@@ -34,6 +34,7 @@ public enum ConsoleScreen {
         case .timeline: TimelineView.draw(context, in: body, grid: &grid)
         case .runs: RunsView.draw(context, in: body, grid: &grid)
         case .checkpoints: CheckpointsView.draw(context, in: body, grid: &grid)
+        case .recovery: RecoveryView.draw(context, in: body, grid: &grid)
         case .help: HelpView.draw(context, in: body, grid: &grid)
         }
     }
@@ -41,10 +42,10 @@ public enum ConsoleScreen {
     private static func drawTabs(_ state: ConsoleState, width: Int, grid: inout CellGrid) {
         grid.fill(Rect(x: 0, y: 0, width: width, height: 1), style: .title)
         let narrow = width < 100
-        var x = grid.put(narrow ? " vigil " : " vigil top ", x: 0, y: 0, style: .title)
+        var x = grid.put(narrow ? " vigil" : " vigil top ", x: 0, y: 0, style: .title)
         let shown = state.view == .evidence ? ViewID.incidents : state.view
         for tab in ViewID.tabs {
-            // Narrow: short names and one space between tabs, so all nine fit in 80 columns.
+            // Narrow: short names and one space between tabs, so all ten fit in 80 columns.
             let label = narrow ? " \(tab.number!) \(short(tab))" : " \(tab.number!) \(tab.title) "
             x += grid.put(label, x: x, y: 0, style: tab == shown ? .tabActive : .tabInactive, limit: width - x)
         }
@@ -58,9 +59,10 @@ public enum ConsoleScreen {
         switch view {
         case .overview: "Home"
         case .collectives: "Colls"
-        case .incidents: "Incid"
-        case .timeline: "Events"
+        case .incidents: "Inc"
+        case .timeline: "Evts"
         case .checkpoints: "Ckpt"
+        case .recovery: "Recov"
         default: view.title
         }
     }

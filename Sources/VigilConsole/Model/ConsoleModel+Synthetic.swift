@@ -1,4 +1,5 @@
 import VigilCore
+import VigilRecovery
 
 /// A cluster made up, deterministically: what the layout snapshots and the
 /// frame benchmark draw. One job over every node, one stopped rank and its
@@ -32,6 +33,8 @@ extension ConsoleModel {
         model.events = events(job: job, names: names, now: now)
         model.runs = runs(job: job, names: names, ranksPerNode: ranksPerNode, now: now)
         model.checkpoints = checkpoints(job: job, world: world, now: now)
+        model.recoveries = recoveries(job: job, names: names, ranksPerNode: ranksPerNode, now: now)
+        model.goodput = Goodput.ofEachJob(runs: model.runs, recoveries: model.recoveries, checkpoints: model.checkpoints, nowNs: now)
         return model
     }
 

@@ -1,4 +1,5 @@
 import VigilCore
+import VigilRecovery
 
 /// Everything the console draws, as last fetched: the views are pure
 /// functions of this and of the console's state. Nothing here is fetched by
@@ -20,6 +21,9 @@ public struct ConsoleModel: Sendable, Equatable {
     public var runs: [JobRun] = []
     /// Newest first, by level.
     public var checkpoints: [StoredCheckpoint] = []
+    /// Newest first; and each job's goodput.
+    public var recoveries: [StoredRecovery] = []
+    public var goodput: [Goodput] = []
     public var feeds: [Feed: FeedStatus] = [:]
     /// Where the data comes from: "api 127.0.0.1:7078", "store PATH (read-only)".
     public var source: String = ""

@@ -1,7 +1,7 @@
 /// The data sets the console fetches, each on its own: a view that shows
 /// one of them says how old it is and why it is not newer.
 public enum Feed: String, Sendable, CaseIterable, Hashable {
-    case summary, nodes, ranks, collectives, links, incidents, events, runs, checkpoints
+    case summary, nodes, ranks, collectives, links, incidents, events, runs, checkpoints, recoveries
 
     /// Fetched at most this often whatever the refresh (the server sums collectives over
     /// seconds and keeps the answer that long): stale is judged against it too.

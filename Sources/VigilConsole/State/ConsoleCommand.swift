@@ -17,13 +17,13 @@ public enum ConsoleCommand: Sendable, Equatable {
         ("collectives", .view(.collectives)), ("coll", .view(.collectives)), ("links", .view(.links)),
         ("incidents", .view(.incidents)), ("inc", .view(.incidents)), ("timeline", .view(.timeline)),
         ("events", .view(.timeline)), ("runs", .view(.runs)), ("logs", .view(.runs)), ("checkpoints", .view(.checkpoints)),
-        ("help", .view(.help)),
+        ("recovery", .view(.recovery)), ("rec", .view(.recovery)), ("help", .view(.help)),
         ("job", .job), ("cordon", .cordon(true)), ("uncordon", .cordon(false)),
     ]
 
     /// What Tab completes to: the full words, not their short forms.
     static let completions = ["quit", "overview", "ranks", "nodes", "collectives", "links", "incidents", "timeline", "runs",
-                              "help", "job", "cordon", "uncordon"]
+                              "checkpoints", "recovery", "help", "job", "cordon", "uncordon"]
 
     enum Meaning: Equatable {
         case quit, view(ViewID), job, cordon(Bool)

@@ -35,6 +35,7 @@ extension ConsoleState {
         case .character("<"): shiftSort(by: -1, in: pane)
         case .character(">"): shiftSort(by: 1, in: pane)
         case .character("m") where view == .links: linkMetric = linkMetric.next
+        case .character("a") where view == .recovery: approveSelected(layout.pane(0), model: model, nowNs: nowNs)
         case .tab: cycleFocus(by: 1, panes: layout.panes.count)
         case .backTab: cycleFocus(by: -1, panes: layout.panes.count)
         case .enter: drillDown(from: pane, model: model)
@@ -130,11 +131,23 @@ extension ConsoleState {
     private mutating func confirmKey(_ key: Key, action: ConsoleAction, nowNs: UInt64) -> [ConsoleEffect] {
         mode = .normal
         if key == .character("y") || key == .character("Y") {
-            flash = Flash("\(action.verb)ing \(ConsoleAction.list(action.nodes))…", untilNs: nowNs + 10_000_000_000)
+            flash = Flash("\(action.gerund) \(action.subject)…", untilNs: nowNs + 10_000_000_000)
             return [.perform(action)]
         }
         flash = Flash("\(action.verb) cancelled", style: .dim, untilNs: nowNs + 3_000_000_000)
         return []
+    }
+
+    /// The recovery under the cursor, if its plan awaits approval.
+    private mutating func approveSelected(_ pane: PaneLayout, model: ConsoleModel, nowNs: UInt64) {
+        guard let id = pane.ids.indices.contains(pane.cursor) ? Int64(pane.ids[pane.cursor]) : nil,
+              let recovery = model.recoveries.first(where: { $0.id == id }) else { return }
+        guard recovery.state == .awaitingApproval else {
+            flash = Flash("recovery \(id) is \(recovery.state.rawValue): only a plan awaiting approval can be approved", style: .bad,
+                          untilNs: nowNs + 5_000_000_000)
+            return
+        }
+        ask(.approve(id, job: recovery.job), nowNs: nowNs)
     }
 
     /// Asks for `action`, or refuses it in a read-only console.
@@ -151,7 +164,7 @@ extension ConsoleState {
         if let error {
             flash = Flash("\(action.verb) failed: \(error)", style: .bad, untilNs: nowNs + 8_000_000_000)
         } else {
-            flash = Flash("\(action.verb)ed \(ConsoleAction.list(action.nodes)) (recorded by the server)", style: .good,
+            flash = Flash("\(action.pastTense) \(action.subject) (recorded by the server)", style: .good,
                           untilNs: nowNs + 5_000_000_000)
             for key in panes.keys where key.view == .nodes { panes[key]?.marks = [] }
         }

@@ -1,7 +1,7 @@
-/// The console's views. The tab bar lists those with a number key; the
-/// recovery view of later work slots in the same way.
+/// The console's views. The tab bar lists those with a number key, in
+/// the keyboard's order (0 last).
 public enum ViewID: String, Sendable, CaseIterable, Hashable {
-    case overview, ranks, nodes, collectives, links, incidents, evidence, timeline, runs, checkpoints, help
+    case overview, ranks, nodes, collectives, links, incidents, evidence, timeline, runs, checkpoints, recovery, help
 
     /// The number key that opens it, for views on the tab bar.
     public var number: Int? {
@@ -15,6 +15,7 @@ public enum ViewID: String, Sendable, CaseIterable, Hashable {
         case .timeline: 7
         case .runs: 8
         case .checkpoints: 9
+        case .recovery: 0
         case .evidence, .help: nil
         }
     }
@@ -31,11 +32,12 @@ public enum ViewID: String, Sendable, CaseIterable, Hashable {
         case .timeline: "Timeline"
         case .runs: "Runs"
         case .checkpoints: "Checkpoints"
+        case .recovery: "Recovery"
         case .help: "Help"
         }
     }
 
-    public static let tabs: [ViewID] = allCases.filter { $0.number != nil }.sorted { $0.number! < $1.number! }
+    public static let tabs: [ViewID] = allCases.filter { $0.number != nil }.sorted { ($0.number! + 9) % 10 < ($1.number! + 9) % 10 }
 
     public static func numbered(_ n: Int) -> ViewID? { tabs.first { $0.number == n } }
 
@@ -51,6 +53,7 @@ public enum ViewID: String, Sendable, CaseIterable, Hashable {
         case .timeline: [.summary, .events]
         case .runs: [.summary, .runs]
         case .checkpoints: [.summary, .checkpoints]
+        case .recovery: [.summary, .recoveries]
         case .help: [.summary]
         }
     }
@@ -67,6 +70,7 @@ public enum ViewID: String, Sendable, CaseIterable, Hashable {
         case .timeline: .events
         case .runs: .runs
         case .checkpoints: .checkpoints
+        case .recovery: .recoveries
         }
     }
 }

@@ -2,7 +2,7 @@
 enum HelpView {
     static let lines: [String] = [
         "VIEWS         1 overview  2 ranks  3 nodes  4 collectives  5 links  6 incidents  7 timeline  8 runs  9 checkpoints",
-        "              or :overview :ranks :nodes :collectives :links :incidents :timeline :runs :checkpoints (Tab completes)",
+        "              0 recovery, or :overview :ranks … :checkpoints :recovery (Tab completes)",
         "",
         "MOVE          j k or ↓ ↑ rows · h l or ← → across heat maps · PgDn PgUp (^f ^b) pages · g G first, last",
         "OPEN          Enter drills down (job → its ranks, node → its ranks, incident → its evidence, run → its output)",
@@ -11,6 +11,7 @@ enum HelpView {
         "SORT          < > choose the sort column · Shift+letter sorts by that column, again reverses (▲▼ in the header)",
         "MARK          space marks rows (nodes view: :cordon and :uncordon then act on the marked nodes)",
         "LINKS         m cycles the matrix: probe bandwidth, probe latency, point-to-point traffic",
+        "RECOVERY      a approves the plan under the cursor, if it awaits approval (asks first; the server carries it out)",
         "OTHER         r refreshes now · ? this help · q or :q quits (Ctrl-C too)",
         "",
         "COMMANDS      :job NAME          the job the ranks, collectives, links and runs views show",

@@ -32,10 +32,10 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     /// The incident's key and when its fault began: the same fault later is another alert.
     public static func key(of incident: Incident) -> String { "\(incident.key)@\(incident.firstSeenNs / 1_000_000_000)" }
 
-    /// A job stopped or about to be (hangs, crashes, nodes and links down) is critical; a slow one a warning.
+    /// A job stopped or about to be (hangs, crashes, nodes and links down, recovery given up) is critical; a slow one a warning.
     public static func severity(of incidentClass: Incident.Class) -> Severity {
         switch incidentClass {
-        case .nonCommunicationHang, .communicationHang, .rankCrash, .nodeDown: .critical
+        case .nonCommunicationHang, .communicationHang, .rankCrash, .nodeDown, .recoveryGaveUp: .critical
         case .straggler, .communicationSlow, .cpuContention, .telemetrySilent: .warning
         }
     }

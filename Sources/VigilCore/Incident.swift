@@ -17,6 +17,9 @@ public struct Incident: Sendable, Equatable, Codable {
         case nodeDown = "node-down"
         /// A running rank no longer reported while its node's agent still is.
         case telemetrySilent = "telemetry-silent"
+        /// Recovery stopped restarting a job (its budget spent, or the same
+        /// failure again): left stopped for an operator. Raised by the server's recovery, not the detector.
+        case recoveryGaveUp = "recovery-gave-up"
     }
 
     /// One thing to blame: a rank on its node, or a node (or its link) alone.

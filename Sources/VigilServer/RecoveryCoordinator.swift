@@ -102,6 +102,7 @@ public actor RecoveryCoordinator {
             dueNs[incident.key] = .max
             (record.state, record.why) = (.gaveUp, [why])
             logger.error("recovery gave up: the job is left stopped", metadata: ["job": "\(incident.job)", "reason": "\(why)"])
+            try await raiseGaveUp(incident, why: why, nowNs: nowNs)
         case .act(let plan):
             dueNs[incident.key] = .max
             (record.plan, record.why) = (plan, plan.why)
@@ -116,6 +117,14 @@ public actor RecoveryCoordinator {
                                                      "why": "\(record.why.joined(separator: "; "))"])
         if record.state == .awaitingApproval { awaiting[record.id] = (record, incident) }
         if record.state == .stopping { start(record, incident) }
+    }
+
+    /// The job is left stopped: an incident of its own, for the operators (and their alerts) to see.
+    private func raiseGaveUp(_ cause: Incident, why: String, nowNs: UInt64) async throws {
+        let gaveUp = Incident(job: cause.job, incidentClass: .recoveryGaveUp, suspects: cause.suspects, confidence: 1,
+                              evidence: .init(summary: "\(why); the last: \(cause.headline)"), firstSeenNs: nowNs, detectedNs: nowNs)
+        try await store.saveIncidents([gaveUp], atNs: nowNs)
+        alerts?.send(AlertEvent(action: .trigger, incident: gaveUp, atNs: nowNs))
     }
 
     /// An operator's go-ahead for a plan awaiting approval.

@@ -156,3 +156,26 @@ struct RecoveryCoordinatorTests {
         #expect(try await bench.store.restartBudget(job: "train").restarts.isEmpty)
     }
 }
+
+extension RecoveryCoordinatorTests {
+    /// A job that crashed the same way after each of its last three
+    /// restarts is left stopped, with an incident of its own; the budget is
+    /// read from the store, as a restarted server would.
+    @Test func theSameFailureAgainGivesUpWithAnIncidentOfItsOwn() async throws {
+        let bench = try Bench(mode: .automatic)
+        defer { bench.remove() }
+        _ = try await bench.started()
+        var budget = RestartBudget()
+        let limits = RecoveryConfiguration().budget, start = wallClockNanoseconds() - 30_000_000_000
+        for i: UInt64 in 0..<3 { budget.recordRestart(failure: "rank-crash", atNs: start + i, limits: limits) }
+        try await bench.store.saveRestartBudget(budget, job: "train")
+        await bench.coordinator.consider([bench.incident()], nowNs: wallClockNanoseconds())
+        let recovery = try await bench.store.recoveries(job: "train").first
+        #expect(recovery?.state == .gaveUp && recovery?.why.first?.contains("failed the same way (rank-crash) 4 times") == true,
+                "\(String(describing: recovery))")
+        let raised = try await bench.store.incidents(job: "train").map(\.incident).first { $0.incidentClass == .recoveryGaveUp }
+        #expect(raised?.resolvedNs == nil && raised?.suspects == [.init(node: "n2", rank: 3)], "\(String(describing: raised))")
+        #expect(raised?.evidence.summary.hasSuffix("the last: rank-crash: n2 rank 3") == true)
+        #expect(try Self.hosts.allSatisfy { try bench.controls(for: $0).isEmpty }, "nothing stopped or started")
+    }
+}

@@ -33,7 +33,8 @@ enum CheckpointLine {
         guard let root = fields["root"], root.hasPrefix("/"), root.utf8.count < 4_096 else { throw .malformed("root") }
         let level = try Self.level(fields["level"] ?? "1")
         var event = CheckpointShardEvent(job: job, step: step, rank: identity.rank, worldSize: identity.worldSize,
-                                         level: level, state: state, root: root, detail: String(why.prefix(1_024)), atNs: atNs)
+                                         attempt: identity.attempt, level: level, state: state, root: root,
+                                         detail: String(why.prefix(1_024)), atNs: atNs)
         if state == .durable {
             guard let bytes = fields["bytes"].flatMap(UInt64.init), let sum = fields["xxh3"].flatMap({ UInt64($0, radix: 16) })
             else { throw .malformed("bytes or xxh3") }

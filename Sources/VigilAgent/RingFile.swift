@@ -41,7 +41,7 @@ public final class RingFile: @unchecked Sendable {
         }
         let base = try map(fd: fd, path: path, bytes: bytes)
         vigil_ring_init(base.assumingMemoryBound(to: vigil_ring_header.self), capacity, identity.pid,
-                        Int32(identity.rank), Int32(identity.worldSize), identity.job, identity.host)
+                        Int32(identity.rank), Int32(identity.worldSize), UInt32(identity.attempt), identity.job, identity.host)
         return RingFile(path: path, base: base, byteCount: bytes)
     }
 
@@ -75,7 +75,7 @@ public final class RingFile: @unchecked Sendable {
     public var identity: RankIdentity {
         let h = header.pointee
         return RankIdentity(job: Self.string(h.job_id), rank: Int(h.world_rank), worldSize: Int(h.world_size),
-                            pid: h.pid, host: Self.string(h.host))
+                            pid: h.pid, host: Self.string(h.host), attempt: Int(max(1, h.attempt)))
     }
 
     public var state: UInt32 { vigil_ring_state(header) }

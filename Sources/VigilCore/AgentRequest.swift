@@ -2,7 +2,7 @@ import Foundation
 
 /// A request on the agent's Unix socket: one line of text.
 ///
-///     HELLO 1 pid=<pid> rank=<rank> size=<size> job=<job> host=<host>
+///     HELLO 1 pid=<pid> rank=<rank> size=<size> job=<job> host=<host> [attempt=<n>]
 ///     RANKS
 ///     RECORDS
 ///     RUN <RunSpec as JSON>          start a job's mpirun (vigil launch)
@@ -82,11 +82,13 @@ public enum AgentRequest: Sendable, Equatable {
         let rank = try integer(fields, "rank", in: 0...(size - 1))
         let job = try name(fields, "job")
         let host = try name(fields, "host")
-        let known: Set<Substring> = ["pid", "rank", "size", "job", "host"]
+        // A libvigil from before attempts were carried says none: attempt 1.
+        let attempt = fields["attempt"] == nil ? 1 : try integer(fields, "attempt", in: RankIdentity.attempts)
+        let known: Set<Substring> = ["pid", "rank", "size", "job", "host", "attempt"]
         if let extra = fields.keys.first(where: { !known.contains($0) }) {
             throw .malformed("unknown field \(extra.prefix(32))")
         }
-        return RankIdentity(job: job, rank: rank, worldSize: size, pid: Int32(pid), host: host)
+        return RankIdentity(job: job, rank: rank, worldSize: size, pid: Int32(pid), host: host, attempt: attempt)
     }
 
     private static func integer(_ fields: [Substring: Substring], _ key: String,

@@ -5,6 +5,8 @@
 /// restore reads its own), and so at the buddy level; at level 2 the node of rank 0 writes the one
 /// manifest of the shared directory. A set left behind by a newer step
 /// complete at its level is abandoned (a rank failed or was lost mid-save).
+/// Once a job's attempt has written a shard, what an older attempt says
+/// late is ignored: a set is never made whole from two attempts' files.
 public struct CheckpointLedger: Sendable {
     public struct Key: Hashable, Sendable {
         public var job: String
@@ -51,6 +53,8 @@ public struct CheckpointLedger: Sendable {
     }
 
     private var pending: [Key: [Int: Held]] = [:]
+    /// The newest attempt each job's ranks have written from.
+    private var attempts: [String: Int] = [:]
     /// Beyond this many sets not whole, the oldest is abandoned: the tally stays bounded.
     public let limit: Int
 
@@ -62,9 +66,11 @@ public struct CheckpointLedger: Sendable {
     public var pendingCount: Int { pending.count }
 
     public mutating func record(_ event: CheckpointShardEvent, from node: String) -> Outcome {
-        guard event.state == .durable, event.rank < event.worldSize else { return Outcome() }
+        guard event.state == .durable, event.rank < event.worldSize, admits(event) else { return Outcome() }
         let key = Key(job: event.job, step: event.step, level: event.level)
-        var shards = pending[key, default: [:]].filter { $0.value.event.worldSize == event.worldSize }
+        var shards = pending[key, default: [:]].filter {
+            $0.value.event.worldSize == event.worldSize && (event.attempt == 0 || [0, event.attempt].contains($0.value.event.attempt))
+        }
         shards[event.rank] = Held(event: event, node: node)
         guard shards.count == event.worldSize else {
             pending[key] = shards
@@ -83,6 +89,15 @@ public struct CheckpointLedger: Sendable {
                                   ranks: key.level.isPerNode ? $0.value.map(\.event.rank).sorted() : [])
                        },
                        abandoned: abandoned.sorted { $0.step < $1.step })
+    }
+
+    /// An agent's copy (attempt 0) follows a committed set; a rank's shard
+    /// must be of the newest attempt heard from its job.
+    private mutating func admits(_ event: CheckpointShardEvent) -> Bool {
+        guard event.attempt > 0 else { return true }
+        guard event.attempt >= attempts[event.job, default: 0] else { return false }
+        attempts[event.job] = event.attempt
+        return true
     }
 
     private mutating func overflow() -> [Key] {

@@ -20,6 +20,9 @@ public struct CheckpointShardEvent: Sendable, Equatable, Codable {
     public var step: Int64
     public var rank: Int
     public var worldSize: Int
+    /// The job attempt whose rank wrote or read it; 0 for an agent's copy
+    /// (buddy, level 2), which follows a level-1 set of one attempt.
+    public var attempt: Int
     public var level: CheckpointLevel
     public var state: State
     public var bytes: UInt64
@@ -36,12 +39,13 @@ public struct CheckpointShardEvent: Sendable, Equatable, Codable {
     public var detail: String
     public var atNs: UInt64
 
-    public init(job: String, step: Int64, rank: Int, worldSize: Int, level: CheckpointLevel, state: State,
+    public init(job: String, step: Int64, rank: Int, worldSize: Int, attempt: Int = 0, level: CheckpointLevel, state: State,
                 bytes: UInt64 = 0, checksum: UInt64 = 0, root: String, detail: String = "", atNs: UInt64) {
         self.job = job
         self.step = step
         self.rank = rank
         self.worldSize = worldSize
+        self.attempt = attempt
         self.level = level
         self.state = state
         self.bytes = bytes
@@ -50,4 +54,7 @@ public struct CheckpointShardEvent: Sendable, Equatable, Codable {
         self.detail = detail
         self.atNs = atNs
     }
+
+    /// A rank's own write (from its first copy on): it claims the step for its attempt.
+    public var claimsStep: Bool { attempt > 0 && level == .local && (state.isProgress || state == .durable || state == .failed) }
 }

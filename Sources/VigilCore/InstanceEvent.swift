@@ -35,13 +35,15 @@ public struct InstanceEvent: Sendable, Equatable, Codable {
     }
 }
 
-/// A job's instance events from one rank over one interval.
+/// A job's instance events from one rank of one attempt over one interval.
 public struct InstanceEvents: Sendable, Equatable, Codable {
     public var job: String
+    public var attempt: Int
     public var events: [InstanceEvent]
 
-    public init(job: String, events: [InstanceEvent]) {
+    public init(job: String, attempt: Int = 1, events: [InstanceEvent]) {
         self.job = job
+        self.attempt = attempt
         self.events = events
     }
 }

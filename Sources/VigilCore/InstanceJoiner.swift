@@ -86,6 +86,11 @@ public struct InstanceJoiner: Sendable {
         instance.add(rank: event.rank, durationNs: event.durationNs, gapNs: event.gapNs) && instance.isComplete
     }
 
+    /// Drops `job`'s open instances (its next attempt starts its seqs over).
+    public mutating func forget(job: Int32) {
+        open = open.filter { $0.key.job != job }
+    }
+
     /// Instances open longer than the timeout, removed.
     public mutating func expire(nowNs: UInt64) -> [Instance] {
         let stale = open.values.filter { nowNs - min(nowNs, $0.firstSeenNs) > timeoutNs }

@@ -79,7 +79,7 @@ public struct RankTelemetry: Sendable {
             events[index].enterNs = UInt64(max(0, Int64(bitPattern: events[index].enterNs) &+ wallOffsetNs))
         }
         instances.removeAll(keepingCapacity: true)
-        return InstanceEvents(job: identity.job, events: events)
+        return InstanceEvents(job: identity.job, attempt: identity.attempt, events: events)
     }
 
     private mutating func window(for key: StatWindow.Key) -> Int {

@@ -54,7 +54,7 @@ public struct RunSpec: Sendable, Equatable, Codable {
     /// live in mpirun's environment, not in an argument list `ps` shows.
     public var mpirunArgv: [String] {
         var argv = [mpirun, "--host", hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","), "-np", "\(ranks)"]
-        argv += ["-x", "VIGIL_JOB_ID=\(job)"] + (libvigil.map { ["-x", "LD_PRELOAD=\($0)"] } ?? [])
+        argv += ["-x", "VIGIL_JOB_ID=\(job)", "-x", "VIGIL_ATTEMPT=\(attempt)"] + (libvigil.map { ["-x", "LD_PRELOAD=\($0)"] } ?? [])
         for name in environment.keys.sorted() { argv += ["-x", name] }
         return argv + mpirunArguments + command
     }

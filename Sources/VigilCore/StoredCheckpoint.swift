@@ -91,10 +91,14 @@ public struct StoredCheckpoint: Sendable, Equatable, Codable {
     public var startedNs: UInt64
     /// Never removed by retention.
     public var pinned: Bool
+    /// The job attempt whose ranks wrote it (0: stored before attempts were).
+    public var attempt: Int
     public var levels: [Level]
 
-    public init(job: String, step: Int64, worldSize: Int, startedNs: UInt64, pinned: Bool = false, levels: [Level]) {
+    public init(job: String, step: Int64, worldSize: Int, startedNs: UInt64, pinned: Bool = false, attempt: Int = 1,
+                levels: [Level]) {
         self.pinned = pinned
+        self.attempt = attempt
         self.job = job
         self.step = step
         self.worldSize = worldSize

@@ -31,6 +31,8 @@ public struct Detector: Sendable {
 
     public let configuration: DetectorConfiguration
     var ranks: [RankKey: Observed] = [:]
+    /// The attempt followed per job (Detector+Attempts).
+    var attempts: [String: Int] = [:]
     var heartbeats: [String: UInt64] = [:]
     private var batches: [String: UInt64] = [:]
     var pace: [CommunicatorKey: Pace] = [:]

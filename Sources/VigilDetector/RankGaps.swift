@@ -17,6 +17,10 @@ struct RankGaps: Sendable {
     }
 
     /// Forgets every job but `jobs` (the detector forgot the rest: ended, or long gone).
+    mutating func forget(job: Int32) {
+        if Int(job) < perJob.count { perJob[Int(job)] = [] }
+    }
+
     mutating func keep(jobs: Set<Int32>) {
         for j in perJob.indices where !jobs.contains(Int32(j)) { perJob[j] = [] }
     }

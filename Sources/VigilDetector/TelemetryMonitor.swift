@@ -26,8 +26,11 @@ public struct TelemetryMonitor: Sendable {
         detector.received(batchFrom: node, atNs: atNs)
         for item in batch.items {
             switch item {
-            case .rank(let snapshot): detector.observe(snapshot, node: node, atNs: atNs)
-            case .instances(let events): join(events, atNs: atNs)
+            case .rank(let snapshot):
+                if admit(job: snapshot.identity.job, attempt: snapshot.identity.attempt) {
+                    detector.observe(snapshot, node: node, atNs: atNs)
+                }
+            case .instances(let events): if admit(job: events.job, attempt: events.attempt) { join(events, atNs: atNs) }
             case .probe(let probe): detector.observe(probe)
             case .health(let health): detector.observe(health, node: node, atNs: atNs)
             case .stats, .link, .loss, .run, .checkpointShard, .checkpointManifest, .jobControl: break
@@ -63,6 +66,20 @@ public struct TelemetryMonitor: Sendable {
     /// A batch arrived from `node`, before it is stored: a node is alive
     /// when it speaks, however long the store then takes.
     public mutating func heartbeat(node: String, atNs: UInt64) { detector.heartbeat(node: node, atNs: atNs) }
+
+    /// False for an older attempt's late word; a newer attempt's first word
+    /// drops the older one's open instances and gaps, whose seqs it reuses.
+    private mutating func admit(job: String, attempt: Int) -> Bool {
+        switch detector.admit(job: job, attempt: attempt) {
+        case .current: return true
+        case .stale: return false
+        case .newAttempt:
+            let id = intern(job)
+            joiner.forget(job: id)
+            gaps.forget(job: id)
+            return true
+        }
+    }
 
     private mutating func join(_ item: InstanceEvents, atNs: UInt64) {
         let job = intern(item.job)

@@ -95,12 +95,13 @@ struct BatchWriter {
         var state = ByteBuffer()
         state.writeRankSnapshot(rank)
         try db.cachedStatement(sql: """
-            INSERT INTO rank (job, rank, node, state, updatedNs, pid, running) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO rank (job, rank, node, state, updatedNs, pid, running, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(job, rank) DO UPDATE SET node = excluded.node, state = excluded.state,
-                updatedNs = excluded.updatedNs, pid = excluded.pid, running = excluded.running
-            WHERE excluded.running OR NOT rank.running OR (rank.pid = excluded.pid AND rank.node = excluded.node)
+                updatedNs = excluded.updatedNs, pid = excluded.pid, running = excluded.running, attempt = excluded.attempt
+            WHERE excluded.attempt > rank.attempt OR excluded.attempt = rank.attempt
+                AND (excluded.running OR NOT rank.running OR (rank.pid = excluded.pid AND rank.node = excluded.node))
             """).execute(arguments: [rank.identity.job, rank.identity.rank, node, Data(state.readableBytesView),
-                                     receivedAtNs, rank.identity.pid, rank.status.isAlive])
+                                     receivedAtNs, rank.identity.pid, rank.status.isAlive, rank.identity.attempt])
         let communicator = try db.cachedStatement(sql: """
             INSERT INTO communicator (job, id, size) VALUES (?, ?, ?) ON CONFLICT(job, id) DO NOTHING
             """)

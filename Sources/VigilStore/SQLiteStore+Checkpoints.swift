@@ -37,11 +37,12 @@ extension SQLiteStore {
         try await pool.read { db in
             let newestComplete = try Self.newestComplete(db)
             return try Row.fetchAll(db, sql: """
-                SELECT job, step, worldSize, startedNs, pinned FROM checkpoint WHERE ?1 IS NULL OR job = ?1
+                SELECT job, step, worldSize, startedNs, pinned, attempt FROM checkpoint WHERE ?1 IS NULL OR job = ?1
                 ORDER BY startedNs DESC, step DESC LIMIT ?2
                 """, arguments: [job, limit]).map { row in
                 var checkpoint = StoredCheckpoint(job: row["job"], step: row["step"], worldSize: row["worldSize"],
-                                                  startedNs: row["startedNs"], pinned: row["pinned"], levels: [])
+                                                  startedNs: row["startedNs"], pinned: row["pinned"], attempt: row["attempt"],
+                                                  levels: [])
                 checkpoint.levels = try Self.levels(db, of: checkpoint, newestComplete: newestComplete)
                 return checkpoint
             }
@@ -125,16 +126,18 @@ extension BatchWriter {
 
     /// A shard copying, staged, durable or failed at a level is its
     /// checkpoint's row (progress never overwrites an outcome); what restore
-    /// read or passed over goes on the timeline.
+    /// read or passed over goes on the timeline. A step written again by a
+    /// newer attempt is that attempt's alone.
     func write(_ event: CheckpointShardEvent) throws {
         let what = "step \(event.step) rank \(event.rank)"
         switch event.state {
         case .durable, .failed, .copying, .staged:
+            guard try claim(event) else { return }
             try db.cachedStatement(sql: """
-                INSERT INTO checkpoint (job, step, worldSize, startedNs) VALUES (?, ?, ?, ?)
+                INSERT INTO checkpoint (job, step, worldSize, startedNs, attempt) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(job, step) DO UPDATE SET worldSize = excluded.worldSize,
-                    startedNs = MIN(checkpoint.startedNs, excluded.startedNs)
-                """).execute(arguments: [event.job, event.step, event.worldSize, event.atNs])
+                    startedNs = MIN(checkpoint.startedNs, excluded.startedNs), attempt = MAX(checkpoint.attempt, excluded.attempt)
+                """).execute(arguments: [event.job, event.step, event.worldSize, event.atNs, event.attempt])
             try db.cachedStatement(sql: """
                 INSERT INTO checkpointShard (job, step, level, rank, node, root, stage, durable, bytes, checksum, durationNs,
                     blockedNs, detail, atNs, copyNs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -159,6 +162,30 @@ extension BatchWriter {
             try SQLiteStore.record(db, kind: "checkpoint.rejected", node: node, job: event.job,
                                    message: "\(what) passed over at \(event.level.name): \(event.detail)", atNs: event.atNs)
         }
+    }
+
+    /// False for an older attempt's late word on a step a newer one wrote
+    /// (on the timeline, not stored); a newer attempt's first word on a step
+    /// clears what the older one left of it, at every level.
+    private func claim(_ event: CheckpointShardEvent) throws -> Bool {
+        guard event.attempt > 0, let owner = try Int.fetchOne(db, sql: "SELECT attempt FROM checkpoint WHERE job = ? AND step = ?",
+                                                              arguments: [event.job, event.step]) else { return true }
+        if event.attempt < owner {
+            if event.state == .durable || event.state == .failed {
+                try SQLiteStore.record(db, kind: "checkpoint.stale", node: node, job: event.job, message: """
+                    step \(event.step) rank \(event.rank) of attempt \(event.attempt) ignored: attempt \(owner) wrote the step since
+                    """, atNs: event.atNs)
+            }
+            return false
+        }
+        if event.attempt > owner && event.claimsStep {
+            for table in ["checkpointShard", "checkpointCommit", "checkpointRemoval"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE job = ? AND step = ?", arguments: [event.job, event.step])
+            }
+            try db.execute(sql: "UPDATE checkpoint SET startedNs = ?, attempt = ? WHERE job = ? AND step = ?",
+                           arguments: [event.atNs, event.attempt, event.job, event.step])
+        }
+        return true
     }
 
     /// A manifest written where the server asked: once every writer did, the

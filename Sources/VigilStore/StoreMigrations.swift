@@ -179,6 +179,13 @@ enum StoreMigrations {
                 t.primaryKey(["key", "target", "action"])
             }
         }
+        // Wire version 7 carries the attempt in rank rows (rewritten by the
+        // next report, so old ones are dropped) and checkpoint shards.
+        migrator.registerMigration("v18: attempts") { db in
+            try db.execute(sql: "DELETE FROM rank")
+            try db.alter(table: "rank") { t in t.add(column: "attempt", .integer).notNull().defaults(to: 1) }
+            try db.alter(table: "checkpoint") { t in t.add(column: "attempt", .integer).notNull().defaults(to: 0) }
+        }
         return migrator
     }
 

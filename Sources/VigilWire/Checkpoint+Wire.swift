@@ -2,7 +2,7 @@ import NIOCore
 import VigilCore
 
 /// ```
-/// shard    = string job | svarint step | varint rank | varint worldSize | u8 level
+/// shard    = string job | svarint step | varint rank | varint worldSize | varint attempt (0: an agent's copy) | u8 level
 ///          | u8 state (0 durable, 1 failed, 2 restored, 3 rejected, 4 copying, 5 staged)
 ///          | varint bytes | u64 checksum | varint durationNs | varint blockedNs
 ///          | string root | string detail | varint atNs                                      (item 9)
@@ -22,6 +22,7 @@ extension ByteBuffer {
         writeSignedVarint(e.step)
         writeVarint(UInt64(e.rank))
         writeVarint(UInt64(e.worldSize))
+        writeVarint(UInt64(e.attempt))
         writeInteger(e.level.rawValue)
         writeInteger(e.state.rawValue)
         writeVarint(e.bytes)
@@ -39,6 +40,7 @@ extension ByteBuffer {
         let rank = try readRank()
         let world = try readVarint(as: Int.self, in: 1...(1 << 24), "world size")
         guard rank < world else { throw .valueOutOfRange("rank (not below world size)") }
+        let attempt = try readVarint(as: Int.self, in: 0...RankIdentity.attempts.upperBound, "attempt")
         let level = try readLevel()
         guard let raw = readInteger(as: UInt8.self), let state = CheckpointShardEvent.State(rawValue: raw) else {
             throw .valueOutOfRange("shard state")
@@ -46,8 +48,8 @@ extension ByteBuffer {
         let bytes = try readVarint()
         guard let checksum = readInteger(as: UInt64.self) else { throw .truncated("shard checksum") }
         let duration = try readVarint(), blocked = try readVarint()
-        var event = CheckpointShardEvent(job: job, step: step, rank: rank, worldSize: world, level: level, state: state,
-                                         bytes: bytes, checksum: checksum, root: try readPath(),
+        var event = CheckpointShardEvent(job: job, step: step, rank: rank, worldSize: world, attempt: attempt, level: level,
+                                         state: state, bytes: bytes, checksum: checksum, root: try readPath(),
                                          detail: try readWireString(maxLength: Self.maxDetailBytes, "detail"), atNs: try readVarint())
         (event.durationNs, event.blockedNs) = (duration, blocked)
         return event

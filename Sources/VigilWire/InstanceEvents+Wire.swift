@@ -2,7 +2,7 @@ import NIOCore
 import VigilCore
 
 /// ```
-/// instances = string job | varint rank | varint n
+/// instances = string job | varint attempt | varint rank | varint n
 ///           | (svarint Δcommunicator | svarint Δseq | varint op | varint size | svarint ΔenterNs | varint durationNs
 ///              | svarint gapResidual | varint bytes)*
 /// ```
@@ -15,6 +15,7 @@ import VigilCore
 extension ByteBuffer {
     mutating func writeInstanceEvents(_ item: InstanceEvents) {
         writeName(item.job)
+        writeVarint(UInt64(item.attempt))
         writeVarint(UInt64(item.events.first?.rank ?? 0))
         writeVarint(UInt64(item.events.count))
         var previous = (communicator: UInt64(0), seq: UInt64(0), enter: UInt64(0), duration: UInt64(0))
@@ -39,6 +40,7 @@ extension ByteBuffer {
 
     mutating func readInstanceEvents() throws(WireError) -> InstanceEvents {
         let job = try readName("job")
+        let attempt = try readAttempt()
         let rank = try readRank()
         let count = try readVarint(as: Int.self, in: 0...(readableBytes / 8), "instance count")
         var events: [InstanceEvent] = []
@@ -57,6 +59,6 @@ extension ByteBuffer {
                                         rank: rank, enterNs: enter, durationNs: duration, gapNs: gap, bytes: bytes))
             previous = (communicator, seq, enter, duration)
         }
-        return InstanceEvents(job: job, events: events)
+        return InstanceEvents(job: job, attempt: attempt, events: events)
     }
 }

@@ -2,7 +2,7 @@ import NIOCore
 import VigilCore
 
 /// ```
-/// rank = string job | varint rank | varint worldSize | varint pid | string host
+/// rank = string job | varint rank | varint worldSize | varint pid | string host | varint attempt
 ///      | u8 status | svarint exitStatus (−1: none)
 ///      | varint consumed | varint pending | varint dropped
 ///      | u8 blocked | [varint op | varint communicator | varint seq | varint since
@@ -19,6 +19,7 @@ extension ByteBuffer {
         writeVarint(UInt64(r.identity.worldSize))
         writeVarint(UInt64(r.identity.pid))
         writeName(r.identity.host)
+        writeVarint(UInt64(r.identity.attempt))
         writeInteger(UInt8(Self.statuses.firstIndex(of: r.status)!))
         writeSignedVarint(Int64(r.exitStatus ?? -1))
         writeVarint(r.counters.consumed)
@@ -54,6 +55,7 @@ extension ByteBuffer {
         guard rank < worldSize else { throw .valueOutOfRange("rank (not below world size)") }
         let pid = try readVarint(as: Int32.self, in: 1...Int32.max, "pid")
         let host = try readName("host")
+        let attempt = try readAttempt()
         guard let rawStatus = readInteger(as: UInt8.self), Int(rawStatus) < Self.statuses.count else {
             throw .valueOutOfRange("rank status")
         }
@@ -72,7 +74,7 @@ extension ByteBuffer {
         let throttled = try readSignedVarint()
         guard throttled >= -1 else { throw .valueOutOfRange("throttled time") }
         let ended = try readVarint()
-        return RankSnapshot(identity: RankIdentity(job: job, rank: rank, worldSize: worldSize, pid: pid, host: host),
+        return RankSnapshot(identity: RankIdentity(job: job, rank: rank, worldSize: worldSize, pid: pid, host: host, attempt: attempt),
                             status: Self.statuses[Int(rawStatus)], exitStatus: exit < 0 ? nil : Int32(exit),
                             counters: counters, blocked: blocked, progress: progress,
                             cpuThrottledNs: throttled < 0 ? nil : UInt64(throttled), endedNs: ended == 0 ? nil : ended)

@@ -116,6 +116,10 @@ extension ByteBuffer {
         try readVarint(as: Int.self, in: 0...(1 << 24), what)
     }
 
+    mutating func readAttempt() throws(WireError) -> Int {
+        try readVarint(as: Int.self, in: RankIdentity.attempts, "attempt")
+    }
+
     mutating func writeSpan(_ start: UInt64, _ end: UInt64) {
         writeVarint(start)
         writeVarint(end - start)

@@ -4,14 +4,14 @@ import VigilCore
 
 /// What a rank says of its checkpoints is checked before it goes anywhere.
 struct CheckpointLineTests {
-    static let identity = RankIdentity(job: "j", rank: 2, worldSize: 4, pid: 100, host: "h")
+    static let identity = RankIdentity(job: "j", rank: 2, worldSize: 4, pid: 100, host: "h", attempt: 3)
 
     @Test func aDurableShardCarriesItsSizeChecksumAndTimes() throws {
         let event = try CheckpointLine.parse(
             "SHARD step=20 world=4 bytes=1048724 xxh3=9f2c4e1a03b5d7e8 flush_ns=5100000 blocked_ns=40000 job=train root=/local/ckpt",
             identity: Self.identity, atNs: 7)
         #expect(event == {
-            var e = CheckpointShardEvent(job: "train", step: 20, rank: 2, worldSize: 4, level: .local, state: .durable,
+            var e = CheckpointShardEvent(job: "train", step: 20, rank: 2, worldSize: 4, attempt: 3, level: .local, state: .durable,
                                          bytes: 1_048_724, checksum: 0x9F2C_4E1A_03B5_D7E8, root: "/local/ckpt", atNs: 7)
             (e.durationNs, e.blockedNs) = (5_100_000, 40_000)
             return e

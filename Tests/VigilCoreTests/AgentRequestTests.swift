@@ -5,6 +5,8 @@ struct AgentRequestTests {
     @Test func parsesAHello() throws {
         let request = try AgentRequest(line: "HELLO 1 pid=42 rank=3 size=8 job=job-7.a host=node01")
         #expect(request == .hello(RankIdentity(job: "job-7.a", rank: 3, worldSize: 8, pid: 42, host: "node01")))
+        let restarted = try AgentRequest(line: "HELLO 1 pid=42 rank=3 size=8 job=j host=node01 attempt=3")
+        #expect(restarted == .hello(RankIdentity(job: "j", rank: 3, worldSize: 8, pid: 42, host: "node01", attempt: 3)))
     }
 
     @Test func parsesRanksAndRecords() throws {
@@ -29,6 +31,7 @@ struct AgentRequestTests {
         ("HELLO 1 pid=1 rank=0 size=1 job=j host=h;rm", .malformed("host must be 1-63 characters of [A-Za-z0-9._-]")),
         ("HELLO 1 pid=1 pid=2 rank=0 size=1 job=j host=h", .malformed("duplicate field pid")),
         ("HELLO 1 pid=1 rank=0 size=1 job=j host=h color=red", .malformed("unknown field color")),
+        ("HELLO 1 pid=1 rank=0 size=1 job=j host=h attempt=0", .malformed("attempt=0 is not in 1...1000000")),
         ("HELLO 1 pid rank=0", .malformed("expected key=value, got 'pid'")),
     ])
     func refusesMalformedRequests(line: String, expected: AgentRequestError) {

@@ -66,6 +66,24 @@ struct CheckpointLedgerTests {
         #expect(ledger.record(Self.durable(step: 10, rank: 1, world: 2), from: "node-a").commits.count == 1)
     }
 
+    /// Attempt 1 died saving step 60; attempt 2 resumed from step 50 and saves 60 again.
+    /// Attempt 1's shards, even one arriving late, never complete attempt 2's set.
+    @Test func aSetIsNeverMadeWholeFromTwoAttempts() throws {
+        func shard(_ rank: Int, attempt: Int) -> CheckpointShardEvent {
+            var event = Self.durable(step: 60, rank: rank)
+            event.attempt = attempt
+            event.checksum = UInt64(1_000 * attempt + rank)
+            return event
+        }
+        var ledger = CheckpointLedger()
+        for rank in 0..<3 { #expect(ledger.record(shard(rank, attempt: 1), from: Self.node(rank)).commits.isEmpty) }
+        for rank in 0..<3 { #expect(ledger.record(shard(rank, attempt: 2), from: Self.node(rank)).commits.isEmpty) }
+        #expect(ledger.record(shard(3, attempt: 1), from: Self.node(3)).commits.isEmpty, "attempt 1's last shard, replayed late")
+        let commits = ledger.record(shard(3, attempt: 2), from: Self.node(3)).commits
+        let manifest = try #require(commits.first?.manifest)
+        #expect(manifest.shards.map(\.checksum) == [2_000, 2_001, 2_002, 2_003], "attempt 2's own files")
+    }
+
     @Test func theTallyStaysBounded() {
         var ledger = CheckpointLedger(limit: 8)
         var abandoned: [CheckpointLedger.Key] = []

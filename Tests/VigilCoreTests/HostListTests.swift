@@ -44,7 +44,7 @@ struct RunSpecTests {
     @Test func mpirunGetsHostsRanksEnvironmentAndLibvigil() throws {
         try spec.validate()
         #expect(spec.mpirunArgv == ["mpirun", "--host", "a:2,b:3", "-np", "5", "-x", "VIGIL_JOB_ID=train-1",
-                                    "-x", "LD_PRELOAD=/opt/vigil/libvigil.so", "-x", "NCCL_DEBUG", "--bind-to", "none",
+                                    "-x", "VIGIL_ATTEMPT=2", "-x", "LD_PRELOAD=/opt/vigil/libvigil.so", "-x", "NCCL_DEBUG", "--bind-to", "none",
                                     "/opt/train", "--lr", "0.1"], "values of the job's environment stay out of argv")
     }
 

@@ -143,6 +143,17 @@ struct RecoveryTests {
             let resumed = second.split(separator: "\n").first { $0.hasPrefix("VIGIL_TRAIN_RESUMED step=") }
                 .flatMap { Int64($0.dropFirst(25)) }
             #expect(resumedOutput && (resumed ?? -1) >= newest, "resumed from step \(String(describing: resumed)) ≥ \(newest)")
+            var ranks: [StoredRank] = []  // each agent reports its new ranks within its next batch or two
+            let allTwo = await eventually(timeout: .seconds(15), every: .milliseconds(200)) {
+                ranks = ((try? await store.ranks()) ?? []).filter { $0.snapshot.identity.job == "train" }
+                return ranks.count == 8 && ranks.allSatisfy { $0.snapshot.identity.attempt == 2 }
+            }
+            #expect(allTwo, "attempt 2's ranks: \(ranks.map { ($0.node, $0.snapshot.identity.attempt) })")
+            let savedAgain = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
+                let rows = (try? await store.checkpoints(job: "train", limit: 50)) ?? []
+                return rows.contains { $0.step > resumed ?? .max && $0.attempt == 2 && $0.isComplete(at: .local) }
+            }
+            #expect(savedAgain, "attempt 2's own checkpoint, marked as its")
             // The same 8 ranks' training run straight here, without a fault: every step either attempt printed has its loss.
             let through = Int(resumed ?? 0) + 20
             let straight = try scope.job(ranks: 8, ["--steps", "\(through)", "--compute-us", "0", "--log-every", "1"],

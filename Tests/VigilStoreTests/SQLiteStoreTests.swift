@@ -267,3 +267,45 @@ extension SQLiteStoreTests {
         }
     }
 }
+
+extension SQLiteStoreTests {
+    /// Attempt 1's rank, replayed late from a spool, never replaces attempt 2's.
+    @Test func aLateRankOfTheAttemptBeforeIsIgnored() async throws {
+        try await withStore { store, _ in
+            var first = snapshot, second = snapshot
+            second.identity.attempt = 2
+            second.identity.pid = 11
+            _ = try await store.store(TelemetryBatch(seq: 1, items: [.rank(second)]), from: "node-a", receivedAtNs: 1)
+            _ = try await store.store(TelemetryBatch(seq: 2, items: [.rank(first)]), from: "node-a", receivedAtNs: 2)
+            first.status = .died
+            _ = try await store.store(TelemetryBatch(seq: 3, items: [.rank(first)]), from: "node-a", receivedAtNs: 3)
+            #expect(try await store.ranks().map(\.snapshot) == [second])
+        }
+    }
+
+    /// Attempt 2 writes step 20 again: attempt 1's shards of it go, and its
+    /// late word is on the timeline, not in the checkpoint.
+    @Test func aNewerAttemptOwnsTheStepItWritesAgain() async throws {
+        func shard(_ rank: Int, attempt: Int, _ state: CheckpointShardEvent.State, atNs: UInt64) -> TelemetryItem {
+            .checkpointShard(CheckpointShardEvent(job: "train", step: 20, rank: rank, worldSize: 2, attempt: attempt, level: .local,
+                                                  state: state, bytes: 4_096, checksum: UInt64(attempt), root: "/l", atNs: atNs))
+        }
+        try await withStore { store, _ in
+            _ = try await store.store(TelemetryBatch(seq: 1, items: [shard(0, attempt: 1, .durable, atNs: 1),
+                                                                     shard(1, attempt: 1, .copying, atNs: 1)]),
+                                      from: "a", receivedAtNs: 1)
+            _ = try await store.store(TelemetryBatch(seq: 2, items: [shard(0, attempt: 2, .copying, atNs: 5)]), from: "a",
+                                      receivedAtNs: 5)
+            var shards = try await store.checkpointShards(job: "train", step: 20)
+            #expect(shards.map(\.rank) == [0] && shards.map(\.state) == [.copying], "attempt 1's shards of the step are gone")
+            _ = try await store.store(TelemetryBatch(seq: 3, items: [shard(1, attempt: 1, .durable, atNs: 6)]), from: "a",
+                                      receivedAtNs: 6)
+            shards = try await store.checkpointShards(job: "train", step: 20)
+            #expect(shards.map(\.rank) == [0])
+            let checkpoint = try #require(try await store.checkpoints(job: "train", limit: 1).first)
+            #expect(checkpoint.attempt == 2 && checkpoint.startedNs == 5)
+            let stale = try await store.events(afterID: 0, limit: 100).filter { $0.kind == "checkpoint.stale" }
+            #expect(stale.map(\.message) == ["step 20 rank 1 of attempt 1 ignored: attempt 2 wrote the step since"])
+        }
+    }
+}

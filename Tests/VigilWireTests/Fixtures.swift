@@ -2,7 +2,7 @@ import VigilCore
 
 /// One of every telemetry item, with realistic values.
 enum Fixtures {
-    static let identity = RankIdentity(job: "job-7", rank: 3, worldSize: 8, pid: 4242, host: "node-2")
+    static let identity = RankIdentity(job: "job-7", rank: 3, worldSize: 8, pid: 4242, host: "node-2", attempt: 3)
 
     static var stats: StatWindow {
         var w = StatWindow(job: "job-7", rank: 3, key: .init(communicator: 1, op: .allreduce, sizeBucket: 14),
@@ -41,7 +41,7 @@ enum Fixtures {
                              peers: [0, 2, 5, 7], peerCount: 6),
         progress: [])
 
-    static let instances = InstanceEvents(job: "job-7", events: [
+    static let instances = InstanceEvents(job: "job-7", attempt: 3, events: [
         InstanceEvent(communicator: 1, seq: 41, op: .allreduce, communicatorSize: 8, rank: 3,
                       enterNs: 1_700_000_000_000_000_000, durationNs: 12_000),
         InstanceEvent(communicator: 1, seq: 42, op: .allreduce, communicatorSize: 8, rank: 3,
@@ -65,7 +65,7 @@ enum Fixtures {
                                            slotNs: 1_000_000_000, peers: [.init(node: "node-b", host: "10.0.0.2", port: 7079, slot: 2)])
 
     static let shard: CheckpointShardEvent = {
-        var event = CheckpointShardEvent(job: "job-7", step: 1_200, rank: 3, worldSize: 8, level: .local, state: .durable,
+        var event = CheckpointShardEvent(job: "job-7", step: 1_200, rank: 3, worldSize: 8, attempt: 3, level: .local, state: .durable,
                                          bytes: 536_871_000, checksum: 0x9F2C_4E1A_03B5_D7E8, root: "/local/ckpt",
                                          atNs: 1_700_000_003_000_000_000)
         (event.durationNs, event.blockedNs) = (310_000_000, 40_000)

@@ -87,6 +87,15 @@ static void job_id(char *out, size_t cap) {
     out[n] = 0;
 }
 
+/* Which attempt of the job this process belongs to: `vigil launch` and
+ * recovery export VIGIL_ATTEMPT; anything else (unset, garbage) is 1. */
+static long attempt_number(void) {
+    const char *text = getenv("VIGIL_ATTEMPT");
+    char *end = NULL;
+    long n = text ? strtol(text, &end, 10) : 0;
+    return text && *text && end && *end == 0 && n >= 1 && n <= 1000000 ? n : 1;
+}
+
 static int connect_agent(const char *path) {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof addr.sun_path) {
@@ -139,8 +148,8 @@ static const char *handshake(int fd, char *ring_path, size_t cap) {
     char job[VIGIL_RING_JOB_MAX], host[VIGIL_RING_HOST_MAX] = {0}, line[13312];  /* the answer names three directories */
     job_id(job, sizeof job);
     gethostname(host, sizeof host - 1);
-    int len = snprintf(line, sizeof line, "HELLO 1 pid=%d rank=%d size=%d job=%s host=%s\n",
-                       (int)getpid(), vigil.world_rank, vigil.world_size, job, host);
+    int len = snprintf(line, sizeof line, "HELLO 1 pid=%d rank=%d size=%d job=%s host=%s attempt=%ld\n",
+                       (int)getpid(), vigil.world_rank, vigil.world_size, job, host, attempt_number());
     /* MSG_NOSIGNAL: an agent that hung up must not kill the rank with SIGPIPE */
     if (send(fd, line, (size_t)len, MSG_NOSIGNAL) != len) return "could not send HELLO";
     if (read_line(fd, line, sizeof line) != 0) return "no answer from agent";

@@ -25,7 +25,7 @@ const char *vigil_ring_validate(const vigil_ring_header *h, size_t mapped_bytes)
 }
 
 void vigil_ring_init(vigil_ring_header *h, uint32_t capacity, int32_t pid, int32_t world_rank,
-                     int32_t world_size, const char *job_id, const char *host) {
+                     int32_t world_size, uint32_t attempt, const char *job_id, const char *host) {
     h->version = VIGIL_RING_VERSION;
     h->header_size = VIGIL_RING_HEADER_SIZE;
     h->record_size = sizeof(vigil_record);
@@ -33,6 +33,7 @@ void vigil_ring_init(vigil_ring_header *h, uint32_t capacity, int32_t pid, int32
     h->pid = pid;
     h->world_rank = world_rank;
     h->world_size = world_size;
+    h->attempt = attempt;
     strncpy(h->job_id, job_id, sizeof h->job_id - 1);
     strncpy(h->host, host, sizeof h->host - 1);
     /* magic last: a reader never sees a half-initialised header as valid */

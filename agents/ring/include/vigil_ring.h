@@ -119,7 +119,7 @@ typedef struct vigil_ring_header {
     int32_t pid;
     int32_t world_rank;
     int32_t world_size;
-    uint32_t reserved0;
+    uint32_t attempt;           /* the job's attempt this rank belongs to, from 1 */
     char job_id[VIGIL_RING_JOB_MAX];
     char host[VIGIL_RING_HOST_MAX];
     /* written by the producer when it attaches, before state = RUNNING */
@@ -236,7 +236,7 @@ const char *vigil_ring_validate(const vigil_ring_header *h, size_t mapped_bytes)
 
 /* Initialise a ring the agent has just created (zeroed memory). */
 void vigil_ring_init(vigil_ring_header *h, uint32_t capacity, int32_t pid, int32_t world_rank,
-                     int32_t world_size, const char *job_id, const char *host);
+                     int32_t world_size, uint32_t attempt, const char *job_id, const char *host);
 
 /* Records available to the consumer, and the first one's index. */
 uint64_t vigil_ring_readable(const vigil_ring_header *h, uint64_t *first);

@@ -1,0 +1,34 @@
+import VigilCore
+
+extension Detector {
+    /// How a report of one attempt of a job stands against what the detector follows.
+    public enum Admission: Sendable, Equatable {
+        /// The attempt the detector follows: evidence.
+        case current
+        /// A newer attempt: the detector has forgotten the older one's ranks and instances.
+        case newAttempt
+        /// An older attempt's word arriving late (a spool replay): not evidence of the job now.
+        case stale
+    }
+
+    /// Every report goes through here before it is evidence: a job's
+    /// attempts never mix, so a rank of attempt 1 that died before the
+    /// restart is never taken for a crash of attempt 2.
+    public mutating func admit(job: String, attempt: Int) -> Admission {
+        let following = attempts[job, default: 0]
+        if attempt == following { return .current }
+        if attempt < following { return .stale }
+        attempts[job] = attempt
+        if following > 0 { forget(job: job) }
+        return following > 0 ? .newAttempt : .current
+    }
+
+    private mutating func forget(job: String) {
+        ranks = ranks.filter { $0.key.job != job }
+        windows = windows.filter { $0.key.job != job }
+        timelines = timelines.filter { $0.key.job != job }
+        pace = pace.filter { $0.key.job != job }
+        probeWaitNextNs = probeWaitNextNs.filter { $0.key.job != job }
+        links[job] = nil
+    }
+}

@@ -41,8 +41,8 @@ public struct RestartBudget: Sendable, Equatable, Codable {
 
     /// Restarts in the window, oldest first.
     public private(set) var restarts: [Restart] = []
-    /// Restarts since the job last trained healthily for `healthyNs`.
-    public private(set) var streak = 0
+    /// Restarts in a row, each within `healthyNs` of the one before.
+    private var streak = 0
 
     public init() {}
 
@@ -52,30 +52,38 @@ public struct RestartBudget: Sendable, Equatable, Codable {
         if recent.count >= limits.maxRestarts {
             return .exhausted("\(recent.count) restarts in the last \(limits.windowNs / 1_000_000_000) s (at most \(limits.maxRestarts))")
         }
+        let streak = streak(at: nowNs, limits)
         let chain = restarts.suffix(streak)
         if chain.count >= limits.sameFailureLimit, chain.suffix(limits.sameFailureLimit).allSatisfy({ $0.failure == failure }) {
             return .exhausted("failed the same way (\(failure)) \(limits.sameFailureLimit + 1) times in a row")
         }
         guard streak > 0, let last = restarts.last else { return .allowed }
-        let until = last.atNs &+ backoff(limits)
+        let until = last.atNs &+ backoff(streak: streak, limits)
         return nowNs >= until ? .allowed : .backoff(untilNs: until)
     }
 
-    /// The wait before the next restart: none for the first of a streak, then 10 s, 20 s, … capped.
-    public func backoff(_ limits: Limits) -> UInt64 {
+    /// The wait before the next restart at `nowNs`: none for the first of a streak, then 10 s, 20 s, … capped.
+    public func backoff(at nowNs: UInt64, _ limits: Limits) -> UInt64 {
+        backoff(streak: streak(at: nowNs, limits), limits)
+    }
+
+    public mutating func recordRestart(failure: String, atNs: UInt64, limits: Limits) {
+        streak = streak(at: atNs, limits) + 1
+        restarts = restarts.filter { atNs < $0.atNs &+ limits.windowNs } + [Restart(atNs: atNs, failure: failure)]
+    }
+
+    /// A job that failed `healthyNs` or more after its last restart had
+    /// trained healthily since (a failure in between would have been a
+    /// restart): backoff and the same-failure chain start again.
+    private func streak(at nowNs: UInt64, _ limits: Limits) -> Int {
+        guard let last = restarts.last, nowNs < last.atNs &+ limits.healthyNs else { return 0 }
+        return streak
+    }
+
+    private func backoff(streak: Int, _ limits: Limits) -> UInt64 {
         guard streak > 0 else { return 0 }
         let doublings = UInt64(min(streak - 1, 40))
         let (wait, overflow) = limits.backoffNs.multipliedReportingOverflow(by: 1 << doublings)
         return overflow ? limits.backoffCapNs : min(wait, limits.backoffCapNs)
-    }
-
-    public mutating func recordRestart(failure: String, atNs: UInt64, limits: Limits) {
-        restarts = restarts.filter { atNs < $0.atNs &+ limits.windowNs } + [Restart(atNs: atNs, failure: failure)]
-        streak += 1
-    }
-
-    /// The job trained healthily for `limits.healthyNs` since its last restart: backoff and same-failure chain reset.
-    public mutating func recordHealthy() {
-        streak = 0
     }
 }

@@ -99,7 +99,7 @@ struct RecoveryPolicyTests {
         var budget = RestartBudget()
         budget.recordRestart(failure: "rank-crash", atNs: Self.now - 5 * Self.second, limits: limits)
         #expect(Self.decide(Self.incident(.rankCrash, ["n3"]), budget: budget) == .wait("backing off: the next restart is due in 5 s"))
-        for i in 1...2 { budget.recordRestart(failure: "rank-crash", atNs: Self.now - UInt64(1_000 - i) * Self.second, limits: limits) }
+        for i: UInt64 in 3...4 { budget.recordRestart(failure: "rank-crash", atNs: Self.now - (7 - i) * Self.second, limits: limits) }
         #expect(Self.decide(Self.incident(.rankCrash, ["n3"]), budget: budget)
                 == .giveUp("restart budget: failed the same way (rank-crash) 4 times in a row"))
     }

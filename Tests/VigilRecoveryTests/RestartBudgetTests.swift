@@ -15,7 +15,7 @@ struct RestartBudgetTests {
         var waits: [UInt64] = []
         for i in 0..<5 {
             budget.recordRestart(failure: "f\(i)", atNs: UInt64(i) * 100 * Self.second, limits: Self.limits)
-            waits.append(budget.backoff(Self.limits) / Self.second)
+            waits.append(budget.backoff(at: UInt64(i) * 100 * Self.second, Self.limits) / Self.second)
         }
         #expect(waits == [10, 20, 40, 60, 60])
         #expect(budget.verdict(for: "x", nowNs: 400 * Self.second + 5 * Self.second, limits: Self.limits)
@@ -25,19 +25,19 @@ struct RestartBudgetTests {
     @Test func restartsOutsideTheWindowNoLongerCount() {
         var budget = RestartBudget()
         for i in 0..<4 { budget.recordRestart(failure: "f\(i)", atNs: UInt64(i) * Self.second, limits: Self.limits) }
-        budget.recordHealthy()
         #expect(budget.verdict(for: "x", nowNs: 3_602 * Self.second, limits: Self.limits) == .allowed)
     }
 
     @Test func theSameFailureAgainAndAgainStopsRestarts() {
         var budget = RestartBudget()
         for i in 0..<3 { budget.recordRestart(failure: "crash", atNs: UInt64(i) * 100 * Self.second, limits: Self.limits) }
-        #expect(budget.verdict(for: "crash", nowNs: 1_000 * Self.second, limits: Self.limits)
+        #expect(budget.verdict(for: "crash", nowNs: 300 * Self.second, limits: Self.limits)
                 == .exhausted("failed the same way (crash) 4 times in a row"))
-        #expect(budget.verdict(for: "hang", nowNs: 1_000 * Self.second, limits: Self.limits) == .allowed, "another failure")
-        budget.recordHealthy()
-        #expect(budget.verdict(for: "crash", nowNs: 1_000 * Self.second, limits: Self.limits) == .allowed,
-                "a healthy period breaks the chain and the backoff")
+        #expect(budget.verdict(for: "hang", nowNs: 300 * Self.second, limits: Self.limits) == .allowed, "another failure")
+        #expect(budget.verdict(for: "crash", nowNs: 799 * Self.second, limits: Self.limits) != .allowed)
+        #expect(budget.verdict(for: "crash", nowNs: 800 * Self.second, limits: Self.limits) == .allowed,
+                "ten healthy minutes since the last restart break the chain")
+        #expect(budget.backoff(at: 800 * Self.second, Self.limits) == 0, "and the backoff")
     }
 
     @Test func itSurvivesAsJSON() throws {

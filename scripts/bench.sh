@@ -279,3 +279,18 @@ bash scripts/cluster.sh down >/dev/null
 { VIGIL_DETECTION_MATRIX=1 VIGIL_BIN="$(dirname "$release")/debug/vigil" \
     swift test --no-parallel --filter DetectionMatrixTests 2>&1 || true; } | grep '^detection_matrix' > "$work/matrix.txt" || true
 python3 scripts/detection_matrix.py < "$work/matrix.txt"
+
+echo "== recovery on the namespace bench: vigil-train on 4 hosts + 3 spares, a crash, a hang and a dead host in a 10-minute run =="
+# The run is RecoveryBenchTests' (off in make test): one
+# "recovery_bench fault F node N class C fault_to_incident_s X incident_to_step_s Y restored_step S"
+# per fault, then "recovery_bench goodput ..." at the end of the run.
+{ VIGIL_RECOVERY_BENCH=1 VIGIL_BIN="$(dirname "$release")/debug/vigil" \
+    swift test --no-parallel --filter RecoveryBenchTests 2>&1 || true; } | grep '^recovery_bench' > "$work/recovery.txt" || true
+awk '$2 == "fault" {
+        printf "recovery %s (%s on %s): fault_to_incident_s %s incident_to_first_step_s %s (goal <= 10, ratio_to_goal %.2f) restored_step %s\n",
+            $7, $3, $5, $9, $11, $11 / 10, $13 }
+     $2 == "goodput" {
+        line = ""; for (i = 14; i < NF; i += 2) line = line " " $i " " $(i + 1)
+        printf "recovery_ettr %s over %s s, %s restarts, %s steps rolled back (goal >= 0.95, ratio_to_goal %.3f)\n", $8, $4, $10, $12, $8 / 0.95
+        printf "recovery_lost_s%s\n", line }' "$work/recovery.txt"
+[ -s "$work/recovery.txt" ] || echo "recovery: no figures (RecoveryBenchTests did not run; see swift test --filter RecoveryBenchTests)"

@@ -95,7 +95,7 @@ actor CheckpointCoordinator {
     /// level: every node's own directory at level 1, one agent for the shared one.
     private func retain(job: String) async {
         do {
-            let checkpoints = try await store.checkpoints(job: job, limit: 100_000)
+            let checkpoints = try await store.heldCheckpoints(job: job)
             for (checkpoint, level) in CheckpointRetention.removals(checkpoints, keep: keep) {
                 let key = CheckpointLedger.Key(job: job, step: checkpoint.step, level: level.level)
                 let asked = level.level.isPerNode ? level.places.filter { send(key, to: $0) }

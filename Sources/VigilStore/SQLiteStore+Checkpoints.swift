@@ -20,6 +20,7 @@ extension SQLiteStore {
                 ON CONFLICT(job, step, level) DO UPDATE SET places = excluded.places, removed = 0,
                     askedNs = excluded.askedNs, removedNs = NULL
                 """, arguments: [key.job, key.step, key.level.rawValue, places, atNs])
+            try Self.refreshHeld(db, job: key.job, step: key.step)
         }
     }
 
@@ -35,18 +36,41 @@ extension SQLiteStore {
 
     public func checkpoints(job: String?, limit: Int) async throws -> [StoredCheckpoint] {
         try await pool.read { db in
-            let newestComplete = try Self.newestComplete(db)
-            return try Row.fetchAll(db, sql: """
-                SELECT job, step, worldSize, startedNs, pinned, attempt FROM checkpoint WHERE ?1 IS NULL OR job = ?1
-                ORDER BY startedNs DESC, step DESC LIMIT ?2
-                """, arguments: [job, limit]).map { row in
-                var checkpoint = StoredCheckpoint(job: row["job"], step: row["step"], worldSize: row["worldSize"],
-                                                  startedNs: row["startedNs"], pinned: row["pinned"], attempt: row["attempt"],
-                                                  levels: [])
-                checkpoint.levels = try Self.levels(db, of: checkpoint, newestComplete: newestComplete)
-                return checkpoint
-            }
+            try Self.checkpoints(db, where: "?1 IS NULL OR job = ?1", arguments: [job, limit])
         }
+    }
+
+    public func heldCheckpoints(job: String) async throws -> [StoredCheckpoint] {
+        try await pool.read { db in
+            try Self.checkpoints(db, where: "job = ?1 AND held", arguments: [job, Int.max])
+        }
+    }
+
+    /// Checkpoints matching `filter` (`?2` is the limit), newest first, with their levels.
+    private static func checkpoints(_ db: Database, where filter: String, arguments: StatementArguments) throws -> [StoredCheckpoint] {
+        let newestComplete = try newestComplete(db)
+        return try Row.fetchAll(db, sql: """
+            SELECT job, step, worldSize, startedNs, pinned, attempt FROM checkpoint WHERE \(filter)
+            ORDER BY startedNs DESC, step DESC LIMIT ?2
+            """, arguments: arguments).map { row in
+            var checkpoint = StoredCheckpoint(job: row["job"], step: row["step"], worldSize: row["worldSize"],
+                                              startedNs: row["startedNs"], pinned: row["pinned"], attempt: row["attempt"],
+                                              levels: [])
+            checkpoint.levels = try levels(db, of: checkpoint, newestComplete: newestComplete)
+            return checkpoint
+        }
+    }
+
+    /// True for the `checkpoint` row in scope with a level whose shards no removal was asked of.
+    static let heldLevelExists = """
+        EXISTS (SELECT 1 FROM checkpointShard s WHERE s.job = checkpoint.job AND s.step = checkpoint.step AND NOT EXISTS (
+            SELECT 1 FROM checkpointRemoval r WHERE r.job = s.job AND r.step = s.step AND r.level = s.level))
+        """
+
+    /// Keeps `held` true while a level of the checkpoint is not asked to be removed.
+    static func refreshHeld(_ db: Database, job: String, step: Int64) throws {
+        try db.cachedStatement(sql: "UPDATE checkpoint SET held = \(heldLevelExists) WHERE job = ? AND step = ?")
+            .execute(arguments: [job, step])
     }
 
     /// Every shard of one checkpoint, by level then rank.
@@ -151,6 +175,7 @@ extension BatchWriter {
                                          event.bytes, Int64(bitPattern: event.checksum), event.durationNs, event.blockedNs,
                                          event.detail, event.atNs, event.state == .staged ? event.durationNs : 0]
                                          + Self.progressStages + Self.progressStages)
+            try SQLiteStore.refreshHeld(db, job: event.job, step: event.step)
             if event.state == .failed {
                 try SQLiteStore.record(db, kind: "checkpoint.failed", node: node, job: event.job,
                                        message: "\(what) failed at \(event.level.name): \(event.detail)", atNs: event.atNs)

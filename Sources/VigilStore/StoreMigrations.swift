@@ -186,6 +186,13 @@ enum StoreMigrations {
             try db.alter(table: "rank") { t in t.add(column: "attempt", .integer).notNull().defaults(to: 1) }
             try db.alter(table: "checkpoint") { t in t.add(column: "attempt", .integer).notNull().defaults(to: 0) }
         }
+        // Retention weighs only checkpoints with a level not yet asked to be
+        // removed; `held` marks them, so it never reads a job's whole history.
+        migrator.registerMigration("v19: held checkpoints") { db in
+            try db.alter(table: "checkpoint") { t in t.add(column: "held", .boolean).notNull().defaults(to: true) }
+            try db.execute(sql: "UPDATE checkpoint SET held = \(SQLiteStore.heldLevelExists)")
+            try db.create(index: "checkpoint_held", on: "checkpoint", columns: ["job", "held"])
+        }
         return migrator
     }
 

@@ -309,3 +309,26 @@ extension SQLiteStoreTests {
         }
     }
 }
+
+extension SQLiteStoreTests {
+    /// Retention weighs only what is still held: a checkpoint every level of
+    /// which was asked to be removed stays in the history, out of its way.
+    @Test func aCheckpointAskedToBeRemovedAtEveryLevelIsNoLongerHeld() async throws {
+        try await withStore { store, _ in
+            var items: [TelemetryItem] = []
+            for step: Int64 in [10, 20] {
+                for level in [CheckpointLevel.local, .buddy] {
+                    items.append(.checkpointShard(CheckpointShardEvent(job: "train", step: step, rank: 0, worldSize: 1, level: level,
+                                                                       state: .durable, root: "/l", atNs: UInt64(step))))
+                }
+            }
+            _ = try await store.store(TelemetryBatch(seq: 1, items: items), from: "a", receivedAtNs: 1)
+            #expect(try await store.heldCheckpoints(job: "train").map(\.step) == [20, 10])
+            try await store.recordCheckpointRemoval(.init(job: "train", step: 10, level: .local), places: 1, atNs: 30)
+            #expect(try await store.heldCheckpoints(job: "train").map(\.step) == [20, 10], "its buddy copy is still held")
+            try await store.recordCheckpointRemoval(.init(job: "train", step: 10, level: .buddy), places: 1, atNs: 31)
+            #expect(try await store.heldCheckpoints(job: "train").map(\.step) == [20])
+            #expect(try await store.checkpoints(job: "train", limit: 10).map(\.step) == [20, 10])
+        }
+    }
+}

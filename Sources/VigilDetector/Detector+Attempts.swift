@@ -30,5 +30,6 @@ extension Detector {
         pace = pace.filter { $0.key.job != job }
         probeWaitNextNs = probeWaitNextNs.filter { $0.key.job != job }
         links[job] = nil
+        supersede(job: job)
     }
 }

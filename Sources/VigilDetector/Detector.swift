@@ -45,6 +45,8 @@ public struct Detector: Sendable {
     /// Running members per communicator, as of the last evaluation.
     var communicatorMembers: [CommunicatorKey: [Observed]] = [:]
     private var open: [String: Incident] = [:]
+    /// Open incidents of an attempt that a newer one replaced: resolved at the next evaluation.
+    private var superseded: [Incident] = []
     /// When each open slowness was last found, and how often it came back.
     private var foundNs: [String: UInt64] = [:]
     private var occurrences: [String: Int] = [:]
@@ -162,10 +164,11 @@ public struct Detector: Sendable {
             still[incident.key] = incident
         }
         reportedNs = reportedNs.filter { still[$0.key] != nil }
-        for (key, var gone) in open where still[key] == nil {
+        for var gone in superseded + open.filter({ still[$0.key] == nil }).map(\.value) {
             gone.resolvedNs = nowNs
             report.resolved.append(gone)
         }
+        superseded = []
         open = still
         report.open = still.values.sorted { ($0.detectedNs, $0.key) < ($1.detectedNs, $1.key) }
         report.probesWanted = probesWanted
@@ -173,6 +176,17 @@ public struct Detector: Sendable {
     }
 
     static let slowClasses: Set<Incident.Class> = [.straggler, .communicationSlow, .cpuContention]
+
+    /// A newer attempt of `job` started: its open incidents were the older
+    /// one's, so the same fault in the new attempt is raised anew, not taken
+    /// for the old one still standing.
+    mutating func supersede(job: String) {
+        let ofJob: (String) -> Bool = { $0.split(separator: "/").dropFirst().first.map(String.init) == job }
+        superseded += open.values.filter { $0.job == job }
+        open = open.filter { $0.value.job != job }
+        (foundNs, occurrences) = (foundNs.filter { !ofJob($0.key) }, occurrences.filter { !ofJob($0.key) })
+        (reportedNs, slowSinceNs) = (reportedNs.filter { !ofJob($0.key) }, slowSinceNs.filter { !ofJob($0.key) })
+    }
 
     var openIncidents: Dictionary<String, Incident>.Values { open.values }
 

@@ -21,7 +21,7 @@ struct AgentSession {
     let stats: ServerStats
     let logger: Logger
 
-    func run(_ connection: NIOAsyncChannel<Frame, Frame>) async {
+    func run(_ connection: NIOAsyncChannel<Frame, Frame>, heartbeats: HeartbeatHandler) async {
         let peer = connection.channel.remoteAddress?.description ?? "unknown peer"
         do {
             try await connection.executeThenClose { inbound, outbound in
@@ -30,6 +30,7 @@ struct AgentSession {
                     guard let first = try await frames.next() else { return }
                     let hello = try await accept(first, outbound: outbound)
                     let node = hello.node
+                    heartbeats.accepted(node: node)
                     let probeHost = hello.probeHost.isEmpty ? connection.channel.remoteAddress?.ipAddress ?? "" : hello.probeHost
                     let session = directory.join(node, from: probeHost, buddyPort: hello.buddyPort)
                     detector.joined(node: node, from: connection.channel.remoteAddress?.ipAddress ?? "")
@@ -71,7 +72,6 @@ struct AgentSession {
             guard frame.kind == .batch else { throw Refusal(.malformed, "expected batch, got \(frame.kind)") }
             let batch = try TelemetryBatch(frame: frame)
             let now = wallClockNanoseconds()
-            detector.heartbeat(node: node, atNs: now)
             if try await store.store(batch, from: node, receivedAtNs: now) {
                 detector.ingest(batch, from: node, atNs: now)
                 if CheckpointCoordinator.concerns(batch) { await checkpoints.ingest(batch, from: node) }

@@ -16,6 +16,9 @@ public final class DetectorService: Service, Sendable {
     private let prober: LinkProbeScheduler
     /// Changes a failed store write left to save, retried next time (bounded).
     private let unsaved = Mutex<[Incident]>([])
+    /// Heartbeats since the last evaluation, node → newest: taken on the
+    /// event loop, so never behind the monitor's lock while it evaluates.
+    private let arrivals = Mutex<[String: UInt64]>([:])
     /// What the last evaluation found open.
     private let lastOpen = Mutex<[Incident]>([])
     public let heartbeatTimeoutNs: UInt64
@@ -45,7 +48,7 @@ public final class DetectorService: Service, Sendable {
     }
 
     public func heartbeat(node: String, atNs: UInt64) {
-        monitor.withLock { $0.heartbeat(node: node, atNs: atNs) }
+        arrivals.withLock { $0[node] = max($0[node] ?? 0, atNs) }
     }
 
     public func tallies(job: String) -> [ArrivalTally] { monitor.withLock { $0.tallies(job: job) } }
@@ -73,7 +76,11 @@ public final class DetectorService: Service, Sendable {
         while !Task.isCancelled {
             guard (try? await Task.sleep(for: interval)) != nil else { return }
             let now = wallClockNanoseconds()
-            let report = monitor.withLock { $0.evaluate(nowNs: now) }
+            let beats = arrivals.withLock { arrivals in defer { arrivals = [:] }; return arrivals }
+            let report = monitor.withLock { monitor in
+                for (node, atNs) in beats { monitor.heartbeat(node: node, atNs: atNs) }
+                return monitor.evaluate(nowNs: now)
+            }
             log(report)
             lastOpen.withLock { $0 = report.open }
             for incident in report.raised { alerts?.send(AlertEvent(action: .trigger, incident: incident, atNs: now)) }
@@ -81,7 +88,7 @@ public final class DetectorService: Service, Sendable {
             prober.schedule(for: report.open, wanted: report.probesWanted, jobNodes: { job in self.monitor.withLock { $0.detector.nodes(of: job) } }, nowNs: now)
             let changes = unsaved.withLock { pending in
                 defer { pending = [] }
-                return pending + report.raised + report.updated + report.resolved
+                return pending + report.resolved + report.raised + report.updated  // a superseded key resolves before its new incident opens
             }
             do {
                 try await store.saveIncidents(changes, atNs: now)

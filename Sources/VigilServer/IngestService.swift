@@ -37,6 +37,7 @@ public struct IngestService: Service {
     public func run() async throws {
         let maxFrame = configuration.maxFrameLength
         let tls = configuration.tls
+        let detector = detector
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 1_024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -44,8 +45,10 @@ public struct IngestService: Service {
                 channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxLength: maxFrame)))
+                    let heartbeats = HeartbeatHandler(detector: detector)
+                    try channel.pipeline.syncOperations.addHandler(heartbeats)
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
-                    return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
+                    return (try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel), heartbeats)
                 }
             }
         let port = server.channel.localAddress?.port ?? configuration.port
@@ -63,8 +66,8 @@ public struct IngestService: Service {
         try await untilGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await session.run(connection) }
+                    for try await (connection, heartbeats) in connections {
+                        group.addTask { await session.run(connection, heartbeats: heartbeats) }
                     }
                 }
             }

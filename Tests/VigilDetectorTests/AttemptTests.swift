@@ -74,4 +74,21 @@ struct AttemptTests {
         }
         #expect(monitor.tallies(job: "j").map(\.instances) == [1], "attempt 2's four members make its instance")
     }
+
+    /// A job that crashes the same way in every attempt: each attempt's
+    /// crash is an incident of its own, the one before resolved.
+    @Test func theSameCrashInTheNextAttemptIsRaisedAnew() {
+        var monitor = TelemetryMonitor()
+        for attempt in 1...2 {
+            let atNs = Self.t + UInt64(attempt) * 10_000_000_000
+            for rank in 0..<4 {
+                let status: RankStatus = rank == 2 ? .died : .running
+                monitor.ingest(TelemetryBatch(seq: UInt64(attempt), items: [.rank(Self.snapshot(rank: rank, attempt: attempt, status: status))]),
+                               from: "n\(rank)", atNs: atNs)
+            }
+            let report = monitor.evaluate(nowNs: atNs + 1_000_000_000)
+            #expect(report.raised.map(\.incidentClass) == [.rankCrash], "attempt \(attempt): \(report.raised.map(\.headline))")
+            #expect(report.resolved.map(\.incidentClass) == (attempt == 1 ? [] : [.rankCrash]), "attempt 1's crash is resolved")
+        }
+    }
 }

@@ -186,4 +186,52 @@ struct RecoveryTests {
             }
         }
     }
+
+    /// A job whose rank 2 aborts at start-up every time: restarted within
+    /// its budget, a spare in the culprit's place each time, backing off 1 s
+    /// then 2 s, then left stopped with an incident of its own. The server
+    /// is restarted after the first restart, and the budget holds.
+    @Test func aJobThatCrashesAtStartUpIsRestartedWithinItsBudgetThenLeftStopped() async throws {
+        try await withScope("recovery-startup") { scope in
+            let stage = try await scope.launchStage(hosts: 5, serverArguments: [
+                "--recovery", "automatic", "--spares", "node3,node4,node5", "--stop-grace", "2", "--restart-backoff", "1"])
+            let warm = try await stage.launch(hosts: "node3:1,node4:1,node5:1", job: "spare-warm", ["/bin/true"])
+            try #require(warm.status == 0, "the spares' agents started: \(warm.out)\(warm.err)")
+            let launched = try await stage.launch(hosts: "node1:2,node2:2", job: "train", [
+                Paths.vigilTrain, "--steps", "1000000", "--compute-us", "3000", "--crash-rank", "2"])
+            try #require(launched.status == 0, "\(launched.out)\(launched.err)")
+            scope.stopAfterwards {
+                _ = try? await stage.server.cli(["stop", "train", "--grace", "2", "--ssh-config", stage.bench.sshConfig])
+            }
+            let store = try stage.server.store()
+            let restarted = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+                ((try? await store.runs(job: "train")) ?? []).count >= 2
+            }
+            let first = restarted ? [] : try await store.recoveries(job: "train").map(\.why)
+            try #require(restarted, "the first restart: \(first)")
+            await stage.server.stop()
+            try await stage.server.start()
+            var recoveries: [StoredRecovery] = []
+            let gaveUp = await eventually(timeout: .seconds(120), every: .milliseconds(200)) {
+                recoveries = (try? await store.recoveries(job: "train")) ?? []
+                return recoveries.contains { $0.state == .gaveUp }
+            }
+            try #require(gaveUp, "given up: \(recoveries.map { ($0.attempt, $0.state, $0.why) })")
+            let runs = try await store.runs(job: "train")
+            #expect(runs.map(\.attempt) == [1, 2, 3, 4], "three restarts, then no more")
+            #expect(runs.map { $0.hosts.map(\.host) } == [["node1", "node2"], ["node1", "node3"], ["node1", "node4"], ["node1", "node5"]],
+                    "a spare in place of each culprit: \(runs.map { $0.hosts.map(\.host) })")
+            let launches = recoveries.compactMap(\.launchedNs).sorted()
+            #expect(launches.count == 3 && launches[1] - launches[0] >= 1_000_000_000 && launches[2] - launches[1] >= 2_000_000_000,
+                    "backing off 1 s, then 2 s: \(launches)")
+            #expect(recoveries.first { $0.state == .gaveUp }?.why.contains { $0.contains("failed the same way (rank-crash) 4 times") } == true)
+            let incident = try await store.incidents(job: "train").first { $0.incident.incidentClass == .recoveryGaveUp }
+            #expect(incident?.incident.resolvedNs == nil && incident?.incident.suspects.map(\.node) == ["node5"],
+                    "open, naming the last culprit: \(String(describing: incident))")
+            let stopped = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
+                ((try? await store.runs(job: "train")) ?? []).allSatisfy { $0.state != .running }
+            }
+            #expect(stopped, "left stopped")
+        }
+    }
 }

@@ -11,6 +11,8 @@
  *   --overlap   the gradient is reduced in two buckets, the first with
  *               MPI_Iallreduce overlapping the second;
  *   --p2p       a ring halo exchange with MPI_Sendrecv every step.
+ * And --crash-rank R makes rank R abort right after start-up, every time:
+ * a job that cannot start (a bad image, a broken import), for recovery's budget.
  *
  * With --checkpoint-every K it checkpoints its parameters with libvigil's
  * client (vigil.h) every K steps, the copy overlapping the next step's
@@ -45,7 +47,7 @@
 #pragma weak vigil_ckpt_error
 
 typedef struct options {
-    int params, batch, samples, steps, tp, overlap, p2p, log_every, compute_us, checkpoint_every;
+    int params, batch, samples, steps, tp, overlap, p2p, log_every, compute_us, checkpoint_every, crash_rank;
     double lr;
     unsigned seed;
     const char *checkpoint_dir, *checkpoint_shared;
@@ -63,12 +65,12 @@ static void usage(void) {
             "usage: vigil-train [--params N] [--batch N] [--samples N] [--steps N] [--lr X]\n"
             "                   [--tp N] [--overlap] [--p2p] [--log-every N] [--compute-us N]\n"
             "                   [--seed N] [--checkpoint-every K] [--checkpoint-dir D]\n"
-            "                   [--checkpoint-shared D]\n");
+            "                   [--checkpoint-shared D] [--crash-rank R]\n");
 }
 
 static int parse(int argc, char **argv, options *o) {
     *o = (options){.params = 1024, .batch = 32, .samples = 512, .steps = 200, .tp = 1,
-                   .log_every = 50, .lr = 0.05, .seed = 7};
+                   .log_every = 50, .lr = 0.05, .seed = 7, .crash_rank = -1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -87,6 +89,7 @@ static int parse(int argc, char **argv, options *o) {
         else if (!strcmp(a, "--checkpoint-every")) o->checkpoint_every = atoi(v);
         else if (!strcmp(a, "--checkpoint-dir")) o->checkpoint_dir = v;
         else if (!strcmp(a, "--checkpoint-shared")) o->checkpoint_shared = v;
+        else if (!strcmp(a, "--crash-rank")) o->crash_rank = atoi(v);
         else return -1;
         i++;
     }
@@ -247,6 +250,10 @@ int main(int argc, char **argv) {
     make_data(&m, &o, shard_seed);
     MPI_Bcast(m.w, m.p, MPI_DOUBLE, 0, MPI_COMM_WORLD);  /* identical initial parameters */
     calls[WORLD][BCAST]++;
+    if (rank == o.crash_rank) {
+        fprintf(stderr, "vigil-train: rank %d: crashing at start-up (--crash-rank)\n", rank);
+        abort();
+    }
 
     long saved_step = 0;
     long resumed = o.checkpoint_every > 0 ? checkpoints_start(&o, &m, &saved_step, rank) : -1;

@@ -33,7 +33,8 @@ public struct TelemetryMonitor: Sendable {
             case .instances(let events): if admit(job: events.job, attempt: events.attempt) { join(events, atNs: atNs) }
             case .probe(let probe): detector.observe(probe)
             case .health(let health): detector.observe(health, node: node, atNs: atNs)
-            case .stats, .link, .loss, .run, .checkpointShard, .checkpointManifest, .jobControl: break
+            case .run(let run): _ = admit(job: run.job, attempt: run.attempt)
+            case .stats, .link, .loss, .checkpointShard, .checkpointManifest, .jobControl: break
             }
         }
         if atNs - min(atNs, lastExpiryNs) > 1_000_000_000 {
@@ -66,6 +67,10 @@ public struct TelemetryMonitor: Sendable {
     /// A batch arrived from `node`, before it is stored: a node is alive
     /// when it speaks, however long the store then takes.
     public mutating func heartbeat(node: String, atNs: UInt64) { detector.heartbeat(node: node, atNs: atNs) }
+
+    /// The job's `attempt` was started (a run the store knows, read when the
+    /// server starts): what older attempts' spools replay is stale from the outset.
+    public mutating func follow(job: String, attempt: Int) { _ = admit(job: job, attempt: attempt) }
 
     /// False for an older attempt's late word; a newer attempt's first word
     /// drops the older one's open instances and gaps, whose seqs it reuses.

@@ -69,6 +69,8 @@ public final class DetectorService: Service, Sendable {
     public func run() async throws {
         let closed = try await store.resolveOpenIncidents(atNs: wallClockNanoseconds())
         if closed > 0 { logger.notice("closed incidents left open by an earlier server", metadata: ["count": "\(closed)"]) }
+        let runs = try await store.runs(job: nil)
+        monitor.withLock { monitor in for run in runs { monitor.follow(job: run.job, attempt: run.attempt) } }
         await cancelWhenGracefulShutdown { await self.loop() }
     }
 

@@ -17,7 +17,7 @@ public actor RecoveryCoordinator {
     let logger: Logger
     /// Told when a recovered job trains again: its incident's alert resolves.
     let alerts: AlertDispatcher?
-    /// Incident key → when to look at it again (nil entry: never looked at; .max: never again).
+    /// Incident occurrence (Self.occurrence) → when to look at it again (nil entry: never looked at; .max: never again).
     private var dueNs: [String: UInt64] = [:]
     /// Plans waiting for an operator, by recovery id.
     private var awaiting: [Int64: (record: StoredRecovery, incident: Incident?)] = [:]
@@ -67,11 +67,13 @@ public actor RecoveryCoordinator {
     /// Each open incident not yet decided (or due again), put to the policy.
     public func consider(_ incidents: [Incident], nowNs: UInt64) async {
         guard configuration.mode != .off else { return }
-        for incident in incidents where !underWay.contains(incident.job) && nowNs >= dueNs[incident.key, default: 0] {
+        let open = Set(incidents.map(Self.occurrence))
+        dueNs = dueNs.filter { open.contains($0.key) }  // an incident resolved is never looked at again
+        for incident in incidents where !underWay.contains(incident.job) && nowNs >= dueNs[Self.occurrence(incident), default: 0] {
             do {
                 try await decide(incident, nowNs: nowNs)
             } catch {
-                dueNs[incident.key] = nowNs + Self.waitAgainNs
+                dueNs[Self.occurrence(incident)] = nowNs + Self.waitAgainNs
                 logger.error("recovery could not decide", metadata: ["incident": "\(incident.key)", "reason": "\(error)"])
             }
         }
@@ -79,7 +81,9 @@ public actor RecoveryCoordinator {
 
     private func decide(_ incident: Incident, nowNs: UInt64) async throws {
         guard let context = try await context(for: incident) else {
-            dueNs[incident.key] = .max
+            dueNs[Self.occurrence(incident)] = .max
+            logger.info("recovery passes over an incident of no attempt it knows, or detected before the latest started",
+                        metadata: ["job": "\(incident.job)", "incident": "\(incident.key)", "detectedNs": "\(incident.detectedNs)"])
             return
         }
         let budget = try await recoveries.restartBudget(job: incident.job)
@@ -87,24 +91,24 @@ public actor RecoveryCoordinator {
         var record = StoredRecovery(job: incident.job, attempt: context.run.attempt, incidentKey: incident.key,
                                     incidentClass: incident.incidentClass, mode: configuration.mode, state: .ignored, plan: nil,
                                     why: [], firstSeenNs: incident.firstSeenNs, detectedNs: incident.detectedNs, decidedNs: nowNs)
-        let firstLook = dueNs[incident.key] == nil
+        let firstLook = dueNs[Self.occurrence(incident)] == nil
         switch decision {
         case .ignore(let why):
             // A slowdown may yet last long enough: look again.
-            dueNs[incident.key] = configuration.slowClasses.contains(incident.incidentClass) ? nowNs + Self.waitAgainNs : .max
+            dueNs[Self.occurrence(incident)] = configuration.slowClasses.contains(incident.incidentClass) ? nowNs + Self.waitAgainNs : .max
             guard firstLook, configuration.classes.union(configuration.slowClasses).contains(incident.incidentClass) else { return }
             record.why = [why]
         case .wait(let why):
-            dueNs[incident.key] = nowNs + Self.waitAgainNs
+            dueNs[Self.occurrence(incident)] = nowNs + Self.waitAgainNs
             guard firstLook else { return }
             (record.state, record.why) = (.waiting, [why])
         case .giveUp(let why):
-            dueNs[incident.key] = .max
+            dueNs[Self.occurrence(incident)] = .max
             (record.state, record.why) = (.gaveUp, [why])
             logger.error("recovery gave up: the job is left stopped", metadata: ["job": "\(incident.job)", "reason": "\(why)"])
             try await raiseGaveUp(incident, why: why, nowNs: nowNs)
         case .act(let plan):
-            dueNs[incident.key] = .max
+            dueNs[Self.occurrence(incident)] = .max
             (record.plan, record.why) = (plan, plan.why)
             record.state = switch configuration.mode {
             case .dryRun: .dryRun
@@ -164,6 +168,10 @@ public actor RecoveryCoordinator {
             self.finished(record.job)
         }
     }
+
+    /// One incident as raised: the same key raised again later (the next
+    /// attempt failing alike) is another, looked at afresh.
+    private static func occurrence(_ incident: Incident) -> String { "\(incident.key)@\(incident.detectedNs)" }
 
     /// The next attempt's incidents may have the same keys as this one's:
     /// they are looked at afresh (the old ones, detected before it started, are passed over).

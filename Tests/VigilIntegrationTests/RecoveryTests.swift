@@ -216,7 +216,8 @@ struct RecoveryTests {
                 recoveries = (try? await store.recoveries(job: "train")) ?? []
                 return recoveries.contains { $0.state == .gaveUp }
             }
-            try #require(gaveUp, "given up: \(recoveries.map { ($0.attempt, $0.state, $0.why) })")
+            let story = gaveUp ? "" : try await RecoveryBenchTests.story(store) + "\nSERVERLOG " + String((stage.server.process?.stderr ?? "").suffix(6000))
+            try #require(gaveUp, "given up: \(story)")
             let runs = try await store.runs(job: "train")
             #expect(runs.map(\.attempt) == [1, 2, 3, 4], "three restarts, then no more")
             #expect(runs.map { $0.hosts.map(\.host) } == [["node1", "node2"], ["node1", "node3"], ["node1", "node4"], ["node1", "node5"]],

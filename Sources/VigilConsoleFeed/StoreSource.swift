@@ -61,8 +61,8 @@ public struct StoreSource: ConsoleSource {
     public func recoveries() async throws -> (recoveries: [StoredRecovery], goodput: [Goodput]) {
         let recoveries = try await store.recoveries(job: nil)
         let runs = try await store.runs(job: nil)
-        let checkpoints = try await store.checkpoints(job: nil, limit: 10_000)
-        return (recoveries, Goodput.ofEachJob(runs: runs, recoveries: recoveries, checkpoints: checkpoints,
+        let timings = try await store.checkpointTimings(job: nil)
+        return (recoveries, Goodput.ofEachJob(runs: runs, recoveries: recoveries, timings: timings,
                                               nowNs: wallClockNanoseconds()))
     }
 

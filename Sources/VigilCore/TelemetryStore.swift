@@ -52,6 +52,9 @@ public protocol TelemetryStore: Sendable {
 
     /// Checkpoints (of one job, or all), newest first, at most `limit`.
     func checkpoints(job: String?, limit: Int) async throws -> [StoredCheckpoint]
+    /// Every checkpoint's timing (of one job, or all): goodput's read of the
+    /// whole history, one query however long it is.
+    func checkpointTimings(job: String?) async throws -> [CheckpointTiming]
     /// A job's checkpoints with a level not yet asked to be removed, newest
     /// first: what retention weighs (the rest of the history stays out of it).
     func heldCheckpoints(job: String) async throws -> [StoredCheckpoint]

@@ -12,9 +12,14 @@ extension Goodput {
     /// recoveries and its checkpoints (any order).
     public static func of(job: String, runs: [JobRun], recoveries: [StoredRecovery], checkpoints: [StoredCheckpoint],
                           nowNs: UInt64) -> Goodput {
+        of(job: job, runs: runs, recoveries: recoveries, timings: checkpoints.map(CheckpointTiming.init), nowNs: nowNs)
+    }
+
+    public static func of(job: String, runs: [JobRun], recoveries: [StoredRecovery], timings: [CheckpointTiming],
+                          nowNs: UInt64) -> Goodput {
         let runs = runs.filter { $0.job == job }.sorted { $0.attempt < $1.attempt }
         let recoveries = recoveries.filter { $0.job == job }.sorted { $0.decidedNs < $1.decidedNs }
-        let checkpoints = checkpoints.filter { $0.job == job }
+        let checkpoints = timings.filter { $0.job == job }
         guard let first = runs.first else {
             return Goodput(job: job, startedNs: nowNs, endNs: nowNs, productiveNs: 0, lostNs: [:], restarts: 0, stepsRolledBack: 0)
         }
@@ -35,9 +40,14 @@ extension Goodput {
     /// Every job with an attempt, the one started most recently first.
     public static func ofEachJob(runs: [JobRun], recoveries: [StoredRecovery], checkpoints: [StoredCheckpoint],
                                  nowNs: UInt64) -> [Goodput] {
+        ofEachJob(runs: runs, recoveries: recoveries, timings: checkpoints.map(CheckpointTiming.init), nowNs: nowNs)
+    }
+
+    public static func ofEachJob(runs: [JobRun], recoveries: [StoredRecovery], timings: [CheckpointTiming],
+                                 nowNs: UInt64) -> [Goodput] {
         let latest = Dictionary(grouping: runs, by: \.job).mapValues { $0.map(\.startedNs).max() ?? 0 }
         return latest.sorted { ($0.value, $0.key) > ($1.value, $1.key) }.map { job, _ in
-            of(job: job, runs: runs, recoveries: recoveries, checkpoints: checkpoints, nowNs: nowNs)
+            of(job: job, runs: runs, recoveries: recoveries, timings: timings, nowNs: nowNs)
         }
     }
 
@@ -86,22 +96,21 @@ extension Goodput {
 
     /// The training lost to a recovery that brought the job back: since
     /// the restored step was saved, or since the job began when none was restored.
-    static func recomputation(_ r: StoredRecovery, checkpoints: [StoredCheckpoint], jobStartNs: UInt64) -> Claim? {
+    static func recomputation(_ r: StoredRecovery, checkpoints: [CheckpointTiming], jobStartNs: UInt64) -> Claim? {
         guard r.firstStepNs != nil else { return nil }
         let from = r.restoredStep.flatMap { step in checkpoints.first { $0.step == step }?.startedNs } ?? jobStartNs
         return Claim(cause: .recomputation, fromNs: from, toNs: r.firstSeenNs)
     }
 
     /// Training waiting on a checkpoint's copy: the longest any rank waited, from its start.
-    static func blocking(_ checkpoint: StoredCheckpoint) -> Claim? {
-        let blocked = checkpoint.levels.map(\.blockedNs).max() ?? 0
-        return blocked == 0 ? nil : Claim(cause: .checkpointBlocking, fromNs: checkpoint.startedNs,
-                                          toNs: checkpoint.startedNs + blocked)
+    static func blocking(_ checkpoint: CheckpointTiming) -> Claim? {
+        checkpoint.blockedNs == 0 ? nil : Claim(cause: .checkpointBlocking, fromNs: checkpoint.startedNs,
+                                                toNs: checkpoint.startedNs + checkpoint.blockedNs)
     }
 
     /// Steps redone after `r`'s restore: the step rate between the last
     /// two checkpoints before the fault, over the time since the restored one.
-    static func rolledBack(_ r: StoredRecovery, checkpoints: [StoredCheckpoint]) -> Int64 {
+    static func rolledBack(_ r: StoredRecovery, checkpoints: [CheckpointTiming]) -> Int64 {
         guard r.firstStepNs != nil, let step = r.restoredStep,
               let restored = checkpoints.first(where: { $0.step == step }) else { return 0 }
         let before = checkpoints.filter { $0.startedNs < r.firstSeenNs }.sorted { $0.startedNs < $1.startedNs }.suffix(2)

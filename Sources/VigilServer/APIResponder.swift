@@ -20,8 +20,8 @@ struct APIResponder: Sendable {
     func goodput(job: String?) async throws -> [Goodput] {
         let runs = try await store.runs(job: job)
         let recoveries = try await recoveries?.recoveries(job: job) ?? []
-        let checkpoints = try await store.checkpoints(job: job, limit: 10_000)
-        return Goodput.ofEachJob(runs: runs, recoveries: recoveries, checkpoints: checkpoints, nowNs: wallClockNanoseconds())
+        let timings = try await store.checkpointTimings(job: job)
+        return Goodput.ofEachJob(runs: runs, recoveries: recoveries, timings: timings, nowNs: wallClockNanoseconds())
     }
 
     func respond(to request: APIRequest) async throws -> Data {

@@ -40,6 +40,18 @@ extension SQLiteStore {
         }
     }
 
+    public func checkpointTimings(job: String?) async throws -> [CheckpointTiming] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.job, c.step, c.startedNs, COALESCE(MAX(s.blockedNs), 0) AS blockedNs
+                FROM checkpoint c LEFT JOIN checkpointShard s ON s.job = c.job AND s.step = c.step
+                WHERE ?1 IS NULL OR c.job = ?1 GROUP BY c.job, c.step
+                """, arguments: [job]).map { row in
+                CheckpointTiming(job: row["job"], step: row["step"], startedNs: row["startedNs"], blockedNs: row["blockedNs"])
+            }
+        }
+    }
+
     public func heldCheckpoints(job: String) async throws -> [StoredCheckpoint] {
         try await pool.read { db in
             try Self.checkpoints(db, where: "job = ?1 AND held", arguments: [job, Int.max])

@@ -60,7 +60,7 @@ struct RecoveryBenchTests {
             try await Task.sleep(until: begun + .seconds(seconds))
             let goodput = Goodput.of(job: "train", runs: try await store.runs(job: "train"),
                                      recoveries: try await store.recoveries(job: "train"),
-                                     checkpoints: try await store.checkpoints(job: "train", limit: 100_000), nowNs: wallClockNanoseconds())
+                                     timings: try await store.checkpointTimings(job: "train"), nowNs: wallClockNanoseconds())
             let causes = Goodput.Cause.allCases.map { String(format: "%@ %.2f", $0.rawValue, Double(goodput.lost($0)) / 1e9) }
             print(String(format: "recovery_bench goodput wall_s %.1f productive_s %.1f ettr %.4f restarts %d steps_rolled_back %lld lost_s ",
                          Double(goodput.wallNs) / 1e9, Double(goodput.productiveNs) / 1e9, goodput.ettr, goodput.restarts,

@@ -331,4 +331,21 @@ extension SQLiteStoreTests {
             #expect(try await store.checkpoints(job: "train", limit: 10).map(\.step) == [20, 10])
         }
     }
+
+    /// Goodput's one-query read agrees with the checkpoints read level by level.
+    @Test func checkpointTimingsAreTheCheckpointsInBrief() async throws {
+        try await withStore { store, _ in
+            var items: [TelemetryItem] = []
+            for (step, rank) in [(Int64(10), 0), (10, 1), (20, 0)] {
+                var event = CheckpointShardEvent(job: "train", step: step, rank: rank, worldSize: 2, level: .local, state: .durable,
+                                                 root: "/l", atNs: UInt64(step) * 1_000)
+                event.blockedNs = UInt64(100 * (rank + 1) + Int(step))
+                items.append(.checkpointShard(event))
+            }
+            _ = try await store.store(TelemetryBatch(seq: 1, items: items), from: "a", receivedAtNs: 1)
+            let timings = try await store.checkpointTimings(job: "train").sorted { $0.step < $1.step }
+            let expected = try await store.checkpoints(job: "train", limit: 10).map(CheckpointTiming.init).sorted { $0.step < $1.step }
+            #expect(timings == expected && timings.map(\.blockedNs) == [210, 120])
+        }
+    }
 }

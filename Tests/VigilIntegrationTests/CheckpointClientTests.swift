@@ -93,7 +93,8 @@ struct CheckpointClientTests {
             let cluster = try await CheckpointCluster.start(scope, buddies: buddies)
             #expect(try await cluster.run(Self.first, label: "first").status == 0)
             _ = try #require(try await cluster.complete(20))
-            try FileManager.default.removeItem(atPath: cluster.nodes[1].local)
+            // rm -rf, not FileManager: retention may be removing an older step in there meanwhile.
+            try FaultDrill.shell("rm -rf '\(cluster.nodes[1].local)'")
             let resumed = try await cluster.run(Self.resumed, label: "resumed")
             #expect(resumed.stdout.contains("restored step 20"), "\(resumed.stdout)\(resumed.stderr)")
             let restored = try await cluster.events("checkpoint.restored", count: 4)

@@ -64,7 +64,7 @@ let package = Package(
                 dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
 
         // Adapter: ssh to cluster hosts over libssh (connect, verify, log in, run, copy, fan out).
-        .target(name: "VigilSSH", dependencies: ["VigilCore", "CLibSSH"]),
+        .target(name: "VigilSSH", dependencies: ["VigilCore", "CLibSSH", .product(name: "Logging", package: "swift-log")]),
 
         // Adapter: the server's HTTP API as the CLI and the console call it.
         .target(

@@ -29,7 +29,10 @@ public enum SSHFanOut {
         _ work: @escaping @Sendable () throws -> Value
     ) async -> Swift.Result<Value, any Error> {
         await withCheckedContinuation { done in
-            let thread = Thread { done.resume(returning: Swift.Result { try work() }) }
+            let thread = Thread {
+                SSHLog.attach()
+                done.resume(returning: Swift.Result { try work() })
+            }
             thread.stackSize = 1 << 20
             thread.start()
         }

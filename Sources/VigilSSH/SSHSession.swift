@@ -17,6 +17,7 @@ public final class SSHSession {
     public init(_ target: SSHTarget) throws(SSHError) {
         try HostName.validate(target.host)
         _ = Self.libraryReady
+        SSHLog.attach()
         guard let handle = ssh_new() else { throw .connect(host: target.host, reason: "libssh: out of memory") }
         do {
             try Self.configure(handle, target)
@@ -60,6 +61,8 @@ public final class SSHSession {
         } else {
             _ = ssh_options_parse_config(handle, nil)  // ~/.ssh/config, when there is one
         }
+        var verbosity = SSHLog.verbosity  // over the config's LogLevel: libssh would print to stderr
+        try set(SSH_OPTIONS_LOG_VERBOSITY, &verbosity, "log verbosity")
         if let port = target.port {
             var value = Int32(port)
             try set(SSH_OPTIONS_PORT, &value, "port")

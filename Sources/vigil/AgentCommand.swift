@@ -259,12 +259,3 @@ extension AgentCommand {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
-
-func bootstrapLogging(_ level: Logger.Level) {
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
-    }
-}

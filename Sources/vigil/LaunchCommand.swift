@@ -19,6 +19,8 @@ struct SSHOptions: ParsableArguments {
     @Option(help: "Host keys not in known_hosts: strict refuses them, accept-new records them. A changed key is always refused.")
     var hostKeyPolicy: HostKeyPolicy = .strict
 
+    @OptionGroup var log: LogLevelOption
+
     @Option(help: ArgumentHelp("Seconds to wait for each ssh connection.", valueName: "seconds"))
     var connectTimeout: Int = 10
 
@@ -93,12 +95,16 @@ struct LaunchCommand: AsyncParsableCommand {
                                valueName: "count"))
     var minNodes: Int?
 
+    @Option(help: ArgumentHelp("Seconds to wait for every rank to register with its agent.", valueName: "seconds"))
+    var startTimeout: Int = 120
+
     @Argument(parsing: .postTerminator, help: "The command each rank runs, after --.")
     var command: [String] = []
 
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("give the job's command after --") }
         guard (1...4_096).contains(slots) else { throw ValidationError("--slots must be 1-4096") }
+        guard (1...3_600).contains(startTimeout) else { throw ValidationError("--start-timeout must be 1-3600") }
         if let job, !SafeName.isValid(job) { throw ValidationError("--job must be \(SafeName.rule)") }
         if let dataNetwork, IPv4Network(dataNetwork) == nil {
             throw ValidationError("--data-network must be an IPv4 network like 10.78.0.0/24")
@@ -106,6 +112,7 @@ struct LaunchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ssh.log.bootstrap()
         let hostList = try parseHosts()
         let serverAddress = try server ?? ProcessInfo.processInfo.environment["VIGIL_SERVER"]
             ?? { throw ValidationError("give --server HOST:PORT (the ingest address the hosts reach)") }()
@@ -129,8 +136,52 @@ struct LaunchCommand: AsyncParsableCommand {
             tokenFile: tokenFile, agentSocket: ssh.agentSocket, dataNetwork: dataNetwork.flatMap(IPv4Network.init),
             concurrency: ssh.concurrency)
         let outcome = try await ClusterLauncher(plan: plan).launch { line in print(line) }
-        print("job \(jobID) attempt \(attempt) on \(hostList.count) hosts (\(spec.ranks) ranks): \(outcome.started)")
-        print("follow it with: vigil runs --job \(jobID); vigil logs \(jobID); stop it with: vigil stop \(jobID)")
+        let title = "job \(jobID) attempt \(attempt) on \(hostList.count) hosts (\(spec.ranks) ranks)"
+        switch try await awaitStart(spec) {
+        case .running:
+            print("\(title): \(outcome.started)")
+            print("follow it with: vigil runs --job \(jobID); vigil logs \(jobID); stop it with: vigil stop \(jobID)")
+        case .ended(let run) where run.exitStatus == 0:
+            print("\(title): ended at once, exit status 0")
+            print(run.stdoutTail, terminator: "")
+        case .ended(let run):
+            FileHandle.standardError.write(Data(Self.failure(title, run).utf8))
+            throw ExitCode(1)
+        case .waiting(let registered):
+            FileHandle.standardError.write(Data("""
+                \(title): only \(registered) of \(spec.ranks) ranks registered within \(startTimeout) s; \
+                it is left running (vigil logs \(jobID); vigil stop \(jobID))
+
+                """.utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Until every rank of the attempt registered, mpirun ended, or --start-timeout passed.
+    private func awaitStart(_ spec: RunSpec) async throws -> StartVerdict {
+        let deadline = ContinuousClock.now + .seconds(startTimeout)
+        var cursor: UInt64 = 0
+        var registered = Set<Int>()
+        while true {
+            let page = try await api.client.ranks(since: cursor)
+            cursor = page.cursor
+            registered.formUnion(page.items.map(\.snapshot.identity)
+                .filter { $0.job == spec.job && $0.attempt == spec.attempt }.map(\.rank))
+            let run = try await api.client.runs(job: spec.job).first { $0.attempt == spec.attempt }
+            let verdict = StartVerdict(run: run, registered: registered.count, expected: spec.ranks)
+            guard case .waiting = verdict, ContinuousClock.now < deadline else { return verdict }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// How mpirun ended and the last of what it printed.
+    static func failure(_ title: String, _ run: JobRun) -> String {
+        var text = "\(title) failed: mpirun ended with \(run.endDescription) before its ranks were running\n"
+        for (name, tail) in [("stdout", run.stdoutTail), ("stderr", run.stderrTail)] where !tail.isEmpty {
+            let lines = tail.split(separator: "\n").suffix(20).joined(separator: "\n")
+            text += "--- last of its \(name) ---\n\(lines)\n"
+        }
+        return text
     }
 
     private func parseHosts() throws -> [HostSlots] {
@@ -209,6 +260,7 @@ struct StopCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ssh.log.bootstrap()
         let (runs, _) = try await api.fetch("/v1/runs?job=\(job)", as: [JobRun].self)
         guard let run = runs.max(by: { $0.attempt < $1.attempt }) else {
             throw ValidationError("no run of job \(job) is known to the server")

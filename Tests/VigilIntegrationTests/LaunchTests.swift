@@ -114,4 +114,28 @@ struct LaunchTests {
             #expect(logs.out.contains("it's"), "\(logs.out)")
         }
     }
+
+    /// mpirun ending before its ranks run is a failed launch with its output
+    /// shown, and libssh stays quiet, even under an ssh config's `LogLevel DEBUG3`.
+    @Test func aJobThatFailsAtOnceIsReportedWithItsOutput() async throws {
+        try await withScope("launch-fails") { scope in
+            let stage = try await stage(scope, hosts: 1)
+            let loud = scope.directory.appendingPathComponent("loud_ssh_config").path
+            let config = try String(contentsOfFile: stage.bench.sshConfig, encoding: .utf8)
+            try config.replacing("Host *\n", with: "Host *\n    LogLevel DEBUG3\n")
+                .write(toFile: loud, atomically: true, encoding: .utf8)
+            let failed = try await stage.launch(hosts: "node1:1", job: "fails", ssh: ["--ssh-config", loud],
+                                                ["sh", "-c", "echo boom >&2; exit 3"])
+            #expect(failed.status == 1, "\(failed.out)\(failed.err)")
+            #expect(!failed.out.contains("STARTED"), "\(failed.out)")
+            #expect(failed.err.contains("attempt 1 on 1 hosts (1 ranks) failed: mpirun ended with exit status 3"), "\(failed.err)")
+            #expect(failed.err.contains("--- last of its stderr ---") && failed.err.contains("boom"), "\(failed.err)")
+            #expect(!failed.err.contains("ssh_connect") && !failed.err.contains("vigil.ssh"), "libssh is quiet: \(failed.err)")
+
+            let stopped = try await stage.server.cli(["stop", "fails", "--grace", "1", "--ssh-config", loud,
+                                                      "--log-level", "debug"])
+            #expect(stopped.status == 0, "\(stopped.out)\(stopped.err)")
+            #expect(stopped.err.contains("debug vigil.ssh"), "--log-level debug shows libssh's lines: \(stopped.err)")
+        }
+    }
 }

@@ -199,7 +199,9 @@ struct RecoveryTests {
             try #require(warm.status == 0, "the spares' agents started: \(warm.out)\(warm.err)")
             let launched = try await stage.launch(hosts: "node1:2,node2:2", job: "train", [
                 Paths.vigilTrain, "--steps", "1000000", "--compute-us", "3000", "--crash-rank", "2"])
-            try #require(launched.status == 0, "\(launched.out)\(launched.err)")
+            // Whether every rank registered before rank 2's abort ended mpirun is a race; either answer is true.
+            let reported = launched.status == 0 || launched.err.contains("attempt 1 on 2 hosts (4 ranks) failed: mpirun ended")
+            try #require(reported, "\(launched.out)\(launched.err)")
             scope.stopAfterwards {
                 _ = try? await stage.server.cli(["stop", "train", "--grace", "2", "--ssh-config", stage.bench.sshConfig])
             }

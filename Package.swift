@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C: the telemetry ring ABI shared with libvigil (agents/ring).
@@ -59,9 +61,13 @@ let package = Package(
         // Alert events and each target's payload (docs/recovery.md): pure.
         .target(name: "VigilAlerts", dependencies: ["VigilCore"]),
 
-        // Daemon plumbing shared by server and agent: listeners that stop on graceful shutdown.
+        // Daemon plumbing shared by server and agent: listeners (HTTP among them) that stop on graceful shutdown.
         .target(name: "VigilLifecycle",
-                dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+                dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "NIOHTTP1", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio")]),
 
         // Adapter: ssh to cluster hosts over libssh (connect, verify, log in, run, copy, fan out).
         .target(name: "VigilSSH", dependencies: ["VigilCore", "CLibSSH", .product(name: "Logging", package: "swift-log")]),
@@ -86,12 +92,26 @@ let package = Package(
         .target(name: "VigilConsoleFeed",
                 dependencies: ["VigilConsole", "VigilCore", "VigilAPIClient", "VigilStore"]),
 
+        // Adapter: Prometheus metrics (swift-metrics on swift-prometheus) and the agent's /metrics endpoint.
+        .target(
+            name: "VigilMetrics",
+            dependencies: [
+                "VigilCore", "VigilLifecycle",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // The central server daemon: agent ingest (and, as they arrive, API, detector).
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilWire", "VigilLifecycle", "VigilDetector", "VigilRecovery", "VigilAlerts",
+                "VigilCore", "VigilWire", "VigilLifecycle", "VigilDetector", "VigilRecovery", "VigilAlerts", "VigilMetrics",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -105,8 +125,9 @@ let package = Package(
         .target(
             name: "VigilAgent",
             dependencies: [
-                "VigilCore", "VigilWire", "VigilLifecycle", "CVigilRing", "CVigilSpawn",
+                "VigilCore", "VigilWire", "VigilLifecycle", "VigilMetrics", "CVigilRing", "CVigilSpawn",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -118,7 +139,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilSSH", "VigilDetector", "VigilRecovery", "VigilAlerts",
-                "VigilWire", "VigilAPIClient",
+                "VigilWire", "VigilAPIClient", "VigilMetrics",
                 "VigilConsole", "VigilConsoleTerminal", "VigilConsoleFeed", "CNcursesw", "CSQLite", "CLibSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,7 +164,8 @@ let package = Package(
         .testTarget(name: "VigilRecoveryTests", dependencies: ["VigilRecovery", "VigilCore"]),
         .testTarget(name: "VigilAlertsTests", dependencies: ["VigilAlerts", "VigilCore"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
-        .testTarget(name: "VigilServerTests", dependencies: ["VigilServer", "VigilCore", "VigilRecovery", "VigilStore", "VigilWire"]),
+        .testTarget(name: "VigilServerTests", dependencies: ["VigilServer", "VigilCore", "VigilRecovery", "VigilStore", "VigilWire",
+                                                      "VigilMetrics"]),
         .testTarget(
             name: "VigilWireTests",
             dependencies: [

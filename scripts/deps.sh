@@ -11,6 +11,7 @@ packages=(
     libxxhash-dev                                 # checkpoint shard checksums
     python3-mpi4py python3-numpy                  # the Python checkpoint binding's tests (Debian's python3)
     prometheus-alertmanager                       # the alert hooks' tests post to a real one
+    prometheus                                    # the metrics tests: a real one scrapes server and agent
 )
 
 missing=()

@@ -1,6 +1,7 @@
 import CVigilRing
 import Logging
 import ServiceLifecycle
+import VigilMetrics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,9 +14,14 @@ public struct Agent {
     public let uplink: UplinkConfiguration?
     public let logger: Logger
 
-    public init(configuration: AgentConfiguration, uplink: UplinkConfiguration? = nil, logger: Logger) {
+    /// Where Prometheus scrapes `/metrics`, with the exporter to answer from; nil: no endpoint.
+    public let metrics: (host: String, port: Int, exporter: MetricsExporter)?
+
+    public init(configuration: AgentConfiguration, uplink: UplinkConfiguration? = nil,
+                metrics: (host: String, port: Int, exporter: MetricsExporter)? = nil, logger: Logger) {
         self.configuration = configuration
         self.uplink = uplink
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -33,6 +39,7 @@ public struct Agent {
             RegistrationService(configuration: configuration, table: table, runner: runner, checkpoints: checkpoints,
                                 logger: logger),
         ]
+        var uplinkService: UplinkService?
         if var uplink {
             if let buddies = buddyReceiver(port: uplink.buddyPort, checkpoints: checkpoints) {
                 services.append(buddies)
@@ -40,9 +47,17 @@ public struct Agent {
             } else {
                 uplink.buddyPort = nil
             }
-            services.append(try UplinkService(configuration: uplink, table: table, runner: runner, checkpoints: checkpoints,
-                                              logger: logger))
+            let service = try UplinkService(configuration: uplink, table: table, runner: runner, checkpoints: checkpoints,
+                                            logger: logger)
+            uplinkService = service
+            services.append(service)
             if let port = uplink.probePort { services.append(ProbeResponder(port: port, logger: logger)) }
+        }
+        if let metrics {
+            let outbox = uplinkService
+            services.append(MetricsEndpoint(host: metrics.host, port: metrics.port, exporter: metrics.exporter, logger: logger) {
+                AgentMetrics.samples(table.report(), outboxBatches: outbox?.pendingBatches)
+            })
         }
         let group = ServiceGroup(
             services: services,

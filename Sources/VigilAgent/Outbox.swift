@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Synchronization
 import VigilCore
 
@@ -19,6 +20,7 @@ final class Outbox: Sendable {
     private let spool: Spool?
     private let logger: Logger
     private let state: Mutex<State>
+    private let droppedBatches = Counter(label: "vigil_agent_outbox_dropped_batches_total")
 
     init(capacity: Int, spoolDirectory: String?, logger: Logger) throws {
         self.capacity = max(1, capacity)
@@ -57,6 +59,7 @@ final class Outbox: Sendable {
         let oldest = s.batches.removeFirst()
         spool?.remove(oldest.seq)
         s.losses.record(oldest)
+        droppedBatches.increment()
         logger.warning("outbox full, oldest batch dropped", metadata: [
             "batch": "\(oldest.seq)", "droppedBatches": "\(s.losses.batches)", "droppedRecords": "\(s.losses.records)"])
     }

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -20,6 +21,11 @@ public struct UplinkService: Service {
     private let runner: JobRunner
     private let checkpoints: CheckpointKeeper
     private let outbox: Outbox
+    private let connected = Gauge(label: "vigil_agent_uplink_connected")
+    private let sentBatches = Counter(label: "vigil_agent_batches_sent_total")
+
+    /// Batches not yet acknowledged by the server.
+    var pendingBatches: Int { outbox.pending }
     private let logger: Logger
     private static let maxInFlight = 32
 
@@ -101,6 +107,8 @@ public struct UplinkService: Service {
             let welcome = try await expectWelcome(try await frames.next())
             outbox.acknowledge(through: welcome.resumeAfter)
             onWelcome()
+            connected.record(1)
+            defer { connected.record(0) }
             logger.info("connected to server", metadata: ["resumeAfter": "\(welcome.resumeAfter)"])
             try await exchange(frames: &frames, outbound: outbound, sentThrough: welcome.resumeAfter)
         }
@@ -123,6 +131,7 @@ public struct UplinkService: Service {
                     let room = Self.maxInFlight - Int(sent - min(sent, acked.value))
                     for batch in outbox.unsent(after: sent, limit: max(0, room)) {
                         try await outbound.write(batch.frame)
+                        sentBatches.increment()
                         sent = batch.seq
                     }
                     try await Task.sleep(for: .milliseconds(20))

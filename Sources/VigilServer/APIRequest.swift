@@ -5,6 +5,7 @@ import VigilCore
 /// (`Authorization: Bearer TOKEN`).
 ///
 ///     GET /v1/health
+///     GET /metrics                    Prometheus text format (docs/operations.md)
 ///     GET /v1/summary                 the cluster at a glance: jobs, nodes, ingest (cached 1 s)
 ///     GET /v1/nodes[?since=NS]        changed since a cursor (last-seen ns)
 ///     GET /v1/ranks[?since=NS]        changed since a cursor (updated ns)
@@ -30,6 +31,7 @@ import VigilCore
 ///     POST /v1/checkpoints/unpin?job=JOB&step=N
 public enum APIRequest: Equatable, Sendable {
     case health
+    case metrics
     case summary
     case nodes(since: UInt64)
     case ranks(since: UInt64)
@@ -85,6 +87,7 @@ public enum APIRequest: Equatable, Sendable {
         guard method == "GET" else { throw .methodNotAllowed(method) }
         switch path {
         case "/v1/health": self = .health
+        case "/metrics": self = .metrics
         case "/v1/summary": self = .summary
         case "/v1/rankmap": self = .rankMap(job: try Self.job(query))
         case "/v1/collectives/summary":

@@ -1,5 +1,6 @@
 import Foundation
 import VigilCore
+import VigilMetrics
 import VigilRecovery
 
 /// Answers API requests from the store, as JSON. Lists that can be asked
@@ -10,6 +11,7 @@ struct APIResponder: Sendable {
     let reads: ConsoleReads
     var recoveries: (any RecoveryStore)?
     var recovery: RecoveryCoordinator?
+    let exporter: MetricsExporter
 
     struct Page<Item: Encodable>: Encodable {
         var cursor: UInt64
@@ -24,12 +26,26 @@ struct APIResponder: Sendable {
         return Goodput.ofEachJob(runs: runs, recoveries: recoveries, timings: timings, nowNs: wallClockNanoseconds())
     }
 
+    /// The server's gauges, sampled now (ServerMetrics).
+    func metricSamples() async throws -> [MetricSample] {
+        let now = wallClockNanoseconds()
+        let nodes = try await store.nodes()
+        let summary = try await reads.summary(nodes: nodes, nowNs: now)
+        var checkpoints: [String: [StoredCheckpoint]] = [:]
+        for job in summary.jobs { checkpoints[job.job] = try await store.checkpoints(job: job.job, limit: 8) }
+        var goodput: [Goodput] = []
+        for job in summary.jobs { goodput += try await self.goodput(job: job.job) }
+        return ServerMetrics.samples(summary: summary, nodes: nodes, goodput: goodput, checkpoints: checkpoints, nowNs: now)
+    }
+
     func respond(to request: APIRequest) async throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         switch request {
         case .health:
             return try encoder.encode(["status": "ok"])
+        case .metrics:
+            return Data(exporter.scrape(try await metricSamples()).utf8)
         case .summary:
             return try await reads.summary(encoder: encoder)
         case .rankMap(let job):

@@ -1,10 +1,9 @@
 import Foundation
 import Logging
-import NIOCore
 import NIOHTTP1
-import NIOPosix
 import ServiceLifecycle
 import VigilLifecycle
+import VigilMetrics
 import VigilCore
 import VigilRecovery
 
@@ -21,57 +20,29 @@ public struct APIService: Service {
 
     public init(host: String, port: Int, portFile: String? = nil, store: any TelemetryStore, detector: DetectorService,
                 stats: ServerStats, directory: AgentDirectory, recoveries: (any RecoveryStore)? = nil,
-                recovery: RecoveryCoordinator? = nil, token: [UInt8], logger: Logger) {
+                recovery: RecoveryCoordinator? = nil, exporter: MetricsExporter = MetricsExporter(), token: [UInt8],
+                logger: Logger) {
         self.token = token
         self.host = host
         self.port = port
         self.portFile = portFile
         let reads = ConsoleReads(store: store, detector: detector, stats: stats, directory: directory)
-        self.responder = APIResponder(store: store, detector: detector, reads: reads, recoveries: recoveries, recovery: recovery)
+        self.responder = APIResponder(store: store, detector: detector, reads: reads, recoveries: recoveries, recovery: recovery,
+                                      exporter: exporter)
         self.logger = logger
     }
 
     public func run() async throws {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
-                }
-            }
-        let bound = server.channel.localAddress?.port ?? port
-        if let portFile { try "\(bound)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
-        logger.info("API listening", metadata: ["host": "\(host)", "port": "\(bound)"])
-        // Shutdown closes open (keep-alive) connections as well as the listener.
-        try await untilGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await serve(connection) }
-                    }
-                }
-            }
-        }
-    }
-
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
-        try? await connection.executeThenClose { inbound, outbound in
-            var head: HTTPRequestHead?
-            for try await part in inbound {
-                if case .head(let h) = part { head = h }
-                guard case .end = part, let request = head else { continue }
-                let (status, body) = await answer(request)
-                var headers = HTTPHeaders()
-                headers.add(name: "Content-Type", value: "application/json")
-                headers.add(name: "Content-Length", value: "\(body.count)")
-                headers.add(name: "Connection", value: "close")
-                try await outbound.write(.head(HTTPResponseHead(version: request.version, status: status, headers: headers)))
-                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
-                try await outbound.write(.end(nil))
-                return
-            }
-        }
+        let (logger, host, portFile) = (logger, host, portFile)
+        try await HTTPListener(host: host, port: port).run(bound: { bound in
+            if let portFile { try "\(bound)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+            logger.info("API listening", metadata: ["host": "\(host)", "port": "\(bound)"])
+        }, answer: { request in
+            let (status, body) = await answer(request)
+            let metrics = status == .ok && request.uri.split(separator: "?").first == "/metrics"
+            return HTTPListener.Reply(status, contentType: metrics ? MetricsExporter.contentType : "application/json",
+                                      body: Array(body))
+        })
     }
 
     private func answer(_ head: HTTPRequestHead) async -> (HTTPResponseStatus, Data) {

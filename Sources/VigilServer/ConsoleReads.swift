@@ -22,15 +22,18 @@ final class ConsoleReads: Sendable {
 
     func summary(encoder: JSONEncoder) async throws -> Data {
         try await cached("summary", forNs: 1_000_000_000) { now in
-            let ranks = self.detector.ranks()
-            let worlds = Dictionary(ranks.map { ($0.snapshot.identity.job, $0.snapshot.identity.worldSize) }) { max($0, $1) }
-            let summary = ClusterSummary.build(
-                nodes: try await self.store.nodes(), ranks: ranks, runs: try await self.store.runs(job: nil),
-                openIncidents: self.detector.openIncidents, pace: self.stats.pace(worldSizes: worlds, nowNs: now),
-                server: self.stats.pulse(agentsConnected: self.directory.connected, nowNs: now), nowNs: now,
-                nodeDownAfterNs: self.detector.heartbeatTimeoutNs, latestEventID: try await self.store.latestEventID())
-            return try encoder.encode(summary)
+            try encoder.encode(try await self.summary(nodes: try await self.store.nodes(), nowNs: now))
         }
+    }
+
+    func summary(nodes: [NodeSummary], nowNs now: UInt64) async throws -> ClusterSummary {
+        let ranks = detector.ranks()
+        let worlds = Dictionary(ranks.map { ($0.snapshot.identity.job, $0.snapshot.identity.worldSize) }) { max($0, $1) }
+        return ClusterSummary.build(
+            nodes: nodes, ranks: ranks, runs: try await store.runs(job: nil),
+            openIncidents: detector.openIncidents, pace: stats.pace(worldSizes: worlds, nowNs: now),
+            server: stats.pulse(agentsConnected: directory.connected, nowNs: now), nowNs: now,
+            nodeDownAfterNs: detector.heartbeatTimeoutNs, latestEventID: try await store.latestEventID())
     }
 
     func rankMap(job: String, encoder: JSONEncoder) async throws -> Data {

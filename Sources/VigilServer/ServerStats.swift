@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 import VigilCore
 
@@ -17,6 +18,9 @@ public final class ServerStats: Sendable {
 
     public let startedNs: UInt64
     private let state = Mutex(State())
+    /// For Prometheus: rates come from these (`rate(vigil_ingest_records_total[1m])`).
+    private let batchesCounter = Counter(label: "vigil_ingest_batches_total")
+    private let recordsCounter = Counter(label: "vigil_ingest_records_total")
     /// The second still being counted is not shown.
     static let settleSeconds: UInt64 = 1
     static let historySeconds = 60
@@ -36,6 +40,8 @@ public final class ServerStats: Sendable {
             s.records += records
             s.batchSeries.add(1, atNs: atNs)
             s.recordSeries.add(records, atNs: atNs)
+            batchesCounter.increment()
+            recordsCounter.increment(by: Int64(records))
         }
     }
 

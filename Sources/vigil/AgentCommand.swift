@@ -4,6 +4,7 @@ import Logging
 import VigilAgent
 import VigilAPIClient
 import VigilCore
+import VigilMetrics
 
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -89,6 +90,9 @@ extension AgentCommand {
                                    valueName: "path"))
         var checkpointShared: String?
 
+        @Option(help: ArgumentHelp("Serve Prometheus metrics on GET /metrics here (default: none).", valueName: "host:port"))
+        var metrics: String?
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
@@ -121,8 +125,17 @@ extension AgentCommand {
                 runDirectory: try runDir ?? StateDirectory.path("runs"), node: nodeName,
                 checkpointLocal: checkpointLocal, checkpointBuddy: checkpointBuddy,
                 checkpointShared: checkpointShared)
-            try await Agent(configuration: configuration, uplink: try uplink(),
+            try await Agent(configuration: configuration, uplink: try uplink(), metrics: try metricsEndpoint(),
                             logger: Logger(label: "vigil.agent")).run()
+        }
+
+        /// The exporter becomes the process's metrics backend before any service makes a counter.
+        private func metricsEndpoint() throws -> (host: String, port: Int, exporter: MetricsExporter)? {
+            guard let metrics else { return nil }
+            let (host, port) = try HostPort.parse(metrics)
+            let exporter = MetricsExporter()
+            exporter.bootstrap()
+            return (host, port, exporter)
         }
 
         private var nodeName: String {

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import VigilAPIClient
 import VigilCore
+import VigilMetrics
 import VigilServer
 import VigilStore
 import VigilWire
@@ -96,6 +97,8 @@ extension ServerCommand {
             let store = try SQLiteStore(path: path)
             logger.info("store opened", metadata: ["path": "\(path)"])
             let directory = AgentDirectory()
+            let exporter = MetricsExporter()
+            exporter.bootstrap()
             let stats = ServerStats()
             let targets = alerting.targets
             let alerts = targets.isEmpty ? nil : AlertDispatcher(targets: targets, store: store, logger: logger)
@@ -112,7 +115,7 @@ extension ServerCommand {
                 IngestService(configuration: configuration, store: store, detector: detection, capture: captureWriter,
                               directory: directory, recovery: coordinator, stats: stats, logger: logger),
                 APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, detector: detection,
-                           stats: stats, directory: directory, recoveries: store, recovery: coordinator, token: secret,
+                           stats: stats, directory: directory, recoveries: store, recovery: coordinator, exporter: exporter, token: secret,
                            logger: logger),
                 detection,
                 RetentionService(store: store, policy: .init(rawKeep: .seconds(keepRawHours * 3_600),

@@ -82,6 +82,9 @@ let package = Package(
         // Pure: the console's model, views (model → cells) and key handling (a state machine).
         .target(name: "VigilConsole", dependencies: ["VigilCore", "VigilRecovery", .product(name: "Yams", package: "Yams")]),
 
+        // Pure: the one configuration file (YAML) and how it layers under env and flags.
+        .target(name: "VigilConfig", dependencies: ["VigilConsole", .product(name: "Yams", package: "Yams")]),
+
         // C: puts the terminal back if the console dies of a fatal signal.
         .target(name: "CVigilTerminal"),
 
@@ -139,7 +142,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilCore", "VigilAgent", "VigilServer", "VigilStore", "VigilSSH", "VigilDetector", "VigilRecovery", "VigilAlerts",
-                "VigilWire", "VigilAPIClient", "VigilMetrics",
+                "VigilWire", "VigilAPIClient", "VigilMetrics", "VigilConfig",
                 "VigilConsole", "VigilConsoleTerminal", "VigilConsoleFeed", "CNcursesw", "CSQLite", "CLibSSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -158,6 +161,7 @@ let package = Package(
         ),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig"]),
         .testTarget(name: "VigilConsoleTests", dependencies: ["VigilConsole", "VigilCore", "VigilRecovery"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "VigilDetectorTests", dependencies: ["VigilDetector", "VigilCore"]),

@@ -93,6 +93,10 @@ extension AgentCommand {
         @Option(help: ArgumentHelp("Serve Prometheus metrics on GET /metrics here (default: none).", valueName: "host:port"))
         var metrics: String?
 
+        @Option(help: ArgumentHelp("The config file whose agent section comes under these flags (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml).",
+                                   valueName: "path"))
+        var config: String?
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
@@ -103,6 +107,10 @@ extension AgentCommand {
                 guard path.hasPrefix("/"), !path.contains(where: \.isWhitespace) else {
                     throw ValidationError("\(flag) must be an absolute path without spaces")
                 }
+            }
+            for (flag, address) in [("--server", server), ("--metrics", metrics)] {
+                guard let address, (try? HostPort.parse(address)) == nil else { continue }
+                throw ValidationError("\(flag) must be HOST:PORT, not '\(address)'")
             }
             guard (0...65_535).contains(probePort) else { throw ValidationError("--probe-port must be a port number") }
             guard (0...65_535).contains(buddyPort) else { throw ValidationError("--buddy-port must be a port number") }

@@ -25,16 +25,16 @@ struct AlertOptions: ParsableArguments {
                                + "(hangs, crashes, nodes and links down).", valueName: "severity"))
     var alertSeverity = "warning"
 
-    @Option(help: ArgumentHelp("Only these incident classes (comma-separated; default: all).", valueName: "classes"))
-    var alertClasses: String?
+    @Option(help: ArgumentHelp("Only these incident classes (comma-separated or repeated; default: all).", valueName: "classes"))
+    var alertClasses: [String] = []
+
+    private var classNames: [String] { alertClasses.flatMap { $0.split(separator: ",").map(String.init) } }
 
     func validate() throws {
         guard AlertEvent.Severity(rawValue: alertSeverity) != nil else { throw ValidationError("--alert-severity must be warning or critical") }
-        if let alertClasses {
-            for name in alertClasses.split(separator: ",") where Incident.Class(rawValue: String(name)) == nil {
-                throw ValidationError("--alert-classes: no incident class '\(name)' (classes: "
-                                      + Incident.Class.allCases.map(\.rawValue).joined(separator: ", ") + ")")
-            }
+        for name in classNames where Incident.Class(rawValue: name) == nil {
+            throw ValidationError("--alert-classes: no incident class '\(name)' (classes: "
+                                  + Incident.Class.allCases.map(\.rawValue).joined(separator: ", ") + ")")
         }
         for url in alertmanager + slackWebhook + [pagerdutyURL] {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
@@ -47,8 +47,7 @@ struct AlertOptions: ParsableArguments {
     }
 
     var targets: [AlertTarget] {
-        let classes = alertClasses.map { Set($0.split(separator: ",").compactMap { Incident.Class(rawValue: String($0)) }) }
-            ?? Set(Incident.Class.allCases)
+        let classes = classNames.isEmpty ? Set(Incident.Class.allCases) : Set(classNames.compactMap(Incident.Class.init(rawValue:)))
         let severity = AlertEvent.Severity(rawValue: alertSeverity) ?? .warning
         let kinds: [AlertTarget.Kind] = alertExec.map { .exec(path: $0) } + alertmanager.map { .alertmanager(url: $0) }
             + slackWebhook.map { .slack(url: $0) } + (pagerdutyRoutingKey.map { [.pagerDuty(url: pagerdutyURL, routingKey: $0)] } ?? [])

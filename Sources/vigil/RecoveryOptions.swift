@@ -7,8 +7,9 @@ struct RecoveryOptions: ParsableArguments {
                                + "(plans wait for `vigil recovery approve`).", valueName: "mode"))
     var recovery: String = "off"
 
-    @Option(help: ArgumentHelp("Hosts kept free to take a culprit's place, in order (comma-separated).", valueName: "hosts"))
-    var spares: String = ""
+    @Option(help: ArgumentHelp("Hosts kept free to take a culprit's place, in order (comma-separated or repeated).",
+                               valueName: "hosts"))
+    var spares: [String] = []
 
     @Option(help: ArgumentHelp("Isolate a culprit only with at least this confidence.", valueName: "0..1"))
     var recoveryConfidence: Double = 0.6
@@ -43,7 +44,7 @@ struct RecoveryOptions: ParsableArguments {
         budget.backoffNs = UInt64(restartBackoff * 1e9)
         return RecoveryConfiguration(mode: RecoveryConfiguration.Mode(rawValue: recovery) ?? .off,
                                      minConfidence: recoveryConfidence,
-                                     spares: spares.split(separator: ",").map { String($0) }.filter { !$0.isEmpty },
+                                     spares: spares.flatMap { $0.split(separator: ",").map(String.init) },
                                      stopGraceNs: UInt64(stopGrace * 1e9), budget: budget)
     }
 }

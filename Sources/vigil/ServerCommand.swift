@@ -74,7 +74,14 @@ extension ServerCommand {
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
+        @Option(help: ArgumentHelp("The config file whose server section comes under these flags (default: $VIGIL_CONFIG, else /etc/vigil/vigil.yaml).",
+                                   valueName: "path"))
+        var config: String?
+
         func validate() throws {
+            for (flag, address) in [("--listen", listen), ("--api", api)] where (try? HostPort.parse(address)) == nil {
+                throw ValidationError("\(flag) must be HOST:PORT, not '\(address)'")
+            }
             guard keepRawHours > 0, keepRollupDays > 0 else { throw ValidationError("retention must be positive") }
             guard checkpointKeep >= 1 else { throw ValidationError("--checkpoint-keep must be at least 1") }
             guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Vigil: AsyncParsableCommand {
@@ -10,5 +11,16 @@ struct Vigil: AsyncParsableCommand {
                       LinksCommand.self, EventsCommand.self, IncidentsCommand.self, RecoveryCommand.self, RestartCommand.self, CheckpointsCommand.self, ReplayCommand.self, LaunchCommand.self, StopCommand.self, RunsCommand.self,
                       LogsCommand.self,
                       CordonCommand.self, UncordonCommand.self,
-                      TopCommand.self, AgentCommand.self, ServerCommand.self, SimulateCommand.self, VersionCommand.self])
+                      TopCommand.self, AgentCommand.self, ServerCommand.self, ConfigCommand.self, SimulateCommand.self,
+                      VersionCommand.self])
+
+    /// The daemons' flags come from the config file and environment too (ConfiguredArguments).
+    static func main() async {
+        do {
+            await main(try ConfiguredArguments.resolve(Array(CommandLine.arguments.dropFirst())))
+        } catch {
+            FileHandle.standardError.write(Data("vigil: the configuration is not usable:\n\(error)\n".utf8))
+            Foundation.exit(78)  // EX_CONFIG
+        }
+    }
 }

@@ -95,8 +95,9 @@ struct CLITests {
                 (ncurses).
 
                 Reads the server's API (--api, $VIGIL_API), or a store read-only for a
-                postmortem (--store). Settings come from $XDG_CONFIG_HOME/vigil/console.yaml
-                (refresh, theme, api, columns); flags win. Press ? inside for the keys.
+                postmortem (--store). Settings (refresh, theme, api, columns) come from the
+                console section of vigil's config file, or from
+                $XDG_CONFIG_HOME/vigil/console.yaml; flags win. Press ? inside for the keys.
 
                 USAGE: vigil top [--api <host:port>] [--store <path>] [--readonly] [--refresh <seconds>] [--theme <theme>] [--config <path>] [--view <view>] [--job <job>] [--token-file <path>]
 
@@ -111,8 +112,10 @@ struct CLITests {
                                           settings').
                   --theme <theme>         Colours: auto, 256, 8 or mono (NO_COLOR also means
                                           mono).
-                  --config <path>         The settings file (default:
-                                          $XDG_CONFIG_HOME/vigil/console.yaml).
+                  --config <path>         vigil's config file, or a console settings file
+                                          (default: $VIGIL_CONFIG, else
+                                          $XDG_CONFIG_HOME/vigil/console.yaml, else
+                                          /etc/vigil/vigil.yaml).
                   --view <view>           The view to open: overview, ranks, nodes,
                                           collectives, links, incidents, timeline, runs.
                                           (default: overview)
@@ -133,6 +136,13 @@ struct CLITests {
             let result = try await run(["top", "--config", file.path], in: scope)
             #expect(result.status != 0)
             #expect(result.err.contains("\(file.path):2: theme must be one of auto, 256, 8, mono, not 'plaid'"), "\(result.err)")
+
+            let config = scope.directory.appendingPathComponent("vigil.yaml")
+            try "agent:\n  metrics: 0.0.0.0:7081\nconsole:\n  refresh: 0.5\n  theme: plaid\n".write(to: config, atomically: true, encoding: .utf8)
+            let sectioned = try await run(["top", "--config", config.path], in: scope)
+            #expect(sectioned.status != 0)
+            #expect(sectioned.err.contains("\(config.path):5: console: theme must be one of auto, 256, 8, mono, not 'plaid'"),
+                    "the console section of vigil's config: \(sectioned.err)")
         }
     }
 

@@ -19,19 +19,22 @@ extension ConsoleSettings {
 
     /// The settings `yaml` (the text of `file`) gives, over the defaults.
     public static func parse(_ yaml: String, file: String) -> Result<ConsoleSettings, Problems> {
-        var settings = ConsoleSettings()
-        var problems: [Problem] = []
-        func problem(_ node: Node?, _ message: String) {
-            problems.append(Problem(file: file, line: node?.mark?.line, message: message))
-        }
-        let root: Node
         do {
-            guard let composed = try Yams.compose(yaml: yaml) else { return .success(settings) }
-            root = composed
+            guard let root = try Yams.compose(yaml: yaml) else { return .success(ConsoleSettings()) }
+            return parse(root, file: file)
         } catch let error as YamlError {
             return .failure(Problems(all: [Problem(file: file, line: error.line, message: error.reason)]))
         } catch {
             return .failure(Problems(all: [Problem(file: file, line: nil, message: "\(error)")]))
+        }
+    }
+
+    /// The settings a YAML mapping gives (a settings file's root, or the `console:` section of vigil's config).
+    public static func parse(_ root: Node, file: String) -> Result<ConsoleSettings, Problems> {
+        var settings = ConsoleSettings()
+        var problems: [Problem] = []
+        func problem(_ node: Node?, _ message: String) {
+            problems.append(Problem(file: file, line: node?.mark?.line, message: message))
         }
         guard let mapping = root.mapping else {
             problem(root, "expected keys (refresh, theme, api, columns), found \(root.kind)")
@@ -89,7 +92,8 @@ extension ConsoleSettings {
 }
 
 extension Node {
-    var kind: String {
+    /// What a node is, for a person: "a value", "a list", "a mapping".
+    public var kind: String {
         switch self {
         case .scalar: "a value"
         case .sequence: "a list"
@@ -100,14 +104,14 @@ extension Node {
 }
 
 extension YamlError {
-    var line: Int? {
+    public var line: Int? {
         switch self {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
         default: nil
         }
     }
 
-    var reason: String {
+    public var reason: String {
         switch self {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
              .composer(let context, let problem, _, _):

@@ -1,25 +1,31 @@
 import ArgumentParser
 import Foundation
+import VigilConfig
 import VigilConsole
 
-/// The console's settings file: `--config`, else $XDG_CONFIG_HOME/vigil/console.yaml
-/// (~/.config when unset), or console.yml. No file: the defaults.
+/// The console's settings: the `console:` section of vigil's config file
+/// (`--config`, else $VIGIL_CONFIG), else a settings file of the user's own
+/// ($XDG_CONFIG_HOME/vigil/console.yaml, ~/.config when unset, holding the
+/// section's keys alone), else /etc/vigil/vigil.yaml's section. None: the defaults.
 enum ConsoleSettingsFile {
     static func load(explicit: String?) throws -> ConsoleSettings {
-        guard let path = explicit ?? defaultPath() else { return ConsoleSettings() }
-        let text: String
+        let environment = ProcessInfo.processInfo.environment
+        let path = explicit ?? environment["VIGIL_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? userPath()
+            ?? ConfigLocation.path(environment: [:])
+        guard let path else { return ConsoleSettings() }
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ValidationError("cannot read \(path): \(error.localizedDescription)")
-        }
-        switch ConsoleSettings.parse(text, file: path) {
-        case .success(let settings): return settings
-        case .failure(let problems): throw ValidationError(problems.description)
+            let text = try ConfigLocation.read(path)
+            if ConfigFile.hasSections(text) { return try ConfigLocation.load(path).console ?? ConsoleSettings() }
+            switch ConsoleSettings.parse(text, file: path) {
+            case .success(let settings): return settings
+            case .failure(let problems): throw ValidationError(problems.description)
+            }
+        } catch let problems as ConfigProblems {
+            throw ValidationError(problems.description)
         }
     }
 
-    static func defaultPath() -> String? {
+    static func userPath() -> String? {
         let environment = ProcessInfo.processInfo.environment
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.config")
         return ["console.yaml", "console.yml"].map { base + "/vigil/" + $0 }.first { FileManager.default.fileExists(atPath: $0) }

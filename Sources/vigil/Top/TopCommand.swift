@@ -13,7 +13,8 @@ struct TopCommand: AsyncParsableCommand {
         abstract: "The operations console: the whole cluster live in the terminal (ncurses).",
         discussion: """
             Reads the server's API (--api, $VIGIL_API), or a store read-only for a postmortem (--store). \
-            Settings come from $XDG_CONFIG_HOME/vigil/console.yaml (refresh, theme, api, columns); flags win. \
+            Settings (refresh, theme, api, columns) come from the console section of vigil's config file, or from \
+            $XDG_CONFIG_HOME/vigil/console.yaml; flags win. \
             Press ? inside for the keys.
             """,
         aliases: ["console"])
@@ -34,7 +35,8 @@ struct TopCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Colours: auto, 256, 8 or mono (NO_COLOR also means mono).", valueName: "theme"))
     var theme: String?
 
-    @Option(help: ArgumentHelp("The settings file (default: $XDG_CONFIG_HOME/vigil/console.yaml).", valueName: "path"))
+    @Option(help: ArgumentHelp("vigil's config file, or a console settings file (default: $VIGIL_CONFIG, else "
+                               + "$XDG_CONFIG_HOME/vigil/console.yaml, else /etc/vigil/vigil.yaml).", valueName: "path"))
     var config: String?
 
     @Option(help: ArgumentHelp("The view to open: overview, ranks, nodes, collectives, links, incidents, timeline, runs.",

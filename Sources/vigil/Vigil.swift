@@ -8,7 +8,7 @@ struct Vigil: AsyncParsableCommand {
         abstract: "Watch distributed training jobs through their collective communication.",
         version: VigilVersion.string,
         subcommands: [StatusCommand.self, NodesCommand.self, RanksCommand.self, CollectivesCommand.self,
-                      LinksCommand.self, EventsCommand.self, IncidentsCommand.self, RecoveryCommand.self, RestartCommand.self, CheckpointsCommand.self, ReplayCommand.self, LaunchCommand.self, StopCommand.self, RunsCommand.self,
+                      LinksCommand.self, EventsCommand.self, IncidentsCommand.self, RecoveryCommand.self, RestartCommand.self, CheckpointsCommand.self, ExportCommand.self, ReplayCommand.self, LaunchCommand.self, StopCommand.self, RunsCommand.self,
                       LogsCommand.self,
                       CordonCommand.self, UncordonCommand.self,
                       TopCommand.self, AgentCommand.self, ServerCommand.self, ConfigCommand.self, SimulateCommand.self,

@@ -173,6 +173,10 @@ struct RecoveryTests {
             #expect(goodput.restarts == 1 && goodput.lost(.detection) > 0 && goodput.lost(.stop) > 0 && goodput.lost(.relaunch) > 0
                     && goodput.lost(.restore) > 0 && goodput.ettr < 1, "\(goodput)")
             #expect(goodput.productiveNs + goodput.lostNs.values.reduce(0, +) == goodput.wallNs)
+            let exported = try await trainer.stage.server.cli(["export", "--since", "1h", "--job", "train", "--format", "csv"])
+            let kinds = Set(exported.out.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").first })
+            #expect(exported.status == 0 && kinds == ["incident", "action", "checkpoint", "stats"], "\(exported.out.prefix(600))\(exported.err)")
+            #expect(exported.out.contains(",train,\(fault.incidentClass.rawValue),"), "the incident is exported")
             let key = try #require(firing.first { $0.hasPrefix(fault.incidentClass.rawValue + "/train/") },
                                    "Alertmanager held the alert while it fired: \(firing)")
             let resolved = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {

@@ -39,6 +39,9 @@ public struct Agent {
             RegistrationService(configuration: configuration, table: table, runner: runner, checkpoints: checkpoints,
                                 logger: logger),
         ]
+        if !configuration.ncclInspectorDirectories.isEmpty {
+            services.append(InspectorFollower(directories: configuration.ncclInspectorDirectories, table: table, logger: logger))
+        }
         var uplinkService: UplinkService?
         if var uplink {
             if let buddies = buddyReceiver(port: uplink.buddyPort, checkpoints: checkpoints) {

@@ -20,6 +20,8 @@ public struct AgentConfiguration: Sendable {
     public var checkpointLocal: String?
     public var checkpointBuddy: String?
     public var checkpointShared: String?
+    /// NCCL Inspector output directories to follow (InspectorFollower).
+    public var ncclInspectorDirectories: [String] = []
 
     public init(socketPath: String = AgentConfiguration.defaultSocketPath,
                 ringDirectory: String = "/dev/shm/vigil",

@@ -18,6 +18,8 @@ public final class RankTable: Sendable {
         var endedAt: UInt64?           // monotonic ns
         var droppedLogged: UInt64 = 0  // drops already reported in the log
         var droppedLoggedAt: UInt64 = 0
+        /// Known from NCCL Inspector's files, not registered: no ring, no MPI_Finalize to tell an end by.
+        var inspected = false
     }
 
     /// Drops are logged as they grow, at most once per this many ns per rank.
@@ -119,7 +121,10 @@ public final class RankTable: Sendable {
     }
 
     private func end(_ tracked: inout Tracked, now: UInt64) {
-        guard let ring = tracked.ring else { return }
+        guard let ring = tracked.ring else {
+            if tracked.inspected { endInspected(&tracked, now: now) }
+            return
+        }
         _ = ring.drain(into: &tracked.telemetry)
         tracked.wallOffsetNs = ring.wallOffsetNs
         tracked.telemetry.counters = ring.counters
@@ -140,6 +145,38 @@ public final class RankTable: Sendable {
             logger.warning("rank died without MPI_Finalize",
                            metadata: ["job": "\(id.job)", "rank": "\(id.rank)", "pid": "\(id.pid)"])
         }
+    }
+
+    /// Collectives NCCL Inspector reported for `identity`'s process, which
+    /// is tracked as a rank from its first record on (while it runs here).
+    /// Returns false when that process is not running on this host.
+    public func apply(inspected identity: RankIdentity, _ records: [CollectiveRecord]) -> Bool {
+        ranks.withLock { ranks in
+            if ranks[identity.pid]?.endedAt != nil { return false }
+            if ranks[identity.pid] == nil {
+                guard let startTime = ProcessProbe.startTime(of: identity.pid) else { return false }
+                var tracked = Tracked(ring: nil, telemetry: RankTelemetry(identity: identity,
+                                                                         flightRecorderDepth: configuration.flightRecorderDepth),
+                                      startTime: startTime)
+                tracked.inspected = true
+                ranks[identity.pid] = tracked
+                logger.info("following an NCCL rank", metadata: ["job": "\(identity.job)", "rank": "\(identity.rank)",
+                                                                 "pid": "\(identity.pid)"])
+            }
+            for record in records { ranks[identity.pid]!.telemetry.apply(record) }
+            ranks[identity.pid]!.telemetry.counters.consumed += UInt64(records.count)  // produced = consumed: nothing pends
+            return true
+        }
+    }
+
+    /// Its process is gone. Without MPI_Finalize's mark a crash cannot be
+    /// told from an end, so it is taken as finished: never a false crash.
+    private func endInspected(_ tracked: inout Tracked, now: UInt64) {
+        tracked.telemetry.status = .finished
+        tracked.telemetry.endedNs = wallClockNanoseconds()
+        tracked.endedAt = now
+        let id = tracked.telemetry.identity
+        logger.info("NCCL rank ended", metadata: ["job": "\(id.job)", "rank": "\(id.rank)", "pid": "\(id.pid)"])
     }
 
     /// After an agent restart: take over the rings of ranks still running,

@@ -90,6 +90,11 @@ extension AgentCommand {
                                    valueName: "path"))
         var checkpointShared: String?
 
+        @Option(name: .customLong("nccl-inspector"),
+                help: ArgumentHelp("Follow NCCL Inspector's output in this directory (repeatable): GPU ranks feed the detector too.",
+                                   valueName: "path"))
+        var ncclInspector: [String] = []
+
         @Option(help: ArgumentHelp("Serve Prometheus metrics on GET /metrics here (default: none).", valueName: "host:port"))
         var metrics: String?
 
@@ -127,12 +132,13 @@ extension AgentCommand {
 
         func run() async throws {
             bootstrapLogging(logLevel)
-            let configuration = AgentConfiguration(
+            var configuration = AgentConfiguration(
                 socketPath: socket.path, ringDirectory: ringDir, ringCapacity: ringCapacity,
                 flightRecorderDepth: flightRecorder, tombstoneSeconds: tombstoneSeconds,
                 runDirectory: try runDir ?? StateDirectory.path("runs"), node: nodeName,
                 checkpointLocal: checkpointLocal, checkpointBuddy: checkpointBuddy,
                 checkpointShared: checkpointShared)
+            configuration.ncclInspectorDirectories = ncclInspector
             try await Agent(configuration: configuration, uplink: try uplink(), metrics: try metricsEndpoint(),
                             logger: Logger(label: "vigil.agent")).run()
         }

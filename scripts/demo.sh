@@ -1,54 +1,121 @@
 #!/usr/bin/env bash
-# make demo: a server with its SQLite store, a node agent streaming to it,
-# vigil-train on 4 ranks under mpirun with libvigil preloaded, the console
-# (vigil top) on a terminal, else the live per-rank view until the job ends,
-# then the server's books for the job.
-#   demo.sh VIGIL_BIN AGENTS_DIR
+# make demo / vigil demo: the whole product in one command. A server with
+# its SQLite store and automatic recovery, a namespace bench of 4 hosts and
+# a spare (scripts/cluster.sh), vigil-train launched over ssh with
+# checkpoints, vigil top on a terminal; after a healthy period a fault on
+# node3, announced, then detection, isolation, the restart on the spare
+# from the checkpoint, and the goodput figure.
+#   demo.sh VIGIL_BIN AGENTS_DIR [--fault hang|crash|slow|link|node|none] [--headless]
+# --headless (or no terminal) prints the story as lines instead of opening
+# the console. Quitting, Ctrl-C or a failure cleans up every process,
+# namespace and file it made. Where network namespaces are not permitted it
+# says so and runs one loopback agent instead, with no restart to show.
 set -euo pipefail
 vigil=$1 agents=$2
-work=$(mktemp -d /tmp/vigil-demo.XXXXXX)
-rings=$(mktemp -d /dev/shm/vigil-demo.XXXXXX)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-    rm -rf "$work" "$rings"
-}
-trap cleanup EXIT INT TERM
+shift 2
+fault=crash headless=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        --fault) fault=${2:-}; shift 2 ;;
+        --headless) headless=1; shift ;;
+        *) echo "demo: unknown argument $1 (--fault hang|crash|slow|link|node|none, --headless)" >&2; exit 2 ;;
+    esac
+done
+case $fault in hang|crash|slow|link|node|none) ;; *) echo "demo: --fault must be hang, crash, slow, link, node or none" >&2; exit 2 ;; esac
+[ -t 0 ] && [ -t 1 ] || headless=1
+here=$(cd "$(dirname "$0")" && pwd)
 
-wait_for() { for _ in $(seq 100); do [ -s "$1" ] || [ -S "$1" ] && return 0; sleep 0.1; done; echo "demo: $1 never appeared" >&2; exit 1; }
+if ! { [ "$(id -u)" = 0 ] && ip netns add vd-probe 2>/dev/null; }; then
+    echo "demo: network namespaces are not permitted here: showing one loopback agent instead (no hosts, no restart)"
+    exec bash "$here/demo-loopback.sh" "$vigil" "$agents"
+fi
+ip netns del vd-probe
+
+work=$(mktemp -d /tmp/vigil-demo.XXXXXX)
+export VIGIL_CLUSTER_DIR=$work/cluster VIGIL_CLUSTER_NAME=vd VIGIL_CLUSTER_NET=10.79.0
+server_pid="" bench=0 api="" t0=$(date +%s%N)
+say() { awk -v t0="$t0" -v now="$(date +%s%N)" -v text="$*" 'BEGIN { printf "demo %6.1fs  %s\n", (now - t0) / 1e9, text }'; }
+cleanup() {
+    trap - EXIT INT TERM
+    if [ "$bench" = 1 ]; then
+        VIGIL_API=$api "$vigil" stop demo --grace 2 --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" >/dev/null 2>&1 || true
+        for k in 1 2 3 4 5; do   # the agents launch started, by the pids in their namespaces
+            ip netns pids "vd-node$k" 2>/dev/null | xargs -r kill 2>/dev/null || true
+        done
+        bash "$here/cluster.sh" down >/dev/null 2>&1 || true
+    fi
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+    rm -rf "$work"
+    say "cleaned up: processes, namespaces and $work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_for() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.1; done; echo "demo: $1 never appeared" >&2; exit 1; }
+api_json() { "$vigil" "$@" --json 2>/dev/null || echo '[]'; }
+
+bench=1
+say "setting up 5 hosts (network namespaces with their own sshd): node1-4 train, node5 is the spare"
+bash "$here/cluster.sh" up 5 >/dev/null
 
 head -c 24 /dev/urandom | base64 > "$work/token"
-"$vigil" server run --listen 127.0.0.1:0 --api 127.0.0.1:0 --store "$work/vigil.sqlite" --token-file "$work/token" \
-    --port-file "$work/port" --api-port-file "$work/api-port" 2> "$work/server.log" &
-pids+=($!)
+"$vigil" server run --listen 10.79.0.1:0 --api 127.0.0.1:0 --store "$work/vigil.sqlite" --token-file "$work/token" \
+    --port-file "$work/port" --api-port-file "$work/api-port" \
+    --recovery automatic --spares node5 --stop-grace 2 2> "$work/server.log" &
+server_pid=$!
 wait_for "$work/port"; wait_for "$work/api-port"
-export VIGIL_API="127.0.0.1:$(cat "$work/api-port")"
+api=127.0.0.1:$(cat "$work/api-port")
+export VIGIL_API=$api
+say "server up: agents at 10.79.0.1:$(cat "$work/port"), API at $api, store $work/vigil.sqlite, recovery automatic"
 
-"$vigil" agent run --socket "$work/agent.sock" --ring-dir "$rings" --server "127.0.0.1:$(cat "$work/port")" \
-    --token-file "$work/token" --node demo-node --spool "$work/spool" 2> "$work/agent.log" &
-pids+=($!)
-wait_for "$work/agent.sock"
+mpirun_args=(--mpirun-arg --mca --mpirun-arg plm_rsh_agent --mpirun-arg "ssh -F $VIGIL_CLUSTER_DIR/ssh_config"
+             --mpirun-arg --mca --mpirun-arg oob_tcp_if_include --mpirun-arg 10.79.0.0/24
+             --mpirun-arg --mca --mpirun-arg btl --mpirun-arg self,vader,tcp
+             --mpirun-arg --bind-to --mpirun-arg none --mpirun-arg --mca --mpirun-arg mpi_yield_when_idle --mpirun-arg 1
+             --data-network 10.79.100.0/24)
+launch() {
+    "$vigil" launch --hosts "$1" --job "$2" --server "10.79.0.1:$(cat "$work/port")" --token-file "$work/token" \
+        --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" --remote-dir "$work/remote" --libvigil "$agents/libvigil.so" \
+        --env OMPI_ALLOW_RUN_AS_ROOT=1 --env OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "${mpirun_args[@]}" -- "${@:3}"
+}
+launch node5:1 spare-warm /bin/true > "$work/warm.log" 2>&1 || { cat "$work/warm.log" >&2; exit 1; }
+say "launching vigil-train over ssh: 8 ranks on node1-4, a checkpoint every 20 steps"
+launch node1:2,node2:2,node3:2,node4:2 demo "$agents/vigil-train" --steps 100000000 --compute-us 3000 --log-every 100 \
+    --checkpoint-every 20 --checkpoint-dir "$work/ckpt/local" --checkpoint-shared "$work/ckpt/shared" > "$work/launch.log" 2>&1 \
+    || { cat "$work/launch.log" >&2; exit 1; }
+say "training: $(grep -o 'job demo attempt 1 on 4 hosts (8 ranks)' "$work/launch.log")"
 
-mpirun -np 4 --oversubscribe --bind-to none --mca mpi_yield_when_idle 1 \
-    -x "VIGIL_AGENT_SOCKET=$work/agent.sock" -x "LD_PRELOAD=$agents/libvigil.so" \
-    "$agents/vigil-train" --steps 6000 --compute-us 1500 --tp 2 --overlap --p2p --log-every 1000 \
-    > "$work/train.log" 2>&1 &
-job=$!
-pids+=("$job")
+# The story, told from the server's API; in the console's mode it goes to a log the console's timeline also shows.
+story() {
+    local healthy=15
+    say "healthy for ${healthy}s, then: ${fault} on node3"
+    sleep "$healthy"
+    local injected
+    injected=$(date +%s%N)
+    case $fault in
+        crash|hang)
+            local pid
+            pid=$(api_json ranks | python3 -c 'import json,sys
+ranks=[r for r in json.load(sys.stdin)["items"] if r["node"]=="node3" and r["snapshot"]["identity"]["job"]=="demo" and r["snapshot"]["status"]=="running"]
+print(ranks[0]["snapshot"]["identity"]["pid"] if ranks else "")')
+            [ -n "$pid" ] || { say "no running rank on node3 to fault"; return 1; }
+            kill "-$([ "$fault" = crash ] && echo KILL || echo STOP)" "$pid"
+            say "FAULT: rank process $pid on node3 $([ "$fault" = crash ] && echo killed || echo stopped)" ;;
+        node) ip netns pids vd-node3 | xargs -r kill -KILL; say "FAULT: node3 lost (every process on it killed)" ;;
+        link) ip link set vdd3 down; say "FAULT: node3's data link cut" ;;
+        slow) tc qdisc replace dev vdd3 root tbf rate 5mbit burst 32kb latency 200ms
+              say "FAULT: node3's data link slowed to 5 Mbit/s" ;;
+        none) say "no fault: the job trains on"; return 0 ;;
+    esac
+    python3 "$here/demo-story.py" "$vigil" "$injected"
+}
 
-if [ -t 0 ] && [ -t 1 ]; then
-    echo "demo: opening vigil top on the job (q quits; ? lists the keys)"; sleep 1
-    "$vigil" top --token-file "$work/token" || true
-    kill -0 "$job" 2>/dev/null && { echo "demo: stopping vigil-train"; kill "$job"; }
+if [ "$headless" = 1 ]; then
+    story
 else
-    "$vigil" agent ranks --socket "$work/agent.sock" --watch 0.5 --until-done
+    story > "$work/story.log" 2>&1 &
+    say "opening vigil top (q quits; the incidents view is i); the story goes on in $work/story.log"
+    sleep 1
+    "$vigil" top --token-file "$work/token" --job demo || true
+    cat "$work/story.log"
 fi
-wait "$job" && status=0 || status=$?
-echo
-echo "vigil-train exited with status $status; its last lines:"
-grep -v VIGIL_TRAIN_REPORT "$work/train.log" | tail -n 2
-sleep 2  # one more uplink interval, so the last windows reach the server
-job_id=$("$vigil" ranks --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["snapshot"]["identity"]["job"])')
-echo
-echo "The server's view (vigil status --job $job_id):"
-"$vigil" status --job "$job_id"

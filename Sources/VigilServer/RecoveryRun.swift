@@ -40,12 +40,11 @@ struct RecoveryRun {
               var spec = try await store.runSpec(job: plan.job, attempt: plan.attempt) else {
             throw RecoveryRunError.step("attempt \(plan.attempt) has no run spec: its agent did not report one")
         }
-        let before = Set(try await store.ranks().filter { $0.snapshot.identity.job == plan.job }.map(Self.process))
         try await stop(previous)
         (spec.attempt, spec.hosts) = (plan.attempt + 1, plan.hosts)
         try await launch(spec)
         try await recordRestart(plan)
-        try await awaitTraining(spec, notAmong: before)
+        try await awaitTraining(spec)
     }
 
     /// SIGTERM then SIGKILL through every live host's agent; done once each said nothing of the job is left.
@@ -86,15 +85,15 @@ struct RecoveryRun {
         try await coordinator.recoveries.saveRestartBudget(budget, job: plan.job)
     }
 
-    /// A rank's process, across attempts: its node and pid.
+    /// A rank's process: its node and pid.
     static func process(_ rank: StoredRank) -> String { "\(rank.node)/\(rank.snapshot.identity.pid)" }
 
-    /// Until a rank of the new attempt (a process not among the old
-    /// attempt's) has finished a collective after its restore: training
+    /// Until a rank of the new attempt (its ranks carry their attempt) has
+    /// finished a collective after its restore: training
     /// again. A plan that restores waits for the ranks' RESTORED (at most
     /// `restoreGraceNs`, for a program that does not restore), so that the
     /// collectives before it are not taken for training.
-    private mutating func awaitTraining(_ spec: RunSpec, notAmong old: Set<String>) async throws {
+    private mutating func awaitTraining(_ spec: RunSpec) async throws {
         let launched = record.launchedNs ?? 0
         let deadline = launched + Self.firstStepTimeoutNs
         var baseline: [String: UInt64]?  // each new process's collectives done when the restore was heard
@@ -103,7 +102,7 @@ struct RecoveryRun {
                 (record.restoredStep, record.restoredNs, record.restoreNs) = (restore.step, restore.atNs, restore.durationNs)
             }
             let ranks = try await coordinator.store.ranks().filter {
-                $0.snapshot.identity.job == spec.job && $0.snapshot.status == .running && !old.contains(Self.process($0))
+                $0.snapshot.identity.job == spec.job && $0.snapshot.identity.attempt == spec.attempt && $0.snapshot.status == .running
             }
             let done = Dictionary(ranks.map { (Self.process($0), $0.snapshot.progress.map(\.lastSeqLeft).max() ?? 0) },
                                   uniquingKeysWith: max)

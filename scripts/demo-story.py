@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""The demo's story after a fault, told from the server's read API
+($VIGIL_API): the incident and how long after the fault it was raised,
+what recovery decided, each step of the restart, training again, and the
+job's goodput. Exits 0 once training again (or, for a fault recovery does
+not restart, once the incident stands for 20 s); 1 after 120 s without.
+    demo-story.py VIGIL_BIN FAULT_NS"""
+import json, os, subprocess, sys, time, urllib.request
+
+api = os.environ["VIGIL_API"]
+fault_ns = int(sys.argv[2])
+t0 = time.time()
+
+
+def get(path):
+    with urllib.request.urlopen(f"http://{api}{path}", timeout=5) as answer:
+        return json.load(answer)
+
+
+def say(text):
+    print(f"demo  +{time.time_ns() / 1e9 - fault_ns / 1e9:5.1f}s after the fault  {text}", flush=True)
+
+
+def since_fault(ns):
+    return f"{(ns - fault_ns) / 1e9:.1f} s after the fault"
+
+
+told, states, raised_at = set(), {}, None
+while time.time() - t0 < 120:
+    for stored in get("/v1/incidents?job=demo"):
+        incident = stored["incident"]
+        if incident["detectedNs"] < fault_ns or stored["id"] in told:
+            continue
+        told.add(stored["id"])
+        raised_at = raised_at or time.time()
+        suspects = ", ".join(s["node"] + (f" rank {s['rank']}" if s.get("rank") is not None else "") for s in incident["suspects"])
+        say(f"INCIDENT {incident['incidentClass']}: {suspects or 'no suspect'}, "
+            f"detected {since_fault(incident['detectedNs'])} — {incident['evidence']['summary']}")
+    for recovery in get("/v1/recoveries?job=demo"):
+        if recovery["decidedNs"] < fault_ns or states.get(recovery["id"]) == recovery["state"]:
+            continue
+        states[recovery["id"]] = state = recovery["state"]
+        plan = recovery.get("plan") or {}
+        if state in ("stopping", "launching", "starting") and "decided" not in told:
+            told.add("decided")
+            hosts = ",".join(h["host"] for h in plan.get("hosts", []))
+            step = plan.get("fromStep")
+            say(f"RECOVERY: cordon {', '.join(plan.get('cordon', [])) or 'nothing'}; restart on {hosts}"
+                + (f" from checkpoint step {step}" if step is not None else " from the start"))
+        say(f"recovery {recovery['id']}: {state}" + (f" ({'; '.join(recovery['why'])})" if state in ("ignored", "waiting", "gave-up", "failed") else ""))
+        if state == "training":
+            restored = recovery.get("restoredStep")
+            say(f"TRAINING AGAIN on attempt {recovery['attempt'] + 1}"
+                + (f", resumed from step {restored}" if restored is not None else "")
+                + f", {since_fault(recovery['firstStepNs'])}")
+            for goodput in get("/v1/goodput?job=demo"):
+                wall = goodput["endNs"] - goodput["startedNs"]
+                lost = ", ".join(f"{cause} {ns / 1e9:.1f} s" for cause, ns in sorted(goodput["lostNs"].items()) if ns)
+                say(f"GOODPUT: ETTR {goodput['productiveNs'] / wall:.3f} over {wall / 1e9:.0f} s, "
+                    f"{goodput['restarts']} restart(s); lost: {lost or 'nothing'}")
+            sys.exit(0)
+    if raised_at and not states and time.time() - raised_at > 20:
+        say("the incident stands; recovery does not restart for it (see vigil recovery list)")
+        sys.exit(0)
+    time.sleep(0.25)
+say("no recovery within 120 s of the fault")
+sys.exit(1)

@@ -23,6 +23,19 @@ extension Detector {
         return following > 0 ? .newAttempt : .current
     }
 
+    /// The server is stopping `attempt` of `job` (recovery's restart): its
+    /// teardown — ranks signalled, resumed by mpirun to die, leaving their
+    /// collectives unevenly — is no evidence. Until the next attempt, the
+    /// job's open incidents stand as they are and no new one is raised.
+    public mutating func stopping(job: String, attempt: Int) {
+        if attempts[job, default: 0] <= attempt { tearingDown[job] = attempt }
+    }
+
+    /// Jobs whose followed attempt is being torn down.
+    var jobsTearingDown: Set<String> {
+        Set(tearingDown.filter { attempts[$0.key, default: 0] <= $0.value }.map(\.key))
+    }
+
     private mutating func forget(job: String) {
         ranks = ranks.filter { $0.key.job != job }
         windows = windows.filter { $0.key.job != job }
@@ -30,6 +43,7 @@ extension Detector {
         pace = pace.filter { $0.key.job != job }
         probeWaitNextNs = probeWaitNextNs.filter { $0.key.job != job }
         links[job] = nil
+        tearingDown[job] = nil
         supersede(job: job)
     }
 }

@@ -33,6 +33,8 @@ public struct Detector: Sendable {
     var ranks: [RankKey: Observed] = [:]
     /// The attempt followed per job (Detector+Attempts).
     var attempts: [String: Int] = [:]
+    /// Per job, the attempt the server is stopping (`stopping(job:attempt:)`).
+    var tearingDown: [String: Int] = [:]
     var heartbeats: [String: UInt64] = [:]
     private var batches: [String: UInt64] = [:]
     var pace: [CommunicatorKey: Pace] = [:]
@@ -149,8 +151,10 @@ public struct Detector: Sendable {
             }
         }
         consequences += pointToPointHangs(graphs: &graphs, nowNs: nowNs)
+        let frozen = jobsTearingDown
         let found = persistent(causes + silent(nowNs: nowNs) + Self.unexplained(Self.oldestFirst(consequences), by: causes),
-                               nowNs: nowNs)
+                               nowNs: nowNs).filter { !frozen.contains($0.job) }
+            + open.values.filter { frozen.contains($0.job) }
         var report = DetectorReport()
         var still: [String: Incident] = [:]
         for var incident in Self.oneIncidentPerLink(held(found, nowNs: nowNs), open: open) where still[incident.key] == nil {

@@ -72,6 +72,9 @@ public struct TelemetryMonitor: Sendable {
     /// server starts): what older attempts' spools replay is stale from the outset.
     public mutating func follow(job: String, attempt: Int) { _ = admit(job: job, attempt: attempt) }
 
+    /// The server is stopping this attempt: see `Detector.stopping(job:attempt:)`.
+    public mutating func stopping(job: String, attempt: Int) { detector.stopping(job: job, attempt: attempt) }
+
     /// False for an older attempt's late word; a newer attempt's first word
     /// drops the older one's open instances and gaps, whose seqs it reuses.
     private mutating func admit(job: String, attempt: Int) -> Bool {

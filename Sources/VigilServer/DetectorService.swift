@@ -53,6 +53,9 @@ public final class DetectorService: Service, Sendable {
 
     public func tallies(job: String) -> [ArrivalTally] { monitor.withLock { $0.tallies(job: job) } }
 
+    /// Recovery is stopping this attempt: its teardown raises nothing.
+    public func stopping(job: String, attempt: Int) { monitor.withLock { $0.stopping(job: job, attempt: attempt) } }
+
     public var openInstances: Int { monitor.withLock { $0.openInstances } }
 
     /// The incidents open as of the last evaluation.

@@ -17,6 +17,8 @@ public actor RecoveryCoordinator {
     let logger: Logger
     /// Told when a recovered job trains again: its incident's alert resolves.
     let alerts: AlertDispatcher?
+    /// Told when an attempt is being stopped, so that its teardown is not taken for faults.
+    let detector: DetectorService?
     /// Incident occurrence (Self.occurrence) → when to look at it again (nil entry: never looked at; .max: never again).
     private var dueNs: [String: UInt64] = [:]
     /// Plans waiting for an operator, by recovery id.
@@ -31,8 +33,9 @@ public actor RecoveryCoordinator {
     static let waitAgainNs: UInt64 = 5_000_000_000
 
     public init(configuration: RecoveryConfiguration, store: any TelemetryStore, recoveries: any RecoveryStore,
-                directory: AgentDirectory, alerts: AlertDispatcher? = nil, logger: Logger) {
+                directory: AgentDirectory, alerts: AlertDispatcher? = nil, detector: DetectorService? = nil, logger: Logger) {
         self.alerts = alerts
+        self.detector = detector
         self.configuration = configuration
         self.store = store
         self.recoveries = recoveries

@@ -49,6 +49,7 @@ struct RecoveryRun {
 
     /// SIGTERM then SIGKILL through every live host's agent; done once each said nothing of the job is left.
     private mutating func stop(_ run: JobRun) async throws {
+        coordinator.detector?.stopping(job: run.job, attempt: run.attempt)
         let live = coordinator.directory.connectedNodes
         let hosts = Set(run.hosts.map(\.host) + [run.node]).intersection(live)
         let graceMs = Int(coordinator.configuration.stopGraceNs / 1_000_000)

@@ -115,7 +115,7 @@ extension ServerCommand {
             let recoveryConfiguration = recovery.configuration
             // There even when off: an operator's `vigil restart` goes through it.
             let coordinator = RecoveryCoordinator(configuration: recoveryConfiguration, store: store, recoveries: store, directory: directory,
-                                      alerts: alerts, logger: logger)
+                                                  alerts: alerts, detector: detection, logger: logger)
             let captureWriter = try capture.map { try CaptureWriter(path: $0) }
             defer { if let error = captureWriter?.close() { logger.error("capture incomplete", metadata: ["reason": "\(error)"]) } }
             var services: [any Service] = [

@@ -104,6 +104,34 @@ struct WaitChainTests {
         #expect(open.first?.evidence.summary.contains("bcast #9") == true, "\(open.first?.evidence.summary ?? "")")
     }
 
+    /// Recovery stopping the job after rank 2's hang: mpirun resumes the
+    /// stopped rank so that it can die, and for a moment every member is
+    /// inside allreduce #5. That teardown is no communication hang; the
+    /// hang that started it stands until the next attempt.
+    @Test(arguments: [false, true])
+    func theTeardownOfAnAttemptBeingStoppedRaisesNothing(stopping: Bool) {
+        var detector = Detector()
+        let hung = [Self.rank(0, on: "A", blocked: Self.collective(Self.world, 5), entered: [Self.world: 5]),
+                    Self.rank(1, on: "A", blocked: Self.collective(Self.world, 5), entered: [Self.world: 5]),
+                    Self.rank(2, on: "B", .stopped, entered: [Self.world: 4]),
+                    Self.rank(3, on: "B", blocked: Self.collective(Self.world, 5), entered: [Self.world: 5])]
+        for node in ["A", "B"] { detector.heartbeat(node: node, atNs: Self.now) }
+        for (snapshot, node) in hung { detector.observe(snapshot, node: node, atNs: Self.now) }
+        #expect(detector.evaluate(nowNs: Self.now).open.map(\.incidentClass) == [.nonCommunicationHang])
+        if stopping { detector.stopping(job: "mesh", attempt: 1) }
+        let later = Self.now + 1_000_000_000
+        let resumed = Self.rank(2, on: "B", blocked: Self.collective(Self.world, 5), entered: [Self.world: 5])
+        for node in ["A", "B"] { detector.heartbeat(node: node, atNs: later) }
+        for (snapshot, node) in hung.prefix(2) + [resumed] + hung.suffix(1) { detector.observe(snapshot, node: node, atNs: later) }
+        let report = detector.evaluate(nowNs: later)
+        if stopping {
+            #expect(report.raised.isEmpty && report.resolved.isEmpty, "\(report.raised.map(\.headline))")
+            #expect(report.open.map(\.incidentClass) == [.nonCommunicationHang] && report.open.first?.suspects.map(\.rank) == [2])
+        } else {
+            #expect(report.raised.map(\.incidentClass) == [.communicationHang], "what the teardown looks like unannounced")
+        }
+    }
+
     @Test func aReceiveFromAnySourceWaitsOnNoOneKnown() {
         let graph = WaitGraph(ranks: [0: Detector.Observed(snapshot: Self.rank(0, on: "A", blocked: BlockedCall(
             op: .p2pRecv, communicator: 1, seq: 0, sinceNs: Self.t0, peers: [], peerCount: 0), entered: [:]).0, node: "A", atNs: 0)],

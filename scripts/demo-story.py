@@ -53,13 +53,21 @@ while time.time() - t0 < 120:
             say(f"TRAINING AGAIN on attempt {recovery['attempt'] + 1}"
                 + (f", resumed from step {restored}" if restored is not None else "")
                 + f", {since_fault(recovery['firstStepNs'])}")
+            marks = [("fault_to_incident", fault_ns, recovery["detectedNs"]),
+                     ("incident_to_decision", recovery["detectedNs"], recovery["decidedNs"]),
+                     ("stop", recovery["decidedNs"], recovery.get("stoppedNs")),
+                     ("launch", recovery.get("stoppedNs"), recovery.get("launchedNs")),
+                     ("to_first_step", recovery.get("launchedNs"), recovery["firstStepNs"]),
+                     ("fault_to_training", fault_ns, recovery["firstStepNs"])]
+            say("PHASES " + " ".join(f"{name}_s {(end - start) / 1e9:.2f}" for name, start, end in marks if start and end))
             for goodput in get("/v1/goodput?job=demo"):
                 wall = goodput["endNs"] - goodput["startedNs"]
                 lost = ", ".join(f"{cause} {ns / 1e9:.1f} s" for cause, ns in sorted(goodput["lostNs"].items()) if ns)
                 say(f"GOODPUT: ETTR {goodput['productiveNs'] / wall:.3f} over {wall / 1e9:.0f} s, "
                     f"{goodput['restarts']} restart(s); lost: {lost or 'nothing'}")
             sys.exit(0)
-    if raised_at and not states and time.time() - raised_at > 20:
+    acting = any(state in ("stopping", "launching", "starting") for state in states.values())
+    if raised_at and not acting and time.time() - raised_at > 20:
         say("the incident stands; recovery does not restart for it (see vigil recovery list)")
         sys.exit(0)
     time.sleep(0.25)

@@ -33,10 +33,11 @@ ip netns del vd-probe
 
 work=$(mktemp -d /tmp/vigil-demo.XXXXXX)
 export VIGIL_CLUSTER_DIR=$work/cluster VIGIL_CLUSTER_NAME=vd VIGIL_CLUSTER_NET=10.79.0
-server_pid="" bench=0 api="" t0=$(date +%s%N)
+server_pid="" story_pid="" bench=0 api="" t0=$(date +%s%N)
 say() { awk -v t0="$t0" -v now="$(date +%s%N)" -v text="$*" 'BEGIN { printf "demo %6.1fs  %s\n", (now - t0) / 1e9, text }'; }
 cleanup() {
     trap - EXIT INT TERM
+    [ -n "$story_pid" ] && kill "$story_pid" 2>/dev/null && wait "$story_pid" 2>/dev/null || true
     if [ "$bench" = 1 ]; then
         VIGIL_API=$api "$vigil" stop demo --grace 2 --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" >/dev/null 2>&1 || true
         for k in 1 2 3 4 5; do   # the agents launch started, by the pids in their namespaces
@@ -78,9 +79,20 @@ launch() {
         --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" --remote-dir "$work/remote" --libvigil "$agents/libvigil.so" \
         --env OMPI_ALLOW_RUN_AS_ROOT=1 --env OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "${mpirun_args[@]}" -- "${@:3}"
 }
+# Host k's data link limited to RATE both ways: the bridge side of its veth and eth1 inside it.
+limit_link() {
+    local tbf="root tbf rate $2 burst 64kb latency 200ms"
+    tc qdisc replace dev "vdd$1" $tbf
+    ip netns exec "vd-node$1" tc qdisc replace dev eth1 $tbf
+}
+if [ "$fault" = slow ]; then   # a 100 Mbit/s fabric, so that a quarter of it is a slow link on any machine
+    for k in 1 2 3 4 5; do limit_link "$k" 100mbit; done
+fi
 launch node5:1 spare-warm /bin/true > "$work/warm.log" 2>&1 || { cat "$work/warm.log" >&2; exit 1; }
 say "launching vigil-train over ssh: 8 ranks on node1-4, a checkpoint every 20 steps"
-launch node1:2,node2:2,node3:2,node4:2 demo "$agents/vigil-train" --steps 100000000 --compute-us 3000 --log-every 100 \
+# A slow link shows in a gradient worth sending: 512 KiB per allreduce for that fault.
+size=(); [ "$fault" = slow ] && size=(--params 131072 --samples 16 --batch 16)
+launch node1:2,node2:2,node3:2,node4:2 demo "$agents/vigil-train" --steps 100000000 --compute-us 3000 --log-every 100 "${size[@]}" \
     --checkpoint-every 20 --checkpoint-dir "$work/ckpt/local" --checkpoint-shared "$work/ckpt/shared" > "$work/launch.log" 2>&1 \
     || { cat "$work/launch.log" >&2; exit 1; }
 say "training: $(grep -o 'job demo attempt 1 on 4 hosts (8 ranks)' "$work/launch.log")"
@@ -103,8 +115,7 @@ print(ranks[0]["snapshot"]["identity"]["pid"] if ranks else "")')
             say "FAULT: rank process $pid on node3 $([ "$fault" = crash ] && echo killed || echo stopped)" ;;
         node) ip netns pids vd-node3 | xargs -r kill -KILL; say "FAULT: node3 lost (every process on it killed)" ;;
         link) ip link set vdd3 down; say "FAULT: node3's data link cut" ;;
-        slow) tc qdisc replace dev vdd3 root tbf rate 5mbit burst 32kb latency 200ms
-              say "FAULT: node3's data link slowed to 5 Mbit/s" ;;
+        slow) limit_link 3 25mbit; say "FAULT: node3's data link slowed from 100 to 25 Mbit/s" ;;
         none) say "no fault: the job trains on"; return 0 ;;
     esac
     python3 "$here/demo-story.py" "$vigil" "$injected"
@@ -114,7 +125,8 @@ if [ "$headless" = 1 ]; then
     story
 else
     story > "$work/story.log" 2>&1 &
-    say "opening vigil top (q quits; the incidents view is i); the story goes on in $work/story.log"
+    story_pid=$!
+    say "opening vigil top (q quits; 6 shows the incidents, 0 the recovery); the story goes on in $work/story.log"
     sleep 1
     "$vigil" top --token-file "$work/token" --job demo || true
     cat "$work/story.log"

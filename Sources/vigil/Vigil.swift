@@ -11,7 +11,7 @@ struct Vigil: AsyncParsableCommand {
                       LinksCommand.self, EventsCommand.self, IncidentsCommand.self, RecoveryCommand.self, RestartCommand.self, CheckpointsCommand.self, ExportCommand.self, ReplayCommand.self, LaunchCommand.self, StopCommand.self, RunsCommand.self,
                       LogsCommand.self,
                       CordonCommand.self, UncordonCommand.self,
-                      TopCommand.self, AgentCommand.self, ServerCommand.self, ConfigCommand.self, SimulateCommand.self,
+                      TopCommand.self, DemoCommand.self, AgentCommand.self, ServerCommand.self, ConfigCommand.self, SimulateCommand.self,
                       VersionCommand.self])
 
     /// The daemons' flags come from the config file and environment too (ConfiguredArguments).

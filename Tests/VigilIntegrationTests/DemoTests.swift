@@ -1,15 +1,15 @@
 import Foundation
 import Testing
 
-/// `make demo`'s story, headless: a crash on node3 is detected, the job
+/// `vigil demo` (what `make demo` runs), headless: a crash on node3 is detected, the job
 /// restarts on the spare from a checkpoint, goodput is printed, and the
 /// demo leaves nothing behind: no process, namespace or file of its own.
 @Suite(.serialized)
 struct DemoTests {
     @Test func aCrashIsDetectedRestartedFromACheckpointAndCleanedUp() async throws {
         try await withScope("demo") { scope in
-            let script = Paths.packageRoot.appendingPathComponent("scripts/demo.sh").path
-            let demo = try ChildProcess("/bin/bash", [script, Paths.vigil, Paths.agentsDirectory, "--fault", "crash", "--headless"],
+            let demo = try ChildProcess(Paths.vigil, ["demo", "--fault", "crash", "--headless"],
+                                        environment: ["VIGIL_AGENTS_DIR": Paths.agentsDirectory],
                                         outputDirectory: scope.directory, label: "demo")
             scope.stopAfterwards { await demo.stop() }
             let status = await demo.wait(timeout: .seconds(240))

@@ -101,7 +101,8 @@ struct RecoveryCoordinatorTests {
         #expect(start?.attempt == 2 && start?.hosts.map(\.host) == ["n1", "s1", "n3"] && start?.command == ["vigil-train", "--resume"])
         try await bench.answer(JobControlReply(job: "train", attempt: 2, action: .start, ok: true, atNs: wallClockNanoseconds()),
                                from: "n1")
-        let rank = RankSnapshot(identity: RankIdentity(job: "train", rank: 2, worldSize: 6, pid: 4_242, host: "s1"), status: .running,
+        let rank = RankSnapshot(identity: RankIdentity(job: "train", rank: 2, worldSize: 6, pid: 4_242, host: "s1", attempt: 2),
+                                status: .running,
                                 exitStatus: nil, counters: RingCounters(consumed: 1, pending: 0, dropped: 0), blocked: nil,
                                 progress: [.init(communicator: 1, size: 6, lastSeqEntered: 1, lastSeqLeft: 1)])
         _ = try await bench.store.store(TelemetryBatch(seq: 1, items: [.rank(rank)]), from: "s1", receivedAtNs: wallClockNanoseconds())

@@ -64,7 +64,6 @@ let package = Package(
         // Daemon plumbing shared by server and agent: listeners (HTTP among them) that stop on graceful shutdown.
         .target(name: "VigilLifecycle",
                 dependencies: [.product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                               .product(name: "Logging", package: "swift-log"),
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOHTTP1", package: "swift-nio"),
                                .product(name: "NIOPosix", package: "swift-nio")]),

@@ -299,7 +299,7 @@ echo "== make demo: headless, a crash on node3 (scripts/demo.sh) =="
 # From the demo's start to its first incident on screen, then each phase from the fault to training again.
 demo_start=$(date +%s%N)
 seen=0
-bash scripts/demo.sh "$(dirname "$release")/debug/vigil" "$agents" --fault crash --headless 2>&1 | while IFS= read -r line; do
+bash scripts/demo.sh "$release/vigil" "$agents" --fault crash --headless 2>&1 | while IFS= read -r line; do
     case $line in
         *"INCIDENT "*) [ "$seen" = 1 ] && continue; seen=1; awk -v a="$demo_start" -v b="$(date +%s%N)" 'BEGIN { printf "demo_start_to_first_incident_s %.1f\n", (b - a) / 1e9 }' ;;
         *"PHASES "*) echo "demo_phases ${line#*PHASES }" ;;

@@ -5,6 +5,9 @@
 # live per-rank view until the job ends, then the server's books for the job.
 #   demo-loopback.sh VIGIL_BIN AGENTS_DIR
 set -euo pipefail
+# The demo's daemons take no configuration from this machine (a real one's alert hooks would page someone).
+export VIGIL_CONFIG=none
+unset "${!VIGIL_SERVER_@}" "${!VIGIL_AGENT_@}"
 vigil=$1 agents=$2
 work=$(mktemp -d /tmp/vigil-demo.XXXXXX)
 rings=$(mktemp -d /dev/shm/vigil-demo.XXXXXX)
@@ -13,7 +16,8 @@ cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
     rm -rf "$work" "$rings"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 wait_for() { for _ in $(seq 100); do [ -s "$1" ] || [ -S "$1" ] && return 0; sleep 0.1; done; echo "demo: $1 never appeared" >&2; exit 1; }
 

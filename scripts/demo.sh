@@ -11,6 +11,9 @@
 # namespace and file it made. Where network namespaces are not permitted it
 # says so and runs one loopback agent instead, with no restart to show.
 set -euo pipefail
+# The demo's daemons take no configuration from this machine (a real one's alert hooks would page someone).
+export VIGIL_CONFIG=none
+unset "${!VIGIL_SERVER_@}" "${!VIGIL_AGENT_@}"
 vigil=$1 agents=$2
 shift 2
 fault=crash headless=0
@@ -37,7 +40,10 @@ server_pid="" story_pid="" bench=0 api="" t0=$(date +%s%N)
 say() { awk -v t0="$t0" -v now="$(date +%s%N)" -v text="$*" 'BEGIN { printf "demo %6.1fs  %s\n", (now - t0) / 1e9, text }'; }
 cleanup() {
     trap - EXIT INT TERM
-    [ -n "$story_pid" ] && kill "$story_pid" 2>/dev/null && wait "$story_pid" 2>/dev/null || true
+    if [ -n "$story_pid" ]; then   # the story's subshell and what it runs (sleep, python3)
+        pkill -TERM -P "$story_pid" 2>/dev/null || true
+        kill "$story_pid" 2>/dev/null && wait "$story_pid" 2>/dev/null || true
+    fi
     if [ "$bench" = 1 ]; then
         VIGIL_API=$api "$vigil" stop demo --grace 2 --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" >/dev/null 2>&1 || true
         for k in 1 2 3 4 5; do   # the agents launch started, by the pids in their namespaces

@@ -2,6 +2,9 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import VigilCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Follows NCCL Inspector's output directories (`--nccl-inspector DIR`):
 /// every file in DIR and its subdirectories is read as it grows, like
@@ -32,21 +35,24 @@ public struct InspectorFollower: Service {
         for path in directories.flatMap(Self.files) { files[path] = Followed(offset: Self.size(path)) }
         var problems = InspectorProblems()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var present = Set<String>()
             for directory in directories {
                 let job = Self.job(of: directory)
                 for path in Self.files(in: directory) {
+                    present.insert(path)
                     var followed = files[path] ?? Followed(offset: 0)
                     read(path, &followed, job: job, problems: &problems)
                     files[path] = followed
                 }
             }
+            files = files.filter { present.contains($0.key) }  // removed files are forgotten
             problems.report(logger)
             try? await Task.sleep(for: interval)
         }
     }
 
     private func read(_ path: String, _ followed: inout Followed, job: String, problems: inout InspectorProblems) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        guard let owner = Self.regularFileOwner(path), let handle = FileHandle(forReadingAtPath: path) else { return }
         defer { try? handle.close() }
         let size = (try? handle.seekToEnd()) ?? 0
         if size < followed.offset { followed = Followed(offset: 0) }  // truncated or replaced: from its start
@@ -56,11 +62,18 @@ public struct InspectorFollower: Service {
         let skippedBefore = followed.stream.skippedBytes
         var byProcess: [Int32: (RankIdentity, [CollectiveRecord])] = [:]
         let decoder = JSONDecoder()
+        let host = Environment.hostName
         for object in followed.stream.feed(bytes) {
             do {
                 let record = try decoder.decode(InspectorRecord.self, from: Data(object))
-                let identity = record.identity(job: job, host: Environment.hostName)
-                byProcess[identity.pid, default: (identity, [])].1.append(try record.collective)
+                // Another host's process (a shared file system) is that host's agent's to follow.
+                if let written = record.metadata.hostname, Self.shortName(written) != Self.shortName(host) { continue }
+                let identity = record.identity(job: job, host: host)
+                let collective = try record.collective
+                var entry = byProcess[identity.pid] ?? (identity, [])
+                if identity.worldSize > entry.0.worldSize { entry.0 = identity }
+                entry.1.append(collective)
+                byProcess[identity.pid] = entry
             } catch {
                 problems.note(path, "\(error)")
             }
@@ -68,8 +81,8 @@ public struct InspectorFollower: Service {
         if followed.stream.skippedBytes > skippedBefore {
             problems.note(path, "\(followed.stream.skippedBytes - skippedBefore) bytes that are not JSON objects skipped")
         }
-        for (identity, records) in byProcess.values where !table.apply(inspected: identity, records) {
-            problems.note(path, "process \(identity.pid) (rank \(identity.rank)) does not run on this host: its records are not read")
+        for (identity, records) in byProcess.values where !table.apply(inspected: identity, owner: owner, records) {
+            problems.note(path, "process \(identity.pid) (rank \(identity.rank)) is not running here as the file's owner: not followed")
         }
     }
 
@@ -80,43 +93,31 @@ public struct InspectorFollower: Service {
         return SafeName.isValid(job) ? job : "nccl"
     }
 
+    /// The regular files in `directory` and in its subdirectories (one level: Inspector's per-host ones).
     static func files(in directory: String) -> [String] {
-        let manager = FileManager.default
         var out: [String] = []
         for name in (try? listDirectory(directory)) ?? [] {
             let path = directory + "/" + name
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if !isDirectory.boolValue {
+            if regularFileOwner(path) != nil {
                 out.append(path)
             } else {
-                out += ((try? listDirectory(path)) ?? []).map { path + "/" + $0 }.filter { manager.isReadableFile(atPath: $0) }
+                out += ((try? listDirectory(path)) ?? []).map { path + "/" + $0 }.filter { regularFileOwner($0) != nil }
             }
         }
         return out.sorted()
     }
 
+    /// The owner of a regular file (not a FIFO, which would block a read, nor a directory); nil for anything else.
+    static func regularFileOwner(_ path: String) -> UInt32? {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return info.st_uid
+    }
+
+    static func shortName(_ host: String) -> Substring { host.prefix { $0 != "." } }
+
     private static func size(_ path: String) -> UInt64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0
-    }
-}
-
-/// What could not be read, counted per file and reason, logged at most
-/// every 10 s: a bad file never floods the log, and nothing goes unsaid.
-struct InspectorProblems {
-    private var counts: [String: Int] = [:]
-    private var lastReport = ContinuousClock.now - .seconds(10)
-
-    mutating func note(_ path: String, _ reason: String) {
-        counts["\(path): \(reason)", default: 0] += 1
-    }
-
-    mutating func report(_ logger: Logger) {
-        guard !counts.isEmpty, ContinuousClock.now - lastReport >= .seconds(10) else { return }
-        for (what, count) in counts.sorted(by: { $0.key < $1.key }) {
-            logger.warning("NCCL Inspector output not read", metadata: ["what": "\(what)", "times": "\(count)"])
-        }
-        counts.removeAll()
-        lastReport = ContinuousClock.now
+        var info = stat()
+        return stat(path, &info) == 0 ? UInt64(info.st_size) : 0
     }
 }

@@ -68,6 +68,10 @@ struct InspectorRecord: Decodable, Equatable {
         "ReduceScatter": .reduceScatter, "AllToAll": .alltoall, "Gather": .gather, "Scatter": .scatter,
     ]
 
+    /// Bounds that keep every conversion to ns from overflowing.
+    static let maxRanks = 1 << 24
+    static let maxMicroseconds = UInt64.max / 1_000
+
     /// The collective as libvigil would have recorded it, in wall-clock ns.
     /// It started at the verbose trace's start, else `coll_exec_time_us`
     /// before the dump (the dump thread writes within its interval of the
@@ -77,7 +81,11 @@ struct InspectorRecord: Decodable, Equatable {
             guard let op = Self.operations[collPerf.coll] else { throw .unknownCollective(collPerf.coll) }
             let hex = header.id.hasPrefix("0x") ? header.id.dropFirst(2) : Substring(header.id)
             guard let hash = UInt64(hex, radix: 16), hash != 0 else { throw .badCommunicator(header.id) }
-            guard header.nRanks >= 1, (0..<header.nRanks).contains(header.rank) else { throw .badRank(header.rank, header.nRanks) }
+            guard (1...Self.maxRanks).contains(header.nRanks), (0..<header.nRanks).contains(header.rank) else {
+                throw .badRank(header.rank, header.nRanks)
+            }
+            guard collPerf.collExecTimeUs <= Self.maxMicroseconds / 2, metadata.dumpTimestampUs <= Self.maxMicroseconds / 2,
+                  (collPerf.eventTraceTs?.collStartTs ?? 0) <= Self.maxMicroseconds / 2 else { throw .badTime }
             let execNs = collPerf.collExecTimeUs * 1_000
             let dumpNs = metadata.dumpTimestampUs * 1_000
             let enterNs = collPerf.eventTraceTs?.collStartTs.map { $0 * 1_000 } ?? (dumpNs - min(dumpNs, execNs))
@@ -90,19 +98,5 @@ struct InspectorRecord: Decodable, Equatable {
     /// Who wrote it: the rank of its communicator, in `job`, on this host.
     func identity(job: String, host: String) -> RankIdentity {
         RankIdentity(job: job, rank: header.rank, worldSize: header.nRanks, pid: metadata.pid, host: metadata.hostname ?? host)
-    }
-}
-
-enum InspectorError: Error, Equatable, CustomStringConvertible {
-    case unknownCollective(String)
-    case badCommunicator(String)
-    case badRank(Int, Int)
-
-    var description: String {
-        switch self {
-        case .unknownCollective(let name): "unknown collective '\(name.prefix(40))'"
-        case .badCommunicator(let id): "communicator id '\(id.prefix(40))' is not a hex hash"
-        case .badRank(let rank, let size): "rank \(rank) outside a communicator of \(size)"
-        }
     }
 }

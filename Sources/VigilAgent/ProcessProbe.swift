@@ -26,6 +26,13 @@ enum ProcessProbe {
     /// A process that exists and has not exited (a zombie has).
     static func isRunning(_ pid: Int32) -> Bool { startTime(of: pid) != nil }
 
+    /// The process's real user id, from /proc/PID/status.
+    static func owner(of pid: Int32) -> UInt32? {
+        guard pid > 0, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }) else { return nil }
+        return line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first.flatMap { UInt32($0) }
+    }
+
     /// Whether any process of group `pgid` is still running (scans /proc).
     static func groupHasLiveMember(_ pgid: Int32) -> Bool {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }

@@ -41,7 +41,8 @@ public final class RankTable: Sendable {
         }
         let path = "\(configuration.ringDirectory)/\(identity.job).\(identity.rank).\(identity.pid).ring"
         return try ranks.withLock { ranks throws(RegistrationError) -> String in
-            if let existing = ranks[identity.pid], existing.endedAt == nil {
+            // A process known from Inspector files alone registering itself (libvigil in an NCCL job): its ring wins.
+            if let existing = ranks[identity.pid], existing.endedAt == nil, !existing.inspected {
                 throw .alreadyRegistered(identity.pid)
             }
             let ring: RingFile
@@ -63,7 +64,8 @@ public final class RankTable: Sendable {
     /// reused pid is never mistaken for the rank).
     public func runningProcesses(ofJob job: String) -> [(pid: Int32, startTime: UInt64)] {
         ranks.withLock { ranks in
-            ranks.values.filter { $0.telemetry.identity.job == job && $0.endedAt == nil }
+            // Ranks known from Inspector files only are never signalled: a file's word is not a registration.
+            ranks.values.filter { $0.telemetry.identity.job == job && $0.endedAt == nil && !$0.inspected }
                 .map { ($0.telemetry.identity.pid, $0.startTime) }
         }
     }
@@ -149,12 +151,14 @@ public final class RankTable: Sendable {
 
     /// Collectives NCCL Inspector reported for `identity`'s process, which
     /// is tracked as a rank from its first record on (while it runs here).
-    /// Returns false when that process is not running on this host.
-    public func apply(inspected identity: RankIdentity, _ records: [CollectiveRecord]) -> Bool {
+    /// Returns false when that process is not running on this host, or is
+    /// not `owner`'s (the file's owner): a file cannot claim someone else's process.
+    public func apply(inspected identity: RankIdentity, owner: UInt32, _ records: [CollectiveRecord]) -> Bool {
         ranks.withLock { ranks in
-            if ranks[identity.pid]?.endedAt != nil { return false }
+            if ranks[identity.pid].map({ $0.endedAt != nil || !$0.inspected }) ?? false { return false }
             if ranks[identity.pid] == nil {
-                guard let startTime = ProcessProbe.startTime(of: identity.pid) else { return false }
+                guard let startTime = ProcessProbe.startTime(of: identity.pid),
+                      ProcessProbe.owner(of: identity.pid) == owner else { return false }
                 var tracked = Tracked(ring: nil, telemetry: RankTelemetry(identity: identity,
                                                                          flightRecorderDepth: configuration.flightRecorderDepth),
                                       startTime: startTime)
@@ -162,6 +166,10 @@ public final class RankTable: Sendable {
                 ranks[identity.pid] = tracked
                 logger.info("following an NCCL rank", metadata: ["job": "\(identity.job)", "rank": "\(identity.rank)",
                                                                  "pid": "\(identity.pid)"])
+            }
+            // A rank is its place in its process's largest communicator (the world), whichever came first.
+            if identity.worldSize > ranks[identity.pid]!.telemetry.identity.worldSize {
+                ranks[identity.pid]!.telemetry.identity = identity
             }
             for record in records { ranks[identity.pid]!.telemetry.apply(record) }
             ranks[identity.pid]!.telemetry.counters.consumed += UInt64(records.count)  // produced = consumed: nothing pends

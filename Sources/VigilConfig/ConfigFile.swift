@@ -81,13 +81,18 @@ public struct ConfigFile: Sendable {
         return out
     }
 
-    /// `true` is the flag itself and `false` nothing; a list repeats the flag once per item.
+    /// `true` is the flag itself and `false` nothing; a list repeats the flag
+    /// once per item. Only those two words are booleans: YAML 1.1's `off`
+    /// and `no` stay values (`recovery: off`).
     private static func arguments(_ name: String, _ value: Node) -> Result<[String], ConfigProblem> {
         let flag = "--" + name
         switch value {
         case .scalar(let scalar):
-            if scalar.style == .plain, let bool = value.bool { return .success(bool ? [flag] : []) }
-            return .success([flag, scalar.string])
+            switch (scalar.style, scalar.string.lowercased()) {
+            case (.plain, "true"): return .success([flag])
+            case (.plain, "false"): return .success([])
+            default: return .success([flag, scalar.string])
+            }
         case .sequence(let items):
             var out: [String] = []
             for item in items {

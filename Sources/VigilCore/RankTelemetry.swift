@@ -1,7 +1,8 @@
 /// Everything an agent knows about one local rank: built from the rank's
 /// records as they are drained, read by reports.
 public struct RankTelemetry: Sendable {
-    public let identity: RankIdentity
+    /// Set at registration; a rank known from NCCL Inspector files alone learns its world rank later.
+    public var identity: RankIdentity
     public var status: RankStatus = .running
     public var exitStatus: Int32?
     /// When its end was seen (wall-clock ns).

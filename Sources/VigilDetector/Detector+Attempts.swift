@@ -31,6 +31,10 @@ extension Detector {
         if attempts[job, default: 0] <= attempt { tearingDown[job] = attempt }
     }
 
+    /// The stop did not go through (recovery failed): what still runs of
+    /// the job is evidence again.
+    public mutating func resumed(job: String) { tearingDown[job] = nil }
+
     /// Jobs whose followed attempt is being torn down.
     var jobsTearingDown: Set<String> {
         Set(tearingDown.filter { attempts[$0.key, default: 0] <= $0.value }.map(\.key))

@@ -75,6 +75,9 @@ public struct TelemetryMonitor: Sendable {
     /// The server is stopping this attempt: see `Detector.stopping(job:attempt:)`.
     public mutating func stopping(job: String, attempt: Int) { detector.stopping(job: job, attempt: attempt) }
 
+    /// The stop failed: see `Detector.resumed(job:)`.
+    public mutating func resumed(job: String) { detector.resumed(job: job) }
+
     /// False for an older attempt's late word; a newer attempt's first word
     /// drops the older one's open instances and gaps, whose seqs it reuses.
     private mutating func admit(job: String, attempt: Int) -> Bool {

@@ -20,7 +20,18 @@ public struct MetricsEndpoint: Service {
         self.logger = logger
     }
 
+    /// A port that cannot be bound costs the metrics, not the agent: logged, and the agent runs on.
     public func run() async throws {
+        do {
+            try await serve()
+        } catch {
+            logger.error("cannot serve metrics", metadata: ["host": "\(listener.host)", "port": "\(listener.port)",
+                                                            "reason": "\(error)"])
+            try? await gracefulShutdown()
+        }
+    }
+
+    private func serve() async throws {
         let (exporter, samples, logger, host) = (exporter, samples, logger, listener.host)
         try await listener.run(bound: { port in
             logger.info("metrics listening", metadata: ["host": "\(host)", "port": "\(port)"])

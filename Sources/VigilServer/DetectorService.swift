@@ -56,6 +56,9 @@ public final class DetectorService: Service, Sendable {
     /// Recovery is stopping this attempt: its teardown raises nothing.
     public func stopping(job: String, attempt: Int) { monitor.withLock { $0.stopping(job: job, attempt: attempt) } }
 
+    /// The stop did not go through (the recovery failed): the job is judged again.
+    public func resumed(job: String) { monitor.withLock { $0.resumed(job: job) } }
+
     public var openInstances: Int { monitor.withLock { $0.openInstances } }
 
     /// The incidents open as of the last evaluation.

@@ -23,6 +23,8 @@ struct RecoveryRun {
         do {
             try await run.steps()
         } catch {
+            // Whatever still runs of the job is evidence again.
+            coordinator.detector?.resumed(job: record.job)
             (run.record.state, run.record.failure) = (.failed, "\(error)")
             await run.save()
             coordinator.logger.error("recovery failed", metadata: ["job": "\(record.job)", "id": "\(record.id)",

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import VigilConfig
 
@@ -7,55 +8,38 @@ import VigilConfig
 enum ConfiguredArguments {
     static func resolve(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ConfigProblems) -> [String] {
-        guard let (section, lead) = daemon(arguments) else { return arguments }
+        guard let (section, lead, command) = daemon(arguments) else { return arguments }
         let rest = Array(arguments.dropFirst(lead))
         var entries: [ConfigFile.Entry] = []
         if let path = ConfigLayers.explicitFile(in: rest) ?? ConfigLocation.path(environment: environment) {
             entries = try ConfigLocation.load(path).sections[section] ?? []
         }
-        return Array(arguments.prefix(lead))
-            + ConfigLayers.arguments(file: entries, environment: ConfigLayers.environment(environment, section: section),
-                                     commandLine: rest)
+        let fromEnvironment = ConfigLayers.environment(environment, section: section).filter { isFlag($0, of: command) }
+        return Array(arguments.prefix(lead)) + ConfigLayers.arguments(file: entries, environment: fromEnvironment, commandLine: rest)
     }
 
-    /// The section a command line's daemon reads, and how many words name it.
-    private static func daemon(_ arguments: [String]) -> (String, Int)? {
-        switch (arguments.first, arguments.dropFirst().first) {
-        case ("server", "run"): ("server", 2)
-        case ("server", let next) where next == nil || next!.hasPrefix("-"): ("server", 1)
-        case ("agent", "run"): ("agent", 2)
-        default: nil
+    /// The section a command line's daemon reads, how many words name it, and the command that parses it.
+    private static func daemon(_ arguments: [String]) -> (String, Int, any ParsableCommand.Type)? {
+        let defaultRun = arguments.count == 1 || arguments.dropFirst().first?.hasPrefix("-") == true
+        switch arguments.first {
+        case "server" where arguments.dropFirst().first == "run": return ("server", 2, ServerCommand.Run.self)
+        case "server" where defaultRun: return ("server", 1, ServerCommand.Run.self)
+        case "agent" where arguments.dropFirst().first == "run": return ("agent", 2, AgentCommand.Run.self)
+        case "agent" where defaultRun: return ("agent", 1, AgentCommand.Run.self)
+        default: return nil
         }
     }
-}
 
-/// Every problem of a config file, one per line.
-struct ConfigProblems: Error, CustomStringConvertible {
-    var all: [ConfigProblem]
-    var description: String { all.map(\.description).joined(separator: "\n") }
-}
-
-/// Where the config file is, and reading it.
-enum ConfigLocation {
-    static let system = "/etc/vigil/vigil.yaml"
-
-    /// $VIGIL_CONFIG, else /etc/vigil/vigil.yaml when it exists.
-    static func path(environment: [String: String]) -> String? {
-        if let path = environment["VIGIL_CONFIG"], !path.isEmpty { return path }
-        return FileManager.default.fileExists(atPath: system) ? system : nil
-    }
-
-    static func read(_ path: String) throws(ConfigProblems) -> String {
+    /// A `VIGIL_SERVER_*` / `VIGIL_AGENT_*` variable that names no flag of the
+    /// daemon is someone else's: left out, with a word on stderr, rather than stopping it.
+    private static func isFlag(_ entry: ConfigFile.Entry, of command: any ParsableCommand.Type) -> Bool {
         do {
-            return try String(contentsOfFile: path, encoding: .utf8)
+            _ = try command.parse(entry.arguments)
         } catch {
-            throw ConfigProblems(all: [ConfigProblem(file: path, line: nil, message: "cannot read: \(error.localizedDescription)")])
+            guard command.message(for: error).contains("Unknown option '--\(entry.key)'") else { return true }
+            FileHandle.standardError.write(Data("vigil: ignoring the environment's \(entry.key): no such flag\n".utf8))
+            return false
         }
-    }
-
-    static func load(_ path: String) throws(ConfigProblems) -> ConfigFile {
-        let (config, problems) = ConfigFile.parse(try read(path), file: path)
-        guard problems.isEmpty else { throw ConfigProblems(all: problems) }
-        return config
+        return true
     }
 }

@@ -26,6 +26,10 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "jsonl or csv.") var format: Format = .jsonl
     @OptionGroup var api: APIOption
 
+    static let incidentLimit = 10_000
+    /// The API's own cap on checkpoints (APIResponder).
+    static let checkpointLimit = 1_000
+
     func validate() throws {
         guard ExportSince.parse(since, nowNs: wallClockNanoseconds()) != nil else {
             throw ValidationError("--since must be an ISO 8601 time (2026-12-01T08:00:00Z) or an age (30m, 6h, 2d)")
@@ -36,10 +40,18 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let now = wallClockNanoseconds()
         let client = api.client
-        let records = ExportRecord.collect(
-            incidents: try await client.incidents(job: job), actions: try await client.recoveries(job: job),
-            checkpoints: try await client.checkpoints(job: job), goodput: try await client.goodput(job: job),
-            sinceNs: ExportSince.parse(since, nowNs: now) ?? 0, nowNs: now)
+        let sinceNs = ExportSince.parse(since, nowNs: now) ?? 0
+        let incidents = try await client.incidents(job: job, limit: Self.incidentLimit)
+        let checkpoints = try await client.checkpoints(job: job)
+        let records = ExportRecord.collect(incidents: incidents, actions: try await client.recoveries(job: job),
+                                           checkpoints: checkpoints, goodput: try await client.goodput(job: job),
+                                           sinceNs: sinceNs, nowNs: now)
+        // The API answers with at most so many, newest first: say when older ones may be missing.
+        for (what, rows, cap) in [("incidents", incidents.map(\.incident.detectedNs), Self.incidentLimit),
+                                  ("checkpoints", checkpoints.map(\.startedNs), Self.checkpointLimit)]
+            where rows.count >= cap && (rows.min() ?? 0) > sinceNs {
+            FileHandle.standardError.write(Data("warning: only the newest \(cap) \(what) are exported; older ones since --since are not\n".utf8))
+        }
         switch format {
         case .csv:
             print(ExportRecord.csvHeader)

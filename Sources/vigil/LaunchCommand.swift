@@ -162,21 +162,26 @@ struct LaunchCommand: AsyncParsableCommand {
         let deadline = ContinuousClock.now + .seconds(startTimeout)
         var cursor: UInt64 = 0
         var registered = Set<Int>()
+        var run: JobRun?
         while true {
-            let page = try await api.client.ranks(since: cursor)
-            cursor = page.cursor
-            registered.formUnion(page.items.map(\.snapshot.identity)
-                .filter { $0.job == spec.job && $0.attempt == spec.attempt }.map(\.rank))
-            let run = try await api.client.runs(job: spec.job).first { $0.attempt == spec.attempt }
+            do {  // the server briefly away is no verdict: asked again until the deadline
+                let page = try await api.client.ranks(since: cursor)
+                cursor = page.cursor
+                registered.formUnion(page.items.map(\.snapshot.identity)
+                    .filter { $0.job == spec.job && $0.attempt == spec.attempt }.map(\.rank))
+                run = try await api.client.runs(job: spec.job).first { $0.attempt == spec.attempt }
+            } catch where ContinuousClock.now < deadline {
+                FileHandle.standardError.write(Data("warning: asking the server how the job starts: \(error)\n".utf8))
+            }
             let verdict = StartVerdict(run: run, registered: registered.count, expected: spec.ranks)
             guard case .waiting = verdict, ContinuousClock.now < deadline else { return verdict }
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(500))
         }
     }
 
     /// How mpirun ended and the last of what it printed.
     static func failure(_ title: String, _ run: JobRun) -> String {
-        var text = "\(title) failed: mpirun ended with \(run.endDescription) before its ranks were running\n"
+        var text = "\(title) failed: mpirun ended with \(run.endDescription)\n"
         for (name, tail) in [("stdout", run.stdoutTail), ("stderr", run.stderrTail)] where !tail.isEmpty {
             let lines = tail.split(separator: "\n").suffix(20).joined(separator: "\n")
             text += "--- last of its \(name) ---\n\(lines)\n"

@@ -33,7 +33,10 @@ struct InspectorInputTests {
 
     @Test(arguments: [(#""AllReduce""#, #""Frobnicate""#, "unknown collective 'Frobnicate'"),
                       (#""0x7f8c496ae9f661""#, #""zz""#, "is not a hex hash"),
-                      (#""rank": 2"#, #""rank": 9"#, "rank 9 outside a communicator of 8")])
+                      (#""rank": 2"#, #""rank": 9"#, "rank 9 outside a communicator of 8"),
+                      (#""n_ranks": 8"#, #""n_ranks": 99999999999"#, "outside a communicator"),
+                      (#""coll_exec_time_us": 61974"#, #""coll_exec_time_us": 18446744073709551615"#, "past any clock"),
+                      (#""dump_timestamp_us": 1748030377748202"#, #""dump_timestamp_us": 18446744073709551"#, "past any clock")])
     func aRecordThatMakesNoSenseIsRefused(_ from: String, _ to: String, _ reason: String) throws {
         let bad = try JSONDecoder().decode(InspectorRecord.self, from: Data(Self.record.replacing(from, with: to).utf8))
         #expect(throws: InspectorError.self) { try bad.collective }

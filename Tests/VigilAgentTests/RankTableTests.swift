@@ -22,6 +22,25 @@ struct RankTableTests {
 
     private let me = RankIdentity(job: "j1", rank: 0, worldSize: 2, pid: getpid(), host: "h")
 
+    /// A process an NCCL Inspector file names is followed only if it runs
+    /// here as the file's owner, and a stop never signals it.
+    @Test func anInspectedProcessIsFollowedButNeverSignalled() throws {
+        try withDirectory { dir in
+            let table = RankTable(configuration: configuration(dir), logger: Logger(label: "test"))
+            let record = CollectiveRecord(op: .allreduce, communicator: 7, seq: 1, enterNs: 10, exitNs: 20, communicatorSize: 2)
+            #expect(!table.apply(inspected: me, owner: getuid() &+ 1, [record]), "not the file owner's process")
+            let gone = RankIdentity(job: "j1", rank: 1, worldSize: 2, pid: Int32.max - 1, host: "h")
+            #expect(!table.apply(inspected: gone, owner: getuid(), [record]), "no such process here")
+            #expect(table.apply(inspected: me, owner: getuid(), [record, record]))
+            let rank = try #require(table.report().ranks.first)
+            #expect(rank.identity == me && rank.observed == 2 && rank.counters.consumed == 2, "produced = consumed")
+            #expect(table.runningProcesses(ofJob: "j1").isEmpty, "a stop signals no inspected process")
+            _ = try table.register(me)
+            #expect(table.runningProcesses(ofJob: "j1").map(\.pid) == [getpid()], "registering itself, it is a rank like any")
+            #expect(!table.apply(inspected: me, owner: getuid(), [record]), "and its ring, not the file, speaks for it")
+        }
+    }
+
     @Test func registersALiveProcessOnceAndRefusesTheRest() throws {
         try withDirectory { dir in
             let table = RankTable(configuration: configuration(dir), logger: Logger(label: "test"))

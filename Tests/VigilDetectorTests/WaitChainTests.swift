@@ -127,6 +127,8 @@ struct WaitChainTests {
         if stopping {
             #expect(report.raised.isEmpty && report.resolved.isEmpty, "\(report.raised.map(\.headline))")
             #expect(report.open.map(\.incidentClass) == [.nonCommunicationHang] && report.open.first?.suspects.map(\.rank) == [2])
+            detector.resumed(job: "mesh")  // the stop failed: the job is judged again
+            #expect(detector.evaluate(nowNs: later + 500_000_000).raised.map(\.incidentClass) == [.communicationHang])
         } else {
             #expect(report.raised.map(\.incidentClass) == [.communicationHang], "what the teardown looks like unannounced")
         }

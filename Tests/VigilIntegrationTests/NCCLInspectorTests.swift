@@ -12,10 +12,17 @@ struct NCCLInspectorTests {
     static let communicator = "0x5be1c0ffee1234"
 
     /// One Inspector record, as the plugin writes it (compact, one per line).
-    static func record(rank: Int, pid: Int32, seq: UInt64, execUs: UInt64, dumpUs: UInt64) -> String {
+    /// This machine's name, as the plugin writes it: the agent follows only its own host's processes.
+    static let hostname: String = {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count - 1)
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+    }()
+
+    static func record(rank: Int, pid: Int32, seq: UInt64, execUs: UInt64, dumpUs: UInt64, host: String = hostname) -> String {
         #"{"header":{"id":"\#(communicator)","rank":\#(rank),"n_ranks":4,"nnodes":1},"#
             + #""metadata":{"inspector_output_format_version":"v4.0","git_rev":"","rec_mechanism":"profiler_plugin","#
-            + #""dump_timestamp_us":\#(dumpUs),"hostname":"gpu-node","pid":\#(pid)},"#
+            + #""dump_timestamp_us":\#(dumpUs),"hostname":"\#(host)","pid":\#(pid)},"#
             + #""coll_perf":{"coll":"AllReduce","coll_sn":\#(seq),"coll_msg_size_bytes":67108864,"#
             + #""coll_exec_time_us":\#(execUs),"coll_algobw_gbs":100.0,"coll_busbw_gbs":150.0}}"# + "\n"
     }
@@ -25,14 +32,14 @@ struct NCCLInspectorTests {
             let directory = scope.directory.appendingPathComponent("nccl-inspector-gpu-job")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let server = try await scope.server()
-            _ = try await scope.agent(arguments: server.agentArguments(node: "gpu-node") + ["--nccl-inspector", directory.path])
+            let agent = try await scope.agent(arguments: server.agentArguments(node: "gpu-node") + ["--nccl-inspector", directory.path])
             var ranks: [ChildProcess] = []
             for rank in 0..<4 {
                 let process = try ChildProcess("/bin/sleep", ["600"], outputDirectory: scope.directory, label: "gpu-rank\(rank)")
                 scope.stopAfterwards { await process.stop() }
                 ranks.append(process)
             }
-            let files = try (0..<4).map { rank -> FileHandle in
+            let files = try (0..<5).map { rank -> FileHandle in
                 let path = directory.appendingPathComponent("rank-\(rank).log").path
                 _ = FileManager.default.createFile(atPath: path, contents: nil)
                 return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
@@ -41,18 +48,28 @@ struct NCCLInspectorTests {
             // 10 steps a second: 50 ms of compute (90 ms on rank 2), then an allreduce that ends at 95 ms for all.
             let writer = Task {
                 var seq: UInt64 = 0
-                while !Task.isCancelled {
-                    let start = wallClockNanoseconds() / 1_000
-                    try? await Task.sleep(for: .milliseconds(95))
-                    seq += 1
-                    for rank in 0..<4 {
-                        let exec: UInt64 = rank == 2 ? 5_000 : 45_000
-                        files[rank].write(Data(Self.record(rank: rank, pid: pids[rank], seq: seq, execUs: exec, dumpUs: start + 95_000).utf8))
+                do {
+                    while true {
+                        let start = wallClockNanoseconds() / 1_000
+                        try await Task.sleep(for: .milliseconds(95))
+                        seq += 1
+                        for rank in 0..<4 {
+                            let exec: UInt64 = rank == 2 ? 5_000 : 45_000
+                            try files[rank].write(contentsOf: Data(Self.record(rank: rank, pid: pids[rank], seq: seq, execUs: exec,
+                                                                               dumpUs: start + 95_000).utf8))
+                        }
+                        // Another host's rank 1 on a shared file system, with a pid that is ours here: not followed.
+                        try files[4].write(contentsOf: Data(Self.record(rank: 1, pid: pids[0], seq: seq, execUs: 1, dumpUs: start + 95_000,
+                                                                        host: "elsewhere").utf8))
+                        try await Task.sleep(for: .milliseconds(5))
                     }
-                    try? await Task.sleep(for: .milliseconds(5))
-                }
+                } catch {}  // cancelled: the test is over
             }
-            scope.stopAfterwards { writer.cancel() }
+            scope.stopAfterwards {
+                writer.cancel()
+                await writer.value
+                for handle in files { try? handle.close() }
+            }
             let store = try server.store()
             var incidents: [StoredIncident] = []
             let found = await eventually(timeout: .seconds(60), every: .milliseconds(500)) {
@@ -65,8 +82,11 @@ struct NCCLInspectorTests {
             #expect(suspects == [Incident.Suspect(node: "gpu-node", rank: 2)], "rank 2 alone: \(suspects)")
             let ranksSeen = try await store.ranks().filter { $0.snapshot.identity.job == "gpu-job" }
             #expect(Set(ranksSeen.map(\.snapshot.identity.rank)) == [0, 1, 2, 3] && ranksSeen.allSatisfy { $0.snapshot.status == .running })
-            writer.cancel()
-            for handle in files { try? handle.close() }
+            // A stop of the job signals no process an Inspector file named: a file is no registration.
+            let stop = try runTool(Paths.vigil, ["agent", "stop-job", "--job", "gpu-job", "--grace", "1", "--socket", agent.socket])
+            #expect(stop.status == 0 && stop.output.contains("STOPPED ranks=0"), "\(stop.output)")
+            let alive = ranks.allSatisfy { $0.isRunning }
+            #expect(alive, "the GPU ranks' processes were left alone")
         }
     }
 }

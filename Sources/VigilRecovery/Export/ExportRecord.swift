@@ -67,7 +67,7 @@ public enum ExportRecord: Sendable, Equatable {
         }
     }
 
-    /// The newest first by time, from what the API gives, those before `sinceNs` left out (stats always kept).
+    /// Oldest first, from what the API gives, those before `sinceNs` left out; then each job's stats.
     public static func collect(incidents: [StoredIncident], actions: [StoredRecovery], checkpoints: [StoredCheckpoint],
                                goodput: [Goodput], sinceNs: UInt64, nowNs: UInt64) -> [ExportRecord] {
         let records: [ExportRecord] = incidents.map { .incident($0) } + actions.map { .action($0) }

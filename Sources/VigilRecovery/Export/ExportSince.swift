@@ -12,7 +12,7 @@ public enum ExportSince {
         let formats: [Date.ISO8601FormatStyle] = [.iso8601, .iso8601.year().month().day()]
         for format in formats {
             if let date = try? Date(text, strategy: format), date.timeIntervalSince1970 >= 0 {
-                return UInt64(date.timeIntervalSince1970 * 1e9)
+                return UInt64(min(date.timeIntervalSince1970 * 1e9, Double(nowNs)))  // a future time: nothing yet
             }
         }
         return nil

@@ -9,9 +9,9 @@ import VigilConsole
 /// section's keys alone), else /etc/vigil/vigil.yaml's section. None: the defaults.
 enum ConsoleSettingsFile {
     static func load(explicit: String?) throws -> ConsoleSettings {
-        let environment = ProcessInfo.processInfo.environment
-        let path = explicit ?? environment["VIGIL_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? userPath()
-            ?? ConfigLocation.path(environment: [:])
+        let variable = ProcessInfo.processInfo.environment["VIGIL_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let shared = variable.map { ConfigLocation.path(environment: ["VIGIL_CONFIG": $0]) }  // `none`: no shared file
+        let path = explicit ?? shared.map { $0 ?? userPath() } ?? userPath() ?? ConfigLocation.path(environment: [:])
         guard let path else { return ConsoleSettings() }
         do {
             let text = try ConfigLocation.read(path)

@@ -14,10 +14,17 @@ final class ChildProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = Self.isolated.merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         try process.run()
+    }
+
+    /// This process's environment, less what would configure a daemon from
+    /// outside the test: no config file (/etc/vigil/vigil.yaml, $VIGIL_CONFIG), no VIGIL_SERVER_* or VIGIL_AGENT_*.
+    static var isolated: [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VIGIL_SERVER_") && !$0.key.hasPrefix("VIGIL_AGENT_") }
+            .merging(["VIGIL_CONFIG": "none"]) { $1 }
     }
 
     var pid: Int32 { process.processIdentifier }

@@ -14,7 +14,7 @@ struct MetricsTests {
             let agent = try await scope.agent(arguments: server.agentArguments(node: "node-m")
                                               + ["--metrics", "127.0.0.1:\(metricsPort)"])
             let checkpoints = scope.directory.appendingPathComponent("ckpt").path
-            _ = try scope.job(ranks: 4, ["--steps", "1000000", "--compute-us", "2000", "--checkpoint-every", "20",
+            let training = try scope.job(ranks: 4, ["--steps", "1000000", "--compute-us", "2000", "--checkpoint-every", "20",
                                          "--checkpoint-dir", checkpoints],
                                   environment: agent.rankEnvironment.merging(["VIGIL_JOB_ID": "train-m"]) { $1 })
             let prometheus = try await scope.prometheus(targets: ["vigil-server": "127.0.0.1:\(server.apiPort)",
@@ -45,6 +45,14 @@ struct MetricsTests {
             }
             let perRank = await prometheus.query(#"{__name__=~"vigil_.+", rank!=""}"#)
             #expect(perRank.isEmpty, "no per-rank series: \(perRank.prefix(3).map(\.metric))")
+
+            // The ranks, not only mpirun, gone before the scope removes their checkpoint directory.
+            let pids = ((try? await agent.report())?.ranks ?? []).map(\.identity.pid)
+            await training.child.stop()
+            let gone = await eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+                pids.allSatisfy { kill($0, 0) != 0 }
+            }
+            #expect(gone, "the job's ranks ended: \(pids)")
         }
     }
 }

@@ -72,35 +72,40 @@ extension APIClient {
         try await fetch("/v1/goodput" + (job.map { "?job=\($0)" } ?? ""), as: [Goodput].self).0
     }
 
-    /// Carry out recovery `id`'s plan, awaiting approval: a change, so it carries the shared token.
-    public func approveRecovery(_ id: Int64, token: [UInt8]) async throws -> StoredRecovery {
-        let path = "/v1/recoveries/approve?id=\(id)"
+    /// A change (it carries the shared token), its answer typed.
+    public func change<T: Decodable>(_ path: String, token: [UInt8], as type: T.Type) async throws -> T {
         let data = try await post(path, token: token)
         do {
-            return try JSONDecoder().decode(StoredRecovery.self, from: data)
+            return try JSONDecoder().decode(T.self, from: data)
         } catch {
             throw APIClientError.malformed(path, "\(error)")
         }
     }
 
-    /// Pin (or unpin) a checkpoint: a change, so it carries the shared token.
+    /// Carry out recovery `id`'s plan, awaiting approval.
+    public func approveRecovery(_ id: Int64, token: [UInt8]) async throws -> StoredRecovery {
+        try await change("/v1/recoveries/approve?id=\(id)", token: token, as: StoredRecovery.self)
+    }
+
+    /// Pin (or unpin) a checkpoint.
     public func setPinned(job: String, step: Int64, _ pinned: Bool, token: [UInt8]) async throws -> CheckpointPin {
-        let path = "/v1/checkpoints/\(pinned ? "pin" : "unpin")?job=\(job)&step=\(step)"
-        let data = try await post(path, token: token)
-        do {
-            return try JSONDecoder().decode(CheckpointPin.self, from: data)
-        } catch {
-            throw APIClientError.malformed(path, "\(error)")
-        }
+        try await change("/v1/checkpoints/\(pinned ? "pin" : "unpin")?job=\(job)&step=\(step)", token: token, as: CheckpointPin.self)
     }
 
     public func setCordoned(_ node: String, _ cordoned: Bool, token: [UInt8]) async throws -> CordonChange {
-        let path = "/v1/nodes/\(node)/\(cordoned ? "cordon" : "uncordon")"
-        let data = try await post(path, token: token)
-        do {
-            return try JSONDecoder().decode(CordonChange.self, from: data)
-        } catch {
-            throw APIClientError.malformed(path, "\(error)")
-        }
+        try await change("/v1/nodes/\(node)/\(cordoned ? "cordon" : "uncordon")", token: token, as: CordonChange.self)
+    }
+
+    /// Write a note on the timeline; the event as stored.
+    public func addNote(_ note: OperatorNote, token: [UInt8]) async throws -> ClusterEvent {
+        var query = "text=" + Self.formEncoded(note.text)
+        if let job = note.job { query += "&job=\(job)" }
+        if let node = note.node { query += "&node=\(node)" }
+        return try await change("/v1/notes?" + query, token: token, as: ClusterEvent.self)
+    }
+
+    /// Every byte but unreserved ones percent-encoded (a '+' too: the server reads '+' as a space).
+    static func formEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
     }
 }

@@ -27,7 +27,8 @@ public struct StoreSource: ConsoleSource {
         return ClusterSummary.build(nodes: try await store.nodes(), ranks: try await store.ranks(),
                                     runs: try await store.runs(job: nil), openIncidents: open, pace: [:], server: nil,
                                     nowNs: wallClockNanoseconds(), nodeDownAfterNs: nodeDownAfterNs,
-                                    latestEventID: try await store.latestEventID())
+                                    latestEventID: try await store.latestEventID(),
+                                    notes: try await store.latestNotes(limit: ClusterSummary.noteLimit))
     }
 
     public func nodes(since cursor: UInt64) async throws -> (nodes: [NodeSummary], cursor: UInt64) {

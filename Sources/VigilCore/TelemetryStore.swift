@@ -50,6 +50,11 @@ public protocol TelemetryStore: Sendable {
     /// The id of the newest timeline event; 0 when there is none.
     func latestEventID() async throws -> Int64
 
+    /// Write `note` on the timeline; the event as stored.
+    func addNote(_ note: OperatorNote, atNs: UInt64) async throws -> ClusterEvent
+    /// The newest `limit` notes on the timeline, newest first.
+    func latestNotes(limit: Int) async throws -> [ClusterEvent]
+
     /// Checkpoints (of one job, or all), newest first, at most `limit`.
     func checkpoints(job: String?, limit: Int) async throws -> [StoredCheckpoint]
     /// Every checkpoint's timing (of one job, or all): goodput's read of the

@@ -1,3 +1,4 @@
+import Foundation
 import VigilCore
 
 /// What a client can ask the API, parsed from method and URI. Reads are
@@ -29,6 +30,7 @@ import VigilCore
 ///     POST /v1/nodes/NODE/uncordon
 ///     POST /v1/checkpoints/pin?job=JOB&step=N     retention never removes it
 ///     POST /v1/checkpoints/unpin?job=JOB&step=N
+///     POST /v1/notes?text=TEXT[&job=JOB][&node=NODE]  a note on the timeline (TEXT percent-encoded)
 public enum APIRequest: Equatable, Sendable {
     case health
     case metrics
@@ -53,11 +55,12 @@ public enum APIRequest: Equatable, Sendable {
     case restart(job: String, exclude: [String])
     case cordon(node: String, cordoned: Bool)
     case pin(job: String, step: Int64, pinned: Bool)
+    case note(OperatorNote)
 
     /// Changes the server's state: only with the token.
     public var needsToken: Bool {
         switch self {
-        case .cordon, .pin, .approve, .restart: true
+        case .cordon, .pin, .approve, .restart, .note: true
         default: false
         }
     }
@@ -73,6 +76,10 @@ public enum APIRequest: Equatable, Sendable {
                 let exclude = (query["exclude"] ?? "").split(separator: ",").map(String.init)
                 guard exclude.allSatisfy({ SafeName.isValid($0) }) else { throw .badRequest("exclude must be nodes, each \(SafeName.rule)") }
                 self = .restart(job: try Self.job(query), exclude: exclude)
+                return
+            }
+            if path == "/v1/notes" {
+                self = .note(try Self.note(query))
                 return
             }
             if path == "/v1/recoveries/approve" {
@@ -134,6 +141,19 @@ public enum APIRequest: Equatable, Sendable {
             query[kv[0]] = kv.count > 1 ? kv[1] : ""
         }
         return (parts[0], query)
+    }
+
+    private static func note(_ query: [Substring: Substring]) throws(APIError) -> OperatorNote {
+        // Form encoding: '+' is a space, a literal plus comes as %2B.
+        guard let text = query["text"].map({ $0.replacingOccurrences(of: "+", with: " ") }) else {
+            throw .badRequest("text is required")
+        }
+        guard let decoded = text.removingPercentEncoding else { throw .badRequest("text must be percent-encoded UTF-8") }
+        do {
+            return try OperatorNote(text: decoded, job: query["job"].map(String.init), node: query["node"].map(String.init))
+        } catch {
+            throw .badRequest(error.description)
+        }
     }
 
     private static func cursor(_ query: [Substring: Substring]) throws(APIError) -> UInt64 {

@@ -102,6 +102,8 @@ struct APIResponder: Sendable {
                 throw APIError.notFound("checkpoint \(job) step \(step)")
             }
             return try encoder.encode(CheckpointPin(job: job, step: step, pinned: pinned))
+        case .note(let note):
+            return try encoder.encode(try await store.addNote(note, atNs: wallClockNanoseconds()))
         case .cordon(let node, let cordoned):
             let changed = try await store.setCordoned(node, cordoned, reason: cordoned ? "by an operator" : nil, atNs: wallClockNanoseconds())
             return try encoder.encode(CordonChange(node: node, cordoned: cordoned, changed: changed))

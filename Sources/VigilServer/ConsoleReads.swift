@@ -33,7 +33,8 @@ final class ConsoleReads: Sendable {
             nodes: nodes, ranks: ranks, runs: try await store.runs(job: nil),
             openIncidents: detector.openIncidents, pace: stats.pace(worldSizes: worlds, nowNs: now),
             server: stats.pulse(agentsConnected: directory.connected, nowNs: now), nowNs: now,
-            nodeDownAfterNs: detector.heartbeatTimeoutNs, latestEventID: try await store.latestEventID())
+            nodeDownAfterNs: detector.heartbeatTimeoutNs, latestEventID: try await store.latestEventID(),
+            notes: try await store.latestNotes(limit: ClusterSummary.noteLimit))
     }
 
     func rankMap(job: String, encoder: JSONEncoder) async throws -> Data {

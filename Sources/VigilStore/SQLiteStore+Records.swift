@@ -22,10 +22,26 @@ extension SQLiteStore {
 
     public func events(afterID: Int64, limit: Int) async throws -> [ClusterEvent] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterID, limit]).map {
-                ClusterEvent(id: $0["id"], wallNs: $0["wallNs"], kind: $0["kind"], node: $0["node"], job: $0["job"],
-                             message: $0["message"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterID, limit]).map(Self.event)
+        }
+    }
+
+    private static func event(_ row: Row) -> ClusterEvent {
+        ClusterEvent(id: row["id"], wallNs: row["wallNs"], kind: row["kind"], node: row["node"], job: row["job"], message: row["message"])
+    }
+
+    public func addNote(_ note: OperatorNote, atNs: UInt64) async throws -> ClusterEvent {
+        try await pool.write { db in
+            try Self.record(db, kind: OperatorNote.kind, node: note.node, job: note.job, message: note.text, atNs: atNs)
+            return ClusterEvent(id: db.lastInsertedRowID, wallNs: atNs, kind: OperatorNote.kind, node: note.node, job: note.job,
+                                message: note.text)
+        }
+    }
+
+    public func latestNotes(limit: Int) async throws -> [ClusterEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE kind = ? ORDER BY id DESC LIMIT ?",
+                             arguments: [OperatorNote.kind, limit]).map(Self.event)
         }
     }
 

@@ -193,6 +193,10 @@ enum StoreMigrations {
             try db.execute(sql: "UPDATE checkpoint SET held = \(SQLiteStore.heldLevelExists)")
             try db.create(index: "checkpoint_held", on: "checkpoint", columns: ["job", "held"])
         }
+        // Every summary carries the newest notes: found by kind, not by scanning the timeline.
+        migrator.registerMigration("v20: notes") { db in
+            try db.create(index: "eventByKind", on: "event", columns: ["kind", "id"])
+        }
         return migrator
     }
 

@@ -10,7 +10,7 @@ struct Vigil: AsyncParsableCommand {
         subcommands: [StatusCommand.self, NodesCommand.self, RanksCommand.self, CollectivesCommand.self,
                       LinksCommand.self, EventsCommand.self, IncidentsCommand.self, RecoveryCommand.self, RestartCommand.self, CheckpointsCommand.self, ExportCommand.self, ReplayCommand.self, LaunchCommand.self, StopCommand.self, RunsCommand.self,
                       LogsCommand.self,
-                      CordonCommand.self, UncordonCommand.self,
+                      CordonCommand.self, UncordonCommand.self, NoteCommand.self,
                       TopCommand.self, DemoCommand.self, AgentCommand.self, ServerCommand.self, ConfigCommand.self, SimulateCommand.self,
                       VersionCommand.self])
 

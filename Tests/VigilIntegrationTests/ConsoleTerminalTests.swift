@@ -118,6 +118,21 @@ struct ConsoleTerminalTests {
             #expect(shown, "\(screen)")
             #expect(try await server.store().nodes().first { $0.name == "node7" }?.cordoned == false)
 
+            // A note written with the token is shown over every view, also by a console that may not change anything.
+            let noteText = "fault drill: node7 stopped for five minutes — ✓"
+            let written = try runTool(Paths.vigil, ["note", "--api", "127.0.0.1:\(server.apiPort)", "--token-file", server.tokenFile,
+                                                    "--node", "node7", noteText])
+            #expect(written.status == 0, "\(written.output)")
+            (shown, screen) = await console.waitFor("NOTE 0s ago · node7  \(noteText)")
+            #expect(shown, "no banner for the note:\n\(screen)")
+            try console.keys("7")
+            (shown, screen) = await console.waitFor("─ TIMELINE ")
+            #expect(shown && screen.contains("NOTE "), "the banner stays over the timeline:\n\(screen)")
+            let refused = try runTool(Paths.vigil, ["note", "--api", "127.0.0.1:\(server.apiPort)", "--token-file", server.tokenFile,
+                                                    "two\nlines"])
+            #expect(refused.status != 0 && refused.output.contains("one line of printable text"), "\(refused.output)")
+            try console.keys("3")
+
             // A storm of resizes: no crash, and the last size is drawn.
             for step in 0..<30 { try console.resize(width: 70 + (step * 7) % 90, height: 16 + (step * 5) % 30) }
             try console.resize(width: 100, height: 30)
@@ -129,6 +144,7 @@ struct ConsoleTerminalTests {
             let postmortem = try TmuxConsole(scope: scope, arguments: ["--store", server.storePath, "--view", "nodes"])
             (shown, screen) = await postmortem.waitFor("node7")
             #expect(shown && screen.contains("store \(server.storePath) (read-only)"), "\(screen)\n\(postmortem.stderr)")
+            #expect(screen.contains(noteText), "the store's note is on the postmortem's banner:\n\(screen)")
             try postmortem.command("cordon node7")
             (shown, screen) = await postmortem.waitFor("cordon refused: a store opened for a postmortem is read-only")
             #expect(shown, "\(screen)")

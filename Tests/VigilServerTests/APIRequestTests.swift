@@ -1,4 +1,5 @@
 import Testing
+import VigilCore
 @testable import VigilServer
 
 struct APIRequestTests {
@@ -59,6 +60,23 @@ struct APIRequestTests {
         #expect(try APIRequest(method: "POST", uri: "/v1/jobs/restart?job=train&exclude=n3,n4") == .restart(job: "train", exclude: ["n3", "n4"]))
         #expect(throws: APIError.self) { try APIRequest(method: "POST", uri: "/v1/jobs/restart?job=train&exclude=n;3") }
         #expect(try !APIRequest(method: "GET", uri: "/v1/nodes").needsToken)
+    }
+
+    @Test func aNoteIsPercentDecodedAndChecked() throws {
+        let note = try APIRequest(method: "POST", uri: "/v1/notes?text=fault+drill%3A%20rank%203%20%2B%201%20%E2%9C%93&job=j-1&node=n3")
+        #expect(note == .note(try OperatorNote(text: "fault drill: rank 3 + 1 ✓", job: "j-1", node: "n3")))
+        #expect(note.needsToken)
+        #expect(throws: APIError.badRequest("text is required")) { try APIRequest(method: "POST", uri: "/v1/notes?job=j") }
+        #expect(throws: APIError.badRequest("text must be percent-encoded UTF-8")) {
+            try APIRequest(method: "POST", uri: "/v1/notes?text=%E2%9C")
+        }
+        #expect(throws: APIError.badRequest(NoteError.controlCharacter.description)) {
+            try APIRequest(method: "POST", uri: "/v1/notes?text=a%0Ab")
+        }
+        #expect(throws: APIError.badRequest(NoteError.badName("node").description)) {
+            try APIRequest(method: "POST", uri: "/v1/notes?text=a&node=a%20b")
+        }
+        #expect(throws: APIError.notFound("/v1/notes")) { try APIRequest(method: "GET", uri: "/v1/notes") }
     }
 
     @Test func tokensCompareWithoutShortcuts() {

@@ -190,6 +190,19 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test func notesGoOnTheTimelineAndTheNewestAreFoundByKind() async throws {
+        try await withStore { store, _ in
+            _ = try await store.resume(node: "a", instance: 7, atNs: 1)
+            let first = try await store.addNote(try OperatorNote(text: "drill starts", job: "job-1"), atNs: 2)
+            _ = try await store.setCordoned("b", true, reason: nil, atNs: 3)
+            let second = try await store.addNote(try OperatorNote(text: "node3 stopped", node: "node3"), atNs: 4)
+            #expect(second.kind == OperatorNote.kind && second.node == "node3" && second.job == nil)
+            #expect(try await store.events(afterID: 0, limit: 100).map(\.kind) == ["agent.connected", "note", "node.cordoned", "note"])
+            #expect(try await store.latestNotes(limit: 3) == [second, first])
+            #expect(try await store.latestNotes(limit: 1) == [second])
+        }
+    }
+
     /// One open row per incident key: raised, then updated in place, then
     /// closed; the same fault again later is a new row.
     @Test func incidentsAreRaisedUpdatedAndResolved() async throws {

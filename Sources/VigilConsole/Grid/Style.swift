@@ -23,6 +23,8 @@ public enum Style: UInt8, Sendable, CaseIterable {
     case stale
     /// The prompt line (command, filter, confirmation).
     case prompt
+    /// A note someone wrote on the timeline, shown over every view.
+    case note
     /// Heat, from on time (0) to far behind (4).
     case heat0, heat1, heat2, heat3, heat4
     /// A rank blocked in a collective: waiting on someone else.
@@ -49,6 +51,7 @@ public enum Style: UInt8, Sendable, CaseIterable {
         case .info: "i"
         case .stale: "s"
         case .prompt: "p"
+        case .note: "n"
         case .heat0: "0"
         case .heat1: "1"
         case .heat2: "2"

@@ -1,5 +1,8 @@
+import VigilCore
+
 /// A whole frame: the tab bar, the status line (source, job, the data's age
-/// or why it is stale), the view, and the footer (keys, prompt or message).
+/// or why it is stale), a fresh note's banner, the view, and the footer
+/// (keys, prompt or message).
 /// Pure: the same model, state and size always give the same cells.
 public enum ConsoleScreen {
     public static let minimumWidth = 60
@@ -15,7 +18,11 @@ public enum ConsoleScreen {
         }
         drawTabs(state, width: width, grid: &grid)
         drawStatus(model, state, width: width, refreshNs: settings.refreshNs, grid: &grid)
-        let body = Rect(x: 0, y: 2, width: width, height: height - 3)
+        var body = Rect(x: 0, y: 2, width: width, height: height - 3)
+        if let note = freshNote(model) {
+            drawNote(note, now: model.nowNs, width: width, y: body.y, grid: &grid)
+            body = body.splitTop(1).1
+        }
         let context = ViewContext(model: model, state: state, view: state.view, settings: settings)
         let panes = drawView(context, in: body, grid: &grid)
         drawFooter(state, model: model, width: width, y: height - 1, grid: &grid)
@@ -94,6 +101,24 @@ public enum ConsoleScreen {
         } else {
             line.add("loading…", .dim, &grid)
         }
+    }
+
+    /// How long the newest note stays over the views.
+    public static let noteShownNs: UInt64 = 120_000_000_000
+
+    /// The newest note, if written less than `noteShownNs` ago.
+    static func freshNote(_ model: ConsoleModel) -> ClusterEvent? {
+        guard let note = model.summary.notes.first, model.nowNs - min(model.nowNs, note.wallNs) < noteShownNs else { return nil }
+        return note
+    }
+
+    /// " NOTE 12s ago · demo · node3  FAULT: rank 4242 on node3 killed"
+    private static func drawNote(_ note: ClusterEvent, now: UInt64, width: Int, y: Int, grid: inout CellGrid) {
+        grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: .note)
+        let about = [note.job, note.node].compactMap { $0 }.map { " · " + $0 }.joined()
+        let head = " NOTE \(Formats.age(now: now, then: note.wallNs)) ago\(about)  "
+        let x = grid.put(head, x: 0, y: y, style: .note)
+        grid.put(note.message, x: x, y: y, style: .note, limit: width - x)
     }
 
     private static func drawFooter(_ state: ConsoleState, model: ConsoleModel, width: Int, y: Int, grid: inout CellGrid) {

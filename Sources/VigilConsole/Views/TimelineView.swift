@@ -31,6 +31,7 @@ enum TimelineView {
         case "incident.resolved", "node.uncordoned": .good
         case "node.cordoned", "run.stopped": .warn
         case "link.probe": .info
+        case OperatorNote.kind: .note
         default: .normal
         }
     }

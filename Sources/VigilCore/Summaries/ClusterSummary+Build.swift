@@ -3,7 +3,7 @@ extension ClusterSummary {
     /// server's API and a console reading a store directly build the same.
     public static func build(nodes: [NodeSummary], ranks: [StoredRank], runs: [JobRun], openIncidents: [Incident],
                              pace: [String: [Double]], server: ServerPulse?, nowNs: UInt64, nodeDownAfterNs: UInt64,
-                             latestEventID: Int64) -> ClusterSummary {
+                             latestEventID: Int64, notes: [ClusterEvent] = []) -> ClusterSummary {
         var counts = NodeCounts(total: nodes.count)
         for node in nodes {
             if NodeState(node, nowNs: nowNs, downAfterNs: nodeDownAfterNs) == .down { counts.down += 1 }
@@ -37,7 +37,7 @@ extension ClusterSummary {
                               jobs: jobs.sorted { ($0.state == "ended" ? 1 : 0, $0.job) < ($1.state == "ended" ? 1 : 0, $1.job) },
                               nodes: counts,
                               openIncidents: Dictionary(grouping: openIncidents, by: \.incidentClass.rawValue).mapValues(\.count),
-                              nodeDownAfterNs: nodeDownAfterNs, latestEventID: latestEventID)
+                              nodeDownAfterNs: nodeDownAfterNs, latestEventID: latestEventID, notes: notes)
     }
 }
 

@@ -14,9 +14,12 @@ public struct ClusterSummary: Sendable, Equatable, Codable {
     public var nodeDownAfterNs: UInt64
     /// The newest timeline event: a console asks for events after the one it has.
     public var latestEventID: Int64
+    /// The newest notes written on the timeline (`OperatorNote`), newest
+    /// first: a console shows a fresh one over every view.
+    public var notes: [ClusterEvent]
 
     public init(takenNs: UInt64, server: ServerPulse?, jobs: [JobSummary], nodes: NodeCounts,
-                openIncidents: [String: Int], nodeDownAfterNs: UInt64, latestEventID: Int64) {
+                openIncidents: [String: Int], nodeDownAfterNs: UInt64, latestEventID: Int64, notes: [ClusterEvent] = []) {
         self.takenNs = takenNs
         self.server = server
         self.jobs = jobs
@@ -24,7 +27,11 @@ public struct ClusterSummary: Sendable, Equatable, Codable {
         self.openIncidents = openIncidents
         self.nodeDownAfterNs = nodeDownAfterNs
         self.latestEventID = latestEventID
+        self.notes = notes
     }
+
+    /// How many of the newest notes a summary carries.
+    public static let noteLimit = 3
 
     public static let empty = ClusterSummary(takenNs: 0, server: nil, jobs: [], nodes: NodeCounts(), openIncidents: [:],
                                              nodeDownAfterNs: 2_000_000_000, latestEventID: 0)

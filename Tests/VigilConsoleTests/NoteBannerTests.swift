@@ -1,0 +1,52 @@
+import Testing
+import VigilConsole
+import VigilCore
+
+/// A note written on the timeline shows over every view while it is fresh,
+/// then the views have their row back.
+@Suite struct NoteBannerTests {
+    let now = ConsoleModel.syntheticNowNs
+
+    func model(noteAgeNs: UInt64, text: String = "FAULT: rank process 4242 on node3 killed (kill -KILL)") -> ConsoleModel {
+        var model = ConsoleModel.synthetic(nodes: 4, ranksPerNode: 2)
+        let note = ClusterEvent(id: 41, wallNs: now - noteAgeNs, kind: OperatorNote.kind, node: "node3", job: "train-1", message: text)
+        model.summary.notes = [note]
+        model.events.append(note)
+        return model
+    }
+
+    @Test func aFreshNoteIsABannerOverTheView() throws {
+        let (grid, _) = ConsoleScreen.render(model(noteAgeNs: 12_000_000_000), ConsoleState(), width: 80, height: 24)
+        try Snapshot.check(grid, named: "overview-note-4nodes-80x24")
+        #expect(grid.line(2).hasPrefix(" NOTE 12s ago · train-1 · node3  FAULT: rank process 4242"))
+        #expect((0..<80).allSatisfy { grid[$0, 2].style == .note }, "the whole row is the banner")
+        #expect(grid.line(3).contains("JOBS"), "the view starts below it")
+    }
+
+    @Test func anOldNoteLeavesTheViewItsRow() {
+        let old = ConsoleScreen.noteShownNs + 1_000_000_000
+        let (grid, _) = ConsoleScreen.render(model(noteAgeNs: old), ConsoleState(), width: 80, height: 24)
+        let (plain, _) = ConsoleScreen.render(ConsoleModel.synthetic(nodes: 4, ranksPerNode: 2), ConsoleState(), width: 80, height: 24)
+        #expect(grid == plain)
+    }
+
+    @Test func aLongNoteIsClippedAtTheEdge() {
+        let text = String(repeating: "界", count: OperatorNote.maxLength)
+        let (grid, _) = ConsoleScreen.render(model(noteAgeNs: 0, text: text), ConsoleState(), width: 60, height: 12)
+        let head = " NOTE 0s ago · train-1 · node3  "
+        #expect(grid.line(2).hasPrefix(head + "界界"))
+        #expect(grid.line(2).filter { $0 == "界" }.count == (60 - head.count) / 2, "as many wide characters as fit whole")
+    }
+
+    @Test func theTimelineMarksNotes() {
+        var state = ConsoleState()
+        state.show(.timeline)
+        var model = model(noteAgeNs: 5_000_000_000)
+        // A newer event holds the cursor (drawn as selected), so the note's row shows its own style.
+        model.events.append(ClusterEvent(id: 42, wallNs: now, kind: "node.cordoned", node: "node3", job: nil, message: "cordoned"))
+        let (grid, _) = ConsoleScreen.render(model, state, width: 120, height: 40)
+        let row = (0..<40).first { grid.line($0).contains(" note ") }
+        #expect(row.map { grid.line($0).contains("FAULT: rank process 4242") } == true)
+        #expect(row.map { y in (0..<120).contains { grid[$0, y].style == .note } } == true)
+    }
+}

@@ -18,6 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'exec >/dev/null 2>&1; exit 129' HUP   # the terminal is gone (its window closed): clean up all the same
 
 wait_for() { for _ in $(seq 100); do [ -s "$1" ] || [ -S "$1" ] && return 0; sleep 0.1; done; echo "demo: $1 never appeared" >&2; exit 1; }
 

@@ -4,12 +4,16 @@
 what recovery decided, each step of the restart, training again, and the
 job's goodput. Exits 0 once training again (or, for a fault recovery does
 not restart, once the incident stands for 20 s); 1 after 120 s without.
-    demo-story.py VIGIL_BIN FAULT_NS"""
-import json, os, subprocess, sys, time, urllib.request
+With --notes TOKEN_FILE each line is also written on the timeline as a
+note, which vigil top shows over its views.
+    demo-story.py VIGIL_BIN FAULT_NS [--notes TOKEN_FILE]"""
+import json, os, sys, time, urllib.parse, urllib.request
 
 api = os.environ["VIGIL_API"]
 fault_ns = int(sys.argv[2])
+token = open(sys.argv[4]).readline().strip() if sys.argv[3:4] == ["--notes"] else None
 t0 = time.time()
+NOTE_MAX = 200  # OperatorNote.maxLength
 
 
 def get(path):
@@ -17,8 +21,24 @@ def get(path):
         return json.load(answer)
 
 
-def say(text):
+def say(text, noted=True):
+    """A line of the story; the ones that carry it (not each recovery step) are noted too."""
     print(f"demo  +{time.time_ns() / 1e9 - fault_ns / 1e9:5.1f}s after the fault  {text}", flush=True)
+    if token and noted:
+        note(f"demo: {text}")
+
+
+def note(text):
+    """The line on the timeline, cut to a note's length; the story goes on if the server refuses it."""
+    text = " ".join(text.split())
+    text = text if len(text) <= NOTE_MAX else text[:NOTE_MAX - 1] + "…"
+    query = urllib.parse.urlencode({"text": text, "job": "demo"}, quote_via=urllib.parse.quote)
+    request = urllib.request.Request(f"http://{api}/v1/notes?{query}", method="POST",
+                                     headers={"Authorization": f"Bearer {token}"})
+    try:
+        urllib.request.urlopen(request, timeout=5).close()
+    except OSError as error:
+        print(f"demo: the note was not written: {error}", file=sys.stderr, flush=True)
 
 
 def since_fault(ns):
@@ -47,7 +67,8 @@ while time.time() - t0 < 120:
             step = plan.get("fromStep")
             say(f"RECOVERY: cordon {', '.join(plan.get('cordon', [])) or 'nothing'}; restart on {hosts}"
                 + (f" from checkpoint step {step}" if step is not None else " from the start"))
-        say(f"recovery {recovery['id']}: {state}" + (f" ({'; '.join(recovery['why'])})" if state in ("ignored", "waiting", "gave-up", "failed") else ""))
+        trouble = state in ("ignored", "waiting", "gave-up", "failed")
+        say(f"recovery {recovery['id']}: {state}" + (f" ({'; '.join(recovery['why'])})" if trouble else ""), noted=trouble)
         if state == "training":
             restored = recovery.get("restoredStep")
             say(f"TRAINING AGAIN on attempt {recovery['attempt'] + 1}"
@@ -59,7 +80,8 @@ while time.time() - t0 < 120:
                      ("launch", recovery.get("stoppedNs"), recovery.get("launchedNs")),
                      ("to_first_step", recovery.get("launchedNs"), recovery["firstStepNs"]),
                      ("fault_to_training", fault_ns, recovery["firstStepNs"])]
-            say("PHASES " + " ".join(f"{name}_s {(end - start) / 1e9:.2f}" for name, start, end in marks if start and end))
+            say("PHASES " + " ".join(f"{name}_s {(end - start) / 1e9:.2f}" for name, start, end in marks if start and end),
+                noted=False)
             for goodput in get("/v1/goodput?job=demo"):
                 wall = goodput["endNs"] - goodput["startedNs"]
                 lost = ", ".join(f"{cause} {ns / 1e9:.1f} s" for cause, ns in sorted(goodput["lostNs"].items()) if ns)

@@ -5,9 +5,10 @@
 # checkpoints, vigil top on a terminal; after a healthy period a fault on
 # node3, announced, then detection, isolation, the restart on the spare
 # from the checkpoint, and the goodput figure.
-#   demo.sh VIGIL_BIN AGENTS_DIR [--fault hang|crash|slow|link|node|none] [--headless]
+#   demo.sh VIGIL_BIN AGENTS_DIR [--fault hang|crash|slow|link|node|none] [--healthy SECONDS] [--headless]
 # --headless (or no terminal) prints the story as lines instead of opening
-# the console. Quitting, Ctrl-C or a failure cleans up every process,
+# the console; with the console, each line of the story is also written on
+# the timeline as a note (vigil note), which vigil top shows over its views. Quitting, Ctrl-C or a failure cleans up every process,
 # namespace and file it made. Where network namespaces are not permitted it
 # says so and runs one loopback agent instead, with no restart to show.
 set -euo pipefail
@@ -16,15 +17,17 @@ export VIGIL_CONFIG=none
 unset "${!VIGIL_SERVER_@}" "${!VIGIL_AGENT_@}"
 vigil=$1 agents=$2
 shift 2
-fault=crash headless=0
+fault=crash headless=0 healthy=15
 while [ $# -gt 0 ]; do
     case $1 in
         --fault) fault=${2:-}; shift 2 ;;
+        --healthy) healthy=${2:-}; shift 2 ;;
         --headless) headless=1; shift ;;
-        *) echo "demo: unknown argument $1 (--fault hang|crash|slow|link|node|none, --headless)" >&2; exit 2 ;;
+        *) echo "demo: unknown argument $1 (--fault hang|crash|slow|link|node|none, --healthy SECONDS, --headless)" >&2; exit 2 ;;
     esac
 done
 case $fault in hang|crash|slow|link|node|none) ;; *) echo "demo: --fault must be hang, crash, slow, link, node or none" >&2; exit 2 ;; esac
+[[ $healthy =~ ^[0-9]+$ ]] && [ "$healthy" -ge 5 ] && [ "$healthy" -le 600 ] || { echo "demo: --healthy must be 5 to 600 seconds" >&2; exit 2; }
 [ -t 0 ] && [ -t 1 ] || headless=1
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -39,7 +42,7 @@ export VIGIL_CLUSTER_DIR=$work/cluster VIGIL_CLUSTER_NAME=vd VIGIL_CLUSTER_NET=1
 server_pid="" story_pid="" bench=0 api="" t0=$(date +%s%N)
 say() { awk -v t0="$t0" -v now="$(date +%s%N)" -v text="$*" 'BEGIN { printf "demo %6.1fs  %s\n", (now - t0) / 1e9, text }'; }
 cleanup() {
-    trap - EXIT INT TERM
+    trap - EXIT INT TERM HUP
     if [ -n "$story_pid" ]; then   # the story's subshell and what it runs (sleep, python3)
         pkill -TERM -P "$story_pid" 2>/dev/null || true
         kill "$story_pid" 2>/dev/null && wait "$story_pid" 2>/dev/null || true
@@ -57,6 +60,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'exec >/dev/null 2>&1; exit 129' HUP   # the terminal is gone (its window closed): clean up all the same
 
 wait_for() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.1; done; echo "demo: $1 never appeared" >&2; exit 1; }
 api_json() { "$vigil" "$@" --json 2>/dev/null || echo '[]'; }
@@ -103,10 +107,15 @@ launch node1:2,node2:2,node3:2,node4:2 demo "$agents/vigil-train" --steps 100000
     || { cat "$work/launch.log" >&2; exit 1; }
 say "training: $(grep -o 'job demo attempt 1 on 4 hosts (8 ranks)' "$work/launch.log")"
 
-# The story, told from the server's API; in the console's mode it goes to a log the console's timeline also shows.
+# A line of the story: printed, and in the console's mode written on the timeline for vigil top's banner.
+tell() {
+    say "$*"
+    [ "$headless" = 1 ] || "$vigil" note --token-file "$work/token" --job demo -- "demo: $*" >/dev/null 2>&1 || true
+}
+
+# The story, told from the server's API; in the console's mode it goes to a log and, line by line, to vigil top.
 story() {
-    local healthy=15
-    say "healthy for ${healthy}s, then: ${fault} on node3"
+    tell "healthy for ${healthy}s, then: ${fault} on node3"
     sleep "$healthy"
     local injected
     injected=$(date +%s%N)
@@ -116,15 +125,17 @@ story() {
             pid=$(api_json ranks | python3 -c 'import json,sys
 ranks=[r for r in json.load(sys.stdin)["items"] if r["node"]=="node3" and r["snapshot"]["identity"]["job"]=="demo" and r["snapshot"]["status"]=="running"]
 print(ranks[0]["snapshot"]["identity"]["pid"] if ranks else "")')
-            [ -n "$pid" ] || { say "no running rank on node3 to fault"; return 1; }
+            [ -n "$pid" ] || { tell "no running rank on node3 to fault"; return 1; }
             kill "-$([ "$fault" = crash ] && echo KILL || echo STOP)" "$pid"
-            say "FAULT: rank process $pid on node3 $([ "$fault" = crash ] && echo killed || echo stopped)" ;;
-        node) ip netns pids vd-node3 | xargs -r kill -KILL; say "FAULT: node3 lost (every process on it killed)" ;;
-        link) ip link set vdd3 down; say "FAULT: node3's data link cut" ;;
-        slow) limit_link 3 25mbit; say "FAULT: node3's data link slowed from 100 to 25 Mbit/s" ;;
-        none) say "no fault: the job trains on"; return 0 ;;
+            tell "FAULT: rank process $pid on node3 $([ "$fault" = crash ] && echo killed || echo stopped)" ;;
+        node) ip netns pids vd-node3 | xargs -r kill -KILL; tell "FAULT: node3 lost (every process on it killed)" ;;
+        link) ip link set vdd3 down; tell "FAULT: node3's data link cut" ;;
+        slow) limit_link 3 25mbit; tell "FAULT: node3's data link slowed from 100 to 25 Mbit/s" ;;
+        none) tell "no fault: the job trains on"; return 0 ;;
     esac
-    python3 "$here/demo-story.py" "$vigil" "$injected"
+    local notes=()
+    [ "$headless" = 1 ] || notes=(--notes "$work/token")
+    python3 "$here/demo-story.py" "$vigil" "$injected" "${notes[@]}"
 }
 
 if [ "$headless" = 1 ]; then

@@ -17,11 +17,18 @@ struct DemoCommand: ParsableCommand {
         case hang, crash, slow, link, node, none
     }
 
-    @Option(help: "The fault injected on node3 after 15 healthy seconds: hang, crash, slow, link, node or none.")
+    @Option(help: "The fault injected on node3 after the healthy period: hang, crash, slow, link, node or none.")
     var fault: Fault = .crash
 
-    @Flag(help: "Print the story as lines instead of opening vigil top.")
+    @Option(help: ArgumentHelp("How long the job trains before the fault (5-600).", valueName: "seconds"))
+    var healthy = 15
+
+    @Flag(help: "Print the story as lines instead of opening vigil top (where it shows as notes over the views).")
     var headless = false
+
+    func validate() throws {
+        guard (5...600).contains(healthy) else { throw ValidationError("--healthy must be 5 to 600 seconds") }
+    }
 
     func run() throws {
         let binary = LaunchCommand.thisBinary
@@ -29,7 +36,8 @@ struct DemoCommand: ParsableCommand {
             throw ValidationError("vigil demo runs from the source tree vigil was built in; no scripts/demo.sh above \(binary) (try make demo)")
         }
         let agents = ProcessInfo.processInfo.environment["VIGIL_AGENTS_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? root + "/.build/agents"
-        let arguments = ["bash", root + "/scripts/demo.sh", binary, agents, "--fault", fault.rawValue] + (headless ? ["--headless"] : [])
+        let arguments = ["bash", root + "/scripts/demo.sh", binary, agents, "--fault", fault.rawValue, "--healthy", "\(healthy)"]
+            + (headless ? ["--headless"] : [])
         setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0)
         setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0)
         let argv = arguments.map { strdup($0) } + [nil]

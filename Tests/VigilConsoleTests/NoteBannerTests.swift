@@ -2,8 +2,8 @@ import Testing
 import VigilConsole
 import VigilCore
 
-/// A note written on the timeline shows over every view while it is fresh,
-/// then the views have their row back.
+/// Notes written on the timeline show over every view while they are
+/// fresh, the newest on top, then the views have their rows back.
 @Suite struct NoteBannerTests {
     let now = ConsoleModel.syntheticNowNs
 
@@ -21,6 +21,20 @@ import VigilCore
         #expect(grid.line(2).hasPrefix(" NOTE 12s ago · train-1 · node3  FAULT: rank process 4242"))
         #expect((0..<80).allSatisfy { grid[$0, 2].style == .note }, "the whole row is the banner")
         #expect(grid.line(3).contains("JOBS"), "the view starts below it")
+    }
+
+    @Test func freshNotesStackNewestFirstAndOldOnesDropOut() {
+        var model = model(noteAgeNs: 30_000_000_000)
+        let old = ConsoleScreen.noteShownNs + 1
+        model.summary.notes = [
+            ClusterEvent(id: 44, wallNs: now - 2_000_000_000, kind: OperatorNote.kind, node: nil, job: "train-1", message: "restarted"),
+            ClusterEvent(id: 43, wallNs: now - 9_000_000_000, kind: OperatorNote.kind, node: nil, job: nil, message: "incident"),
+            ClusterEvent(id: 40, wallNs: now - old, kind: OperatorNote.kind, node: nil, job: nil, message: "long ago"),
+        ]
+        let (grid, _) = ConsoleScreen.render(model, ConsoleState(), width: 80, height: 24)
+        #expect(grid.line(2).hasPrefix(" NOTE 2s ago · train-1  restarted"))
+        #expect(grid.line(3).hasPrefix(" NOTE 9s ago  incident"))
+        #expect(grid.line(4).contains("JOBS"), "the old note is not drawn: \(grid.line(4))")
     }
 
     @Test func anOldNoteLeavesTheViewItsRow() {

@@ -1,7 +1,7 @@
 import VigilCore
 
 /// A whole frame: the tab bar, the status line (source, job, the data's age
-/// or why it is stale), a fresh note's banner, the view, and the footer
+/// or why it is stale), fresh notes, the view, and the footer
 /// (keys, prompt or message).
 /// Pure: the same model, state and size always give the same cells.
 public enum ConsoleScreen {
@@ -18,11 +18,9 @@ public enum ConsoleScreen {
         }
         drawTabs(state, width: width, grid: &grid)
         drawStatus(model, state, width: width, refreshNs: settings.refreshNs, grid: &grid)
-        var body = Rect(x: 0, y: 2, width: width, height: height - 3)
-        if let note = freshNote(model) {
-            drawNote(note, now: model.nowNs, width: width, y: body.y, grid: &grid)
-            body = body.splitTop(1).1
-        }
+        let notes = freshNotes(model)
+        for (row, note) in notes.enumerated() { drawNote(note, now: model.nowNs, width: width, y: 2 + row, grid: &grid) }
+        let body = Rect(x: 0, y: 2 + notes.count, width: width, height: height - 3 - notes.count)
         let context = ViewContext(model: model, state: state, view: state.view, settings: settings)
         let panes = drawView(context, in: body, grid: &grid)
         drawFooter(state, model: model, width: width, y: height - 1, grid: &grid)
@@ -103,13 +101,13 @@ public enum ConsoleScreen {
         }
     }
 
-    /// How long the newest note stays over the views.
+    /// How long a note stays over the views.
     public static let noteShownNs: UInt64 = 120_000_000_000
 
-    /// The newest note, if written less than `noteShownNs` ago.
-    static func freshNote(_ model: ConsoleModel) -> ClusterEvent? {
-        guard let note = model.summary.notes.first, model.nowNs - min(model.nowNs, note.wallNs) < noteShownNs else { return nil }
-        return note
+    /// The notes written less than `noteShownNs` ago, newest first: a row
+    /// each, so a story told in a few notes is read whole.
+    static func freshNotes(_ model: ConsoleModel) -> ArraySlice<ClusterEvent> {
+        model.summary.notes.prefix { model.nowNs - min(model.nowNs, $0.wallNs) < noteShownNs }
     }
 
     /// " NOTE 12s ago · demo · node3  FAULT: rank 4242 on node3 killed"

@@ -1,21 +1,22 @@
 import Foundation
 
-/// `vigil top` in a real terminal: a tmux server of the test's own (socket
-/// in the test's directory) running a shell that records `stty -a`, runs the
-/// console, records its exit status and `stty -a` again. Keys go in with
+/// `vigil top` (or another subcommand that opens it, `vigil demo`) in a real
+/// terminal: a tmux server of the test's own (socket in the test's
+/// directory) running a shell that records `stty -a`, runs the console,
+/// records its exit status and `stty -a` again. Keys go in with
 /// send-keys, the screen comes out with capture-pane. Stopped by pid.
 final class TmuxConsole: @unchecked Sendable {
     let socket: String
     let directory: URL
     private(set) var serverPID: Int32 = 0
 
-    init(scope: TestScope, arguments: [String], environment: [String: String] = [:], width: Int = 120,
-         height: Int = 36) throws {
+    init(scope: TestScope, subcommand: String = "top", arguments: [String], environment: [String: String] = [:],
+         width: Int = 120, height: Int = 36) throws {
         directory = scope.directory.appendingPathComponent("tmux-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socket = directory.appendingPathComponent("tmux.sock").path
         let exports = environment.map { "export \($0.key)='\($0.value)'; " }.joined()
-        let command = ([Paths.vigil, "top"] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let command = ([Paths.vigil, subcommand] + arguments).map { "'\($0)'" }.joined(separator: " ")
         let d = directory.path
         let script = "\(exports)stty -a > \(d)/stty.before; \(command) 2> \(d)/console.err; echo $? > \(d)/exit.tmp; "
             + "stty -a > \(d)/stty.tmp; mv \(d)/stty.tmp \(d)/stty.after; mv \(d)/exit.tmp \(d)/exit; exec sleep 3600"

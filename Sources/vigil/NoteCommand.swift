@@ -6,13 +6,16 @@ import VigilCore
 /// shows over its views for a while ("draining node3", "fault drill now").
 struct NoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "note", abstract: "Write a note on the cluster's timeline: every vigil top shows it as it comes.",
-        discussion: "One line of at most \(OperatorNote.maxLength) characters. A change: it needs the shared token.")
+        commandName: "note", abstract: "Write a note on the cluster's timeline; every vigil top shows it over its views.",
+        discussion: """
+            One line of at most \(OperatorNote.maxLength) printable characters, shown for two minutes and kept on the \
+            timeline. A change: it needs the shared token.
+            """)
     @OptionGroup var api: APIOption
     @OptionGroup var token: TokenOption
     @Option(help: "The job it is about.") var job: String?
     @Option(help: "The node it is about.") var node: String?
-    @Argument(help: "The note (the words are joined with spaces).") var words: [String] = []
+    @Argument(help: ArgumentHelp("The note (words are joined with spaces).", valueName: "text")) var words: [String] = []
 
     func validate() throws { _ = try note() }
 

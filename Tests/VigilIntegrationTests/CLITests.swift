@@ -86,6 +86,41 @@ struct CLITests {
         }
     }
 
+    @Test func noteHelpAndRefusals() async throws {
+        try await withScope("cli-note") { scope in
+            let help = try await run(["note", "--help"], in: scope)
+            #expect(help.status == 0)
+            #expect(help.out == """
+                OVERVIEW: Write a note on the cluster's timeline; every vigil top shows it over
+                its views.
+
+                One line of at most 200 printable characters, shown for two minutes and kept on
+                the timeline. A change: it needs the shared token.
+
+                USAGE: vigil note [--api <host:port>] [--json] [--token-file <path>] [--job <job>] [--node <node>] [<text> ...]
+
+                ARGUMENTS:
+                  <text>                  The note (words are joined with spaces).
+
+                OPTIONS:
+                  --api <host:port>       The server's read API (default: $VIGIL_API, else
+                                          127.0.0.1:7078).
+                  --json                  Print JSON for scripts.
+                  --token-file <path>     File holding the shared token (default: $VIGIL_TOKEN).
+                  --job <job>             The job it is about.
+                  --node <node>           The node it is about.
+                  --version               Show the version.
+                  -h, --help              Show help information.
+
+
+                """)
+            let empty = try await run(["note"], in: scope)
+            #expect(empty.status == 64 && empty.err.hasPrefix("Error: a note needs text"), "\(empty.err)")
+            let badNode = try await run(["note", "--node", "a/b", "hello"], in: scope)
+            #expect(badNode.status == 64 && badNode.err.contains("node must be 1-63 characters"), "\(badNode.err)")
+        }
+    }
+
     @Test func topHelp() async throws {
         try await withScope("cli-top-help") { scope in
             let result = try await run(["top", "--help"], in: scope)

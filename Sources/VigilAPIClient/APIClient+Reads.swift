@@ -25,8 +25,8 @@ extension APIClient {
         try await fetch("/v1/nodes?since=\(cursor)", as: Page<NodeSummary>.self).0
     }
 
-    public func ranks(since cursor: UInt64 = 0) async throws -> Page<StoredRank> {
-        try await fetch("/v1/ranks?since=\(cursor)", as: Page<StoredRank>.self).0
+    public func ranks(job: String? = nil, since cursor: UInt64 = 0) async throws -> Page<StoredRank> {
+        try await fetch("/v1/ranks?since=\(cursor)" + (job.map { "&job=\($0)" } ?? ""), as: Page<StoredRank>.self).0
     }
 
     /// Checked before it is returned: columns that disagree are an error, not a crash.

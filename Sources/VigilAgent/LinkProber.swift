@@ -33,7 +33,11 @@ enum LinkProber {
 
     /// Best ping round trip, then the fastest of `transfers` sends of a
     /// share of `bytes`, each timed until the peer says it arrived; nil if
-    /// the peer does not answer.
+    /// the peer does not answer its pings. Once the pings answered, a
+    /// transfer that times out is a measurement too: the link took at least
+    /// that long for the share, so it is at most that fast. (Left out, a
+    /// link too slow to finish in its slot would leave its node's pairs
+    /// unmeasured, and the blame on a node whose pairs were.)
     static func measure(_ peer: ProbeRequest.Peer, bytes: UInt64,
                         timeoutNs: UInt64) -> (rttNs: UInt64, bytes: UInt64, transferNs: UInt64)? {
         guard let fd = BlockingSocket.connect(to: peer.host, port: peer.port, timeoutNs: timeoutNs) else { return nil }
@@ -48,10 +52,13 @@ enum LinkProber {
         var fastest = UInt64.max
         for _ in 0..<transfers {
             let start = monotonicNs()
-            guard exchange(fd, length: UInt32(share)) else { return nil }
-            fastest = min(fastest, monotonicNs() - start)
+            let arrived = exchange(fd, length: UInt32(share))
+            let elapsed = monotonicNs() - start
+            // Failed well before the timeout: the peer went away, which says nothing of the link.
+            if arrived || elapsed >= timeoutNs / 10 * 9 { fastest = min(fastest, elapsed) }
+            if !arrived { break }
         }
-        return (best, share, fastest)
+        return fastest == .max ? nil : (best, share, fastest)
     }
 
     /// Send a header and `length` bytes, then read the one-byte answer.

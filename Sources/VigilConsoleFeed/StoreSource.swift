@@ -37,7 +37,7 @@ public struct StoreSource: ConsoleSource {
     }
 
     public func rankMap(job: String) async throws -> RankMap {
-        RankMap.build(job: job, ranks: try await store.ranks(), gapsNs: [:], nowNs: wallClockNanoseconds())
+        RankMap.build(job: job, ranks: try await store.ranks(job: job), gapsNs: [:], nowNs: wallClockNanoseconds())
     }
 
     /// The last half minute of what was stored, not of the clock: a postmortem's data is old.

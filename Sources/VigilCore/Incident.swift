@@ -109,7 +109,7 @@ public struct Incident: Sendable, Equatable, Codable {
     /// suspects refined as the link evidence comes in; a crash and the
     /// nodes lost one per job.
     public var key: String {
-        let prefix = "\(incidentClass.rawValue)/\(job)/"
+        let prefix = "\(incidentClass.rawValue)/\(job)/"  // Incident.job(ofKey:) reads it back
         if [.communicationHang, .communicationSlow].contains(incidentClass), let communicator = evidence.communicator {
             return prefix + "communicator:\(communicator)"
         }
@@ -118,5 +118,10 @@ public struct Incident: Sendable, Equatable, Codable {
         // seconds before hundreds more is not resolved to raise them anew.
         if incidentClass == .nodeDown { return prefix + "nodes" }
         return prefix + suspects.map { "\($0.node):\($0.rank.map(String.init) ?? "*")" }.joined(separator: ",")
+    }
+
+    /// The job a `key` belongs to (keys are class/job/…).
+    public static func job(ofKey key: String) -> Substring? {
+        key.split(separator: "/", maxSplits: 2).dropFirst().first
     }
 }

@@ -7,7 +7,9 @@ public struct LinkProbe: Sendable, Equatable, Codable {
     public var to: String
     /// The best of a few 1-byte round trips.
     public var rttNs: UInt64
-    /// `bytes` sent and acknowledged in `transferNs`; 0 and 0 when the peer did not answer.
+    /// `bytes` sent and acknowledged in `transferNs` (or, for a transfer
+    /// that timed out after the pings answered, sent and waited on that
+    /// long: the link is at most that fast); 0 and 0 when the peer did not answer.
     public var bytes: UInt64
     public var transferNs: UInt64
     /// Wall-clock ns (Unix epoch) when the probe finished.

@@ -91,13 +91,16 @@ public protocol TelemetryStore: Sendable {
     /// Cordon (or uncordon) a node, known yet or not, and say why; returns whether that changed anything.
     func setCordoned(_ node: String, _ cordoned: Bool, reason: String?, atNs: UInt64) async throws -> Bool
 
-    /// Every rank's latest snapshot, with the node that reported it.
-    func ranks() async throws -> [StoredRank]
+    /// Every rank's latest snapshot (of one job, or all), with the node that reported it.
+    func ranks(job: String?) async throws -> [StoredRank]
 }
 
 extension TelemetryStore {
     /// Every incident (of one job, or all), newest first.
     public func incidents(job: String?) async throws -> [StoredIncident] { try await incidents(job: job, limit: .max) }
+
+    /// Every rank's latest snapshot.
+    public func ranks() async throws -> [StoredRank] { try await ranks(job: nil) }
 }
 
 public struct CollectiveTotal: Sendable, Equatable, Codable {

@@ -15,10 +15,7 @@ extension Detector {
     /// lower clear thresholds (hysteresis): it is not resolved and raised
     /// again each time it wavers around the raise threshold.
     mutating func slowness(on key: CommunicatorKey, nowNs: UInt64) -> Incident? {
-        guard let window = windows[key] else { return nil }
-        let since = nowNs - min(nowNs, configuration.windowNs)
-        let recent = window.recent(sinceNs: since)
-        guard recent.count >= configuration.minimumInstances else { return nil }
+        guard let recent = judgedInstances(on: key, nowNs: nowNs) else { return nil }
         let standing = isStanding(Self.slowClasses, on: key)
         if let straggler = straggler(on: key, recent: recent, emerging: false, standing: standing, nowNs: nowNs) {
             return straggler
@@ -30,6 +27,23 @@ extension Detector {
         guard straggler(on: key, recent: recent, emerging: true, standing: standing, nowNs: nowNs) == nil else { return nil }
         guard let slow = communicationSlow(on: key, recent: recent, standing: standing, nowNs: nowNs) else { return nil }
         return explained(slow.incident, linksDegraded: slow.linksDegraded, on: key, nowNs: nowNs)
+    }
+
+    /// The instances of the last `windowNs`, when there are enough to judge.
+    /// A communicator judged before that now completes fewer, though some
+    /// (one that completes none is the hang rules'), is judged on its newest
+    /// `minimumInstances` however old: a link slowed tenfold lets too few
+    /// collectives through a window to judge, yet each ends before it
+    /// would count as hung.
+    private mutating func judgedInstances(on key: CommunicatorKey, nowNs: UInt64) -> [InstanceWindow.Entry]? {
+        guard let window = windows[key] else { return nil }
+        let recent = window.recent(sinceNs: nowNs - min(nowNs, configuration.windowNs))
+        if recent.count >= configuration.minimumInstances {
+            windows[key]?.wasJudged = true
+            return recent
+        }
+        guard window.wasJudged, recent.count >= 2 else { return nil }
+        return window.newest(configuration.minimumInstances)
     }
 
     func isStanding(_ classes: Set<Incident.Class>, on key: CommunicatorKey) -> Bool {
@@ -162,6 +176,10 @@ extension Detector {
     }
 
     static func rate(_ bytesPerSecond: Double) -> String {
-        bytesPerSecond >= 1e9 ? String(format: "%.1f GB/s", bytesPerSecond / 1e9) : String(format: "%.0f MB/s", bytesPerSecond / 1e6)
+        switch bytesPerSecond {
+        case 1e9...: String(format: "%.1f GB/s", bytesPerSecond / 1e9)
+        case 1e7...: String(format: "%.0f MB/s", bytesPerSecond / 1e6)
+        default: String(format: "%.2f MB/s", bytesPerSecond / 1e6)  // a crawling link is not "0 MB/s"
+        }
     }
 }

@@ -185,7 +185,7 @@ public struct Detector: Sendable {
     /// one's, so the same fault in the new attempt is raised anew, not taken
     /// for the old one still standing.
     mutating func supersede(job: String) {
-        let ofJob: (String) -> Bool = { $0.split(separator: "/").dropFirst().first.map(String.init) == job }
+        let ofJob: (String) -> Bool = { Incident.job(ofKey: $0) == job[...] }
         superseded += open.values.filter { $0.job == job }
         open = open.filter { $0.value.job != job }
         (foundNs, occurrences) = (foundNs.filter { !ofJob($0.key) }, occurrences.filter { !ofJob($0.key) })

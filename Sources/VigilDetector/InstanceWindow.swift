@@ -24,6 +24,9 @@ struct InstanceWindow: Sendable {
     private var next = 0
     let capacity: Int
     private(set) var cost: [OpKey: Baseline] = [:]
+    /// Whether it ever held enough instances in one window to be judged: a
+    /// communicator that busy, later completing fewer, has slowed down.
+    var wasJudged = false
 
     init(capacity: Int) { self.capacity = capacity }
 
@@ -41,6 +44,11 @@ struct InstanceWindow: Sendable {
     /// Entries completed at or after `sinceNs`, oldest first.
     func recent(sinceNs: UInt64) -> [Entry] {
         (ring[next...] + ring[..<next]).filter { $0.atNs >= sinceNs }
+    }
+
+    /// The newest `count` entries however old, oldest first.
+    func newest(_ count: Int) -> [Entry] {
+        Array((ring[next...] + ring[..<next]).suffix(count))
     }
 
     mutating func follow(_ op: OpKey, typicalNs: Double) {

@@ -9,7 +9,7 @@ import VigilCore
 ///     GET /metrics                    Prometheus text format (docs/operations.md)
 ///     GET /v1/summary                 the cluster at a glance: jobs, nodes, ingest (cached 1 s)
 ///     GET /v1/nodes[?since=NS]        changed since a cursor (last-seen ns)
-///     GET /v1/ranks[?since=NS]        changed since a cursor (updated ns)
+///     GET /v1/ranks[?job=JOB][&since=NS]  changed since a cursor (updated ns)
 ///     GET /v1/rankmap?job=JOB         every rank of a job by node: state, time blocked, compute gap (columns)
 ///     GET /v1/collectives?job=JOB     totals per rank, communicator, op
 ///     GET /v1/collectives/summary?job=JOB[&seconds=S]  per communicator and op over the last S seconds (30)
@@ -36,7 +36,7 @@ public enum APIRequest: Equatable, Sendable {
     case metrics
     case summary
     case nodes(since: UInt64)
-    case ranks(since: UInt64)
+    case ranks(job: String?, since: UInt64)
     case rankMap(job: String)
     case collectives(job: String)
     case collectiveSummaries(job: String, seconds: Int)
@@ -101,7 +101,7 @@ public enum APIRequest: Equatable, Sendable {
             self = .collectiveSummaries(job: try Self.job(query), seconds: try Self.number(query, "seconds", default: 30, in: 1...3_600))
         case "/v1/probes": self = .probes(job: try Self.job(query))
         case "/v1/nodes": self = .nodes(since: try Self.cursor(query))
-        case "/v1/ranks": self = .ranks(since: try Self.cursor(query))
+        case "/v1/ranks": self = .ranks(job: try Self.optionalJob(query), since: try Self.cursor(query))
         case "/v1/collectives": self = .collectives(job: try Self.job(query))
         case "/v1/accounts": self = .accounts(job: try Self.job(query))
         case "/v1/arrivals": self = .arrivals(job: try Self.job(query))

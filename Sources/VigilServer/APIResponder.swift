@@ -33,8 +33,8 @@ struct APIResponder: Sendable {
         let summary = try await reads.summary(nodes: nodes, nowNs: now)
         var checkpoints: [String: [StoredCheckpoint]] = [:]
         for job in summary.jobs { checkpoints[job.job] = try await store.checkpoints(job: job.job, limit: 8) }
-        var goodput: [Goodput] = []
-        for job in summary.jobs { goodput += try await self.goodput(job: job.job) }
+        let current = Set(summary.jobs.map(\.job))
+        let goodput = try await self.goodput(job: nil).filter { current.contains($0.job) }  // one read for every job
         return ServerMetrics.samples(summary: summary, nodes: nodes, goodput: goodput, checkpoints: checkpoints, nowNs: now)
     }
 
@@ -58,8 +58,8 @@ struct APIResponder: Sendable {
             // since 0 is the full list, nodes cordoned before any agent ran there included
             let nodes = try await store.nodes().filter { since == 0 || $0.lastSeenNs > since }
             return try encoder.encode(Page(cursor: nodes.map(\.lastSeenNs).max() ?? since, items: nodes))
-        case .ranks(let since):
-            let ranks = try await store.ranks().filter { $0.updatedNs > since }
+        case .ranks(let job, let since):
+            let ranks = try await store.ranks(job: job).filter { $0.updatedNs > since }
             return try encoder.encode(Page(cursor: ranks.map(\.updatedNs).max() ?? since, items: ranks))
         case .collectives(let job):
             return try encoder.encode(try await store.collectiveTotals(job: job))

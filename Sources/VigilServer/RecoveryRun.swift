@@ -104,8 +104,8 @@ struct RecoveryRun {
             if let restore = await coordinator.restored[spec.job], restore.atNs >= launched {
                 (record.restoredStep, record.restoredNs, record.restoreNs) = (restore.step, restore.atNs, restore.durationNs)
             }
-            let ranks = try await coordinator.store.ranks().filter {
-                $0.snapshot.identity.job == spec.job && $0.snapshot.identity.attempt == spec.attempt && $0.snapshot.status == .running
+            let ranks = try await coordinator.store.ranks(job: spec.job).filter {
+                $0.snapshot.identity.attempt == spec.attempt && $0.snapshot.status == .running
             }
             let done = Dictionary(ranks.map { (Self.process($0), $0.snapshot.progress.map(\.lastSeqLeft).max() ?? 0) },
                                   uniquingKeysWith: max)

@@ -158,11 +158,7 @@ public final class SQLiteStore: TelemetryStore {
         }
     }
 
-    public func ranks() async throws -> [StoredRank] {
-        try await ranks(job: nil)
-    }
-
-    private func ranks(job: String?) async throws -> [StoredRank] {
+    public func ranks(job: String?) async throws -> [StoredRank] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT node, state, updatedNs FROM rank WHERE ?1 IS NULL OR job = ?1 ORDER BY job, rank

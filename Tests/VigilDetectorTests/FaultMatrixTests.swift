@@ -92,6 +92,20 @@ struct FaultMatrixTests {
         #expect(incident.confidence == 1)
     }
 
+    /// A link so slow (180×) that fewer collectives end in a window than the
+    /// window needs, each ending before it would count as hung: still found,
+    /// and placed, within the goal.
+    @Test func aCrawlingLinkIsFoundThoughFewCollectivesEndInAWindow() throws {
+        let raised = Self.run(.slowLink(node: 6, factor: 180), seconds: 35)
+        #expect(raised.count == 1, "precision: one incident, got \(raised.map(\.key))")
+        let incident = try #require(raised.first)
+        #expect(incident.incidentClass == .communicationSlow && incident.suspects == [.init(node: "node6")],
+                "\(incident.headline): \(incident.evidence.summary)")
+        #expect(incident.evidence.summary.contains("node0↔node6 0.58 MB/s (median 105 MB/s)"), "\(incident.evidence.summary)")
+        let latency = Double(incident.detectedNs - Self.job(.slowLink(node: 6, factor: 180)).faultAtNs) / 1e9
+        #expect(latency <= 30, "detected \(latency) s after the fault (goal 30 s)")
+    }
+
     @Test func tenHealthyMinutesRaiseNothing() {
         #expect(Self.run(nil, seconds: 595).isEmpty)
     }

@@ -50,7 +50,7 @@ struct RecoveryBenchTests {
                     return recovery?.state == .training || all.contains { $0.state == .failed || $0.state == .gaveUp }
                 }
                 let r = try #require(recovery, "a recovery of \(fault) on \(node)")
-                let story = training && r.state == .training ? "" : try await Self.story(store)
+                let story = training && r.state == .training ? "" : try await store.story(job: "train")
                 try #require(training && r.state == .training, "training again after \(fault) on \(node): \(story)")
                 let firstStep = try #require(r.firstStepNs)
                 print(String(format: "recovery_bench fault %@ node %@ class %@ fault_to_incident_s %.2f incident_to_step_s %.2f restored_step %lld",
@@ -83,18 +83,8 @@ struct RecoveryBenchTests {
             }?.snapshot.identity.pid
             return victim != nil
         }
-        let story = found ? "" : try await story(store)
+        let story = found ? "" : try await store.story(job: "train")
         try #require(found, "a running rank of attempt \(attempt) on \(node): \(story)")
         kill(victim!, fault == .crash ? SIGKILL : SIGSTOP)
-    }
-
-    /// What the store says happened, for a failure's message.
-    static func story(_ store: SQLiteStore) async throws -> String {
-        let ranks = try await store.ranks().map { "\($0.node) a\($0.snapshot.identity.attempt) \($0.snapshot.status)" }
-        let recoveries = try await store.recoveries(job: "train").map { "a\($0.attempt) \($0.incidentKey) \($0.state): \($0.why)" }
-        let incidents = try await store.incidents(job: "train").map {
-            "\($0.incident.firstSeenNs / 1_000_000) \($0.incident.headline) \($0.incident.suspects) \($0.incident.confidence): \($0.incident.evidence.summary) victims \($0.incident.evidence.victims ?? [])"
-        }
-        return "ranks \(ranks) RECOVERIES \(recoveries) INCIDENTS \(incidents)"
     }
 }

@@ -222,7 +222,7 @@ struct RecoveryTests {
                 recoveries = (try? await store.recoveries(job: "train")) ?? []
                 return recoveries.contains { $0.state == .gaveUp }
             }
-            let story = gaveUp ? "" : try await RecoveryBenchTests.story(store) + "\nSERVERLOG " + String((stage.server.process?.stderr ?? "").suffix(6000))
+            let story = gaveUp ? "" : try await store.story(job: "train") + "\nSERVERLOG " + String((stage.server.process?.stderr ?? "").suffix(6000))
             try #require(gaveUp, "given up: \(story)")
             let runs = try await store.runs(job: "train")
             #expect(runs.map(\.attempt) == [1, 2, 3, 4], "three restarts, then no more")

@@ -6,7 +6,8 @@ struct APIRequestTests {
     @Test(arguments: [
         ("/v1/health", APIRequest.health),
         ("/v1/nodes", .nodes(since: 0)),
-        ("/v1/ranks?since=1700000000000000000", .ranks(since: 1_700_000_000_000_000_000)),
+        ("/v1/ranks?since=1700000000000000000", .ranks(job: nil, since: 1_700_000_000_000_000_000)),
+        ("/v1/ranks?job=j-1&since=5", .ranks(job: "j-1", since: 5)),
         ("/v1/collectives?job=12345", .collectives(job: "12345")),
         ("/v1/accounts?x=1&job=j-1", .accounts(job: "j-1")),
         ("/v1/runs", .runs(job: nil)),

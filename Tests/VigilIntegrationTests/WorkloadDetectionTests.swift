@@ -23,8 +23,9 @@ struct WorkloadDetectionTests {
         ["--steps", "100000000", "--log-every", "100000000"] + workloads.first { $0.name == workload }!.arguments
     }
 
-    /// Four busy ranks on two hosts sharing two cores, for 40 s: past the
-    /// baseline learning, through many eval and data-loading pauses. (A
+    /// Four busy ranks on two hosts sharing two cores, for 30 s: a whole
+    /// 20 s window past the baseline learning (its first 6 s), through many
+    /// eval and data-loading pauses. (A
     /// machine busy outside the bench slows ranks truly: such slowness,
     /// measured, is no false alarm — FaultDrill.unexplained.)
     @Test(arguments: shapes)
@@ -33,7 +34,7 @@ struct WorkloadDetectionTests {
             let load = ExternalLoad.start()
             let drill = try await FaultDrill.start(scope, job: "healthy-\(workload)", program: Paths.workload(workload),
                                                    train: Self.arguments(workload), hosts: "node1:2,node2:2",
-                                                   steady: .seconds(40), load: load)
+                                                   steady: .seconds(30), load: load)
             print("healthy drill \(workload): \(String(format: "%.2f", load.cores)) cores busy outside the bench")
             let unexplained = FaultDrill.unexplained(try await drill.incidents(), load: load)
             #expect(unexplained.isEmpty, "\(unexplained.map(\.headline)); \(String(format: "%.2f", load.cores)) cores outside the bench")
@@ -113,14 +114,14 @@ struct WorkloadDetectionTests {
         }
     }
 
-    /// A quota on for 5 s, off for 5 s, four times: one incident that stays
+    /// A quota on for 5 s, off for 5 s, three times: one incident that stays
     /// open through the gaps, its comebacks counted.
     @Test func anIntermittentSlowdownIsOneIncident() async throws {
         try await withScope("intermittent") { scope in
             let drill = try await FaultDrill.start(scope, job: "intermittent")
             let quota = try CPUQuota(scope: scope, periodUs: 10_000, quotaUs: 1_500)
             let pid = drill.ranks[3]!.pid
-            for _ in 0..<4 {
+            for _ in 0..<3 {
                 try quota.add(pid)
                 let off = ContinuousClock.now + .seconds(5)
                 _ = await eventually(timeout: .seconds(6), every: .milliseconds(200)) { ContinuousClock.now >= off }

@@ -12,7 +12,7 @@ extension AgentReport {
             rightAligned: [1, 2, 4, 5, 6, 8])
         for rank in ranks.sorted(by: { ($0.identity.job, $0.identity.rank) < ($1.identity.job, $1.identity.rank) }) {
             let blocked = rank.blocked.map { "\($0.op.name) #\($0.seq) on \(Self.hex($0.communicator))" } ?? "-"
-            let since = rank.blocked.map { Self.duration(takenAtNs > $0.sinceNs ? takenAtNs - $0.sinceNs : 0) } ?? "-"
+            let since = rank.blocked.map { DurationText.precise(takenAtNs > $0.sinceNs ? takenAtNs - $0.sinceNs : 0) } ?? "-"
             table.append([
                 rank.identity.job, "\(rank.identity.rank)", "\(rank.identity.pid)", statusText(rank),
                 "\(rank.counters.consumed)", "\(rank.counters.dropped)", "\(rank.counters.pending)", blocked, since,
@@ -42,26 +42,11 @@ extension AgentReport {
             let opText = ops.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             table.append([
                 Self.hex(id), "\(views[0].size)", "\(views.count)", "\(records)", seqText,
-                "\(views.map(\.missingSeqs).reduce(0, +))", Self.duration(meanNs), opText,
+                "\(views.map(\.missingSeqs).reduce(0, +))", DurationText.precise(meanNs), opText,
             ])
         }
         return table.render()
     }
 
     public static func hex(_ id: UInt64) -> String { "0x" + String(id, radix: 16) }
-
-    /// 850ns, 12.3us, 4.5ms, 2.0s.
-    public static func duration(_ ns: UInt64) -> String {
-        switch ns {
-        case ..<1_000: "\(ns)ns"
-        case ..<1_000_000: oneDecimal(Double(ns) / 1e3) + "us"
-        case ..<1_000_000_000: oneDecimal(Double(ns) / 1e6) + "ms"
-        default: oneDecimal(Double(ns) / 1e9) + "s"
-        }
-    }
-
-    private static func oneDecimal(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10)"
-    }
 }

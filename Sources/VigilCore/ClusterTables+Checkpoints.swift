@@ -13,7 +13,7 @@ extension ClusterTables {
             let local = row.level(.local)
             table.append([row.job, "\(row.step)", age(nowNs, row.startedNs) + " ago", state(local, of: row),
                           state(row.level(.buddy), of: row), state(row.level(.shared), of: row), local.map { bytes($0.bytes) } ?? "-",
-                          local.map { AgentReport.duration($0.blockedNs) } ?? "-",
+                          local.map { DurationText.precise($0.blockedNs) } ?? "-",
                           local.map { "\(Int($0.bytesPerSecond / 1e6)) MB/s" } ?? "-",
                           row.levels.compactMap(\.failure).first ?? ""])
         }
@@ -29,10 +29,10 @@ extension ClusterTables {
             let hasSum = shard.state == .durable
             table.append([shard.level.shortName, "\(shard.rank)", shard.node, shard.state.name, bytes(shard.bytes),
                           hasSum ? String(format: "%016llx", shard.checksum) : "-",
-                          shard.copyNs == 0 ? "-" : AgentReport.duration(shard.copyNs),
-                          shard.state.isProgress ? "-" : AgentReport.duration(shard.durationNs),
+                          shard.copyNs == 0 ? "-" : DurationText.precise(shard.copyNs),
+                          shard.state.isProgress ? "-" : DurationText.precise(shard.durationNs),
                           shard.durationNs == 0 ? "-" : "\(Int(shard.bytesPerSecond / 1e6)) MB/s",
-                          AgentReport.duration(shard.blockedNs), age(nowNs, shard.atNs), shard.detail])
+                          DurationText.precise(shard.blockedNs), age(nowNs, shard.atNs), shard.detail])
         }
         return "\(job) step \(step)\n" + table.render()
     }

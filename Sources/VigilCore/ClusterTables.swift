@@ -38,7 +38,7 @@ public enum ClusterTables {
         var table = TextTable(header: ["RANK", "COMMUNICATOR", "OP", "COUNT", "P50", "P99"], rightAligned: [0, 3, 4, 5])
         for t in totals {
             table.append(["\(t.rank)", AgentReport.hex(t.communicator), t.op.name, "\(t.count)",
-                          AgentReport.duration(t.p50Ns), AgentReport.duration(t.p99Ns)])
+                          DurationText.precise(t.p50Ns), DurationText.precise(t.p99Ns)])
         }
         return table.render()
     }
@@ -48,7 +48,7 @@ public enum ClusterTables {
                               rightAligned: [1, 4, 5])
         for run in runs {
             let exit = run.state == .running ? "-" : run.exitStatus.map { "\($0)" } ?? "signal"
-            let ranFor = (run.endedNs ?? nowNs) >= run.startedNs ? AgentReport.duration((run.endedNs ?? nowNs) - run.startedNs) : "-"
+            let ranFor = (run.endedNs ?? nowNs) >= run.startedNs ? DurationText.precise((run.endedNs ?? nowNs) - run.startedNs) : "-"
             table.append([run.job, "\(run.attempt)", run.state.rawValue, exit, age(nowNs, run.startedNs) + " ago", ranFor,
                           run.hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","),
                           String(run.command.joined(separator: " ").prefix(60))])
@@ -85,7 +85,7 @@ public enum ClusterTables {
 
     /// "3.2s ago", from two wall-clock ns values.
     static func age(_ now: UInt64, _ then: UInt64) -> String {
-        now >= then ? AgentReport.duration(now - then) : "0ns"
+        now >= then ? DurationText.precise(now - then) : "0ns"
     }
 
     static func bytes(_ n: UInt64) -> String {

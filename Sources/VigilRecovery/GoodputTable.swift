@@ -7,8 +7,8 @@ public enum GoodputTable {
         var table = TextTable(header: ["JOB", "ETTR", "WALL", "PRODUCTIVE", "LOST", "RESTARTS", "ROLLED BACK"],
                               rightAligned: [1, 2, 3, 4, 5, 6])
         for g in jobs {
-            table.append([g.job, String(format: "%.3f", g.ettr), duration(g.wallNs), duration(g.productiveNs),
-                          duration(g.wallNs - min(g.wallNs, g.productiveNs)), "\(g.restarts)", "\(g.stepsRolledBack) steps"])
+            table.append([g.job, String(format: "%.3f", g.ettr), DurationText.precise(g.wallNs), DurationText.precise(g.productiveNs),
+                          DurationText.precise(g.wallNs - min(g.wallNs, g.productiveNs)), "\(g.restarts)", "\(g.stepsRolledBack) steps"])
         }
         return table.render() + jobs.map(lostLine).joined()
     }
@@ -17,17 +17,6 @@ public enum GoodputTable {
     static func lostLine(_ g: Goodput) -> String {
         let causes = Goodput.Cause.allCases.filter { g.lost($0) > 0 }
         guard !causes.isEmpty else { return "\(g.job) lost nothing\n" }
-        return "\(g.job) lost: " + causes.map { "\($0.rawValue) \(duration(g.lost($0)))" }.joined(separator: ", ") + "\n"
-    }
-
-    /// 0.012s, 9.5s, 4m05s, 3h02m.
-    public static func duration(_ ns: UInt64) -> String {
-        let s = Double(ns) / 1e9
-        switch s {
-        case ..<1: return String(format: "%.3fs", s)
-        case ..<60: return String(format: "%.1fs", s)
-        case ..<3_600: return String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60)
-        default: return String(format: "%dh%02dm", Int(s) / 3_600, Int(s) % 3_600 / 60)
-        }
+        return "\(g.job) lost: " + causes.map { "\($0.rawValue) \(DurationText.precise(g.lost($0)))" }.joined(separator: ", ") + "\n"
     }
 }

@@ -21,7 +21,7 @@ public enum RecoveryPolicy {
         }
         switch budget.verdict(for: incident.incidentClass.rawValue, nowNs: nowNs, limits: configuration.budget) {
         case .exhausted(let why): return .giveUp("restart budget: \(why)")
-        case .backoff(let until): return .wait("backing off: the next restart is due in \(seconds(until - nowNs))")
+        case .backoff(let until): return .wait("backing off: the next restart is due in \(DurationText.whole(until - nowNs))")
         case .allowed: break
         }
         var why = [incident.headline + " (confidence \(Int(incident.confidence * 100))%)"]
@@ -53,7 +53,7 @@ public enum RecoveryPolicy {
         }
         let lasted = nowNs - min(nowNs, context.slowSinceNs ?? nowNs)
         guard lasted >= configuration.slowForNs else {
-            return "\(name): slow for \(seconds(lasted)) of the \(seconds(configuration.slowForNs)) it must last"
+            return "\(name): slow for \(DurationText.whole(lasted)) of the \(DurationText.whole(configuration.slowForNs)) it must last"
         }
         return nil
     }
@@ -112,6 +112,4 @@ public enum RecoveryPolicy {
                    + (context.minNodes.map { " (at least \($0))" } ?? " (no --min-nodes)") + ": waiting for an operator")
         return nil
     }
-
-    static func seconds(_ ns: UInt64) -> String { "\(ns / 1_000_000_000) s" }
 }

@@ -8,8 +8,8 @@ public enum RecoveryTable {
                               rightAligned: [0, 2, 6, 7, 8])
         for r in recoveries {
             table.append(["\(r.id)", r.job, "\(r.attempt)", r.incidentClass?.rawValue ?? "manual", r.state.rawValue,
-                          seconds(nowNs - min(nowNs, r.decidedNs)) + " ago",
-                          r.firstStepNs.map { seconds($0 - min($0, r.detectedNs)) } ?? "-",
+                          DurationText.precise(nowNs - min(nowNs, r.decidedNs)) + " ago",
+                          r.firstStepNs.map { DurationText.precise($0 - min($0, r.detectedNs)) } ?? "-",
                           r.restoredStep.map { "step \($0)" } ?? "-",
                           r.rankSecondsLost.map { "\(Int($0.rounded())) rank-s" } ?? "-"])
         }
@@ -18,10 +18,5 @@ public enum RecoveryTable {
             out += "\(r.id): " + r.why.joined(separator: "; ") + (r.failure.map { "; failed: \($0)" } ?? "") + "\n"
         }
         return out
-    }
-
-    static func seconds(_ ns: UInt64) -> String {
-        let s = Double(ns) / 1e9
-        return s < 100 ? String(format: "%.1fs", s) : "\(Int(s))s"
     }
 }

@@ -40,7 +40,7 @@ struct ReplayCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(incidents), as: UTF8.self))
         } else {
             print(ClusterTables.replayed(incidents, startNs: first), terminator: "")
-            print("\(records.count) batches over \(AgentReport.duration(last - first)); \(incidents.count) incidents")
+            print("\(records.count) batches over \(DurationText.precise(last - first)); \(incidents.count) incidents")
         }
     }
 

@@ -49,8 +49,8 @@ extension ClusterTablesTests {
         #expect(ClusterTables.checkpoints(rows, nowNs: now) == """
             train: restorable step 20 at level 1 (30.0s ago), step 20 at buddy (30.0s ago); at risk: 10 steps (newest saved 30)
             JOB    STEP    STARTED  LEVEL 1     BUDDY     LEVEL 2           BYTES  BLOCKED    FLUSH  FAILURE
-            train    30   5.0s ago  failed 3/4  -         -               3.00MiB   40.0us  62 MB/s  rank 3: No space left on device
-            train    20  40.0s ago  complete    complete  committing 4/4  4.00MiB   40.0us  83 MB/s
+            train    30   5.0s ago  failed 3/4  -         -               3.00MiB   40.0µs  62 MB/s  rank 3: No space left on device
+            train    20  40.0s ago  complete    complete  committing 4/4  4.00MiB   40.0µs  83 MB/s
 
             """)
     }
@@ -69,10 +69,10 @@ extension ClusterTablesTests {
         #expect(ClusterTables.shards(shards, job: "train", step: 30, nowNs: now) == """
             train step 30
             LEVEL    RANK  NODE  STATE       BYTES  XXH3                COPY    WRITE       RATE  BLOCKED   AGE  DETAIL
-            level 1     0  a     durable  64.00MiB  9f2c4e1a03b5d7e8  12.0ms   80.0ms   838 MB/s   40.0us  2.0s
-            level 1     1  a     durable  64.00MiB  9f2c4e1a03b5d7e8  14.0ms  100.0ms   671 MB/s   40.0us  2.0s
-            level 1     2  b     staged   64.00MiB  -                 20.0ms        -  3355 MB/s   40.0us  2.0s
-            level 1     3  b     copying  64.00MiB  -                      -        -          -   40.0us  2.0s
+            level 1     0  a     durable  64.00MiB  9f2c4e1a03b5d7e8  12.0ms   80.0ms   838 MB/s   40.0µs  2.0s
+            level 1     1  a     durable  64.00MiB  9f2c4e1a03b5d7e8  14.0ms  100.0ms   671 MB/s   40.0µs  2.0s
+            level 1     2  b     staged   64.00MiB  -                 20.0ms        -  3355 MB/s   40.0µs  2.0s
+            level 1     3  b     copying  64.00MiB  -                      -        -          -   40.0µs  2.0s
 
             """)
         let level = StoredCheckpoint.Level(level: .local, state: .copying, durableShards: 2, copyingShards: 1, stagedShards: 1,

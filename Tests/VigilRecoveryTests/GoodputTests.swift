@@ -104,7 +104,7 @@ extension GoodputTests {
         #expect(GoodputTable.render([g]) == """
             JOB     ETTR   WALL  PRODUCTIVE   LOST  RESTARTS  ROLLED BACK
             train  0.840  1m40s       1m23s  16.0s         1     10 steps
-            train lost: detection 1.0s, stop 1.0s, restore 1.0s, relaunch 3.0s, recomputation 10.0s, checkpoint-blocking 0.010s
+            train lost: detection 1.0s, stop 1.0s, restore 1.0s, relaunch 3.0s, recomputation 10.0s, checkpoint-blocking 10.0ms
 
             """)
     }

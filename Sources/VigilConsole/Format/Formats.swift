@@ -1,31 +1,11 @@
+import VigilCore
+
 /// Numbers as the console prints them: short, fixed-width friendly, no Foundation.
 enum Formats {
-    /// "850ns", "12.3µs", "4.5ms", "2.0s", "3m20s".
-    static func duration(_ ns: UInt64) -> String {
-        switch ns {
-        case ..<1_000: "\(ns)ns"
-        case ..<1_000_000: decimal(Double(ns) / 1e3, 1) + "µs"
-        case ..<1_000_000_000: decimal(Double(ns) / 1e6, 1) + "ms"
-        case ..<60_000_000_000: decimal(Double(ns) / 1e9, 1) + "s"
-        default: age(ns)
-        }
-    }
-
-    /// Whole units, as ages are shown (they change once a second, not every frame): "4s", "3m20s", "2h05m", "3d".
-    static func age(_ ns: UInt64) -> String {
-        let s = ns / 1_000_000_000
-        switch s {
-        case ..<60: return "\(s)s"
-        case ..<3_600: return "\(s / 60)m\(two(s % 60))s"
-        case ..<86_400: return "\(s / 3_600)h\(two(s / 60 % 60))m"
-        default: return "\(s / 86_400)d"
-        }
-    }
-
     /// The age of `thenNs` at `nowNs`; "-" for never.
     static func age(now nowNs: UInt64, then thenNs: UInt64?) -> String {
         guard let thenNs, thenNs > 0 else { return "-" }
-        return age(nowNs - min(nowNs, thenNs))
+        return DurationText.whole(nowNs - min(nowNs, thenNs))
     }
 
     /// "512B", "3.2K", "1.5M", "2.0G" (binary units).
@@ -82,8 +62,6 @@ enum Formats {
         let digits = String(fraction)
         return sign + "\(whole)." + String(repeating: "0", count: places - digits.count) + digits
     }
-
-    private static func two(_ n: UInt64) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     /// A sparkline of `values` in `width` columns (the newest at the right),
     /// scaled to the largest value shown.

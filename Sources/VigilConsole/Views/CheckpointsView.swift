@@ -48,7 +48,7 @@ enum CheckpointsView {
                 id: "\(row.job)@\(row.step)",
                 cells: [row.job, "\(row.step)", Formats.age(now: now, then: row.startedNs), state(local, of: row),
                         state(buddy, of: row), state(shared, of: row), local.map { Formats.bytes($0.bytes) } ?? "-",
-                        local.map { Formats.duration($0.blockedNs) } ?? "-", local.map { Formats.rate($0.bytesPerSecond) } ?? "-",
+                        local.map { DurationText.precise($0.blockedNs) } ?? "-", local.map { Formats.rate($0.bytesPerSecond) } ?? "-",
                         row.pinned ? "yes" : "", row.levels.compactMap(\.failure).first ?? ""],
                 cellStyles: [3: style(local), 4: style(buddy), 5: style(shared)],
                 sortKeys: [.text(row.job), .number(Double(row.step)), .number(-Double(row.startedNs)),

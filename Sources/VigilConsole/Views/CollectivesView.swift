@@ -24,11 +24,11 @@ enum CollectivesView {
             Table.Column(title: "LAST IN", width: 10, flexible: true, letter: "L"),
         ]
         let rows = items.map { c -> Table.Row in
-            let late = c.lastArriver.map { "rank \($0) (\(Formats.duration(c.lastArriverMeanNs)) in, others \(Formats.duration(c.othersMeanNs)))" } ?? "-"
+            let late = c.lastArriver.map { "rank \($0) (\(DurationText.precise(c.lastArriverMeanNs)) in, others \(DurationText.precise(c.othersMeanNs)))" } ?? "-"
             return Table.Row(
                 id: "\(c.communicator)/\(c.op.name)",
-                cells: [AgentReport.hex(c.communicator), c.op.name, "\(c.size)", Formats.count(c.calls), Formats.duration(c.p50Ns),
-                        Formats.duration(c.p99Ns), c.busBandwidth.map(Formats.rate) ?? "-", late],
+                cells: [AgentReport.hex(c.communicator), c.op.name, "\(c.size)", Formats.count(c.calls), DurationText.precise(c.p50Ns),
+                        DurationText.precise(c.p99Ns), c.busBandwidth.map(Formats.rate) ?? "-", late],
                 cellStyles: c.ranks < c.size ? [2: .warn] : [:],
                 sortKeys: [.number(Double(c.communicator)), .text(c.op.name), .number(Double(c.size)), .number(Double(c.calls)),
                            .number(Double(c.p50Ns)), .number(Double(c.p99Ns)), c.busBandwidth.map { .number($0) } ?? .missing,

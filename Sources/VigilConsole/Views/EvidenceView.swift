@@ -44,7 +44,7 @@ enum EvidenceView {
                 + (i.suspects.count > 12 ? " +\(i.suspects.count - 12)" : ""), .bad)],
         ]
         if let expected = i.evidence.expectedNs, let observed = i.evidence.observedNs {
-            lines.append([("NUMBERS ", .bold), ("expected \(Formats.duration(expected)) · observed \(Formats.duration(observed))", .normal)])
+            lines.append([("NUMBERS ", .bold), ("expected \(DurationText.precise(expected)) · observed \(DurationText.precise(observed))", .normal)])
         }
         if let count = i.evidence.victimCount, count > 0 {
             let shown = i.evidence.victims ?? []

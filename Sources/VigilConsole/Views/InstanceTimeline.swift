@@ -74,9 +74,9 @@ struct InstanceTimeline {
 
     private func describe(_ m: Incident.Member) -> String {
         if arrived {
-            return "compute \(Formats.duration(m.computeNs ?? 0)) · inside \(Formats.duration(m.insideNs ?? 0))"
+            return "compute \(DurationText.precise(m.computeNs ?? 0)) · inside \(DurationText.precise(m.insideNs ?? 0))"
         }
-        if let entered = m.enteredNs { return "waited \(Formats.duration(untilNs - min(untilNs, entered)))" }
+        if let entered = m.enteredNs { return "waited \(DurationText.precise(untilNs - min(untilNs, entered)))" }
         var text = m.lastSeq.map { "never entered; last #\($0)" } ?? (m.state == .stopped ? "stopped outside it" : "")
         if let blocked = m.blockedIn { text += (text.isEmpty ? "" : "; ") + "in \(blocked)" }
         return text

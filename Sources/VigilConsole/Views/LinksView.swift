@@ -24,7 +24,7 @@ enum LinksView {
         func isSlow(_ v: Double) -> Bool { level(v) >= 3 }
 
         func text(_ v: Double) -> String {
-            metric == .probeLatency ? Formats.duration(UInt64(v)) : Formats.rate(v).replacingOccurrences("/s", "")
+            metric == .probeLatency ? DurationText.precise(UInt64(v)) : Formats.rate(v).replacingOccurrences("/s", "")
         }
     }
 
@@ -125,7 +125,7 @@ enum LinksView {
             return
         }
         if let p = model.probes.first(where: { ($0.from, $0.to) == (from, to) || ($0.from, $0.to) == (to, from) }) {
-            text += p.answered ? " · probe \(Formats.rate(p.bytesPerSecond)), rtt \(Formats.duration(p.rttNs))" : " · probe unanswered"
+            text += p.answered ? " · probe \(Formats.rate(p.bytesPerSecond)), rtt \(DurationText.precise(p.rttNs))" : " · probe unanswered"
             text += " (\(Formats.age(now: model.nowNs, then: p.atNs)) ago)"
         } else {
             text += " · not probed"

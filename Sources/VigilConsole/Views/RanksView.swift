@@ -163,7 +163,7 @@ enum RanksView {
             let e = block.entries[k]
             text += "rank \(e.rank) \(e.status.rawValue)"
                 + (e.gapPercent > 0 ? " · computes \(e.gapPercent)% of the job's median" : " · compute not measured yet")
-                + (e.blockedMs > 0 ? " · blocked in a collective for \(Formats.duration(e.blockedMs * 1_000_000))" : "")
+                + (e.blockedMs > 0 ? " · blocked in a collective for \(DurationText.precise(e.blockedMs * 1_000_000))" : "")
         } else if shownRanks(block, width: perBlock) < block.entries.count {
             text += "\(block.entries.count) ranks, \(shownRanks(block, width: perBlock)) shown at this width (widen the terminal, or /\(block.node))"
         } else {

@@ -31,8 +31,8 @@ enum RecoveryView {
 
     /// "train  ETTR 0.962  wall 10m02s  lost: detection 2.1s, stop 1.0s, …"
     static func describe(_ g: Goodput) -> String {
-        let causes = Goodput.Cause.allCases.filter { g.lost($0) > 0 }.map { "\($0.rawValue) \(Formats.duration(g.lost($0)))" }
-        return "\(g.job)  ETTR \(Formats.decimal(g.ettr, 3))  wall \(Formats.age(g.wallNs))  restarts \(g.restarts)"
+        let causes = Goodput.Cause.allCases.filter { g.lost($0) > 0 }.map { "\($0.rawValue) \(DurationText.precise(g.lost($0)))" }
+        return "\(g.job)  ETTR \(Formats.decimal(g.ettr, 3))  wall \(DurationText.whole(g.wallNs))  restarts \(g.restarts)"
             + "  rolled back \(g.stepsRolledBack) steps  lost: " + (causes.isEmpty ? "nothing" : causes.joined(separator: ", "))
     }
 
@@ -54,7 +54,7 @@ enum RecoveryView {
             return Table.Row(
                 id: "\(r.id)",
                 cells: ["\(r.id)", r.job, "\(r.attempt)", r.incidentClass?.rawValue ?? "manual", r.state.rawValue,
-                        Formats.age(now: now, then: r.detectedNs), toTrain.map(Formats.duration) ?? "-",
+                        Formats.age(now: now, then: r.detectedNs), toTrain.map(DurationText.precise) ?? "-",
                         r.restoredStep.map { "\($0)" } ?? "-", r.rankSecondsLost.map { "\(Int($0.rounded())) rk-s" } ?? "-",
                         r.failure.map { "failed: \($0)" } ?? r.why.joined(separator: "; ")],
                 style: r.state == .ignored ? .dim : .normal, cellStyles: [4: style(r.state)],
@@ -93,14 +93,14 @@ enum RecoveryView {
     /// "fault seen -0.8s · detected · decided +0.0s · stopped +1.1s · launched +1.5s · restored step 40 (0.3s) +2.9s · training +3.2s"
     static func timeline(_ r: StoredRecovery) -> String {
         func at(_ ns: UInt64?) -> String? {
-            ns.map { $0 >= r.detectedNs ? "+" + Formats.duration($0 - r.detectedNs) : "-" + Formats.duration(r.detectedNs - $0) }
+            ns.map { $0 >= r.detectedNs ? "+" + DurationText.precise($0 - r.detectedNs) : "-" + DurationText.precise(r.detectedNs - $0) }
         }
         var steps = ["fault seen \(at(r.firstSeenNs)!)", "detected", "decided \(at(r.decidedNs)!)"]
         if let approved = at(r.approvedNs) { steps.append("approved \(approved)") }
         if let stopped = at(r.stoppedNs) { steps.append("stopped \(stopped)") }
         if let launched = at(r.launchedNs) { steps.append("launched \(launched)") }
         if let restored = at(r.restoredNs), let step = r.restoredStep {
-            steps.append("restored step \(step)" + (r.restoreNs.map { " (\(Formats.duration($0)))" } ?? "") + " \(restored)")
+            steps.append("restored step \(step)" + (r.restoreNs.map { " (\(DurationText.precise($0)))" } ?? "") + " \(restored)")
         }
         if let training = at(r.firstStepNs) { steps.append("training \(training)") }
         return steps.joined(separator: " · ")

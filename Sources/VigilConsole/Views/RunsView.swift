@@ -35,7 +35,7 @@ enum RunsView {
             return Table.Row(
                 id: id(run),
                 cells: [run.job, "\(run.attempt)", run.state.rawValue, exit, Formats.age(now: now, then: run.startedNs),
-                        Formats.age(ranFor), run.hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","),
+                        DurationText.whole(ranFor), run.hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","),
                         run.command.joined(separator: " ")],
                 cellStyles: [2: run.state == .running ? .good : failed ? .bad : .dim],
                 sortKeys: [.text(run.job), .number(Double(run.attempt)), .text(run.state.rawValue),

@@ -36,9 +36,9 @@ bench: deps agents
 	$(SWIFT) build -c release
 	@bash scripts/bench.sh $(RELEASE) $(AGENTS_OUT)
 
-# FAULT=hang|crash|slow|link|node|none (crash), HEADLESS=1 prints the story instead of opening the console.
+# FAULT=hang|crash|slow|link|node|none (crash), HEALTHY=SECONDS before it (15), HEADLESS=1 prints the story instead of opening the console.
 demo: build
-	@bash scripts/demo.sh $(CURDIR)/.build/debug/vigil $(AGENTS_OUT) --fault $(or $(FAULT),crash) $(if $(HEADLESS),--headless)
+	@bash scripts/demo.sh $(CURDIR)/.build/debug/vigil $(AGENTS_OUT) --fault $(or $(FAULT),crash) --healthy $(or $(HEALTHY),15) $(if $(HEADLESS),--headless)
 
 # The namespace bench: N hosts with their own sshd on a private bridge (docs/launch.md).
 N ?= 4

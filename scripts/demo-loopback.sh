@@ -13,6 +13,8 @@ work=$(mktemp -d /tmp/vigil-demo.XXXXXX)
 rings=$(mktemp -d /dev/shm/vigil-demo.XXXXXX)
 pids=()
 cleanup() {
+    trap '' INT TERM HUP   # once begun, cleaning up finishes
+    set +e
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
     rm -rf "$work" "$rings"
 }

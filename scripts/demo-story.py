@@ -7,13 +7,14 @@ not restart, once the incident stands for 20 s); 1 after 120 s without.
 With --notes TOKEN_FILE each line is also written on the timeline as a
 note, which vigil top shows over its views.
     demo-story.py VIGIL_BIN FAULT_NS [--notes TOKEN_FILE]"""
-import json, os, sys, time, urllib.parse, urllib.request
+import json, os, subprocess, sys, time, urllib.request
 
 api = os.environ["VIGIL_API"]
+vigil = sys.argv[1]
 fault_ns = int(sys.argv[2])
-token = open(sys.argv[4]).readline().strip() if sys.argv[3:4] == ["--notes"] else None
+token_file = sys.argv[4] if sys.argv[3:4] == ["--notes"] else None
 t0 = time.time()
-NOTE_MAX = 200  # OperatorNote.maxLength
+NOTE_CHARACTERS = 200  # what `vigil note` takes (OperatorNote.maxLength)
 
 
 def get(path):
@@ -24,21 +25,18 @@ def get(path):
 def say(text, noted=True):
     """A line of the story; the ones that carry it (not each recovery step) are noted too."""
     print(f"demo  +{time.time_ns() / 1e9 - fault_ns / 1e9:5.1f}s after the fault  {text}", flush=True)
-    if token and noted:
+    if token_file and noted:
         note(f"demo: {text}")
 
 
 def note(text):
-    """The line on the timeline, cut to a note's length; the story goes on if the server refuses it."""
+    """The line on the timeline (vigil note), cut to a note's length; the story goes on if it is refused."""
     text = " ".join(text.split())
-    text = text if len(text) <= NOTE_MAX else text[:NOTE_MAX - 1] + "…"
-    query = urllib.parse.urlencode({"text": text, "job": "demo"}, quote_via=urllib.parse.quote)
-    request = urllib.request.Request(f"http://{api}/v1/notes?{query}", method="POST",
-                                     headers={"Authorization": f"Bearer {token}"})
-    try:
-        urllib.request.urlopen(request, timeout=5).close()
-    except OSError as error:
-        print(f"demo: the note was not written: {error}", file=sys.stderr, flush=True)
+    text = text if len(text) <= NOTE_CHARACTERS else text[:NOTE_CHARACTERS - 1] + "…"
+    written = subprocess.run([vigil, "note", "--token-file", token_file, "--job", "demo", "--", text],
+                             capture_output=True, text=True, timeout=15)
+    if written.returncode != 0:
+        print(f"demo: the note was not written: {written.stderr.strip()}", file=sys.stderr, flush=True)
 
 
 def since_fault(ns):

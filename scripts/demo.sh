@@ -5,10 +5,12 @@
 # checkpoints, vigil top on a terminal; after a healthy period a fault on
 # node3, announced, then detection, isolation, the restart on the spare
 # from the checkpoint, and the goodput figure.
-#   demo.sh VIGIL_BIN AGENTS_DIR [--fault hang|crash|slow|link|node|none] [--healthy SECONDS] [--headless]
+#   demo.sh VIGIL_BIN AGENTS_DIR [--fault hang|crash|slow|link|node|none]
+#           [--healthy SECONDS] [--headless]
 # --headless (or no terminal) prints the story as lines instead of opening
 # the console; with the console, each line of the story is also written on
-# the timeline as a note (vigil note), which vigil top shows over its views. Quitting, Ctrl-C or a failure cleans up every process,
+# the timeline as a note (vigil note), which vigil top shows over its views.
+# Quitting, Ctrl-C, a closed terminal or a failure cleans up every process,
 # namespace and file it made. Where network namespaces are not permitted it
 # says so and runs one loopback agent instead, with no restart to show.
 set -euo pipefail
@@ -20,8 +22,9 @@ shift 2
 fault=crash headless=0 healthy=15
 while [ $# -gt 0 ]; do
     case $1 in
-        --fault) fault=${2:-}; shift 2 ;;
-        --healthy) healthy=${2:-}; shift 2 ;;
+        --fault|--healthy) [ $# -ge 2 ] || { echo "demo: $1 needs a value" >&2; exit 2; } ;;&
+        --fault) fault=$2; shift 2 ;;
+        --healthy) healthy=$2; shift 2 ;;
         --headless) headless=1; shift ;;
         *) echo "demo: unknown argument $1 (--fault hang|crash|slow|link|node|none, --healthy SECONDS, --headless)" >&2; exit 2 ;;
     esac
@@ -42,7 +45,9 @@ export VIGIL_CLUSTER_DIR=$work/cluster VIGIL_CLUSTER_NAME=vd VIGIL_CLUSTER_NET=1
 server_pid="" story_pid="" bench=0 api="" t0=$(date +%s%N)
 say() { awk -v t0="$t0" -v now="$(date +%s%N)" -v text="$*" 'BEGIN { printf "demo %6.1fs  %s\n", (now - t0) / 1e9, text }'; }
 cleanup() {
-    trap - EXIT INT TERM HUP
+    trap - EXIT
+    trap '' INT TERM HUP   # once begun, cleaning up finishes: a second Ctrl-C or a closed window cannot cut it short
+    set +e                 # nor can a failed step, or a write to a terminal that is gone
     if [ -n "$story_pid" ]; then   # the story's subshell and what it runs (sleep, python3)
         pkill -TERM -P "$story_pid" 2>/dev/null || true
         kill "$story_pid" 2>/dev/null && wait "$story_pid" 2>/dev/null || true

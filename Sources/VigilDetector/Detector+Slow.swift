@@ -13,10 +13,16 @@ extension Detector {
     /// collectives, less its point-to-point time: no cross-node clock.)
     /// A slowness already standing on the communicator is judged by the
     /// lower clear thresholds (hysteresis): it is not resolved and raised
-    /// again each time it wavers around the raise threshold.
+    /// again each time it wavers around the raise threshold. Collectives too
+    /// slow for any window to judge may still show a crawling link.
     mutating func slowness(on key: CommunicatorKey, nowNs: UInt64) -> Incident? {
-        guard let recent = judgedInstances(on: key, nowNs: nowNs) else { return nil }
+        guard let window = windows[key] else { return nil }
+        let recent = window.recent(sinceNs: nowNs - min(nowNs, configuration.windowNs))
         let standing = isStanding(Self.slowClasses, on: key)
+        guard recent.count >= configuration.minimumInstances else {
+            return window.wasJudged ? crawling(on: key, recent: recent, standing: standing, nowNs: nowNs) : nil
+        }
+        windows[key]?.wasJudged = true
         if let straggler = straggler(on: key, recent: recent, emerging: false, standing: standing, nowNs: nowNs) {
             return straggler
         }
@@ -25,25 +31,36 @@ extension Detector {
         // share of instances, its peers waiting half as long as a straggler's
         // would), the slow collective is not the network's.
         guard straggler(on: key, recent: recent, emerging: true, standing: standing, nowNs: nowNs) == nil else { return nil }
-        guard let slow = communicationSlow(on: key, recent: recent, standing: standing, nowNs: nowNs) else { return nil }
-        return explained(slow.incident, linksDegraded: slow.linksDegraded, on: key, nowNs: nowNs)
+        if let slow = communicationSlow(on: key, recent: recent, perOp: configuration.minimumInstances / 2, standing: standing,
+                                        nowNs: nowNs) {
+            return explained(slow.incident, linksDegraded: slow.linksDegraded, on: key, nowNs: nowNs)
+        }
+        return crawling(on: key, recent: recent, standing: standing, nowNs: nowNs)
     }
 
-    /// The instances of the last `windowNs`, when there are enough to judge.
-    /// A communicator judged before that now completes fewer, though some
-    /// (one that completes none is the hang rules'), is judged on its newest
-    /// `minimumInstances` however old: a link slowed tenfold lets too few
-    /// collectives through a window to judge, yet each ends before it
-    /// would count as hung.
-    private mutating func judgedInstances(on key: CommunicatorKey, nowNs: UInt64) -> [InstanceWindow.Entry]? {
-        guard let window = windows[key] else { return nil }
-        let recent = window.recent(sinceNs: nowNs - min(nowNs, configuration.windowNs))
-        if recent.count >= configuration.minimumInstances {
-            windows[key]?.wasJudged = true
-            return recent
+    /// At least this many crawling collectives of one kind make a verdict.
+    static let crawlingInstances = 3
+
+    /// A link slowed twentyfold lets too few collectives through for a
+    /// window to judge (or to judge soon: the window is still full of the
+    /// ones before), and each ends before it would count as hung. Of each
+    /// kind of collective, the newest in a row that each took longer
+    /// inside, every member present, than a window's share (`windowNs /
+    /// minimumInstances`: at that pace no window ever holds enough) are
+    /// judged on their own cost, in a communicator judged before (its
+    /// normal is known). In a row, not picked out: a few slow ones among
+    /// many are jitter. Who computes longest needs a full window.
+    private mutating func crawling(on key: CommunicatorKey, recent: [InstanceWindow.Entry], standing: Bool,
+                                   nowNs: UInt64) -> Incident? {
+        let share = configuration.windowNs / UInt64(max(configuration.minimumInstances, 1))
+        // Per kind: the small collectives between them are fast even on a crawling link.
+        let crawl = Dictionary(grouping: recent, by: \.op).values.flatMap { entries in
+            entries.reversed().prefix { $0.shortestNs >= share }.reversed()
         }
-        guard window.wasJudged, recent.count >= 2 else { return nil }
-        return window.newest(configuration.minimumInstances)
+        guard crawl.count >= Self.crawlingInstances,
+              let slow = communicationSlow(on: key, recent: crawl, perOp: Self.crawlingInstances, standing: standing, nowNs: nowNs)
+        else { return nil }
+        return explained(slow.incident, linksDegraded: slow.linksDegraded, on: key, nowNs: nowNs)
     }
 
     func isStanding(_ classes: Set<Incident.Class>, on key: CommunicatorKey) -> Bool {
@@ -120,11 +137,13 @@ extension Detector {
         return "\(op.op.name) of ≥\(size) over \(op.size) ranks"
     }
 
-    private mutating func communicationSlow(on key: CommunicatorKey, recent: [InstanceWindow.Entry], standing: Bool,
+    /// The op costing the largest multiple of its normal with every member
+    /// present, of those with at least `perOp` instances in `recent`.
+    private mutating func communicationSlow(on key: CommunicatorKey, recent: [InstanceWindow.Entry], perOp: Int, standing: Bool,
                                             nowNs: UInt64) -> (incident: Incident, linksDegraded: Bool)? {
         let factor = standing ? configuration.communicationClearFactor : configuration.communicationSlowFactor
         var worst: (op: InstanceWindow.OpKey, normal: Double, typical: UInt64, entries: [InstanceWindow.Entry])?
-        for (op, entries) in Dictionary(grouping: recent, by: \.op) where entries.count >= configuration.minimumInstances / 2 {
+        for (op, entries) in Dictionary(grouping: recent, by: \.op) where entries.count >= perOp {
             guard let normal = windows[key]?.cost[op]?.value, let typical = entries.map(\.shortestNs).median else { continue }
             windows[key]?.follow(op, typicalNs: Double(typical))
             let slow = Double(typical) >= factor * normal

@@ -25,7 +25,7 @@ struct InstanceWindow: Sendable {
     let capacity: Int
     private(set) var cost: [OpKey: Baseline] = [:]
     /// Whether it ever held enough instances in one window to be judged: a
-    /// communicator that busy, later completing fewer, has slowed down.
+    /// communicator that busy, later completing fewer, may be crawling.
     var wasJudged = false
 
     init(capacity: Int) { self.capacity = capacity }
@@ -46,10 +46,6 @@ struct InstanceWindow: Sendable {
         (ring[next...] + ring[..<next]).filter { $0.atNs >= sinceNs }
     }
 
-    /// The newest `count` entries however old, oldest first.
-    func newest(_ count: Int) -> [Entry] {
-        Array((ring[next...] + ring[..<next]).suffix(count))
-    }
 
     mutating func follow(_ op: OpKey, typicalNs: Double) {
         cost[op]?.follow(typicalNs)

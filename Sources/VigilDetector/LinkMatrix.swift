@@ -26,6 +26,8 @@ struct LinkMatrix: Sendable {
 
     /// A probe that got no answer says nothing of the link (the peer's
     /// responder may be off or unreachable from there): not a measurement.
+    /// (One whose pings answered but whose transfer timed out comes with the
+    /// time waited: an upper bound on the rate, counted; LinkProber.)
     mutating func observe(_ pair: Pair, bytes: UInt64, busyNs: UInt64, atNs: UInt64) {
         guard pair.a != pair.b, bytes > 0, busyNs > 0 else { return }
         latest[pair] = (Double(bytes) / (Double(busyNs) / 1e9), atNs)

@@ -167,7 +167,9 @@ struct LaunchCommand: AsyncParsableCommand {
             do {  // the server briefly away is no verdict: asked again until the deadline
                 let page = try await api.client.ranks(job: spec.job, since: cursor)
                 cursor = page.cursor
-                registered.formUnion(page.items.map(\.snapshot.identity).filter { $0.attempt == spec.attempt }.map(\.rank))
+                // The job filtered here too: a server from before ?job= answers with every job's ranks.
+                registered.formUnion(page.items.map(\.snapshot.identity)
+                    .filter { $0.job == spec.job && $0.attempt == spec.attempt }.map(\.rank))
                 run = try await api.client.runs(job: spec.job).first { $0.attempt == spec.attempt }
             } catch where ContinuousClock.now < deadline {
                 FileHandle.standardError.write(Data("warning: asking the server how the job starts: \(error)\n".utf8))

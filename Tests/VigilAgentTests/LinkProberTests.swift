@@ -50,6 +50,7 @@ import Glibc
                 try #require(getsockname(listener, raw, &length) == 0)
             }
         }
+        BlockingSocket.setTimeouts(listener, 5_000_000_000)  // accept gives up if the prober never connects
         let served = Thread { serve(listener, behaviour) }
         served.start()
         let peer = ProbeRequest.Peer(node: "n2", host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)), slot: 0)

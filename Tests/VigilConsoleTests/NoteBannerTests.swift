@@ -37,6 +37,32 @@ import VigilCore
         #expect(grid.line(4).contains("JOBS"), "the old note is not drawn: \(grid.line(4))")
     }
 
+    /// At the smallest size every view still draws, under the newest note alone.
+    @Test(arguments: ViewID.allCases)
+    func aShortTerminalShowsOnlyTheNewestNote(_ view: ViewID) {
+        var model = model(noteAgeNs: 1_000_000_000)
+        model.summary.notes += (1...5).map {
+            ClusterEvent(id: 41 - Int64($0), wallNs: now - 2_000_000_000, kind: OperatorNote.kind, node: nil, job: nil, message: "older \($0)")
+        }
+        var state = ConsoleState()
+        state.show(view == .evidence ? .incidents : view)
+        if view == .evidence {
+            state.incidentID = 12
+            state.push(.evidence)
+        }
+        let (grid, layout) = ConsoleScreen.render(model, state, width: ConsoleScreen.minimumWidth, height: ConsoleScreen.minimumHeight)
+        #expect(grid.line(2).hasPrefix(" NOTE 1s ago"))
+        #expect(!grid.line(3).contains("older"), "one note row at \(ConsoleScreen.minimumHeight) rows: \(grid.line(3))")
+        #expect(layout.view == state.view)
+    }
+
+    @Test func aLongJobNameLeavesRoomForTheText() {
+        var model = model(noteAgeNs: 0)
+        model.summary.notes[0].job = String(repeating: "j", count: 63)
+        let (grid, _) = ConsoleScreen.render(model, ConsoleState(), width: 80, height: 24)
+        #expect(grid.line(2).hasPrefix(" NOTE 0s ago  FAULT: rank process 4242"), "\(grid.line(2))")
+    }
+
     @Test func anOldNoteLeavesTheViewItsRow() {
         let old = ConsoleScreen.noteShownNs + 1_000_000_000
         let (grid, _) = ConsoleScreen.render(model(noteAgeNs: old), ConsoleState(), width: 80, height: 24)

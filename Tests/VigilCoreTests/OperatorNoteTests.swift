@@ -4,7 +4,7 @@ import VigilCore
 /// A note is one printable line: a console draws it as it is.
 struct OperatorNoteTests {
     @Test func keepsTheTextTrimmedWithItsJobAndNode() throws {
-        let note = try OperatorNote(text: "  draining node3 — DIMM swap ✓ ", job: "train-1", node: "node3")
+        let note = try OperatorNote(text: "  draining node3 — DIMM swap ✓ \n", job: "train-1", node: "node3")
         #expect(note.text == "draining node3 — DIMM swap ✓")
         #expect(note.job == "train-1" && note.node == "node3")
         #expect(try OperatorNote(text: String(repeating: "é", count: OperatorNote.maxLength)).text.count == OperatorNote.maxLength)
@@ -18,6 +18,9 @@ struct OperatorNoteTests {
         ("red \u{1B}[31m text", nil, nil, .controlCharacter),
         ("a\ttab", nil, nil, .controlCharacter),
         ("c1 \u{9B}2J", nil, nil, .controlCharacter),
+        ("evil \u{202E}txt.exe", nil, nil, .controlCharacter),
+        ("zero\u{200B}width", nil, nil, .controlCharacter),
+        ("\u{00A0}\u{00A0}", nil, nil, .emptyText),
         ("fine", "job;rm", nil, .badName("job")),
         ("fine", nil, "..", .badName("node")),
     ] as [(String, String?, String?, NoteError)])

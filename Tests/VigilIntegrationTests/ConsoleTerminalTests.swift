@@ -123,7 +123,7 @@ struct ConsoleTerminalTests {
             let written = try runTool(Paths.vigil, ["note", "--api", "127.0.0.1:\(server.apiPort)", "--token-file", server.tokenFile,
                                                     "--node", "node7", noteText])
             #expect(written.status == 0, "\(written.output)")
-            (shown, screen) = await console.waitFor("NOTE 0s ago · node7  \(noteText)")
+            (shown, screen) = await console.waitFor("ago · node7  \(noteText)")  // 0s or 1s ago, as the refresh falls
             #expect(shown, "no banner for the note:\n\(screen)")
             try console.keys("7")
             (shown, screen) = await console.waitFor("─ TIMELINE ")

@@ -18,7 +18,7 @@ public enum ConsoleScreen {
         }
         drawTabs(state, width: width, grid: &grid)
         drawStatus(model, state, width: width, refreshNs: settings.refreshNs, grid: &grid)
-        let notes = freshNotes(model)
+        let notes = freshNotes(model, height: height)
         for (row, note) in notes.enumerated() { drawNote(note, now: model.nowNs, width: width, y: 2 + row, grid: &grid) }
         let body = Rect(x: 0, y: 2 + notes.count, width: width, height: height - 3 - notes.count)
         let context = ViewContext(model: model, state: state, view: state.view, settings: settings)
@@ -105,16 +105,20 @@ public enum ConsoleScreen {
     public static let noteShownNs: UInt64 = 120_000_000_000
 
     /// The notes written less than `noteShownNs` ago, newest first: a row
-    /// each, so a story told in a few notes is read whole.
-    static func freshNotes(_ model: ConsoleModel) -> ArraySlice<ClusterEvent> {
-        model.summary.notes.prefix { model.nowNs - min(model.nowNs, $0.wallNs) < noteShownNs }
+    /// each, so a story told in a few notes is read whole; on a short
+    /// terminal only the newest, so the view keeps its rows.
+    static func freshNotes(_ model: ConsoleModel, height: Int) -> ArraySlice<ClusterEvent> {
+        let rows = height >= 24 ? ClusterSummary.noteLimit : 1
+        return model.summary.notes.prefix(rows).prefix { model.nowNs - min(model.nowNs, $0.wallNs) < noteShownNs }
     }
 
-    /// " NOTE 12s ago · demo · node3  FAULT: rank 4242 on node3 killed"
+    /// " NOTE 12s ago · demo · node3  FAULT: rank 4242 on node3 killed"; the
+    /// job and node left out where they would crowd out the text.
     private static func drawNote(_ note: ClusterEvent, now: UInt64, width: Int, y: Int, grid: inout CellGrid) {
         grid.fill(Rect(x: 0, y: y, width: width, height: 1), style: .note)
+        let age = " NOTE \(Formats.age(now: now, then: note.wallNs)) ago"
         let about = [note.job, note.node].compactMap { $0 }.map { " · " + $0 }.joined()
-        let head = " NOTE \(Formats.age(now: now, then: note.wallNs)) ago\(about)  "
+        let head = (DisplayWidth.of(about) <= width / 3 ? age + about : age) + "  "
         let x = grid.put(head, x: 0, y: y, style: .note)
         grid.put(note.message, x: x, y: y, style: .note, limit: width - x)
     }

@@ -33,6 +33,21 @@ public struct ClusterSummary: Sendable, Equatable, Codable {
     /// How many of the newest notes a summary carries.
     public static let noteLimit = 3
 
+    private enum CodingKeys: String, CodingKey {
+        case takenNs, server, jobs, nodes, openIncidents, nodeDownAfterNs, latestEventID, notes
+    }
+
+    /// A summary from a server before notes reads as having none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(takenNs: try c.decode(UInt64.self, forKey: .takenNs), server: try c.decodeIfPresent(ServerPulse.self, forKey: .server),
+                  jobs: try c.decode([JobSummary].self, forKey: .jobs), nodes: try c.decode(NodeCounts.self, forKey: .nodes),
+                  openIncidents: try c.decode([String: Int].self, forKey: .openIncidents),
+                  nodeDownAfterNs: try c.decode(UInt64.self, forKey: .nodeDownAfterNs),
+                  latestEventID: try c.decode(Int64.self, forKey: .latestEventID),
+                  notes: try c.decodeIfPresent([ClusterEvent].self, forKey: .notes) ?? [])
+    }
+
     public static let empty = ClusterSummary(takenNs: 0, server: nil, jobs: [], nodes: NodeCounts(), openIncidents: [:],
                                              nodeDownAfterNs: 2_000_000_000, latestEventID: 0)
 }

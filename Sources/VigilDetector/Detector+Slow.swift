@@ -38,24 +38,26 @@ extension Detector {
         return crawling(on: key, recent: recent, standing: standing, nowNs: nowNs)
     }
 
-    /// At least this many crawling collectives of one kind make a verdict.
+    /// A crawl is judged on this many of a kind's newest collectives.
     static let crawlingInstances = 3
 
     /// A link slowed twentyfold lets too few collectives through for a
     /// window to judge (or to judge soon: the window is still full of the
     /// ones before), and each ends before it would count as hung. Of each
-    /// kind of collective, the newest in a row that each took longer
-    /// inside, every member present, than a window's share (`windowNs /
-    /// minimumInstances`: at that pace no window ever holds enough) are
-    /// judged on their own cost, in a communicator judged before (its
-    /// normal is known). In a row, not picked out: a few slow ones among
-    /// many are jitter. Who computes longest needs a full window.
+    /// kind of collective, the newest few (`crawlingInstances`) are judged
+    /// on their own cost when they typically took longer inside, every
+    /// member present, than a window's share (`windowNs /
+    /// minimumInstances`: at that pace no window ever holds enough), in a
+    /// communicator judged before (its normal is known). The newest, not
+    /// the slow ones picked out: a few slow ones among many are jitter.
+    /// Who computes longest needs a full window.
     private mutating func crawling(on key: CommunicatorKey, recent: [InstanceWindow.Entry], standing: Bool,
                                    nowNs: UInt64) -> Incident? {
         let share = configuration.windowNs / UInt64(max(configuration.minimumInstances, 1))
         // Per kind: the small collectives between them are fast even on a crawling link.
         let crawl = Dictionary(grouping: recent, by: \.op).values.flatMap { entries in
-            entries.reversed().prefix { $0.shortestNs >= share }.reversed()
+            let newest = entries.suffix(Self.crawlingInstances)
+            return (newest.map(\.shortestNs).median ?? 0) >= share ? Array(newest) : []
         }
         guard crawl.count >= Self.crawlingInstances,
               let slow = communicationSlow(on: key, recent: crawl, perOp: Self.crawlingInstances, standing: standing, nowNs: nowNs)

@@ -90,10 +90,7 @@ struct FaultInjectionTests {
         }
     }
 
-    /// Every host's link runs at 100 Mbit/s; one drops to a twentieth of
-    /// that, so slow that too few collectives end in a window to judge one
-    /// by the count, and its probes time out (the workloads' drills take
-    /// it to a quarter).
+    /// Every host's link runs at 100 Mbit/s; one drops to a quarter of that.
     @Test func aRateLimitedLinkIsCommunicationSlowOnThatHost() async throws {
         try await withScope("fault-slow-link") { scope in
             // 1 MiB allreduced a step: bandwidth-bound at 100 Mbit/s.
@@ -101,7 +98,7 @@ struct FaultInjectionTests {
                          "--compute-us", "3000", "--p2p", "--log-every", "100000000"]
             let drill = try await FaultDrill.start(scope, job: "slowlink", train: train, steady: .seconds(10),
                                                    before: FaultDrill.limitEveryLink)
-            try await drill.expectSlowLink(3, to: "5mbit")
+            try await drill.expectSlowLink(3)
         }
     }
 }

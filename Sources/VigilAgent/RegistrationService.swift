@@ -85,6 +85,9 @@ public struct RegistrationService: Service {
             } catch let error as RegistrationError {
                 await refuse(error.description, outbound: outbound)
             }
+            // A reply larger than the socket buffer (RECORDS) is still being
+            // written: closing now would drop its tail. Half-closing waits for it.
+            try? await connection.channel.close(mode: .output)
         }
     }
 

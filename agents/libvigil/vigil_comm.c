@@ -86,26 +86,29 @@ static void release(vigil_comm *c) {
     free(c);
 }
 
-/* Insert under the lock; NULL (and the entry freed) when the table is full. */
-static vigil_comm *insert(vigil_comm *c) {
-    vigil_lock();
-    if (live >= SLOTS / 4 * 3) {
-        vigil_unlock();
-        release(c);
-        return NULL;
-    }
-    uint32_t s = slot_of(c->handle);
-    while (slots[s]) s = NEXT(s);
-    slots[s] = c;
-    live++;
-    vigil_unlock();
-    return c;
-}
-
 static vigil_comm *find_locked(MPI_Comm comm) {
     for (uint32_t s = slot_of(comm); slots[s]; s = NEXT(s))
         if (slots[s]->handle == comm) return slots[s];
     return NULL;
+}
+
+/* Insert under the lock. Another thread may have described the same handle
+ * meanwhile (MPI_THREAD_MULTIPLE): its entry wins and `c` is freed, so one
+ * communicator never has two ids. NULL (and `c` freed) when the table is full. */
+static vigil_comm *insert(vigil_comm *c) {
+    vigil_lock();
+    vigil_comm *known = find_locked(c->handle);
+    int full = live >= SLOTS / 4 * 3;
+    if (!known && !full) {
+        uint32_t s = slot_of(c->handle);
+        while (slots[s]) s = NEXT(s);
+        slots[s] = c;
+        live++;
+    }
+    vigil_unlock();
+    if (!known && !full) return c;
+    release(c);
+    return known;
 }
 
 vigil_comm *vigil_comm_lookup_slow(MPI_Comm comm) {
@@ -144,6 +147,9 @@ void vigil_comm_register(MPI_Comm parent, uint64_t construction, MPI_Comm newcom
     } else {
         c->id = next_local_id();
     }
+    /* A handle MPI reused after a free libvigil did not see: the new
+     * communicator replaces the old entry. */
+    vigil_comm_forget(newcomm);
     insert(c);
 }
 

@@ -5,14 +5,18 @@
  * one thread is ever inside MPI, so the hot path takes no lock. With
  * MPI_THREAD_MULTIPLE every update of libvigil state (sequence numbers, the
  * communicator and request tables, peer windows, the ring) happens under one
- * spinlock that is never held across an MPI call, so waiting on it is
- * bounded by a few hundred ns. The in-flight slot shows the latest
- * collective entered by any thread still inside it. See docs/telemetry.md.
+ * spinlock. The lock is a leaf: a section holding it calls no MPI function
+ * and nothing that takes the lock again (it is not re-entrant: doing so
+ * would spin forever inside the training job). Everything a section needs
+ * from MPI or from the communicator table is looked up before it locks.
+ * The in-flight slot shows the latest call entered by any thread still
+ * inside it. See docs/telemetry.md.
  */
 #ifndef VIGIL_INTERNAL_H
 #define VIGIL_INTERNAL_H
 
 #include <mpi.h>
+#include <sched.h>
 #include <stdint.h>
 
 #include "vigil_clock.h"
@@ -46,10 +50,15 @@ extern vigil_state vigil;
 extern VIGIL_TLS int vigil_depth;   /* re-entrancy guard */
 extern int vigil_spin;
 
+/* Held for a few hundred ns; a holder preempted on an oversubscribed node
+ * would make a pure spinner burn its whole time slice, so it yields. */
 static inline void vigil_lock(void) {
     if (!vigil.multiple) return;
-    while (__atomic_exchange_n(&vigil_spin, 1, __ATOMIC_ACQUIRE))
-        while (__atomic_load_n(&vigil_spin, __ATOMIC_RELAXED)) __builtin_ia32_pause();
+    for (unsigned spins = 0; __atomic_exchange_n(&vigil_spin, 1, __ATOMIC_ACQUIRE);)
+        while (__atomic_load_n(&vigil_spin, __ATOMIC_RELAXED)) {
+            if (++spins % 128 == 0) sched_yield();
+            else __builtin_ia32_pause();
+        }
 }
 
 static inline void vigil_unlock(void) {
@@ -147,10 +156,11 @@ static inline void vigil_collective_end(vigil_call *call, int rc, uint64_t bytes
 }
 
 /* ---- a blocking point-to-point call: whom it waits on, while inside ---- */
-static inline uint64_t vigil_blocked_p2p(uint16_t op, MPI_Comm comm, const int32_t *peers, uint32_t count,
+/* `comm_id` is looked up by the caller: the lookup may lock and ask MPI. */
+static inline uint64_t vigil_blocked_p2p(uint16_t op, uint64_t comm_id, const int32_t *peers, uint32_t count,
                                          uint64_t t_enter) {
     vigil_lock();
-    uint64_t gen = vigil_inflight_begin_p2p(vigil.ring, op, vigil_comm_lookup(comm)->id, peers, count, t_enter);
+    uint64_t gen = vigil_inflight_begin_p2p(vigil.ring, op, comm_id, peers, count, t_enter);
     vigil_unlock();
     return gen;
 }
@@ -167,6 +177,7 @@ void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint6
                              uint64_t t_post);
 void vigil_request_complete(MPI_Request req, int failed, uint64_t t_done);
 void vigil_request_forget(MPI_Request req);
+void vigil_request_cancel(MPI_Request req);
 void vigil_requests_drop_pending(void);
 /* A Wait on `count` requests begins: publishes the tracked collective it
  * waits on, else the peers of its point-to-point requests; returns the

@@ -1,9 +1,17 @@
 /*
  * Nonblocking operations: the record is written when the request completes
  * (in a Wait or Test), so t_exit is the completion the application saw.
- * Pending requests live in a fixed open-addressing table. A collective whose
- * record can never be written (table full, request freed, still pending at
- * MPI_Finalize) is counted in the ring's `dropped`.
+ * Pending requests live in a fixed open-addressing table keyed by handle.
+ *
+ * One handle can stand for two tracked operations at once, so the table is
+ * a multimap and a completion takes the oldest entry of its handle:
+ *   - MPI hands out one static, already complete request for some calls
+ *     (Open MPI's for a buffered send, a send to MPI_PROC_NULL);
+ *   - with MPI_THREAD_MULTIPLE, a handle freed inside one thread's Wait can
+ *     be given to another thread's Isend before the first thread has
+ *     recorded its completion.
+ * A collective whose record can never be written (table full, request
+ * freed, still pending at MPI_Finalize) is counted in the ring's `dropped`.
  */
 #include "vigil_internal.h"
 
@@ -11,7 +19,8 @@
 #define NEXT(s) (((s) + 1) & (VIGIL_REQUEST_SLOTS - 1))
 
 typedef struct pending {
-    MPI_Request req;      /* MPI_REQUEST_NULL: free slot */
+    MPI_Request req;      /* the handle MPI returned */
+    uint64_t order;       /* tracking order: the oldest of a handle completes first */
     uint64_t comm_id;
     uint64_t seq;
     uint64_t t_post;
@@ -38,21 +47,13 @@ static void count_dropped(void) {
     __atomic_store_n(&vigil.ring->dropped, vigil.ring->dropped + 1, __ATOMIC_RELAXED);
 }
 
-static pending *find(MPI_Request req);
-static void release(pending *p);
+static uint64_t tracked_so_far;
 
 static pending *claim(MPI_Request req) {
-    /* A handle MPI reused after the request ended where libvigil could not
-     * see it: the old collective's record is lost, and counted. */
-    pending *stale = find(req);
-    if (stale) {
-        if (is_collective(stale)) count_dropped();
-        release(stale);
-    }
     uint32_t s = slot_of(req);
     for (uint32_t i = 0; i < VIGIL_REQUEST_SLOTS; i++, s = NEXT(s)) {
         if (!table[s].used) {
-            table[s] = (pending){.req = req, .used = 1};
+            table[s] = (pending){.req = req, .order = ++tracked_so_far, .used = 1};
             vigil_requests_pending++;
             return &table[s];
         }
@@ -62,11 +63,12 @@ static pending *claim(MPI_Request req) {
 }
 
 static pending *find(MPI_Request req) {
+    pending *oldest = NULL;
     uint32_t s = slot_of(req);
     for (uint32_t i = 0; i < VIGIL_REQUEST_SLOTS && table[s].used; i++, s = NEXT(s)) {
-        if (table[s].req == req) return &table[s];
+        if (table[s].req == req && (!oldest || table[s].order < oldest->order)) oldest = &table[s];
     }
-    return NULL;
+    return oldest;
 }
 
 /* Linear probing without tombstones: shift later members of the probe chain
@@ -157,6 +159,15 @@ void vigil_request_forget(MPI_Request req) {
     }
     vigil_unlock();
     if (p && !is_collective(&gone)) vigil_p2p_add(gone.op, gone.peer, gone.bytes, 0, vigil_now());
+}
+
+/* A cancelled point-to-point operation moved nothing: it is forgotten
+ * uncounted (when the cancel came too late, that message goes uncounted). */
+void vigil_request_cancel(MPI_Request req) {
+    vigil_lock();
+    pending *p = find(req);
+    if (p && !is_collective(p)) release(p);
+    vigil_unlock();
 }
 
 void vigil_requests_drop_pending(void) {

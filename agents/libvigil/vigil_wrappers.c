@@ -1,7 +1,8 @@
 /*
  * The PMPI wrappers. Collectives, communicator constructors and request
- * completions are generated from vigil_collectives.def; the few calls with
- * a shape of their own (init/finalize, point-to-point) are written out below.
+ * completions are generated from vigil_collectives.def, sends and probes
+ * from vigil_p2p.def; the few calls with a shape of their own
+ * (init/finalize, receives, Sendrecv) are written out below.
  */
 #include <stdlib.h>
 
@@ -122,26 +123,30 @@ int MPI_Finalize(void) {
     return rc;
 }
 
-/* ---- point-to-point: aggregated per peer, see vigil_p2p.c ---- */
+/* ---- point-to-point: aggregated per peer (vigil_p2p.c) ---- */
 
 static inline int p2p_active(void) { return vigil.ring != NULL && !vigil_depth; }
 
-static inline int world_peer(MPI_Comm comm, int rank) {
-    return vigil_world_rank(vigil_comm_lookup(comm), rank);
-}
+/* A blocking point-to-point call from entry to exit: whom it waits on is
+ * published in the in-flight slot while it is inside MPI. */
+typedef struct p2p_call {
+    vigil_comm *comm;
+    uint64_t t_enter;
+    uint64_t gen;
+    int32_t to, from;   /* world ranks, -1 for none or unknown */
+} p2p_call;
 
-int MPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) {
-    if (!p2p_active()) return PMPI_Send(buf, count, datatype, dest, tag, comm);
+static inline void p2p_begin(p2p_call *call, uint16_t op, MPI_Comm comm, int dest, int source) {
     vigil_depth = 1;
-    uint64_t t0 = vigil_now();
-    int32_t peer = world_peer(comm, dest);
-    uint64_t gen = vigil_blocked_p2p(VIGIL_OP_P2P_SEND, comm, &peer, peer >= 0, t0);
-    int rc = PMPI_Send(buf, count, datatype, dest, tag, comm);
-    vigil_blocked_end(gen);
-    uint64_t t1 = vigil_now();
-    vigil_p2p_add(VIGIL_OP_P2P_SEND, peer, vigil_bytes(count, datatype), t1 - t0, t1);
-    vigil_depth = 0;
-    return rc;
+    call->t_enter = vigil_now();
+    call->comm = vigil_comm_lookup(comm);   /* before vigil_blocked_p2p locks */
+    call->to = vigil_world_rank(call->comm, dest);
+    call->from = vigil_world_rank(call->comm, source);
+    int32_t peers[2];
+    uint32_t known = 0;
+    if (call->to >= 0) peers[known++] = call->to;
+    if (call->from >= 0 && call->from != call->to) peers[known++] = call->from;
+    call->gen = vigil_blocked_p2p(op, call->comm->id, peers, known, call->t_enter);
 }
 
 static uint64_t received_bytes(const MPI_Status *status, MPI_Datatype datatype) {
@@ -150,22 +155,64 @@ static uint64_t received_bytes(const MPI_Status *status, MPI_Datatype datatype) 
     return count == MPI_UNDEFINED ? 0 : vigil_bytes(count, datatype);
 }
 
+/* Counts what moved: `sent` bytes to the destination, and what the status
+ * says arrived (from the actual source) when `status` is given. */
+static inline void p2p_end(p2p_call *call, uint64_t sent, const MPI_Status *status, MPI_Datatype recvtype) {
+    vigil_blocked_end(call->gen);
+    uint64_t t_exit = vigil_now(), busy = t_exit - call->t_enter;
+    if (call->to >= 0) vigil_p2p_add(VIGIL_OP_P2P_SEND, call->to, sent, busy, t_exit);
+    if (status)
+        vigil_p2p_add(VIGIL_OP_P2P_RECV, vigil_world_rank(call->comm, status->MPI_SOURCE),
+                      received_bytes(status, recvtype), busy, t_exit);
+    vigil_depth = 0;
+}
+
+/* Sends of every mode share one signature, so the list names them only. */
+#define VIGIL_SEND(NAME)                                                           \
+    int MPI_##NAME(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm) { \
+        if (!p2p_active()) return PMPI_##NAME(buf, count, datatype, dest, tag, comm); \
+        p2p_call call;                                                             \
+        p2p_begin(&call, VIGIL_OP_P2P_SEND, comm, dest, MPI_PROC_NULL);            \
+        int rc = PMPI_##NAME(buf, count, datatype, dest, tag, comm);               \
+        p2p_end(&call, vigil_bytes(count, datatype), NULL, MPI_DATATYPE_NULL);     \
+        return rc;                                                                 \
+    }
+#define VIGIL_ISEND(NAME)                                                          \
+    int MPI_##NAME(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm, \
+                   MPI_Request *request) {                                         \
+        if (!p2p_active()) return PMPI_##NAME(buf, count, datatype, dest, tag, comm, request); \
+        vigil_depth = 1;                                                           \
+        uint64_t t_post = vigil_now();                                             \
+        int32_t peer = vigil_world_rank(vigil_comm_lookup(comm), dest);            \
+        int rc = PMPI_##NAME(buf, count, datatype, dest, tag, comm, request);      \
+        if (rc == MPI_SUCCESS)                                                     \
+            vigil_request_track_p2p(*request, VIGIL_OP_P2P_SEND, peer, vigil_bytes(count, datatype), t_post); \
+        vigil_depth = 0;                                                           \
+        return rc;                                                                 \
+    }
+#define VIGIL_PROBE(NAME, PARAMS, ARGS, SOURCE, COMM)                              \
+    int MPI_##NAME PARAMS {                                                        \
+        if (!p2p_active()) return PMPI_##NAME ARGS;                                \
+        p2p_call call;                                                             \
+        p2p_begin(&call, VIGIL_OP_P2P_RECV, COMM, MPI_PROC_NULL, SOURCE);          \
+        int rc = PMPI_##NAME ARGS;                                                 \
+        p2p_end(&call, 0, NULL, MPI_DATATYPE_NULL);                                \
+        return rc;                                                                 \
+    }
+#include "vigil_p2p.def"
+#undef VIGIL_SEND
+#undef VIGIL_ISEND
+#undef VIGIL_PROBE
+
 int MPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
              MPI_Status *status) {
     if (!p2p_active()) return PMPI_Recv(buf, count, datatype, source, tag, comm, status);
     MPI_Status local;
     MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
-    vigil_depth = 1;
-    uint64_t t0 = vigil_now();
-    int32_t peer = world_peer(comm, source);  /* -1 for MPI_ANY_SOURCE: waits on no one known */
-    uint64_t gen = vigil_blocked_p2p(VIGIL_OP_P2P_RECV, comm, &peer, peer >= 0, t0);
+    p2p_call call;   /* MPI_ANY_SOURCE: waits on no one known */
+    p2p_begin(&call, VIGIL_OP_P2P_RECV, comm, MPI_PROC_NULL, source);
     int rc = PMPI_Recv(buf, count, datatype, source, tag, comm, st);
-    vigil_blocked_end(gen);
-    uint64_t t1 = vigil_now();
-    if (rc == MPI_SUCCESS)
-        vigil_p2p_add(VIGIL_OP_P2P_RECV, world_peer(comm, st->MPI_SOURCE), received_bytes(st, datatype),
-                      t1 - t0, t1);
-    vigil_depth = 0;
+    p2p_end(&call, 0, rc == MPI_SUCCESS ? st : NULL, datatype);
     return rc;
 }
 
@@ -177,48 +224,38 @@ int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int 
                              source, recvtag, comm, status);
     MPI_Status local;
     MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
-    vigil_depth = 1;
-    uint64_t t0 = vigil_now();
-    int32_t peers[2], known = 0, to = world_peer(comm, dest), from = world_peer(comm, source);
-    if (to >= 0) peers[known++] = to;
-    if (from >= 0 && from != to) peers[known++] = from;
-    uint64_t gen = vigil_blocked_p2p(VIGIL_OP_P2P_SENDRECV, comm, peers, (uint32_t)known, t0);
+    p2p_call call;
+    p2p_begin(&call, VIGIL_OP_P2P_SENDRECV, comm, dest, source);
     int rc = PMPI_Sendrecv(sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount, recvtype,
                            source, recvtag, comm, st);
-    vigil_blocked_end(gen);
-    uint64_t t1 = vigil_now();
-    vigil_p2p_add(VIGIL_OP_P2P_SEND, to, vigil_bytes(sendcount, sendtype), t1 - t0, t1);
-    if (rc == MPI_SUCCESS)
-        vigil_p2p_add(VIGIL_OP_P2P_RECV, world_peer(comm, st->MPI_SOURCE), received_bytes(st, recvtype),
-                      t1 - t0, t1);
-    vigil_depth = 0;
+    p2p_end(&call, vigil_bytes(sendcount, sendtype), rc == MPI_SUCCESS ? st : NULL, recvtype);
     return rc;
 }
 
-int MPI_Isend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
-              MPI_Request *request) {
-    if (!p2p_active()) return PMPI_Isend(buf, count, datatype, dest, tag, comm, request);
-    vigil_depth = 1;
-    uint64_t t0 = vigil_now();
-    int rc = PMPI_Isend(buf, count, datatype, dest, tag, comm, request);
-    if (rc == MPI_SUCCESS)
-        vigil_request_track_p2p(*request, VIGIL_OP_P2P_SEND, world_peer(comm, dest),
-                                vigil_bytes(count, datatype), t0);
-    vigil_depth = 0;
+int MPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag, int source,
+                         int recvtag, MPI_Comm comm, MPI_Status *status) {
+    if (!p2p_active())
+        return PMPI_Sendrecv_replace(buf, count, datatype, dest, sendtag, source, recvtag, comm, status);
+    MPI_Status local;
+    MPI_Status *st = status == MPI_STATUS_IGNORE ? &local : status;
+    p2p_call call;
+    p2p_begin(&call, VIGIL_OP_P2P_SENDRECV, comm, dest, source);
+    int rc = PMPI_Sendrecv_replace(buf, count, datatype, dest, sendtag, source, recvtag, comm, st);
+    p2p_end(&call, vigil_bytes(count, datatype), rc == MPI_SUCCESS ? st : NULL, datatype);
     return rc;
 }
 
 /* A receive posted for MPI_ANY_SOURCE has no peer until it completes; it is
- * tracked with peer -1 and left out of the per-peer windows. */
+ * left untracked (see docs/telemetry.md). */
 int MPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
               MPI_Request *request) {
     if (!p2p_active()) return PMPI_Irecv(buf, count, datatype, source, tag, comm, request);
     vigil_depth = 1;
-    uint64_t t0 = vigil_now();
+    uint64_t t_post = vigil_now();
+    int32_t peer = vigil_world_rank(vigil_comm_lookup(comm), source);
     int rc = PMPI_Irecv(buf, count, datatype, source, tag, comm, request);
     if (rc == MPI_SUCCESS)
-        vigil_request_track_p2p(*request, VIGIL_OP_P2P_RECV, world_peer(comm, source),
-                                vigil_bytes(count, datatype), t0);
+        vigil_request_track_p2p(*request, VIGIL_OP_P2P_RECV, peer, vigil_bytes(count, datatype), t_post);
     vigil_depth = 0;
     return rc;
 }
@@ -227,5 +264,12 @@ int MPI_Request_free(MPI_Request *request) {
     MPI_Request key = request ? *request : MPI_REQUEST_NULL;
     int rc = PMPI_Request_free(request);
     if (rc == MPI_SUCCESS && completions_tracked() && key != MPI_REQUEST_NULL) vigil_request_forget(key);
+    return rc;
+}
+
+int MPI_Cancel(MPI_Request *request) {
+    MPI_Request key = request ? *request : MPI_REQUEST_NULL;
+    int rc = PMPI_Cancel(request);
+    if (rc == MPI_SUCCESS && completions_tracked() && key != MPI_REQUEST_NULL) vigil_request_cancel(key);
     return rc;
 }

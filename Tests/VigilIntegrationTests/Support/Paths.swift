@@ -20,6 +20,8 @@ enum Paths {
     static var libvigil: String { agentsDirectory + "/libvigil.so" }
     static var vigilTrain: String { agentsDirectory + "/vigil-train" }
     static var collectivesTour: String { agentsDirectory + "/vigil-collectives-tour" }
+    /// Every family of MPI calls, for running with and without libvigil (agents/conformance).
+    static var conformance: String { agentsDirectory + "/vigil-conformance" }
     /// Workloads shaped unlike vigil-train (agents/examples/*_train.c).
     static func workload(_ name: String) -> String { agentsDirectory + "/vigil-\(name)" }
     static var checkpointCheck: String { agentsDirectory + "/vigil-ckpt-check" }

@@ -24,24 +24,36 @@ start_agent() {  # NAME RING_CAPACITY
     for _ in $(seq 100); do [ -S "$work/$1.sock" ] && break; sleep 0.1; done
 }
 
-echo "== interposer: added cost per 8-byte MPI_Allreduce at np 1 (1M calls; median of 5 interleaved runs) =="
+echo "== interposer: added cost per 8-byte MPI_Allreduce and per Isend+Irecv+Waitall (to itself), at MPI_THREAD_SINGLE and MULTIPLE, np 1 (1M operations; median of 5 interleaved runs) =="
 # 'roomy': a ring that never fills (2M records), so every call takes the
 # recording path. 'default': the default 64K-record ring, which at this
 # call rate (tens of millions a second) fills and drops, counted.
 start_agent roomy 2097152
 start_agent default 65536
-run() { mpirun -np 1 --bind-to core "$@" "$agents/allreduce-bench" 1000000 21 | awk '/allreduce_ns_median/ { print $2 }'; }
+run() {  # OP LEVEL [mpirun options]
+    local op=$1 level=$2; shift 2
+    mpirun -np 1 --bind-to core "$@" "$agents/interposer-bench" "$op" "$level" 1000000 21 |
+        awk '/interposer_bench/ { print $7 }'
+}
 via() { echo -x "VIGIL_AGENT_SOCKET=$work/$1.sock" -x "LD_PRELOAD=$agents/libvigil.so"; }
+cases=(allreduce:single allreduce:multiple p2p:single p2p:multiple)
 for _ in 1 2 3 4 5; do   # interleaved: drift in machine load hits every variant alike
-    run >> "$work/base"
-    run $(via roomy) >> "$work/roomy"
-    run $(via default) >> "$work/default"
-    run $(via roomy) -x VIGIL_CLOCK=monotonic >> "$work/monotonic"
+    for c in "${cases[@]}"; do
+        run "${c%:*}" "${c#*:}" >> "$work/base-$c"
+        run "${c%:*}" "${c#*:}" $(via roomy) >> "$work/vigil-$c"
+    done
+    run allreduce single $(via default) >> "$work/default"
+    run allreduce single $(via roomy) -x VIGIL_CLOCK=monotonic >> "$work/monotonic"
 done
-awk -v b="$(median < "$work/base")" -v r="$(median < "$work/roomy")" \
-    -v d="$(median < "$work/default")" -v m="$(median < "$work/monotonic")" 'BEGIN {
-    printf "allreduce_ns baseline %.2f vigil_tsc_roomy_ring %.2f vigil_tsc_default_ring %.2f vigil_clock_gettime_roomy_ring %.2f\n", b, r, d, m
-    printf "interposer_added_ns tsc %.2f (default ring %.2f) clock_gettime %.2f goal 60 ratio_to_goal %.2f\n", r - b, d - b, m - b, (r - b) / 60
+for c in "${cases[@]}"; do
+    awk -v c="$c" -v b="$(median < "$work/base-$c")" -v v="$(median < "$work/vigil-$c")" 'BEGIN {
+        split(c, p, ":")
+        printf "interposer_%s_%s_ns baseline %.2f vigil %.2f added %.2f goal 25 ratio_to_goal %.2f\n", p[1], p[2], b, v, v - b, (v - b) / 25
+    }'
+done
+awk -v b="$(median < "$work/base-allreduce:single")" -v d="$(median < "$work/default")" \
+    -v m="$(median < "$work/monotonic")" 'BEGIN {
+    printf "interposer_allreduce_single_added_ns default_ring %.2f clock_gettime %.2f\n", d - b, m - b
 }'
 for name in roomy default; do
     "$release/vigil" agent ranks --socket "$work/$name.sock" --json |

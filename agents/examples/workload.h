@@ -21,6 +21,8 @@ typedef struct workload_options {
     int tp;           /* mesh: tensor-parallel group size */
     int eval_every, eval_ms;  /* uneven: rank 0 evaluates every N steps for M ms */
     int load_every, load_ms;  /* uneven: every rank waits on data every N steps for M ms */
+    int stages, micro_batches, activation_kb;  /* pipeline */
+    int cells, allreduce_every;                /* stencil: cube edge per rank, steps between allreduces */
     int log_every;
 } workload_options;
 
@@ -40,6 +42,11 @@ static inline int workload_parse(int argc, char **argv, workload_options *o) {
         else if (!strcmp(a, "--load-every")) o->load_every = (int)v;
         else if (!strcmp(a, "--load-ms")) o->load_ms = (int)v;
         else if (!strcmp(a, "--log-every")) o->log_every = (int)v;
+        else if (!strcmp(a, "--stages")) o->stages = (int)v;
+        else if (!strcmp(a, "--micro-batches")) o->micro_batches = (int)v;
+        else if (!strcmp(a, "--activation-kb")) o->activation_kb = (int)v;
+        else if (!strcmp(a, "--cells")) o->cells = (int)v;
+        else if (!strcmp(a, "--allreduce-every")) o->allreduce_every = (int)v;
         else return -1;
     }
     return o->log_every > 0 ? 0 : -1;

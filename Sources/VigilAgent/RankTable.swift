@@ -20,6 +20,8 @@ public final class RankTable: Sendable {
         var droppedLoggedAt: UInt64 = 0
         /// Known from NCCL Inspector's files, not registered: no ring, no MPI_Finalize to tell an end by.
         var inspected = false
+        /// Its in-flight slot, sampled at every drain: where its time goes.
+        var waits = WaitSampler()
     }
 
     /// Drops are logged as they grow, at most once per this many ns per rank.
@@ -86,6 +88,7 @@ public final class RankTable: Sendable {
             var moved: UInt64 = 0
             for pid in ranks.keys {
                 guard let ring = ranks[pid]!.ring else { continue }
+                ranks[pid]!.waits.sample(ring.blockedCall, atNs: now)
                 moved += ring.drain(into: &ranks[pid]!.telemetry)
                 logDrops(&ranks[pid]!, ring: ring, now: now)
             }
@@ -250,7 +253,9 @@ public final class RankTable: Sendable {
                 }
                 let (stats, links) = ranks[pid]!.telemetry.takeWindows(startNs: startNs, endNs: endNs)
                 let instances = ranks[pid]!.telemetry.takeInstances(wallOffsetNs: ranks[pid]!.wallOffsetNs)
-                items.append(.rank(snapshot(of: ranks[pid]!.telemetry, ring: ring)))
+                var snapshot = snapshot(of: ranks[pid]!.telemetry, ring: ring)
+                if ring != nil { snapshot.waits = ranks[pid]!.waits.take() }
+                items.append(.rank(snapshot))
                 items += stats.map(TelemetryItem.stats) + links.map(TelemetryItem.link)
                 if !instances.events.isEmpty { items.append(.instances(instances)) }
             }

@@ -32,9 +32,12 @@ public struct RankSnapshot: Sendable, Equatable, Codable {
     /// When its agent saw it end (wall-clock ns, the moment its socket
     /// closed): of several ranks failing at once, which failed first.
     public var endedNs: UInt64?
+    /// Where its time went since its previous snapshot (nil: not sampled, an ended rank).
+    public var waits: WaitProfile?
 
     public init(identity: RankIdentity, status: RankStatus, exitStatus: Int32?, counters: RingCounters,
-                blocked: BlockedCall?, progress: [Progress], cpuThrottledNs: UInt64? = nil, endedNs: UInt64? = nil) {
+                blocked: BlockedCall?, progress: [Progress], cpuThrottledNs: UInt64? = nil, endedNs: UInt64? = nil,
+                waits: WaitProfile? = nil) {
         self.identity = identity
         self.status = status
         self.exitStatus = exitStatus
@@ -43,5 +46,6 @@ public struct RankSnapshot: Sendable, Equatable, Codable {
         self.progress = progress
         self.cpuThrottledNs = cpuThrottledNs
         self.endedNs = endedNs
+        self.waits = waits
     }
 }

@@ -47,6 +47,7 @@ extension Detector {
         pace = pace.filter { $0.key.job != job }
         probeWaitNextNs = probeWaitNextNs.filter { $0.key.job != job }
         links[job] = nil
+        waits[job] = nil
         tearingDown[job] = nil
         supersede(job: job)
     }

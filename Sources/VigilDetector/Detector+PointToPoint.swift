@@ -69,9 +69,17 @@ extension Detector {
         return rankHang(job: job, culprits: culprits, graph: graph, evidence: evidence, sinceNs: since, nowNs: nowNs)
     }
 
-    /// A point-to-point wait has no instance pace of its own: the job's
-    /// slowest communicator's hang threshold stands for its step.
+    /// A point-to-point wait is judged against how long the job's waits
+    /// last (its ranks' wait profiles): a halo exchange whose collective
+    /// comes once a second is not allowed twenty seconds a wait, and a
+    /// single exchange over a crawling link is not a hang while such
+    /// exchanges end. Before any wait was seen to end (an older agent, no
+    /// profile yet), the job's slowest communicator's hang threshold stands
+    /// for its step.
     func pointToPointThreshold(job: String) -> UInt64 {
-        communicatorMembers.keys.filter { $0.job == job }.map(hangThreshold).max() ?? configuration.hangFloorNs
+        if let typical = waits[job]?.typicalLongestWaitNs {
+            return max(configuration.hangFloorNs, UInt64(configuration.hangStepMultiple * Double(typical)))
+        }
+        return communicatorMembers.keys.filter { $0.job == job }.map(hangThreshold).max() ?? configuration.hangFloorNs
     }
 }

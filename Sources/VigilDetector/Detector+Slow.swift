@@ -156,10 +156,7 @@ extension Detector {
         }
         guard let worst else { return nil }
         let nodes = Set(communicatorMembers[key]?.map(\.node) ?? [])
-        let probedSince = nowNs - min(nowNs, configuration.probeValidityNs)
-        let located = links[key.job]?.suspects(among: nodes, peers: self.nodes(of: key.job), sinceNs: probedSince,
-                                               degraded: configuration.linkDegradedFraction)
-            ?? (nodes: [], evidence: [])
+        let located = placedByProbes(on: key, nodes: nodes, nowNs: nowNs)
         let ratio = Double(worst.typical) / worst.normal
         var summary = "\(Self.describe(worst.op)) takes \(Self.ms(worst.typical)) with every member "
             + "present, \(String(format: "%.1f", ratio))× its normal \(Self.ms(UInt64(worst.normal))); no straggler"
@@ -177,6 +174,26 @@ extension Detector {
                                                 expectedNs: UInt64(worst.normal), observedNs: worst.typical),
                                 firstSeenNs: worst.entries.first?.atNs ?? nowNs, detectedNs: nowNs)
         return (incident, !placed.isEmpty)
+    }
+
+    /// What the link probes say of a slowness among `nodes`: only probes
+    /// since it began count (probed before, a link now slow measured fast),
+    /// and only once every pair of the job's nodes has one — a round under
+    /// way at the onset, half before and half after, would name both ends
+    /// of the one slow pair it measured. Until then, nothing (the verdict
+    /// waits for a fresh round, Detector+Cause).
+    private mutating func placedByProbes(on key: CommunicatorKey, nodes: Set<String>,
+                                         nowNs: UInt64) -> (nodes: [String], evidence: [LinkMatrix.Measured]) {
+        let standing = openIncidents.first {
+            $0.job == key.job && $0.evidence.communicator == key.communicator && Self.slowClasses.contains($0.incidentClass)
+        }
+        let onset = probeWaitSinceNs[key] ?? standing?.firstSeenNs ?? nowNs
+        probeWaitNextNs[key] = onset   // found again next time: the same onset
+        guard let matrix = links[key.job] else { return ([], []) }
+        let since = max(nowNs - min(nowNs, configuration.probeValidityNs), onset)
+        let peers = self.nodes(of: key.job).union(nodes)
+        guard matrix.pairsMeasured(among: peers, sinceNs: since) >= peers.count * (peers.count - 1) / 2 else { return ([], []) }
+        return matrix.suspects(among: nodes, peers: peers, sinceNs: since, degraded: configuration.linkDegradedFraction)
     }
 
     /// The nodes of `nodes` at the end of the most slow pairs between two of

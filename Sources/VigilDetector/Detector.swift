@@ -46,6 +46,8 @@ public struct Detector: Sendable {
     var subnets: [String: UInt32] = [:]
     /// Running members per communicator, as of the last evaluation.
     var communicatorMembers: [CommunicatorKey: [Observed]] = [:]
+    /// Per job, where its ranks' time went lately (point-to-point pacing).
+    var waits: [String: PointToPointWaits] = [:]
     private var open: [String: Incident] = [:]
     /// Open incidents of an attempt that a newer one replaced: resolved at the next evaluation.
     private var superseded: [Incident] = []
@@ -81,6 +83,9 @@ public struct Detector: Sendable {
             seen.throttledShare = atNs > previous.atNs ? 0.6 * previous.throttledShare + 0.4 * share : previous.throttledShare
         }
         ranks[key] = seen
+        if let profile = snapshot.waits, snapshot.status == .running {
+            waits[key.job, default: PointToPointWaits()].add(rank: key.rank, profile: profile, atNs: atNs)
+        }
     }
 
     /// A node's heartbeat health: how contended its CPUs are, which links are down.
@@ -151,6 +156,9 @@ public struct Detector: Sendable {
             }
         }
         consequences += pointToPointHangs(graphs: &graphs, nowNs: nowNs)
+        let hung = Set(consequences.filter { [.nonCommunicationHang, .communicationHang].contains($0.incidentClass) }.map(\.job))
+        for job in waits.keys { waits[job]?.prune(sinceNs: nowNs - min(nowNs, configuration.pointToPointWindowNs)) }
+        consequences += pointToPointStragglers(excluding: hung, nowNs: nowNs)
         let frozen = jobsTearingDown
         let found = persistent(causes + silent(nowNs: nowNs) + Self.unexplained(Self.oldestFirst(consequences), by: causes),
                                nowNs: nowNs).filter { !frozen.contains($0.job) }
@@ -343,6 +351,7 @@ public struct Detector: Sendable {
         loads = loads.filter { nodes.contains($0.key) }
         nics = nics.filter { nodes.contains($0.key) }
         links = links.filter { jobs.contains($0.key) }
+        waits = waits.filter { jobs.contains($0.key) }
     }
 
     /// How long a collective may wait on this communicator before it is hung.

@@ -61,5 +61,20 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// …and a probe counts for this long (longer than the server waits between rounds).
     public var probeValidityNs: UInt64 = 120_000_000_000
 
+    /// Programs paced by point-to-point traffic (PointToPointStraggler): the
+    /// rank its peers wait on while it computes is a straggler, judged over
+    /// this window from the ranks' wait profiles…
+    public var pointToPointWindowNs: UInt64 = 10_000_000_000
+    /// …when a waiter spends at least this share of its time blocked on it…
+    public var pointToPointWaitShare = 0.25
+    /// …it computes at least half the time, and this share of the time more
+    /// than its waiters (median; halved when its cgroup is throttled)…
+    public var pointToPointComputeGap = 0.15
+    /// …and the others' waiting falls on it at least this multiple of any
+    /// other rank (1.15 when throttled). Measured on the bench, 4 ranks on
+    /// 2 cores: healthy pipeline and halo exchange 1.0× and gap 0.0; one rank
+    /// at 25% of a CPU 1.6–2.2× and gap 0.21–0.30.
+    public var pointToPointMargin = 1.3
+
     public init() {}
 }

@@ -197,6 +197,11 @@ enum StoreMigrations {
         migrator.registerMigration("v20: notes") { db in
             try db.create(index: "eventByKind", on: "event", columns: ["kind", "id"])
         }
+        // Wire version 8 ends rank rows with the rank's wait profile: rows of
+        // version 7 are dropped, rewritten by the next report.
+        migrator.registerMigration("v21: wait profiles") { db in
+            try db.execute(sql: "DELETE FROM rank")
+        }
         return migrator
     }
 

@@ -9,6 +9,7 @@ import VigilCore
 ///                     | varint peerCount | varint listed | varint peer*]
 ///      | varint communicators | (varint id | varint size | varint entered | varint left)*
 ///      | svarint cpuThrottledNs (−1: unknown) | varint endedNs (0: running)
+///      | u8 waits | [varint spanNs | varint blockedNs | varint peers | (varint peer | varint ns)* | varint longestWaitNs]
 /// ```
 extension ByteBuffer {
     private static let statuses: [RankStatus] = [.running, .finished, .died, .stopped]
@@ -46,6 +47,19 @@ extension ByteBuffer {
         }
         writeSignedVarint(r.cpuThrottledNs.map { Int64(clamping: $0) } ?? -1)
         writeVarint(r.endedNs ?? 0)
+        if let waits = r.waits {
+            writeInteger(UInt8(1))
+            writeVarint(waits.spanNs)
+            writeVarint(waits.blockedNs)
+            writeVarint(UInt64(waits.peers.count))
+            for wait in waits.peers {
+                writeVarint(UInt64(wait.peer))
+                writeVarint(wait.ns)
+            }
+            writeVarint(waits.longestWaitNs)
+        } else {
+            writeInteger(UInt8(0))
+        }
     }
 
     public mutating func readRankSnapshot() throws(WireError) -> RankSnapshot {
@@ -74,10 +88,28 @@ extension ByteBuffer {
         let throttled = try readSignedVarint()
         guard throttled >= -1 else { throw .valueOutOfRange("throttled time") }
         let ended = try readVarint()
+        let waits = try readWaitProfile()
         return RankSnapshot(identity: RankIdentity(job: job, rank: rank, worldSize: worldSize, pid: pid, host: host, attempt: attempt),
                             status: Self.statuses[Int(rawStatus)], exitStatus: exit < 0 ? nil : Int32(exit),
                             counters: counters, blocked: blocked, progress: progress,
-                            cpuThrottledNs: throttled < 0 ? nil : UInt64(throttled), endedNs: ended == 0 ? nil : ended)
+                            cpuThrottledNs: throttled < 0 ? nil : UInt64(throttled), endedNs: ended == 0 ? nil : ended,
+                            waits: waits)
+    }
+
+    private mutating func readWaitProfile() throws(WireError) -> WaitProfile? {
+        guard let flag = readInteger(as: UInt8.self), flag <= 1 else { throw .valueOutOfRange("waits flag") }
+        guard flag == 1 else { return nil }
+        let span = try readVarint(), blocked = try readVarint()
+        guard blocked <= span else { throw .valueOutOfRange("blocked time (beyond the span)") }
+        let count = try readVarint(as: Int.self, in: 0...WaitProfile.maxPeers, "waited peers")
+        var peers: [WaitProfile.PeerWait] = []
+        for _ in 0..<count {
+            let peer = try readVarint(as: Int.self, in: 0...(1 << 24), "waited peer")
+            let ns = try readVarint()
+            guard ns <= blocked else { throw .valueOutOfRange("wait on a peer (beyond the blocked time)") }
+            peers.append(.init(peer: peer, ns: ns))
+        }
+        return WaitProfile(spanNs: span, blockedNs: blocked, peers: peers, longestWaitNs: try readVarint())
     }
 
     private mutating func readBlockedCall() throws(WireError) -> BlockedCall? {

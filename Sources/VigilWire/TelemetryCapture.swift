@@ -5,14 +5,14 @@ import VigilCore
 /// the node it came from and when it arrived, so the detector can run over
 /// it again exactly as it ran live.
 ///
-///     capture = "VIGILCAP" | u8 version (1) | record*
+///     capture = "VIGILCAP" | u8 version (2) | record*
 ///     record  = varint receivedNs | string node | bytes batchPayload
 ///
 /// (varints, strings and bytes as in the wire protocol; the batch payload is
 /// that of the batch frame.)
 public enum TelemetryCapture {
     public static let magic = Array("VIGILCAP".utf8)
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2   // 2: batches of wire version 8
 
     public struct Record: Sendable, Equatable {
         public var receivedNs: UInt64

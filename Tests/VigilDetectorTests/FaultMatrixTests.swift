@@ -106,6 +106,37 @@ struct FaultMatrixTests {
         #expect(latency <= 30, "detected \(latency) s after the fault (goal 30 s)")
     }
 
+    /// A probe round under way when the link slowed measured some of the
+    /// slow node's pairs before (fast) and one after (slow): on its own that
+    /// names both ends of the slow pair. Only pairs measured since the
+    /// slowness began count, and only a whole round of them places it: the
+    /// fresh round names node6 alone, from the first report on.
+    @Test func aProbeRoundStraddlingTheOnsetDoesNotPlaceTheSlownessOnTwoNodes() throws {
+        let fault = SyntheticJob.Fault.slowLink(node: 6, factor: 4)
+        let job = Self.job(fault)
+        let lastPair: (LinkProbe) -> Bool = { Set([$0.from, $0.to]) == ["node6", "node7"] }
+        var detector = Detector()
+        var reported: [Incident] = []
+        var probeAt: UInt64?
+        for second in 1...(Self.faultAfter(fault) / Self.second + 30) {
+            let now = job.startNs + second * Self.second
+            job.feed(&detector, afterNs: now - Self.second, atNs: now)
+            if now - Self.second < job.faultAtNs, now >= job.faultAtNs {   // the straddling round
+                job.probes(atNs: job.faultAtNs - Self.second / 2).filter { !lastPair($0) }.forEach { detector.observe($0) }
+                job.probes(atNs: now).filter(lastPair).forEach { detector.observe($0) }
+            }
+            if probeAt == now { job.probes(atNs: now).forEach { detector.observe($0) } }
+            let report = detector.evaluate(nowNs: now)
+            if probeAt == nil, !report.probesWanted.isEmpty { probeAt = now + 2 * Self.second }
+            reported += report.raised + report.updated
+        }
+        let slow = reported.filter { $0.incidentClass == .communicationSlow }
+        #expect(!slow.isEmpty, "the slow link was found")
+        #expect(slow.allSatisfy { $0.suspects == [.init(node: "node6")] },
+                "\(slow.map { "\($0.suspects.map(\.node)): \($0.evidence.summary)" })")
+        #expect(reported.allSatisfy { $0.incidentClass == .communicationSlow }, "\(reported.map(\.headline))")
+    }
+
     @Test func tenHealthyMinutesRaiseNothing() {
         #expect(Self.run(nil, seconds: 595).isEmpty)
     }

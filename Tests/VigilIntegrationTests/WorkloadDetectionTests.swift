@@ -7,17 +7,25 @@ import Glibc
 
 /// The detector judged on training programs shaped unlike vigil-train: a
 /// TP × DP mesh with a pipeline Sendrecv, compute that sleeps (a rank
-/// waiting on its GPU), periodic uneven work. Healthy, they raise nothing;
-/// faulted, the culprit and only the culprit is named.
+/// waiting on its GPU), periodic uneven work; and programs paced by
+/// point-to-point traffic: a 1F1B pipeline of four stages (no collective at
+/// all) and a 3-D halo exchange (an allreduce every 50 steps). Healthy, they
+/// raise nothing; faulted, the culprit and only the culprit is named.
 @Suite(.serialized)
 struct WorkloadDetectionTests {
     static let workloads: [(name: String, arguments: [String])] = [
         ("mesh", ["--compute-us", "20000"]),
         ("sleepy", ["--compute-us", "15000"]),
         ("uneven", ["--compute-us", "5000", "--eval-every", "50", "--eval-ms", "300"]),
+        ("pipeline", ["--compute-us", "3000", "--stages", "4", "--micro-batches", "8"]),
+        ("stencil", ["--compute-us", "15000", "--cells", "16"]),
     ]
 
-    static let shapes = workloads.map(\.name)
+    /// Paced by collectives: every rule applies.
+    static let shapes = ["mesh", "sleepy", "uneven"]
+    /// Paced by point-to-point traffic: judged healthy, stopped, killed and
+    /// slowed (their slow links are not judged yet).
+    static let allShapes = shapes + ["pipeline", "stencil"]
 
     static func arguments(_ workload: String) -> [String] {
         ["--steps", "100000000", "--log-every", "100000000"] + workloads.first { $0.name == workload }!.arguments
@@ -28,7 +36,7 @@ struct WorkloadDetectionTests {
     /// eval and data-loading pauses. (A
     /// machine busy outside the bench slows ranks truly: such slowness,
     /// measured, is no false alarm — FaultDrill.unexplained.)
-    @Test(arguments: shapes)
+    @Test(arguments: allShapes)
     func aHealthyJobRaisesNothing(workload: String) async throws {
         try await withScope("healthy-\(workload)") { scope in
             let load = ExternalLoad.start()
@@ -44,7 +52,7 @@ struct WorkloadDetectionTests {
     /// Rank 2 of the mesh stopped: rank 0 waits on it in its pipeline
     /// Sendrecv, rank 1 on rank 0 in their tensor-parallel allreduce, rank 3
     /// on rank 2 in theirs. Only rank 2 is to blame.
-    @Test(arguments: shapes)
+    @Test(arguments: allShapes)
     func aStoppedRankIsTheOnlyCulprit(workload: String) async throws {
         try await withScope("stop-\(workload)") { scope in
             let drill = try await FaultDrill.start(scope, job: "stop-\(workload)", program: Paths.workload(workload),
@@ -60,7 +68,7 @@ struct WorkloadDetectionTests {
     }
 
     /// mpirun tears the others down: they are not crashes.
-    @Test(arguments: shapes)
+    @Test(arguments: allShapes)
     func aKilledRankIsTheOnlyCrash(workload: String) async throws {
         try await withScope("kill-\(workload)") { scope in
             let drill = try await FaultDrill.start(scope, job: "kill-\(workload)", program: Paths.workload(workload),
@@ -80,7 +88,7 @@ struct WorkloadDetectionTests {
     /// which a quota does not slow, a slow accelerator (its compute sleeping
     /// twice as long). The mesh's pipeline peer and the uneven job's
     /// periodic evaluation are the job's normal; the slow rank is not.
-    @Test(arguments: shapes)
+    @Test(arguments: allShapes)
     func aSlowRankIsAStragglerNotTheNetwork(workload: String) async throws {
         try await withScope("slow-\(workload)") { scope in
             let drill = try await FaultDrill.start(scope, job: "slow-\(workload)", program: Paths.workload(workload),

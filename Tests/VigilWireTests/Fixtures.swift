@@ -39,7 +39,10 @@ enum Fixtures {
         identity: identity, status: .running, exitStatus: nil, counters: RingCounters(consumed: 7),
         blocked: BlockedCall(op: .p2pWait, communicator: 0, seq: 0, sinceNs: 1_700_000_000_900_000_000,
                              peers: [0, 2, 5, 7], peerCount: 6),
-        progress: [])
+        progress: [],
+        waits: WaitProfile(spanNs: 1_000_000_000, blockedNs: 640_000_000,
+                           peers: [.init(peer: 5, ns: 600_000_000), .init(peer: 0, ns: 40_000_000)],
+                           longestWaitNs: 35_000_000))
 
     static let instances = InstanceEvents(job: "job-7", attempt: 3, events: [
         InstanceEvent(communicator: 1, seq: 41, op: .allreduce, communicatorSize: 8, rank: 3,

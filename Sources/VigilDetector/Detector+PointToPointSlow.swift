@@ -1,0 +1,47 @@
+import VigilCore
+
+extension Detector {
+    /// Stragglers in jobs paced by point-to-point traffic, judged on the
+    /// ranks' wait profiles over `pointToPointWindowNs` (PointToPointStraggler);
+    /// not in a job found hung (a stopped rank is waited on too, and is a hang).
+    func pointToPointStragglers(excluding hung: Set<String>, nowNs: UInt64) -> [Incident] {
+        let since = nowNs - min(nowNs, configuration.pointToPointWindowNs)
+        return waits.compactMap { job, waits in
+            guard !hung.contains(job) else { return nil }
+            let running = ranks.filter { $0.key.job == job && $0.value.snapshot.status == .running }
+            let totals = waits.totals(sinceNs: since, alive: Set(running.keys.map(\.rank)))
+            guard let verdict = PointToPointStraggler.judge(totals, thresholds(throttled: running.values.filter {
+                $0.throttledShare >= configuration.throttledShare }.map(\.snapshot.identity.rank))),
+                  let seen = ranks[RankKey(job: job, rank: verdict.rank)] else { return nil }
+            return incident(verdict, seen: seen, job: job, nowNs: nowNs)
+        }
+    }
+
+    /// A rank its cgroup throttles is slow by its own CPU, seen directly:
+    /// it needs to stand out less (as for collectives).
+    private func thresholds(throttled: [Int]) -> PointToPointStraggler.Thresholds {
+        PointToPointStraggler.Thresholds(
+            waitShare: configuration.pointToPointWaitShare, computeGap: configuration.pointToPointComputeGap,
+            margin: configuration.pointToPointMargin, minimumSpanNs: configuration.pointToPointWindowNs / 2,
+            throttled: Set(throttled))
+    }
+
+    private func incident(_ verdict: PointToPointStraggler, seen: Observed, job: String, nowNs: UInt64) -> Incident {
+        let window = configuration.pointToPointWindowNs
+        let waiters = verdict.waiters.prefix(6).map { "\($0.rank) (\(Self.percent($0.share)) of its time)" }
+        let summary = "rank \(verdict.rank) computed \(Self.percent(verdict.computingShare)) of the last "
+            + "\(DurationText.whole(window)) while rank\(waiters.count > 1 ? "s" : "") "
+            + waiters.joined(separator: ", ") + " waited on it in point-to-point calls"
+            + (verdict.margin.isFinite ? ", \(String(format: "%.1f", verdict.margin))× the waiting on any other rank" : "")
+            + Self.throttling(of: seen)
+        var evidence = Incident.Evidence(summary: summary, expectedNs: UInt64(configuration.pointToPointWaitShare * Double(window)),
+                                         observedNs: UInt64((verdict.waiters.first?.share ?? 0) * Double(window)), takenNs: nowNs)
+        evidence.victims = Array(verdict.victims.prefix(Incident.Evidence.victimLimit))
+        evidence.victimCount = verdict.victims.count
+        return Incident(job: job, incidentClass: .straggler, suspects: [.init(node: seen.node, rank: verdict.rank)],
+                        confidence: min(1, verdict.computingShare), evidence: evidence,
+                        firstSeenNs: nowNs, detectedNs: nowNs)
+    }
+
+    static func percent(_ share: Double) -> String { "\(Int((100 * share).rounded()))%" }
+}

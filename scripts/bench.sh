@@ -282,7 +282,7 @@ awk -v a="$s0" -v b="$s10" -v c="$s1" 'BEGIN {
     printf "train_every10_vs_none %.2f (goal >= 0.9); every step %.2f\n", a / b, a / c
 }'
 
-echo "== detection matrix on the namespace bench: 4 workloads x (6 fault classes + healthy), 4 hosts, one rank each =="
+echo "== detection matrix on the namespace bench: 6 workloads (vigil-train, -mesh, -sleepy, -uneven, -pipeline, -stencil) x (6 fault classes + healthy), 4 hosts, one rank each =="
 # The runs are DetectionMatrixTests' (off in make test): each prints
 # "detection_matrix run W FAULT CLASS FOUND LATENCY", one
 # "detection_matrix incident W FAULT CLASS CORRECT" per incident raised, and

@@ -6,6 +6,7 @@ import sys
 from collections import defaultdict
 
 runs = defaultdict(list)        # class -> [(found, latency or None)]
+paced = []                      # (workload, fault, found, latency) of the point-to-point-paced workloads
 incidents = defaultdict(list)   # class -> [correct]
 healthy_seconds = healthy_incidents = 0
 wrong = []
@@ -15,6 +16,8 @@ for line in sys.stdin:
         continue
     if f[1] == "run" and len(f) >= 7:
         runs[f[4]].append((f[5] == "1", None if f[6] == "-" else float(f[6])))
+        if f[2] in ("pipeline", "stencil"):
+            paced.append((f[2], f[3], f[5] == "1", f[6]))
     elif f[1] == "incident" and len(f) >= 6:
         incidents[f[4]].append(f[5] == "1")
         if f[5] != "1":
@@ -39,5 +42,9 @@ for cls in sorted(set(runs) | set(incidents)):
 hours = healthy_seconds / 3600
 rate = f"{healthy_incidents / hours:.1f}" if hours else "-"
 print(f"detection_matrix false_incidents_per_hour {rate} ({healthy_incidents} in {healthy_seconds} s of healthy running; goal 0)")
+# Programs paced by point-to-point traffic: each fault's latency against its goal.
+goals = {"stop": 5, "kill": 3, "slowrank": 30, "slowlink": 30, "datadown": 5, "nodedown": 3}
+for workload, fault, found, latency in paced:
+    print(f"detection_matrix paced {workload} {fault} found {int(found)} latency_s {latency} goal_s {goals.get(fault, '-')}")
 for w in wrong:
     print(f"detection_matrix wrong {w}")

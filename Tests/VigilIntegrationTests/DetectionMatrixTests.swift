@@ -38,6 +38,8 @@ struct DetectionMatrixTests {
         "mesh": ["--compute-us", "20000"],
         "sleepy": ["--compute-us", "15000"],
         "uneven": ["--compute-us", "5000", "--eval-every", "50", "--eval-ms", "300"],
+        "pipeline": ["--compute-us", "3000", "--stages", "4", "--micro-batches", "8"],
+        "stencil": ["--compute-us", "15000", "--cells", "16"],
     ]
 
     static let healthySeconds = 60
@@ -46,7 +48,7 @@ struct DetectionMatrixTests {
         $0.split(separator: ",").compactMap { Fault(rawValue: String($0)) }
     } ?? Fault.allCases
 
-    @Test(arguments: ["train", "mesh", "sleepy", "uneven"], Self.faults)
+    @Test(arguments: ["train", "mesh", "sleepy", "uneven", "pipeline", "stencil"], Self.faults)
     func run(workload: String, fault: Fault) async throws {
         try await withScope("matrix-\(workload)-\(fault)") { scope in
             let program = workload == "train" ? Paths.vigilTrain : Paths.workload(workload)

@@ -22,10 +22,16 @@ struct WorkloadDetectionTests {
     ]
 
     /// Paced by collectives: every rule applies.
-    static let shapes = ["mesh", "sleepy", "uneven"]
+    static let shapes = only(["mesh", "sleepy", "uneven"])
     /// Paced by point-to-point traffic: judged healthy, stopped, killed and
     /// slowed (their slow links are not judged yet).
-    static let allShapes = shapes + ["pipeline", "stencil"]
+    static let allShapes = shapes + only(["pipeline", "stencil"])
+
+    /// VIGIL_WORKLOADS=pipeline,stencil runs the drills of those only (repeating a few to count passes).
+    static func only(_ names: [String]) -> [String] {
+        guard let chosen = ProcessInfo.processInfo.environment["VIGIL_WORKLOADS"]?.split(separator: ",") else { return names }
+        return names.filter { chosen.contains(Substring($0)) }
+    }
 
     static func arguments(_ workload: String) -> [String] {
         ["--steps", "100000000", "--log-every", "100000000"] + workloads.first { $0.name == workload }!.arguments

@@ -24,6 +24,21 @@ static int filled(const int *buf, int n, int seed) {
     return 1;
 }
 
+/* Room for one buffered send of N ints (Bsend, Ibsend, Bsend_init). */
+static void attach_send_buffer(void) {
+    int size = 0;
+    MPI_Pack_size(N, MPI_INT, MPI_COMM_WORLD, &size);
+    size += MPI_BSEND_OVERHEAD;
+    MPI_Buffer_attach(malloc((size_t)size), size);
+}
+
+static void detach_send_buffer(void) {
+    void *attached;
+    int size;
+    MPI_Buffer_detach(&attached, &size);
+    free(attached);
+}
+
 /* ---- blocking sends of every mode ---- */
 
 typedef int (*blocking_send)(const void *, int, MPI_Datatype, int, int, MPI_Comm);
@@ -49,14 +64,9 @@ static void ring_blocking(conf_ctx *c, blocking_send send, int tag) {
 static void blocking_modes(conf_ctx *c) {
     ring_blocking(c, MPI_Send, 1);
     ring_blocking(c, MPI_Ssend, 2);
-    int size = 0;
-    MPI_Pack_size(N, MPI_INT, MPI_COMM_WORLD, &size);
-    size += MPI_BSEND_OVERHEAD;
-    void *attached = malloc((size_t)size);
-    MPI_Buffer_attach(attached, size);
+    attach_send_buffer();
     ring_blocking(c, MPI_Bsend, 3);
-    MPI_Buffer_detach(&attached, &size);
-    free(attached);
+    detach_send_buffer();
 
     /* ready mode: the receive must be posted before the send starts */
     int out[N], in[N] = {0};
@@ -80,11 +90,7 @@ static void nonblocking_modes(conf_ctx *c) {
     int out[4][N], in[4][N];
     memset(in, 0, sizeof in);
     MPI_Request r[8];
-    int size = 0;
-    MPI_Pack_size(N, MPI_INT, MPI_COMM_WORLD, &size);
-    size += MPI_BSEND_OVERHEAD;
-    void *attached = malloc((size_t)size);
-    MPI_Buffer_attach(attached, size);
+    attach_send_buffer();
     for (int m = 0; m < 4; m++) MPI_Irecv(in[m], N, MPI_INT, left_of(c), 10 + m, MPI_COMM_WORLD, &r[m]);
     PMPI_Barrier(MPI_COMM_WORLD);   /* every receive posted: Irsend is legal */
     for (int m = 0; m < 4; m++) {
@@ -94,8 +100,7 @@ static void nonblocking_modes(conf_ctx *c) {
         conf_tally_recv(MPI_COMM_WORLD, left_of(c), sizeof in[m]);
     }
     MPI_Waitall(8, r, MPI_STATUSES_IGNORE);
-    MPI_Buffer_detach(&attached, &size);
-    free(attached);
+    detach_send_buffer();
     for (int m = 0; m < 4; m++) conf_check(c, filled(in[m], N, left_of(c) + 10 + m), "isend modes: wrong data");
     conf_fold(c, in, sizeof in);
 }
@@ -105,11 +110,7 @@ static void nonblocking_modes(conf_ctx *c) {
 static void persistent(conf_ctx *c) {
     int out[4][N], in[4][N];
     MPI_Request r[8];
-    int size = 0;
-    MPI_Pack_size(N, MPI_INT, MPI_COMM_WORLD, &size);
-    size += MPI_BSEND_OVERHEAD;
-    void *attached = malloc((size_t)size);
-    MPI_Buffer_attach(attached, size);
+    attach_send_buffer();
     for (int m = 0; m < 4; m++) MPI_Recv_init(in[m], N, MPI_INT, left_of(c), 20 + m, MPI_COMM_WORLD, &r[m]);
     MPI_Send_init(out[0], N, MPI_INT, right_of(c), 20, MPI_COMM_WORLD, &r[4]);
     MPI_Ssend_init(out[1], N, MPI_INT, right_of(c), 21, MPI_COMM_WORLD, &r[5]);
@@ -127,8 +128,7 @@ static void persistent(conf_ctx *c) {
         conf_fold(c, in, sizeof in);
     }
     for (int i = 0; i < 8; i++) MPI_Request_free(&r[i]);
-    MPI_Buffer_detach(&attached, &size);
-    free(attached);
+    detach_send_buffer();
 }
 
 /* ---- probes and matched receives ---- */

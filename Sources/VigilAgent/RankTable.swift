@@ -22,6 +22,9 @@ public final class RankTable: Sendable {
         var inspected = false
         /// Its in-flight slot, sampled at every drain: where its time goes.
         var waits = WaitSampler()
+        /// Wall-clock ns its registration socket closed: when it ended, though
+        /// its process may linger a moment (exiting, a zombie) before the end is taken.
+        var socketClosedNs: UInt64?
     }
 
     /// Drops are logged as they grow, at most once per this many ns per rank.
@@ -60,8 +63,6 @@ public final class RankTable: Sendable {
         }
     }
 
-    /// The rank's socket closed: it finalized or its process is ending.
-    /// Check now rather than at the next periodic check.
     /// The running ranks of `job`, each with its start time (so that a
     /// reused pid is never mistaken for the rank).
     public func runningProcesses(ofJob job: String) -> [(pid: Int32, startTime: UInt64)] {
@@ -72,11 +73,16 @@ public final class RankTable: Sendable {
         }
     }
 
+    /// The rank's socket closed: it finalized or its process is ending.
+    /// Check now rather than at the next periodic check.
     public func connectionClosed(pid: Int32) {
-        let now = monotonicNanoseconds()
+        let now = monotonicNanoseconds(), wall = wallClockNanoseconds()
         ranks.withLock { ranks in
-            guard ranks[pid]?.endedAt == nil, ranks[pid] != nil,
-                  ProcessProbe.startTime(of: pid) != ranks[pid]!.startTime else { return }
+            guard ranks[pid]?.endedAt == nil, ranks[pid] != nil else { return }
+            // Ranks ending together are told apart by this moment: not by the
+            // next periodic check (up to 100 ms later) when the process is still exiting.
+            ranks[pid]!.socketClosedNs = ranks[pid]!.socketClosedNs ?? wall
+            guard ProcessProbe.startTime(of: pid) != ranks[pid]!.startTime else { return }
             end(&ranks[pid]!, now: now)
         }
     }
@@ -137,7 +143,7 @@ public final class RankTable: Sendable {
         let finalized = ring.state == 2 // VIGIL_STATE_FINALIZED
         let terminated = ring.state == 3 // VIGIL_STATE_TERMINATED: told to stop (SIGTERM)
         tracked.telemetry.status = finalized ? .finished : .died
-        tracked.telemetry.endedNs = wallClockNanoseconds()
+        tracked.telemetry.endedNs = tracked.socketClosedNs ?? wallClockNanoseconds()
         tracked.telemetry.exitStatus = ProcessProbe.reapIfChild(tracked.telemetry.identity.pid)
             ?? (terminated && !finalized ? RankSnapshot.terminatedStatus : nil)
         ring.remove()

@@ -46,6 +46,7 @@ extension Detector {
         timelines = timelines.filter { $0.key.job != job }
         pace = pace.filter { $0.key.job != job }
         probeWaitNextNs = probeWaitNextNs.filter { $0.key.job != job }
+        slownessOnsetNextNs = slownessOnsetNextNs.filter { $0.key.job != job }
         links[job] = nil
         waits[job] = nil
         tearingDown[job] = nil

@@ -187,8 +187,8 @@ extension Detector {
         let standing = openIncidents.first {
             $0.job == key.job && $0.evidence.communicator == key.communicator && Self.slowClasses.contains($0.incidentClass)
         }
-        let onset = probeWaitSinceNs[key] ?? standing?.firstSeenNs ?? nowNs
-        probeWaitNextNs[key] = onset   // found again next time: the same onset
+        let onset = slownessOnsetNs[key] ?? probeWaitSinceNs[key] ?? standing?.firstSeenNs ?? nowNs
+        slownessOnsetNextNs[key] = onset   // found again next time: the same onset
         guard let matrix = links[key.job] else { return ([], []) }
         let since = max(nowNs - min(nowNs, configuration.probeValidityNs), onset)
         let peers = self.nodes(of: key.job).union(nodes)

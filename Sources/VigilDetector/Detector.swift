@@ -68,6 +68,10 @@ public struct Detector: Sendable {
     var probeWaitSinceNs: [CommunicatorKey: UInt64] = [:]
     var probeWaitNextNs: [CommunicatorKey: UInt64] = [:]
     var probesWanted: [String: UInt64] = [:]
+    /// Since when each communicator found slow has been found so, without
+    /// a break (as of the last evaluation, and for the next): which probes count.
+    var slownessOnsetNs: [CommunicatorKey: UInt64] = [:]
+    var slownessOnsetNextNs: [CommunicatorKey: UInt64] = [:]
 
     public init(configuration: DetectorConfiguration = DetectorConfiguration()) {
         self.configuration = configuration
@@ -142,6 +146,7 @@ public struct Detector: Sendable {
         timelinesWanted = [:]
         probesWanted = [:]
         (probeWaitSinceNs, probeWaitNextNs) = (probeWaitNextNs, [:])
+        (slownessOnsetNs, slownessOnsetNextNs) = (slownessOnsetNextNs, [:])
         communicatorMembers = communicators()
         learnPace(communicatorMembers, nowNs: nowNs)
         let down = nodesDown(nowNs: nowNs)

@@ -38,12 +38,6 @@ public struct WaitProfile: Sendable, Equatable, Codable {
         self.longestWaitNs = longestWaitNs
     }
 
-    /// Share of the span spent blocked with `peer` among those waited on.
-    public func share(waitingOn peer: Int) -> Double {
-        guard spanNs > 0 else { return 0 }
-        return Double(peers.first { $0.peer == peer }?.ns ?? 0) / Double(spanNs)
-    }
-
     /// Share of the span outside any blocking call: computing.
     public var computingShare: Double {
         spanNs > 0 ? 1 - Double(min(blockedNs, spanNs)) / Double(spanNs) : 0

@@ -6,7 +6,7 @@
 /// is credited with a peer's wait only in proportion to its own computing:
 /// a neighbour that itself mostly waits (on the straggler) is a victim,
 /// not a cause. Pure: totals in, verdict out.
-struct PointToPointStraggler: Sendable, Equatable {
+struct PointToPointStraggler: Sendable {
     var rank: Int
     /// Share of the window the straggler spent outside any blocking call.
     var computingShare: Double
@@ -16,10 +16,6 @@ struct PointToPointStraggler: Sendable, Equatable {
     var victims: [Int]
     /// Its score against the runner-up's: how clearly it stands out.
     var margin: Double
-
-    static func == (a: Self, b: Self) -> Bool {
-        a.rank == b.rank && a.victims == b.victims && a.waiters.map(\.rank) == b.waiters.map(\.rank)
-    }
 
     struct Thresholds: Sendable {
         /// A waiter spends at least this share of its time blocked with the straggler among its peers…

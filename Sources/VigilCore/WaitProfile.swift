@@ -39,7 +39,10 @@ public struct WaitProfile: Sendable, Equatable, Codable {
     }
 
     /// Share of the span outside any blocking call: computing.
-    public var computingShare: Double {
+    public var computingShare: Double { Self.computingShare(spanNs: spanNs, blockedNs: blockedNs) }
+
+    /// The same for any span (the detector's sums of profiles).
+    public static func computingShare(spanNs: UInt64, blockedNs: UInt64) -> Double {
         spanNs > 0 ? 1 - Double(min(blockedNs, spanNs)) / Double(spanNs) : 0
     }
 }

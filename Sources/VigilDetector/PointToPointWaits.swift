@@ -17,7 +17,7 @@ struct PointToPointWaits: Sendable {
         var blockedNs: UInt64 = 0
         var byPeer: [Int: UInt64] = [:]
 
-        var computingShare: Double { spanNs > 0 ? 1 - Double(min(blockedNs, spanNs)) / Double(spanNs) : 0 }
+        var computingShare: Double { WaitProfile.computingShare(spanNs: spanNs, blockedNs: blockedNs) }
 
         func share(waitingOn peer: Int) -> Double {
             spanNs > 0 ? Double(byPeer[peer] ?? 0) / Double(spanNs) : 0

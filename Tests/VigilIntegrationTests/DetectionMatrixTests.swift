@@ -11,7 +11,7 @@ import Glibc
 /// raised, for scripts/bench.sh to turn into precision, recall and latency
 /// per class and false incidents per hour. Off in `make test`
 /// (VIGIL_DETECTION_MATRIX=1 turns it on; VIGIL_MATRIX_FAULTS=stop,kill
-/// runs only those faults). A slow rank is a CPU quota, except on
+/// runs only those faults, VIGIL_WORKLOADS=pipeline,stencil only those workloads). A slow rank is a CPU quota, except on
 /// vigil-sleepy, whose compute sleeps: a quota does not slow it (60 steps/s
 /// with and without), a slow accelerator does.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["VIGIL_DETECTION_MATRIX"] == "1"))
@@ -48,7 +48,10 @@ struct DetectionMatrixTests {
         $0.split(separator: ",").compactMap { Fault(rawValue: String($0)) }
     } ?? Fault.allCases
 
-    @Test(arguments: ["train", "mesh", "sleepy", "uneven", "pipeline", "stencil"], Self.faults)
+    /// VIGIL_WORKLOADS=pipeline,stencil runs those workloads only.
+    static let names = WorkloadDetectionTests.only(["train", "mesh", "sleepy", "uneven", "pipeline", "stencil"])
+
+    @Test(arguments: Self.names, Self.faults)
     func run(workload: String, fault: Fault) async throws {
         try await withScope("matrix-\(workload)-\(fault)") { scope in
             let program = workload == "train" ? Paths.vigilTrain : Paths.workload(workload)

@@ -104,24 +104,35 @@ public struct Incident: Sendable, Equatable, Codable {
             + (suspects.count > 8 ? ", … (\(suspects.count))" : "")
     }
 
-    /// Same class, job and culprits: the same incident, updated rather than
-    /// raised again. A network incident is one per communicator, its
-    /// suspects refined as the link evidence comes in; a crash and the
-    /// nodes lost one per job.
-    public var key: String {
-        let prefix = "\(incidentClass.rawValue)/\(job)/"  // Incident.job(ofKey:) reads it back
-        if [.communicationHang, .communicationSlow].contains(incidentClass), let communicator = evidence.communicator {
-            return prefix + "communicator:\(communicator)"
-        }
-        if incidentClass == .rankCrash { return prefix + "crash" }
-        // Nodes lost one after another are one incident, growing: a node lost
-        // seconds before hundreds more is not resolved to raise them anew.
-        if incidentClass == .nodeDown { return prefix + "nodes" }
-        return prefix + suspects.map { "\($0.node):\($0.rank.map(String.init) ?? "*")" }.joined(separator: ",")
+    /// What makes two findings one incident, updated rather than raised
+    /// again: the same class, job and scope.
+    public struct Identity: Hashable, Sendable, CustomStringConvertible {
+        public var incidentClass: Class
+        public var job: String
+        /// A network incident's communicator (one per communicator, its
+        /// suspects refined as the link evidence comes in), a job's crash or
+        /// lost nodes (one per job), else the culprits.
+        public var scope: String
+
+        /// "class/job/scope": the key stored and served.
+        public var description: String { "\(incidentClass.rawValue)/\(job)/\(scope)" }
     }
 
-    /// The job a `key` belongs to (keys are class/job/…).
-    public static func job(ofKey key: String) -> Substring? {
-        key.split(separator: "/", maxSplits: 2).dropFirst().first
+    public var identity: Identity {
+        Identity(incidentClass: incidentClass, job: job, scope: scope)
+    }
+
+    /// `identity` as stored and served.
+    public var key: String { identity.description }
+
+    private var scope: String {
+        if [.communicationHang, .communicationSlow].contains(incidentClass), let communicator = evidence.communicator {
+            return "communicator:\(communicator)"
+        }
+        if incidentClass == .rankCrash { return "crash" }
+        // Nodes lost one after another are one incident, growing: a node lost
+        // seconds before hundreds more is not resolved to raise them anew.
+        if incidentClass == .nodeDown { return "nodes" }
+        return suspects.map { "\($0.node):\($0.rank.map(String.init) ?? "*")" }.joined(separator: ",")
     }
 }

@@ -45,11 +45,10 @@ extension Detector {
         windows = windows.filter { $0.key.job != job }
         timelines = timelines.filter { $0.key.job != job }
         pace = pace.filter { $0.key.job != job }
-        probeWaitNextNs = probeWaitNextNs.filter { $0.key.job != job }
-        slownessOnsetNextNs = slownessOnsetNextNs.filter { $0.key.job != job }
+        probes.forget(job: job)
         links[job] = nil
         waits[job] = nil
         tearingDown[job] = nil
-        supersede(job: job)
+        book.supersede(job: job)
     }
 }

@@ -23,8 +23,10 @@ extension Detector {
     /// network — the contended nodes are then to blame, or nothing is (on
     /// a bench sharing cores, ranks spinning in collectives over another
     /// communicator's slow link slow this one too).
-    mutating func explained(_ slow: Incident, linksDegraded: Bool, on key: CommunicatorKey, nowNs: UInt64) -> Incident? {
-        let members = communicatorMembers[key] ?? []
+    /// `members`: the communicator's, unless told (a job's point-to-point traffic: its ranks).
+    mutating func explained(_ slow: Incident, linksDegraded: Bool, on key: CommunicatorKey, members: [Observed]? = nil,
+                            nowNs: UInt64) -> Incident? {
+        let members = members ?? communicatorMembers[key] ?? []
         let throttled = members.filter { $0.throttledShare >= configuration.throttledShare }
         if !throttled.isEmpty { return straggler(throttled, slow: slow, job: key.job, nowNs: nowNs) }
         let nodes = Set(members.map(\.node))
@@ -88,11 +90,10 @@ extension Detector {
             let valid = nowNs - min(nowNs, configuration.probeValidityNs)
             return (links[key.job]?.pairsMeasured(among: peers, sinceNs: valid) ?? 0) >= pairs ? .healthy : .unprobed
         }
-        let since = probeWaitSinceNs[key] ?? nowNs
-        probeWaitNextNs[key] = since   // the same round answers while the slowness lasts: no round after round
+        let since = probes.waiting(key, nowNs: nowNs)
         if (links[key.job]?.pairsMeasured(among: peers, sinceNs: since) ?? 0) >= pairs { return .healthy }
         if nowNs - min(nowNs, since) >= configuration.probeWaitNs { return .unprobed }
-        probesWanted[key.job] = min(probesWanted[key.job] ?? since, since)
+        probes.want(job: key.job, sinceNs: since)
         return .pending
     }
 

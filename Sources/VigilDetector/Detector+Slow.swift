@@ -66,9 +66,7 @@ extension Detector {
     }
 
     func isStanding(_ classes: Set<Incident.Class>, on key: CommunicatorKey) -> Bool {
-        openIncidents.contains {
-            $0.job == key.job && $0.evidence.communicator == key.communicator && classes.contains($0.incidentClass)
-        }
+        book.standing(classes, job: key.job, communicator: key.communicator) != nil
     }
 
     /// Judged per (op, size, payload): compute precedes some collectives of
@@ -156,24 +154,30 @@ extension Detector {
         }
         guard let worst else { return nil }
         let nodes = Set(communicatorMembers[key]?.map(\.node) ?? [])
-        let located = placedByProbes(on: key, nodes: nodes, nowNs: nowNs)
+        let link = linkSuspects(on: key, nodes: nodes, nowNs: nowNs)
         let ratio = Double(worst.typical) / worst.normal
-        var summary = "\(Self.describe(worst.op)) takes \(Self.ms(worst.typical)) with every member "
-            + "present, \(String(format: "%.1f", ratio))× its normal \(Self.ms(UInt64(worst.normal))); no straggler"
-        if !located.evidence.isEmpty {
-            summary += "; probed links below the median: " + located.evidence.prefix(6).map {
-                "\($0.pair.a)↔\($0.pair.b) \(Self.rate($0.now)) (median \(Self.rate($0.normal)))"
-            }.joined(separator: ", ")
-        }
-        // A node whose every pair is slow is its link; else the members in the most slow pairs among them.
-        let placed = located.nodes.isEmpty ? Self.busiestEnds(of: located.evidence, among: nodes) : located.nodes
-        let suspects = placed.isEmpty ? nodes.sorted() : placed
-        let incident = Incident(job: key.job, incidentClass: .communicationSlow, suspects: suspects.map { .init(node: $0) },
-                                confidence: 1 / Double(max(suspects.count, 1)),
+        let summary = "\(Self.describe(worst.op)) takes \(Self.ms(worst.typical)) with every member "
+            + "present, \(String(format: "%.1f", ratio))× its normal \(Self.ms(UInt64(worst.normal))); no straggler" + link.probed
+        let incident = Incident(job: key.job, incidentClass: .communicationSlow, suspects: link.suspects.map { .init(node: $0) },
+                                confidence: 1 / Double(max(link.suspects.count, 1)),
                                 evidence: .init(summary: summary, communicator: key.communicator, seq: worst.entries.last?.seq,
                                                 expectedNs: UInt64(worst.normal), observedNs: worst.typical),
                                 firstSeenNs: worst.entries.first?.atNs ?? nowNs, detectedNs: nowNs)
-        return (incident, !placed.isEmpty)
+        return (incident, link.placed)
+    }
+
+    /// Where a slowness among `nodes` lies: a node whose every probed pair
+    /// is slow is its link; else the nodes in the most slow pairs among
+    /// them; else (no probe since it began) all of them, not placed. With
+    /// the probes' numbers for the evidence ("; probed links below…", or "").
+    mutating func linkSuspects(on key: CommunicatorKey, nodes: Set<String>,
+                               nowNs: UInt64) -> (suspects: [String], placed: Bool, probed: String) {
+        let located = placedByProbes(on: key, nodes: nodes, nowNs: nowNs)
+        let probed = located.evidence.isEmpty ? "" : "; probed links below the median: " + located.evidence.prefix(6).map {
+            "\($0.pair.a)↔\($0.pair.b) \(Self.rate($0.now)) (median \(Self.rate($0.normal)))"
+        }.joined(separator: ", ")
+        let placed = located.nodes.isEmpty ? Self.busiestEnds(of: located.evidence, among: nodes) : located.nodes
+        return (placed.isEmpty ? nodes.sorted() : placed, !placed.isEmpty, probed)
     }
 
     /// What the link probes say of a slowness among `nodes`: only probes
@@ -184,11 +188,8 @@ extension Detector {
     /// waits for a fresh round, Detector+Cause).
     private mutating func placedByProbes(on key: CommunicatorKey, nodes: Set<String>,
                                          nowNs: UInt64) -> (nodes: [String], evidence: [LinkMatrix.Measured]) {
-        let standing = openIncidents.first {
-            $0.job == key.job && $0.evidence.communicator == key.communicator && Self.slowClasses.contains($0.incidentClass)
-        }
-        let onset = slownessOnsetNs[key] ?? probeWaitSinceNs[key] ?? standing?.firstSeenNs ?? nowNs
-        slownessOnsetNextNs[key] = onset   // found again next time: the same onset
+        let standing = book.standing(Self.slowClasses, job: key.job, communicator: key.communicator)
+        let onset = probes.onset(key, fallback: standing?.firstSeenNs ?? nowNs)
         guard let matrix = links[key.job] else { return ([], []) }
         let since = max(nowNs - min(nowNs, configuration.probeValidityNs), onset)
         let peers = self.nodes(of: key.job).union(nodes)

@@ -48,33 +48,18 @@ public struct Detector: Sendable {
     var communicatorMembers: [CommunicatorKey: [Observed]] = [:]
     /// Per job, where its ranks' time went lately (point-to-point pacing).
     var waits: [String: PointToPointWaits] = [:]
-    private var open: [String: Incident] = [:]
-    /// Open incidents of an attempt that a newer one replaced: resolved at the next evaluation.
-    private var superseded: [Incident] = []
-    /// When each open slowness was last found, and how often it came back.
-    private var foundNs: [String: UInt64] = [:]
-    private var occurrences: [String: Int] = [:]
-    /// When each open incident was last reported raised or updated.
-    private var reportedNs: [String: UInt64] = [:]
-    /// Since when each slowness not yet raised has been found.
-    private var slowSinceNs: [String: UInt64] = [:]
+    /// The incidents raised and open, from one evaluation to the next.
+    var book: IncidentBook
     /// Instances captured member by member for evidence, and what the last
     /// evaluation wants captured next (read by the monitor).
     var timelines: [CommunicatorKey: (want: InstanceCapture.Want, events: [InstanceEvent], atNs: UInt64)] = [:]
     var timelinesWanted: [CommunicatorKey: InstanceCapture.Want] = [:]
-    /// Since when each slow communicator spanning hosts has waited for a
-    /// probe round (as of the last evaluation, and for the next), and the
-    /// jobs whose links this evaluation wants probed, with since when.
-    var probeWaitSinceNs: [CommunicatorKey: UInt64] = [:]
-    var probeWaitNextNs: [CommunicatorKey: UInt64] = [:]
-    var probesWanted: [String: UInt64] = [:]
-    /// Since when each communicator found slow has been found so, without
-    /// a break (as of the last evaluation, and for the next): which probes count.
-    var slownessOnsetNs: [CommunicatorKey: UInt64] = [:]
-    var slownessOnsetNextNs: [CommunicatorKey: UInt64] = [:]
+    /// Which slowness across hosts waits for a probe round, and since when.
+    var probes = ProbeGate()
 
     public init(configuration: DetectorConfiguration = DetectorConfiguration()) {
         self.configuration = configuration
+        self.book = IncidentBook(configuration: configuration)
     }
 
     public mutating func observe(_ snapshot: RankSnapshot, node: String, atNs: UInt64) {
@@ -144,9 +129,7 @@ public struct Detector: Sendable {
     public mutating func evaluate(nowNs: UInt64) -> DetectorReport {
         forgetEnded(nowNs: nowNs)
         timelinesWanted = [:]
-        probesWanted = [:]
-        (probeWaitSinceNs, probeWaitNextNs) = (probeWaitNextNs, [:])
-        (slownessOnsetNs, slownessOnsetNextNs) = (slownessOnsetNextNs, [:])
+        probes.beginEvaluation()
         communicatorMembers = communicators()
         learnPace(communicatorMembers, nowNs: nowNs)
         let down = nodesDown(nowNs: nowNs)
@@ -163,128 +146,25 @@ public struct Detector: Sendable {
         consequences += pointToPointHangs(graphs: &graphs, nowNs: nowNs)
         let hung = Set(consequences.filter { [.nonCommunicationHang, .communicationHang].contains($0.incidentClass) }.map(\.job))
         for job in waits.keys { waits[job]?.prune(sinceNs: nowNs - min(nowNs, configuration.pointToPointWindowNs)) }
-        consequences += pointToPointStragglers(excluding: hung, nowNs: nowNs)
-        let frozen = jobsTearingDown
-        let found = persistent(causes + silent(nowNs: nowNs) + Self.unexplained(Self.oldestFirst(consequences), by: causes),
-                               nowNs: nowNs).filter { !frozen.contains($0.job) }
-            + open.values.filter { frozen.contains($0.job) }
-        var report = DetectorReport()
-        var still: [String: Incident] = [:]
-        for var incident in Self.oneIncidentPerLink(held(found, nowNs: nowNs), open: open) where still[incident.key] == nil {
-            if let earlier = open[incident.key] {
-                (incident.detectedNs, incident.firstSeenNs) = (earlier.detectedNs, min(earlier.firstSeenNs, incident.firstSeenNs))
-                if isNews(incident, after: earlier, nowNs: nowNs) { report.updated.append(incident) }
-            } else {
-                report.raised.append(incident)
-                reportedNs[incident.key] = nowNs
-            }
-            still[incident.key] = incident
+        let stragglers = pointToPointStragglers(excluding: hung, nowNs: nowNs)
+        consequences += stragglers + pointToPointSlowness(excluding: hung.union(stragglers.map(\.job)), nowNs: nowNs)
+        let found = causes + silent(nowNs: nowNs) + Self.unexplained(Self.oldestFirst(consequences), by: causes)
+        var report = book.enter(found, frozen: jobsTearingDown, nowNs: nowNs) { [probes] incident in
+            incident.evidence.communicator.flatMap { probes.waitedSince(CommunicatorKey(job: incident.job, communicator: $0)) }
         }
-        reportedNs = reportedNs.filter { still[$0.key] != nil }
-        for var gone in superseded + open.filter({ still[$0.key] == nil }).map(\.value) {
-            gone.resolvedNs = nowNs
-            report.resolved.append(gone)
-        }
-        superseded = []
-        open = still
-        report.open = still.values.sorted { ($0.detectedNs, $0.key) < ($1.detectedNs, $1.key) }
-        report.probesWanted = probesWanted
+        report.probesWanted = probes.wanted
         return report
     }
 
-    static let slowClasses: Set<Incident.Class> = [.straggler, .communicationSlow, .cpuContention]
+    static let slowClasses = IncidentBook.slowClasses
 
-    /// A newer attempt of `job` started: its open incidents were the older
-    /// one's, so the same fault in the new attempt is raised anew, not taken
-    /// for the old one still standing.
-    mutating func supersede(job: String) {
-        let ofJob: (String) -> Bool = { Incident.job(ofKey: $0) == job[...] }
-        superseded += open.values.filter { $0.job == job }
-        open = open.filter { $0.value.job != job }
-        (foundNs, occurrences) = (foundNs.filter { !ofJob($0.key) }, occurrences.filter { !ofJob($0.key) })
-        (reportedNs, slowSinceNs) = (reportedNs.filter { !ofJob($0.key) }, slowSinceNs.filter { !ofJob($0.key) })
-    }
-
-    var openIncidents: Dictionary<String, Incident>.Values { open.values }
-
-    /// No flapping: a slowness that wavers stays one open incident until it
-    /// has been gone for `slowResolveAfterNs` (or its communicator's
-    /// slowness is found to be of another class: the cause became clear);
-    /// each return after a gap of `occurrenceGapNs` counts as an occurrence
-    /// in its evidence.
-    private mutating func held(_ found: [Incident], nowNs: UInt64) -> [Incident] {
-        var kept = found
-        let keys = Set(found.map(\.key))
-        func communicator(_ incident: Incident) -> CommunicatorKey {
-            CommunicatorKey(job: incident.job, communicator: incident.evidence.communicator ?? 0)
-        }
-        let reclassified = Set(found.filter { Self.slowClasses.contains($0.incidentClass) }.map(communicator))
-        for incident in found where Self.slowClasses.contains(incident.incidentClass) {
-            let last = foundNs[incident.key]
-            if let last, nowNs - min(nowNs, last) >= configuration.occurrenceGapNs { occurrences[incident.key, default: 1] += 1 }
-            foundNs[incident.key] = nowNs
-        }
-        for (key, incident) in open where !keys.contains(key) && Self.slowClasses.contains(incident.incidentClass)
-            && !reclassified.contains(communicator(incident)) {
-            if nowNs - min(nowNs, foundNs[key] ?? 0) < configuration.slowResolveAfterNs { kept.append(incident) }
-        }
-        let standing = Set(kept.map(\.key))
-        foundNs = foundNs.filter { standing.contains($0.key) }
-        occurrences = occurrences.filter { standing.contains($0.key) }
-        return kept.map { incident in
-            var incident = incident
-            if Self.slowClasses.contains(incident.incidentClass) { incident.evidence.occurrences = occurrences[incident.key] ?? 1 }
-            return incident
-        }
-    }
-
-    /// Slowness counts once it has lasted `slowPersistNs` (every evaluation
-    /// in between finding it): a job catching up after a stop, or a burst of
-    /// contention, is not a slow rank or network.
-    private mutating func persistent(_ found: [Incident], nowNs: UInt64) -> [Incident] {
-        let slow = Self.slowClasses
-        var seen: [String: UInt64] = [:]
-        let kept = found.filter { incident in
-            guard slow.contains(incident.incidentClass), open[incident.key] == nil else { return true }
-            // Waiting for the probes, the communicator was found slow at every evaluation: that counts.
-            let waited = incident.evidence.communicator.flatMap {
-                probeWaitNextNs[CommunicatorKey(job: incident.job, communicator: $0)]
-            }
-            let since = min(slowSinceNs[incident.key] ?? nowNs, waited ?? nowNs)
-            seen[incident.key] = since
-            return nowNs - min(nowNs, since) >= configuration.slowPersistNs
-        }
-        slowSinceNs = seen
-        return kept
-    }
-
-    /// A standing incident is reported again when its culprits or confidence
-    /// change, and otherwise (its numbers grow every evaluation) every few seconds.
-    private mutating func isNews(_ incident: Incident, after earlier: Incident, nowNs: UInt64) -> Bool {
-        let changed = incident.suspects != earlier.suspects || incident.confidence != earlier.confidence
-        guard changed || nowNs - min(nowNs, reportedNs[incident.key] ?? 0) >= configuration.refreshNs else { return false }
-        reportedNs[incident.key] = nowNs
-        return true
-    }
+    var openIncidents: Dictionary<IncidentBook.Key, Incident>.Values { book.open.values }
 
     /// Several communicators (and point-to-point chains) can find the same
     /// culprit: the incident keeps the evidence of the longest wait, the
     /// same one every evaluation.
     static func oldestFirst(_ incidents: [Incident]) -> [Incident] {
         incidents.sorted { ($0.firstSeenNs, $0.evidence.communicator ?? 0) < ($1.firstSeenNs, $1.evidence.communicator ?? 0) }
-    }
-
-    /// A slow or cut link crossed by several communicators is found by each
-    /// (keyed by communicator, so its suspects can be refined): one incident,
-    /// the one already open, else the first (oldest) found.
-    static func oneIncidentPerLink(_ incidents: [Incident], open: [String: Incident]) -> [Incident] {
-        var links = Set<String>()
-        let ordered = incidents.filter { open[$0.key] != nil } + incidents.filter { open[$0.key] == nil }
-        return ordered.filter { incident in
-            guard [.communicationHang, .communicationSlow].contains(incident.incidentClass) else { return true }
-            let link = "\(incident.incidentClass)/\(incident.job)/" + incident.suspects.map(\.node).joined(separator: ",")
-            return links.insert(link).inserted
-        }
     }
 
     /// A crashed rank or a dead node makes its peers wait: that waiting is

@@ -75,6 +75,16 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// 2 cores: healthy pipeline and halo exchange 1.0× and gap 0.0; one rank
     /// at 25% of a CPU 1.6–2.2× and gap 0.21–0.30.
     public var pointToPointMargin = 1.3
+    /// Communication is slow in such a program when it runs this many times
+    /// slower than normal for the same compute, every rank present and none
+    /// computing more than normal (PointToPointSlowdown); it stays slow while
+    /// at `pointToPointClearFactor`. Lower than a collective's factor: the
+    /// pace of the whole job over a window moves less than one collective's
+    /// cost. Measured on the bench: healthy pipeline and halo exchange
+    /// within 1.05× of normal; a pipeline stage's link cut from 100 to
+    /// 25 Mbit/s 2.2×.
+    public var pointToPointSlowFactor = 1.6
+    public var pointToPointClearFactor = 1.3
 
     public init() {}
 }

@@ -25,6 +25,11 @@ struct PointToPointWaits: Sendable {
     }
 
     private var entries: [Entry] = []
+    /// The typical rank's computing share while healthy
+    /// (PointToPointSlowdown), learned over a few seconds of full windows,
+    /// followed within ±10%: a window sliding into a slowdown moves a few
+    /// percent an evaluation, and ±25% would follow it down.
+    var normalComputing = Baseline(warmUpNs: 0, learnNs: 3_000_000_000, tolerance: 1.1)
     /// The longest waits of the last reports that saw one end (not pruned
     /// by time: while the job hangs none ends, and its pace must stand).
     private var longest: [UInt64] = []

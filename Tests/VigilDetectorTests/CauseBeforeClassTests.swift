@@ -179,7 +179,7 @@ extension CauseBeforeClassTests {
         tp.evidence.communicator = 2
         var elsewhere = dp
         (elsewhere.evidence.communicator, elsewhere.suspects) = (3, [.init(node: "node1")])
-        #expect(Detector.oneIncidentPerLink([dp, tp, elsewhere], open: [:]).map(\.evidence.communicator) == [1, 3])
-        #expect(Detector.oneIncidentPerLink([dp, tp], open: [tp.key: tp]).map(\.evidence.communicator) == [2])
+        #expect(IncidentBook.oneIncidentPerLink([dp, tp, elsewhere], open: [:]).map(\.evidence.communicator) == [1, 3])
+        #expect(IncidentBook.oneIncidentPerLink([dp, tp], open: [tp.identity: tp]).map(\.evidence.communicator) == [2])
     }
 }

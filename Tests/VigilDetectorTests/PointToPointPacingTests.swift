@@ -29,6 +29,15 @@ struct PointToPointPacingTests {
         0: (0.30, [1: 0.70]), 1: (0.32, [2: 0.60, 0: 0.08]), 2: (0.52, [1: 0.28, 3: 0.21]), 3: (0.30, [2: 0.70]),
     ]
 
+    /// Rank 2's host link cut from 100 to 25 Mbit/s: everyone waits, nobody computes more.
+    static let slowLinkPipeline: Shape = [
+        0: (0.21, [1: 0.78]), 1: (0.22, [0: 0.07, 2: 0.69]), 2: (0.22, [1: 0.37, 3: 0.39]), 3: (0.21, [2: 0.78]),
+    ]
+    static let slowLinkHalo: Shape = [
+        0: (0.35, [1: 0.60, 2: 0.60]), 1: (0.37, [0: 0.58, 3: 0.58]),
+        2: (0.34, [0: 0.62, 3: 0.62]), 3: (0.36, [1: 0.60, 2: 0.60]),
+    ]
+
     static let thresholds = PointToPointStraggler.Thresholds(waitShare: 0.25, computeGap: 0.15, margin: 1.3,
                                                              minimumSpanNs: 5 * second)
 
@@ -59,6 +68,66 @@ struct PointToPointPacingTests {
         #expect(PointToPointStraggler.judge(Self.totals(withoutCulprit), Self.thresholds) == nil)
         #expect(PointToPointStraggler.judge(Self.totals(Self.slowHalo, seconds: 4), Self.thresholds) == nil,
                 "too little sampled to judge")
+    }
+
+    static let slowdown = PointToPointSlowdown.Thresholds(factor: 1.6, spread: 0.15, minimumSpanNs: 5 * second)
+
+    static func normal(_ shape: Shape) throws -> Double {
+        try #require(PointToPointSlowdown.typicalComputingShare(totals(shape), minimumSpanNs: 5 * second))
+    }
+
+    /// A slow link makes everyone wait and nobody compute more: the job runs
+    /// slower for the same compute. A straggler computes while the others
+    /// wait (its own rule's), and a healthy job runs at its normal pace.
+    @Test func aSlowLinkSlowsEveryRankAndNoneStandsOut() throws {
+        let pipeline = try #require(PointToPointSlowdown.judge(Self.totals(Self.slowLinkPipeline),
+                                                               normal: try Self.normal(Self.healthyPipeline), Self.slowdown))
+        #expect(pipeline.factor > 2.5 && abs(pipeline.computingShare - 0.22) < 0.005)
+        #expect([pipeline.pairs[0].a, pipeline.pairs[0].b] == [2, 3] && [pipeline.pairs[1].a, pipeline.pairs[1].b] == [1, 2],
+                "the pairs waiting on each other most are the slow link's")
+        let halo = try #require(PointToPointSlowdown.judge(Self.totals(Self.slowLinkHalo),
+                                                           normal: try Self.normal(Self.healthyHalo), Self.slowdown))
+        #expect(halo.factor > 2)
+        for (shape, healthy) in [(Self.slowPipeline, Self.healthyPipeline), (Self.slowHalo, Self.healthyHalo),
+                                 (Self.healthyPipeline, Self.healthyPipeline), (Self.healthyHalo, Self.healthyHalo)] {
+            #expect(PointToPointSlowdown.judge(Self.totals(shape), normal: try Self.normal(healthy), Self.slowdown) == nil)
+        }
+    }
+
+    /// Waiting in collectives (no peer listed) is the collective rules' to judge.
+    @Test func aJobPacedByCollectivesIsNotJudgedOnItsPointToPointPace() {
+        let collective: Shape = [0: (0.3, [:]), 1: (0.3, [:]), 2: (0.3, [1: 0.05]), 3: (0.3, [:])]
+        #expect(PointToPointSlowdown.typicalComputingShare(Self.totals(collective), minimumSpanNs: 5 * Self.second) == nil)
+    }
+
+    /// Through the detector, one rank a host: healthy for 20 s, then rank
+    /// 2's host link slows. Communication slow, placed on that host by the
+    /// probe round it asks for, the pairs waiting on each other in evidence.
+    @Test func theDetectorPlacesAPointToPointSlowLinkByProbes() throws {
+        var detector = Detector()
+        var raised: [Incident] = [], open: [Incident] = []
+        let hosts = (0..<4).map { "n\($0)" }
+        for second in UInt64(1)...50 {
+            let now = Self.t0 + second * Self.second
+            Self.feed(second <= 20 ? Self.healthyPipeline : Self.slowLinkPipeline, to: &detector, atNs: now) { hosts[$0] }
+            let report = detector.evaluate(nowNs: now)
+            (raised, open) = (raised + report.raised, report.open)
+            guard report.probesWanted["p2p"] != nil else { continue }
+            for (i, from) in hosts.enumerated() {
+                for to in hosts[(i + 1)...] {
+                    let slow = from == "n2" || to == "n2"
+                    detector.observe(LinkProbe(job: "p2p", from: from, to: to, rttNs: 50_000, bytes: 1 << 20,
+                                               transferNs: slow ? 330_000_000 : 85_000_000, atNs: now))
+                }
+            }
+        }
+        #expect(raised.count == 1, "\(raised.map(\.headline))")
+        let incident = try #require(open.first)
+        #expect(incident.incidentClass == .communicationSlow && incident.suspects == [.init(node: "n2")])
+        #expect(incident.evidence.summary.contains("the typical rank computed 22% of the last 10s (normal 58%)")
+                && incident.evidence.summary.contains("2↔3 59%, 1↔2 53%, 0↔1 43%"), "\(incident.evidence.summary)")
+        let latency = Double(try #require(raised.first).detectedNs - (Self.t0 + 20 * Self.second)) / 1e9
+        #expect(latency <= 30, "detected \(latency) s after the slowdown")
     }
 
     /// Through the detector, as the server runs it: a profile a second per
@@ -121,15 +190,16 @@ struct PointToPointPacingTests {
         Issue.record("the stopped rank was not found hung within 4 s")
     }
 
-    static func feed(_ shape: Shape, to detector: inout Detector, atNs: UInt64) {
+    /// Rank `r` on host `host(r)` (A, A, B, B unless told).
+    static func feed(_ shape: Shape, to detector: inout Detector, atNs: UInt64,
+                     host: (Int) -> String = { $0 < 2 ? "A" : "B" }) {
         for (rank, profile) in shape {
             let waits = WaitProfile(spanNs: second, blockedNs: UInt64((1 - profile.computing) * Double(second)),
                                     peers: profile.waits.map { .init(peer: $0.key, ns: UInt64($0.value * Double(second))) },
                                     longestWaitNs: 30_000_000)
-            detector.observe(snapshot(rank, waits: waits), node: rank < 2 ? "A" : "B", atNs: atNs)
+            detector.observe(snapshot(rank, waits: waits), node: host(rank), atNs: atNs)
         }
-        detector.heartbeat(node: "A", atNs: atNs)
-        detector.heartbeat(node: "B", atNs: atNs)
+        for node in Set(shape.keys.map(host)) { detector.heartbeat(node: node, atNs: atNs) }
     }
 
     /// A rank of a job whose one communicator (a grid, id 7) sees an allreduce a second.

@@ -56,6 +56,7 @@ struct DetectionMatrixTests {
         try await withScope("matrix-\(workload)-\(fault)") { scope in
             let program = workload == "train" ? Paths.vigilTrain : Paths.workload(workload)
             let train = ["--steps", "100000000", "--log-every", "100000000"] + Self.workloads[workload]!
+                + (fault == .slowlink ? WorkloadDetectionTests.linkBound[workload] ?? [] : [])
             let drill = try await FaultDrill.start(scope, job: "m-\(workload)-\(fault)", program: program, train: train,
                                                    steady: .seconds(10)) {
                 if fault == .slowlink { try FaultDrill.limitEveryLink() }

@@ -41,13 +41,8 @@ extension Detector {
     }
 
     private mutating func forget(job: String) {
-        ranks = ranks.filter { $0.key.job != job }
-        windows = windows.filter { $0.key.job != job }
-        timelines = timelines.filter { $0.key.job != job }
-        pace = pace.filter { $0.key.job != job }
+        observed.forget(job: job)
         probes.forget(job: job)
-        links[job] = nil
-        waits[job] = nil
         tearingDown[job] = nil
         book.supersede(job: job)
     }

@@ -30,7 +30,7 @@ extension Detector {
         let throttled = members.filter { $0.throttledShare >= configuration.throttledShare }
         if !throttled.isEmpty { return straggler(throttled, slow: slow, job: key.job, nowNs: nowNs) }
         let nodes = Set(members.map(\.node))
-        let contended = nodes.filter { loads[$0]?.contended(rise: configuration.contentionRisePermille) ?? false }.sorted()
+        let contended = nodes.filter { observed.loads[$0]?.contended(rise: configuration.contentionRisePermille) ?? false }.sorted()
         let contention = contended.isEmpty ? nil : self.contention(on: contended, slow: slow, job: key.job, nowNs: nowNs)
         guard nodes.count > 1 else { return contention }
         if linksDegraded { return slow }
@@ -72,7 +72,7 @@ extension Detector {
 
     private func contention(on contended: [String], slow: Incident, job: String, nowNs: UInt64) -> Incident {
         var evidence = slow.evidence
-        evidence.summary = contended.prefix(4).map { "\($0): \(loads[$0]!.description)" }.joined(separator: "; ")
+        evidence.summary = contended.prefix(4).map { "\($0): \(observed.loads[$0]!.description)" }.joined(separator: "; ")
             + "; " + slow.evidence.summary
         return Incident(job: job, incidentClass: .cpuContention, suspects: contended.map { .init(node: $0) },
                         confidence: 1 / Double(contended.count), evidence: evidence,
@@ -88,10 +88,10 @@ extension Detector {
         let pairs = peers.count * (peers.count - 1) / 2
         if isStanding(Self.slowClasses, on: key) {
             let valid = nowNs - min(nowNs, configuration.probeValidityNs)
-            return (links[key.job]?.pairsMeasured(among: peers, sinceNs: valid) ?? 0) >= pairs ? .healthy : .unprobed
+            return (observed.links[key.job]?.pairsMeasured(among: peers, sinceNs: valid) ?? 0) >= pairs ? .healthy : .unprobed
         }
         let since = probes.waiting(key, nowNs: nowNs)
-        if (links[key.job]?.pairsMeasured(among: peers, sinceNs: since) ?? 0) >= pairs { return .healthy }
+        if (observed.links[key.job]?.pairsMeasured(among: peers, sinceNs: since) ?? 0) >= pairs { return .healthy }
         if nowNs - min(nowNs, since) >= configuration.probeWaitNs { return .unprobed }
         probes.want(job: key.job, sinceNs: since)
         return .pending

@@ -15,10 +15,10 @@ extension Detector {
     /// culprit's own report is in), and not at all in a job with a node down:
     /// those deaths are the node's consequence.
     func crashes(nowNs: UInt64, downNodes: Set<String>) -> [Incident] {
-        guard ranks.values.contains(where: \.failed) else { return [] }
+        guard observed.ranks.values.contains(where: \.failed) else { return [] }
         var failedByJob: [String: [Observed]] = [:]
         var nodesByJob: [String: Set<String>] = [:]
-        for seen in ranks.values {
+        for seen in observed.ranks.values {
             nodesByJob[seen.snapshot.identity.job, default: []].insert(seen.node)
             if seen.failed { failedByJob[seen.snapshot.identity.job, default: []].append(seen) }
         }
@@ -26,7 +26,7 @@ extension Detector {
             let nodes = nodesByJob[job] ?? []
             guard nodes.isDisjoint(with: downNodes) else { return nil }
             let first = failed.compactMap(\.failedSinceNs).min() ?? nowNs
-            let heardSince = nodes.allSatisfy { (heartbeats[$0] ?? 0) >= first }
+            let heardSince = nodes.allSatisfy { (observed.heartbeats[$0] ?? 0) >= first }
             guard heardSince || nowNs - min(nowNs, first) > 2 * configuration.heartbeatTimeoutNs else { return nil }
             let crashed = failed.filter { $0.snapshot.exitStatus != RankSnapshot.terminatedStatus }
             guard !crashed.isEmpty else { return nil }
@@ -43,7 +43,7 @@ extension Detector {
         let later = crashed.filter { seen in !culprits.contains { $0.snapshot.identity == seen.snapshot.identity } }
         if let end = culprits.compactMap(\.snapshot.endedNs).min(), let next = later.compactMap(\.snapshot.endedNs).min(),
            next - min(next, end) > configuration.crashOrderMarginNs {
-            summary += "; rank \(Self.list(later)) ended \(Self.ms(next - end)) later"
+            summary += "; rank \(Self.list(later)) ended \(QuantityText.milliseconds(next - end)) later"
         } else if culprits.count < crashed.count {
             summary += " before entering the collective its peers waited in"
         }

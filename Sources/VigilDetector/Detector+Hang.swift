@@ -26,14 +26,14 @@ extension Detector {
         let behind = members.filter {
             (Self.progress($0, on: key.communicator)?.lastSeqEntered ?? 0) < newest || $0.snapshot.status == .stopped
         }
-        let waited = "\(waiting.count) of \(members.count) ranks wait in \(op) #\(newest) for \((nowNs - min(nowNs, since)) / 1_000_000) ms"
+        let waited = "\(waiting.count) of \(members.count) ranks wait in \(op) #\(newest) for \(QuantityText.milliseconds(nowNs - min(nowNs, since)))"
         guard behind.isEmpty else {
             let graph = graphs.graph(job: key.job, of: self)
             let ends = graph.ends(from: behind.map(\.snapshot.identity.rank))
             // A loop of point-to-point calls is that one's incident, not this.
             guard !ends.cyclic else { return nil }
             if ends.why == .network { return stuckInside(job: key.job, ends: ends, waited: waited, nowNs: nowNs) }
-            let culprits = ends.why == .unknown ? behind : ends.ranks.compactMap { ranks[RankKey(job: key.job, rank: $0)] }
+            let culprits = ends.why == .unknown ? behind : ends.ranks.compactMap { observed.ranks[RankKey(job: key.job, rank: $0)] }
             (evidence.members, evidence.otherMembers) = Self.timeline(of: members, in: key.communicator, seq: newest,
                                                                       culprits: Set(culprits.map(\.snapshot.identity.rank)))
             evidence.summary = waited + "; " + Self.blame(culprits, behind: behind, lastEntered: behind.compactMap {
@@ -45,7 +45,7 @@ extension Detector {
         let suspects = hangSuspects(among: Set(members.map(\.node)), nowNs: nowNs)
         (evidence.members, evidence.otherMembers) = Self.timeline(of: members, in: key.communicator, seq: newest, culprits: [])
         evidence.summary = "all \(members.count) ranks entered \(op) #\(newest) and none left for "
-            + "\((nowNs - min(nowNs, since)) / 1_000_000) ms" + suspects.note
+            + "\(QuantityText.milliseconds(nowNs - min(nowNs, since)))" + suspects.note
         return Incident(job: key.job, incidentClass: .communicationHang, suspects: suspects.nodes.map { .init(node: $0) },
                         confidence: suspects.confidence, evidence: evidence, firstSeenNs: since, detectedNs: nowNs)
     }
@@ -55,7 +55,7 @@ extension Detector {
     /// a communication hang there: data that never arrived. Its suspects:
     /// the nodes silent or with a link down, else the stuck ranks' nodes.
     func stuckInside(job: String, ends: WaitGraph.Ends, waited: String, nowNs: UInt64) -> Incident? {
-        let stuck = ends.ranks.compactMap { ranks[RankKey(job: job, rank: $0)] }
+        let stuck = ends.ranks.compactMap { observed.ranks[RankKey(job: job, rank: $0)] }
         guard let call = stuck.compactMap(\.snapshot.blocked).min(by: { $0.sinceNs < $1.sinceNs }) else { return nil }
         let key = CommunicatorKey(job: job, communicator: call.communicator)
         guard nowNs - min(nowNs, call.sinceNs) > hangThreshold(key) else { return nil }

@@ -8,18 +8,18 @@ extension Detector {
     /// of one management subnet (its switch or router), or all the job's nodes.
     func nodesDown(nowNs: UInt64) -> [Incident] {
         let timeout = configuration.heartbeatTimeoutNs
-        let stale = Set(heartbeats.filter { nowNs - min(nowNs, $0.value) > timeout }.keys)
+        let stale = Set(observed.heartbeats.filter { nowNs - min(nowNs, $0.value) > timeout }.keys)
         var lost: [String: [String: UInt64]] = [:]      // job → node → silent since
         var jobNodes: [String: Set<String>] = [:]
-        for seen in ranks.values where seen.snapshot.status.isAlive {
+        for seen in observed.ranks.values where seen.snapshot.status.isAlive {
             let job = seen.snapshot.identity.job
             jobNodes[job, default: []].insert(seen.node)
-            guard stale.contains(seen.node) || heartbeats[seen.node] == nil else { continue }
-            let since = heartbeats[seen.node] ?? seen.atNs
+            guard stale.contains(seen.node) || observed.heartbeats[seen.node] == nil else { continue }
+            let since = observed.heartbeats[seen.node] ?? seen.atNs
             if nowNs - min(nowNs, since) > timeout { lost[job, default: [:]][seen.node] = since }
         }
         return lost.map { job, nodes in
-            nodeDown(job: job, nodes: nodes, jobNodes: jobNodes[job] ?? [], allNodes: heartbeats.count, nowNs: nowNs)
+            nodeDown(job: job, nodes: nodes, jobNodes: jobNodes[job] ?? [], allNodes: observed.heartbeats.count, nowNs: nowNs)
         }
     }
 
@@ -30,14 +30,14 @@ extension Detector {
         let together = nodes.count >= configuration.correlatedNodes && last - first <= configuration.correlationWindowNs
         var summary: String
         if nodes.count == 1, let node = nodes.keys.first {
-            summary = "no heartbeat from \(node) for \(silent / 1_000_000) ms: the node is down, or its link to the server"
+            summary = "no heartbeat from \(node) for \(QuantityText.milliseconds(silent)): the node is down, or its link to the server"
         } else if together {
             let shared = nodes.count == allNodes ? "every node the server hears: the server's own network, or the server"
                 : sharedSubnet(Set(nodes.keys)).map { "every node of \($0) the server hears: that subnet's switch or router" }
                 ?? (nodes.count == jobNodes.count ? "every node of this job" : "\(nodes.count) of the job's \(jobNodes.count) nodes")
-            summary = "\(nodes.count) nodes lost within \(Self.ms(last - first)) (no heartbeat for \(silent / 1_000_000) ms): \(shared)"
+            summary = "\(nodes.count) nodes lost within \(QuantityText.milliseconds(last - first)) (no heartbeat for \(QuantityText.milliseconds(silent))): \(shared)"
         } else {
-            summary = "no heartbeat from \(nodes.count) nodes, the first for \(silent / 1_000_000) ms: the nodes are down, or their links to the server"
+            summary = "no heartbeat from \(nodes.count) nodes, the first for \(QuantityText.milliseconds(silent)): the nodes are down, or their links to the server"
         }
         return Incident(job: job, incidentClass: .nodeDown, suspects: nodes.keys.map { .init(node: $0) },
                         confidence: together ? 0.5 : 0.9,
@@ -48,9 +48,9 @@ extension Detector {
     /// The management /24 (as "10.0.3.0/24") that `lost` are all of, when
     /// every node the server knows in it is lost; nil otherwise.
     private func sharedSubnet(_ lost: Set<String>) -> String? {
-        let theirs = Set(lost.map { subnets[$0] })
+        let theirs = Set(lost.map { observed.subnets[$0] })
         guard theirs.count == 1, let only = theirs.first, let subnet = only else { return nil }
-        let members = subnets.filter { $0.value == subnet }.keys
+        let members = observed.subnets.filter { $0.value == subnet }.keys
         guard members.allSatisfy(lost.contains) else { return nil }
         return IPv4Network("\(IPv4Network.format(subnet))/24")?.description
     }

@@ -16,7 +16,7 @@ struct WaitGraphs {
 extension Detector {
     func waitGraph(job: String) -> WaitGraph {
         var jobRanks: [Int: Observed] = [:]
-        for (key, seen) in ranks where key.job == job { jobRanks[key.rank] = seen }
+        for (key, seen) in observed.ranks where key.job == job { jobRanks[key.rank] = seen }
         var members: [UInt64: [Observed]] = [:]
         for (key, list) in communicatorMembers where key.job == job { members[key.communicator] = list }
         return WaitGraph(ranks: jobRanks, members: members)
@@ -28,7 +28,7 @@ extension Detector {
     /// that never meet) hang on the link between them — or a deadlock.
     func pointToPointHangs(graphs: inout WaitGraphs, nowNs: UInt64) -> [Incident] {
         var blocked: [String: [Observed]] = [:]
-        for seen in ranks.values where seen.snapshot.status == .running {
+        for seen in observed.ranks.values where seen.snapshot.status == .running {
             guard let call = seen.snapshot.blocked, call.op.waitsOnPeers, !call.peers.isEmpty,
                   nowNs - min(nowNs, call.sinceNs) > pointToPointThreshold(job: seen.snapshot.identity.job) else { continue }
             blocked[seen.snapshot.identity.job, default: []].append(seen)
@@ -51,9 +51,9 @@ extension Detector {
         var evidence = Incident.Evidence(summary: "", communicator: call.communicator,
                                          expectedNs: pointToPointThreshold(job: job),
                                          observedNs: nowNs - min(nowNs, since), takenNs: nowNs)
-        let waited = "ranks \(Self.list(waiters)) blocked in point-to-point calls for \((nowNs - min(nowNs, since)) / 1_000_000) ms "
+        let waited = "ranks \(Self.list(waiters)) blocked in point-to-point calls for \(QuantityText.milliseconds(nowNs - min(nowNs, since))) "
             + "(rank \(first.snapshot.identity.rank): \(Self.describe(call)))"
-        let culprits = ends.ranks.compactMap { ranks[RankKey(job: job, rank: $0)] }
+        let culprits = ends.ranks.compactMap { observed.ranks[RankKey(job: job, rank: $0)] }
         if ends.cyclic {
             let nodes = Set(culprits.map(\.node))
             let suspects = hangSuspects(among: nodes, nowNs: nowNs)
@@ -77,7 +77,7 @@ extension Detector {
     /// profile yet), the job's slowest communicator's hang threshold stands
     /// for its step.
     func pointToPointThreshold(job: String) -> UInt64 {
-        if let typical = waits[job]?.typicalLongestWaitNs {
+        if let typical = observed.waits[job]?.typicalLongestWaitNs {
             return max(configuration.hangFloorNs, UInt64(configuration.hangStepMultiple * Double(typical)))
         }
         return communicatorMembers.keys.filter { $0.job == job }.map(hangThreshold).max() ?? configuration.hangFloorNs

@@ -16,13 +16,13 @@ extension Detector {
     /// again each time it wavers around the raise threshold. Collectives too
     /// slow for any window to judge may still show a crawling link.
     mutating func slowness(on key: CommunicatorKey, nowNs: UInt64) -> Incident? {
-        guard let window = windows[key] else { return nil }
+        guard let window = observed.windows[key] else { return nil }
         let recent = window.recent(sinceNs: nowNs - min(nowNs, configuration.windowNs))
         let standing = isStanding(Self.slowClasses, on: key)
         guard recent.count >= configuration.minimumInstances else {
             return window.wasJudged ? crawling(on: key, recent: recent, standing: standing, nowNs: nowNs) : nil
         }
-        windows[key]?.wasJudged = true
+        observed.windows[key]?.wasJudged = true
         if let straggler = straggler(on: key, recent: recent, emerging: false, standing: standing, nowNs: nowNs) {
             return straggler
         }
@@ -84,7 +84,7 @@ extension Detector {
         var leads: [Int: Int] = [:]
         for entry in group { leads[entry.gapLeader, default: 0] += 1 }
         guard let (rank, times) = leads.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
-              let seen = ranks[RankKey(job: key.job, rank: rank)] else { return nil }
+              let seen = observed.ranks[RankKey(job: key.job, rank: rank)] else { return nil }
         // A leader whose cgroup throttles it is slow by its own CPU, seen
         // directly: it needs to lead only as often as a standing straggler,
         // and its peers to wait on it at all (starved of CPU, it is slow
@@ -96,14 +96,14 @@ extension Detector {
         guard leading >= minimum else { return nil }
         let lag = group.filter { $0.gapLeader == rank }.map(\.excessGapNs).median ?? 0
         // This collective's own interval: the communicator's, times how many of its collectives are this one.
-        let interval = (pace[key]?.intervalNs ?? 0) * Double(all) / Double(group.count)
+        let interval = (observed.pace[key]?.intervalNs ?? 0) * Double(all) / Double(group.count)
         let fraction = byOwnCPU ? 0 : configuration.stragglerLagFraction * (emerging ? 0.5 : 1)
         let threshold = max(configuration.stragglerLagFloorNs, UInt64(fraction * interval))
         guard lag >= threshold else { return nil }
         let first = group.first { $0.gapLeader == rank }
         let summary = "rank \(rank) computed longest before \(times) of \(group.count) "
             + "\(Self.describe(group[0].op)) (#\(group.first!.seq)–#\(group.last!.seq)); the others waited "
-            + "\(Self.ms(lag)) for it, \(Int(min(100 * Double(lag) / max(interval, 1), 1e6)))% of the \(Self.ms(UInt64(interval))) interval"
+            + "\(QuantityText.milliseconds(lag)) for it, \(QuantityText.percent(Double(lag) / max(interval, 1))) of the \(QuantityText.milliseconds(UInt64(interval))) interval"
         var evidence = Incident.Evidence(summary: summary + Self.throttling(of: seen), communicator: key.communicator,
                                          seq: group.last?.seq,
                                          expectedNs: threshold, observedNs: lag, takenNs: nowNs)
@@ -118,11 +118,11 @@ extension Detector {
     private mutating func instanceMembers(on key: CommunicatorKey, of op: InstanceWindow.OpKey, culprit: Int,
                                           nowNs: UInt64) -> (members: [Incident.Member]?, left: Int?) {
         let want = InstanceCapture.Want(op: op.op, size: op.size, bytesBucket: op.bytesBucket)
-        let captured = timelines[key].flatMap { $0.want == want ? $0 : nil }
+        let captured = observed.timelines[key].flatMap { $0.want == want ? $0 : nil }
         if captured.map({ nowNs - min(nowNs, $0.atNs) >= configuration.refreshNs }) ?? true { timelinesWanted[key] = want }
         guard let captured else { return (nil, nil) }
         let members = captured.events.map { event in
-            Incident.Member(rank: event.rank, node: ranks[RankKey(job: key.job, rank: event.rank)]?.node ?? "?",
+            Incident.Member(rank: event.rank, node: observed.ranks[RankKey(job: key.job, rank: event.rank)]?.node ?? "?",
                             state: .arrived, enteredNs: event.enterNs, insideNs: event.durationNs, computeNs: event.gapNs)
         }
         let sample = Incident.Member.sample(culprits: members.filter { $0.rank == culprit },
@@ -144,8 +144,8 @@ extension Detector {
         let factor = standing ? configuration.communicationClearFactor : configuration.communicationSlowFactor
         var worst: (op: InstanceWindow.OpKey, normal: Double, typical: UInt64, entries: [InstanceWindow.Entry])?
         for (op, entries) in Dictionary(grouping: recent, by: \.op) where entries.count >= perOp {
-            guard let normal = windows[key]?.cost[op]?.value, let typical = entries.map(\.shortestNs).median else { continue }
-            windows[key]?.follow(op, typicalNs: Double(typical))
+            guard let normal = observed.windows[key]?.cost[op]?.value, let typical = entries.map(\.shortestNs).median else { continue }
+            observed.windows[key]?.follow(op, typicalNs: Double(typical))
             let slow = Double(typical) >= factor * normal
                 && typical >= UInt64(normal) + configuration.communicationSlowFloorNs
             if slow, worst.map({ Double(typical) / normal > Double($0.typical) / $0.normal }) ?? true {
@@ -156,8 +156,8 @@ extension Detector {
         let nodes = Set(communicatorMembers[key]?.map(\.node) ?? [])
         let link = linkSuspects(on: key, nodes: nodes, nowNs: nowNs)
         let ratio = Double(worst.typical) / worst.normal
-        let summary = "\(Self.describe(worst.op)) takes \(Self.ms(worst.typical)) with every member "
-            + "present, \(String(format: "%.1f", ratio))× its normal \(Self.ms(UInt64(worst.normal))); no straggler" + link.probed
+        let summary = "\(Self.describe(worst.op)) takes \(QuantityText.milliseconds(worst.typical)) with every member "
+            + "present, \(QuantityText.factor(ratio)) its normal \(QuantityText.milliseconds(UInt64(worst.normal))); no straggler" + link.probed
         let incident = Incident(job: key.job, incidentClass: .communicationSlow, suspects: link.suspects.map { .init(node: $0) },
                                 confidence: 1 / Double(max(link.suspects.count, 1)),
                                 evidence: .init(summary: summary, communicator: key.communicator, seq: worst.entries.last?.seq,
@@ -174,7 +174,7 @@ extension Detector {
                                nowNs: UInt64) -> (suspects: [String], placed: Bool, probed: String) {
         let located = placedByProbes(on: key, nodes: nodes, nowNs: nowNs)
         let probed = located.evidence.isEmpty ? "" : "; probed links below the median: " + located.evidence.prefix(6).map {
-            "\($0.pair.a)↔\($0.pair.b) \(Self.rate($0.now)) (median \(Self.rate($0.normal)))"
+            "\($0.pair.a)↔\($0.pair.b) \(QuantityText.rate($0.now)) (median \(QuantityText.rate($0.normal)))"
         }.joined(separator: ", ")
         let placed = located.nodes.isEmpty ? Self.busiestEnds(of: located.evidence, among: nodes) : located.nodes
         return (placed.isEmpty ? nodes.sorted() : placed, !placed.isEmpty, probed)
@@ -190,7 +190,7 @@ extension Detector {
                                          nowNs: UInt64) -> (nodes: [String], evidence: [LinkMatrix.Measured]) {
         let standing = book.standing(Self.slowClasses, job: key.job, communicator: key.communicator)
         let onset = probes.onset(key, fallback: standing?.firstSeenNs ?? nowNs)
-        guard let matrix = links[key.job] else { return ([], []) }
+        guard let matrix = observed.links[key.job] else { return ([], []) }
         let since = max(nowNs - min(nowNs, configuration.probeValidityNs), onset)
         let peers = self.nodes(of: key.job).union(nodes)
         guard matrix.pairsMeasured(among: peers, sinceNs: since) >= peers.count * (peers.count - 1) / 2 else { return ([], []) }
@@ -208,17 +208,5 @@ extension Detector {
         }
         guard let most = count.values.max() else { return [] }
         return count.filter { $0.value == most }.keys.sorted()
-    }
-
-    static func ms(_ ns: UInt64) -> String {
-        ns >= 10_000_000 ? "\(ns / 1_000_000) ms" : String(format: "%.2f ms", Double(ns) / 1e6)
-    }
-
-    static func rate(_ bytesPerSecond: Double) -> String {
-        switch bytesPerSecond {
-        case 1e9...: String(format: "%.1f GB/s", bytesPerSecond / 1e9)
-        case 1e7...: String(format: "%.0f MB/s", bytesPerSecond / 1e6)
-        default: String(format: "%.2f MB/s", bytesPerSecond / 1e6)  // a crawling link is not "0 MB/s"
-        }
     }
 }

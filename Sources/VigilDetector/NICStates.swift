@@ -22,9 +22,9 @@ extension Detector {
         if !silent.isEmpty, silent.count < nodes.count {
             return (silent.sorted(), "; silent: \(silent.sorted().joined(separator: ","))", 0.8)
         }
-        let cut = nodes.filter { !(nics[$0]?.down.isEmpty ?? true) }.sorted()
+        let cut = nodes.filter { !(observed.nics[$0]?.down.isEmpty ?? true) }.sorted()
         if !cut.isEmpty, cut.count < nodes.count {
-            let which = cut.prefix(4).map { "\($0): \(nics[$0]!.down.joined(separator: ",")) down" }.joined(separator: "; ")
+            let which = cut.prefix(4).map { "\($0): \(observed.nics[$0]!.down.joined(separator: ",")) down" }.joined(separator: "; ")
             return (cut, "; \(which), its agent still reporting: a cut link, not a dead node", 0.9 / Double(cut.count))
         }
         return (nodes.sorted(), silent.isEmpty ? "" : "; silent: \(silent.sorted().joined(separator: ","))", 1 / Double(max(nodes.count, 1)))

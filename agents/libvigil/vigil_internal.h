@@ -134,23 +134,26 @@ static inline int vigil_collective_begin(vigil_call *call, uint16_t op, MPI_Comm
 
 static inline void vigil_collective_end(vigil_call *call, int rc, uint64_t bytes, int root) {
     uint64_t t_exit = vigil_now();
-    vigil_record r = {
-        .comm_id = call->comm->id,
-        .seq = call->seq,
-        .t_enter = call->t_enter,
-        .t_exit = t_exit,
-        .bytes = bytes,
-        .peer = root < 0 ? -1 : vigil_world_rank(call->comm, root),
-        .comm_size = (uint32_t)call->comm->size,
-        .op = call->op,
-        .flags = (uint16_t)((rc != MPI_SUCCESS ? VIGIL_RECORD_FAILED : 0) |
-                            (root >= 0 ? VIGIL_RECORD_ROOTED : 0)),
-    };
+    int32_t peer = root < 0 ? -1 : vigil_world_rank(call->comm, root);
+    uint16_t flags = (uint16_t)((rc != MPI_SUCCESS ? VIGIL_RECORD_FAILED : 0) | (root >= 0 ? VIGIL_RECORD_ROOTED : 0));
     vigil_lock();
-    r.busy_ns = vigil.p2p_busy_ns;
-    vigil.p2p_busy_ns = 0;
     vigil_inflight_end(vigil.ring, call->inflight_gen);
-    vigil_emit(&r);
+    vigil_record *r = vigil_ring_claim(vigil.ring, &vigil.cached_tail);
+    if (r) {   /* filled in place: see vigil_ring_claim */
+        r->comm_id = call->comm->id;
+        r->seq = call->seq;
+        r->t_enter = call->t_enter;
+        r->t_exit = t_exit;
+        r->bytes = bytes;
+        r->busy_ns = vigil.p2p_busy_ns;
+        r->peer = peer;
+        r->comm_size = (uint32_t)call->comm->size;
+        r->op = call->op;
+        r->flags = flags;
+        r->reserved = 0;
+        vigil_ring_publish(vigil.ring);
+    }
+    vigil.p2p_busy_ns = 0;
     vigil_unlock();
     vigil_depth = 0;
 }

@@ -161,22 +161,38 @@ static inline size_t vigil_ring_bytes(uint32_t capacity) {
 /* ---- producer side (one thread at a time) ---- */
 
 /*
- * Append a record; returns 0, or -1 when the ring is full (the record is
- * counted in `dropped`). `cached_tail` is producer-private: the consumer's
- * cache line is only read when the cached view says the ring is full.
+ * The next free record, to be filled in place and then published with
+ * vigil_ring_publish; NULL when the ring is full (the record is counted in
+ * `dropped`). In place: a record built on the stack and copied in is
+ * written as scalars and read back as vectors, and those store-forwarding
+ * stalls were most of the interposer's cost. `cached_tail` is
+ * producer-private: the consumer's cache line is only read when the cached
+ * view says the ring is full.
  */
-static inline int vigil_ring_push(vigil_ring_header *h, uint64_t *cached_tail,
-                                  const vigil_record *r) {
+static inline vigil_record *vigil_ring_claim(vigil_ring_header *h, uint64_t *cached_tail) {
     uint64_t head = h->head;
     if (head - *cached_tail >= h->capacity) {
         *cached_tail = __atomic_load_n(&h->tail, __ATOMIC_ACQUIRE);
         if (head - *cached_tail >= h->capacity) {
             __atomic_store_n(&h->dropped, h->dropped + 1, __ATOMIC_RELAXED);
-            return -1;
+            return NULL;
         }
     }
-    vigil_ring_records(h)[head & (h->capacity - 1)] = *r;
-    __atomic_store_n(&h->head, head + 1, __ATOMIC_RELEASE);
+    return &vigil_ring_records(h)[head & (h->capacity - 1)];
+}
+
+/* The claimed record is complete: the consumer may read it. */
+static inline void vigil_ring_publish(vigil_ring_header *h) {
+    __atomic_store_n(&h->head, h->head + 1, __ATOMIC_RELEASE);
+}
+
+/* Append a record; returns 0, or -1 when the ring is full (counted). */
+static inline int vigil_ring_push(vigil_ring_header *h, uint64_t *cached_tail,
+                                  const vigil_record *r) {
+    vigil_record *slot = vigil_ring_claim(h, cached_tail);
+    if (slot == NULL) return -1;
+    *slot = *r;
+    vigil_ring_publish(h);
     return 0;
 }
 

@@ -26,24 +26,26 @@ extension Detector {
     /// along their chains: a pipeline stage waiting on a stopped or stuck
     /// one hangs on it; stages blocked on each other (a send and a receive
     /// that never meet) hang on the link between them — or a deadlock.
-    func pointToPointHangs(graphs: inout WaitGraphs, nowNs: UInt64) -> [Incident] {
+    mutating func pointToPointHangs(graphs: inout WaitGraphs, nowNs: UInt64) -> [Incident] {
         var blocked: [String: [Observed]] = [:]
         for seen in observed.ranks.values where seen.snapshot.status == .running {
             guard let call = seen.snapshot.blocked, call.op.waitsOnPeers, !call.peers.isEmpty,
                   nowNs - min(nowNs, call.sinceNs) > pointToPointThreshold(job: seen.snapshot.identity.job) else { continue }
             blocked[seen.snapshot.identity.job, default: []].append(seen)
         }
-        return blocked.flatMap { job, waiters in
+        var hangs: [Incident] = []
+        for (job, waiters) in blocked {
             let graph = graphs.graph(job: job, of: self)
             var byEnds: [WaitGraph.Ends: [Observed]] = [:]
             for seen in waiters { byEnds[graph.ends(from: [seen.snapshot.identity.rank]), default: []].append(seen) }
-            return byEnds.compactMap { ends, waiters in
-                pointToPointHang(job: job, ends: ends, waiters: waiters, graph: graph, nowNs: nowNs)
+            for (ends, waiters) in byEnds {
+                if let hang = pointToPointHang(job: job, ends: ends, waiters: waiters, graph: graph, nowNs: nowNs) { hangs.append(hang) }
             }
         }
+        return hangs
     }
 
-    private func pointToPointHang(job: String, ends: WaitGraph.Ends, waiters: [Observed], graph: WaitGraph,
+    private mutating func pointToPointHang(job: String, ends: WaitGraph.Ends, waiters: [Observed], graph: WaitGraph,
                                   nowNs: UInt64) -> Incident? {
         let since = waiters.compactMap { $0.snapshot.blocked?.sinceNs }.min() ?? nowNs
         let first = waiters.min { $0.snapshot.identity.rank < $1.snapshot.identity.rank }!
@@ -56,6 +58,7 @@ extension Detector {
         let culprits = ends.ranks.compactMap { observed.ranks[RankKey(job: job, rank: $0)] }
         if ends.cyclic {
             let nodes = Set(culprits.map(\.node))
+            if linkAllowsWait(job: job, between: nodes, sinceNs: since, nowNs: nowNs) { return nil }
             let suspects = hangSuspects(among: nodes, nowNs: nowNs)
             evidence.summary = waited + "; ranks \(Self.list(culprits)) wait on each other: the link between "
                 + "\(nodes.sorted().joined(separator: ", ")), or a deadlock" + suspects.note
@@ -82,4 +85,31 @@ extension Detector {
         }
         return communicatorMembers.keys.filter { $0.job == job }.map(hangThreshold).max() ?? configuration.hangFloorNs
     }
+
+    /// Two ranks on two hosts blocked on each other: a send and a receive
+    /// that never meet (a deadlock, a cut link) — or one exchange over a
+    /// link crawling at a twentieth of its rate, which ends in its time.
+    /// Only a probe of that link tells them apart, so the verdict waits for
+    /// one (asked for) unless a NIC of theirs is down or a host silent
+    /// (then it is a hang now). A link measured slow but alive allows the
+    /// job's own pace stretched by how much slower it runs than the round's
+    /// median; past that, or on a link as fast as the rest, it is a hang.
+    private mutating func linkAllowsWait(job: String, between nodes: Set<String>, sinceNs: UInt64, nowNs: UInt64) -> Bool {
+        guard nodes.count == 2, nodes.allSatisfy({ node in
+            (observed.nics[node]?.down.isEmpty ?? true)
+                && nowNs - min(nowNs, heartbeat(of: node) ?? 0) <= configuration.heartbeatTimeoutNs
+        }) else { return false }
+        let waited = nowNs - min(nowNs, sinceNs), threshold = pointToPointThreshold(job: job)
+        let (a, b) = (nodes.min()!, nodes.max()!)
+        guard let link = observed.links[job]?.rate(of: .init(a, b), among: self.nodes(of: job).union(nodes), sinceNs: sinceNs) else {
+            probes.want(job: job, sinceNs: sinceNs)
+            return waited < threshold + configuration.probeWaitNs
+        }
+        guard link.now < configuration.linkDegradedFraction * link.median else { return false }
+        let stretch = min(link.median / max(link.now, 1), Self.longestStretch)
+        return Double(waited) < Double(threshold) * stretch
+    }
+
+    /// A link measured a thousand times slower than the rest is as good as cut.
+    static let longestStretch = 1_000.0
 }

@@ -38,6 +38,15 @@ struct LinkMatrix: Sendable {
         latest.filter { nodes.contains($0.key.a) && nodes.contains($0.key.b) && $0.value.atNs >= sinceNs }.count
     }
 
+    /// `pair`'s rate measured since `sinceNs`, with the median of every
+    /// pair among `nodes` measured since; nil when `pair` was not.
+    func rate(of pair: Pair, among nodes: Set<String>, sinceNs: UInt64) -> (now: Double, median: Double)? {
+        guard let cell = latest[pair], cell.atNs >= sinceNs else { return nil }
+        let round = latest.filter { nodes.contains($0.key.a) && nodes.contains($0.key.b) && $0.value.atNs >= sinceNs }
+        guard let median = round.values.map(\.bytesPerSecond).median else { return nil }
+        return (cell.bytesPerSecond, median)
+    }
+
     /// Of `nodes`, those whose every pair probed since `sinceNs` (to any
     /// node of `peers`, the job's) runs below `degraded`× the median, those
     /// with the most such pairs first; and every pair touching `nodes` below it.

@@ -30,11 +30,17 @@ struct WaitChainTests {
         BlockedCall(op: op, communicator: world, seq: 0, sinceNs: t0, peers: peers)
     }
 
-    static func evaluate(_ ranks: [(RankSnapshot, String)]) -> [Incident] {
+    static func evaluate(_ ranks: [(RankSnapshot, String)], probes: [LinkProbe] = [], atNs: UInt64 = now) -> [Incident] {
         var detector = Detector()
-        for node in Set(ranks.map(\.1)) { detector.heartbeat(node: node, atNs: now) }
-        for (snapshot, node) in ranks { detector.observe(snapshot, node: node, atNs: now) }
-        return detector.evaluate(nowNs: now).open
+        for node in Set(ranks.map(\.1)) { detector.heartbeat(node: node, atNs: atNs) }
+        for (snapshot, node) in ranks { detector.observe(snapshot, node: node, atNs: atNs) }
+        probes.forEach { detector.observe($0) }
+        return detector.evaluate(nowNs: atNs).open
+    }
+
+    /// A probe of `from`↔`to` moving 1 MiB in `ms`, taken after the waits began.
+    static func probe(_ from: String, _ to: String, ms: UInt64) -> LinkProbe {
+        LinkProbe(job: "mesh", from: from, to: to, rttNs: 50_000, bytes: 1 << 20, transferNs: ms * 1_000_000, atNs: t0 + 1_000_000_000)
     }
 
     /// The mesh workload: TP pairs {0,1} on A and {2,3} on B, pipeline
@@ -80,12 +86,30 @@ struct WaitChainTests {
 
     /// A send and its receive blocked on each other across nodes: the link, not a rank.
     @Test func stagesBlockedOnEachOtherAreACommunicationHang() throws {
-        let open = Self.evaluate([
+        let stages = [
             Self.rank(0, on: "A", blocked: Self.p2p(.p2pSend, 1), entered: [Self.world: 3]),
             Self.rank(1, on: "B", blocked: Self.p2p(.p2pRecv, 0), entered: [Self.world: 3]),
-        ])
+        ]
+        #expect(Self.evaluate(stages).isEmpty, "a crawling link or a hang: the verdict waits for a probe of A↔B")
+        let open = Self.evaluate(stages, probes: [Self.probe("A", "B", ms: 100)])
         #expect(open.map(\.incidentClass) == [.communicationHang], "\(open.map(\.headline))")
         #expect(open.first?.suspects == [.init(node: "A"), .init(node: "B")])
+    }
+
+    /// One Sendrecv over a link crawling at a twentieth of the rest's rate
+    /// takes its time: no hang while the job's pace (2 s), stretched
+    /// twentyfold, allows it; a hang past that. With a NIC down there is
+    /// nothing to wait for.
+    @Test func aWaitOverACrawlingLinkIsJudgedAgainstThePaceItAllows() throws {
+        let stages = [
+            Self.rank(0, on: "A", blocked: Self.p2p(.p2pSendrecv, 1), entered: [Self.world: 3]),
+            Self.rank(1, on: "B", blocked: Self.p2p(.p2pSendrecv, 0), entered: [Self.world: 3]),
+            Self.rank(2, on: "C", entered: [Self.world: 3]),
+        ]
+        let probes = [Self.probe("A", "B", ms: 2_000), Self.probe("A", "C", ms: 100), Self.probe("B", "C", ms: 100)]
+        #expect(Self.evaluate(stages, probes: probes, atNs: Self.t0 + 30_000_000_000).isEmpty, "30 s of a 40 s allowance")
+        let late = Self.evaluate(stages, probes: probes, atNs: Self.t0 + 45_000_000_000)
+        #expect(late.map(\.incidentClass) == [.communicationHang], "\(late.map(\.headline))")
     }
 
     /// Rank 2's data link cut during a bcast: the others left bcast #9 and

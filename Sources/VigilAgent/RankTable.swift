@@ -139,7 +139,7 @@ public final class RankTable: Sendable {
         _ = ring.drain(into: &tracked.telemetry)
         tracked.wallOffsetNs = ring.wallOffsetNs
         tracked.telemetry.counters = ring.counters
-        tracked.telemetry.blocked = nil
+        tracked.telemetry.blocked = ring.blockedCall   // what it died inside, if anything: who it waited on
         let finalized = ring.state == 2 // VIGIL_STATE_FINALIZED
         let terminated = ring.state == 3 // VIGIL_STATE_TERMINATED: told to stop (SIGTERM)
         tracked.telemetry.status = finalized ? .finished : .died

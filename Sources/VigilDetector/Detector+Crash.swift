@@ -35,7 +35,8 @@ extension Detector {
     }
 
     private func crash(job: String, crashed: [Observed], failed: Int, firstNs: UInt64, nowNs: UInt64) -> Incident {
-        let culprits = Self.furthestBehind(Self.firstEnded(crashed, marginNs: configuration.crashOrderMarginNs))
+        let together = Self.firstEnded(crashed, marginNs: configuration.crashOrderMarginNs)
+        let culprits = Self.furthestBehind(Self.notWaitingOnTheOthers(together))
         let how = culprits.count == 1
             ? culprits[0].snapshot.exitStatus.map { "exit status \($0)" } ?? "died without MPI_Finalize"
             : "died"
@@ -60,6 +61,20 @@ extension Detector {
         let ends = crashed.compactMap(\.snapshot.endedNs)
         guard ends.count == crashed.count, let first = ends.min() else { return crashed }
         return crashed.filter { $0.snapshot.endedNs! - first <= marginNs }
+    }
+
+    /// Of ranks that ended together, those that did not die blocked waiting
+    /// on another of them: a pipeline stage whose upstream was killed
+    /// aborts on the reset connection within a millisecond, inside its
+    /// receive from it. All of them when each waited on another (or none did).
+    static func notWaitingOnTheOthers(_ together: [Observed]) -> [Observed] {
+        let ranks = Set(together.map(\.snapshot.identity.rank))
+        let waiting = together.filter { seen in
+            guard let call = seen.snapshot.blocked, call.op.waitsOnPeers else { return false }
+            return call.peers.contains { $0 != seen.snapshot.identity.rank && ranks.contains($0) }
+        }
+        return waiting.isEmpty || waiting.count == together.count ? together
+            : together.filter { seen in !waiting.contains { $0.snapshot.identity == seen.snapshot.identity } }
     }
 
     /// The failed ranks that had entered the fewest collectives on the

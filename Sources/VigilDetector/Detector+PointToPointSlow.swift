@@ -17,56 +17,6 @@ extension Detector {
         }
     }
 
-    /// Communication slow in jobs paced by point-to-point traffic
-    /// (PointToPointSlowdown), judged as the world communicator's (whose
-    /// collectives, if any, find the same link): placed by the link probes
-    /// like a collective's, its cause weighed the same way (a throttled
-    /// rank, a contended node). Not in a job found hung or with a straggler.
-    mutating func pointToPointSlowness(excluding judged: Set<String>, nowNs: UInt64) -> [Incident] {
-        let since = nowNs - min(nowNs, configuration.pointToPointWindowNs)
-        return observed.waits.keys.sorted().compactMap { job in
-            let running = observed.ranks.filter { $0.key.job == job && $0.value.snapshot.status == .running }.map(\.value)
-            let totals = observed.waits[job]!.totals(sinceNs: since, alive: Set(running.map(\.snapshot.identity.rank)))
-            let minimumSpanNs = configuration.pointToPointWindowNs / 2
-            guard !judged.contains(job),
-                  let typical = PointToPointSlowdown.typicalComputingShare(totals, minimumSpanNs: minimumSpanNs) else { return nil }
-            guard let normal = observed.waits[job]!.normalComputing.value else {
-                observed.waits[job]!.normalComputing.learn(typical, atNs: nowNs)
-                return nil
-            }
-            let key = CommunicatorKey(job: job, communicator: Self.worldCommunicator)
-            let factor = isStanding(Self.slowClasses, on: key) ? configuration.pointToPointClearFactor
-                : configuration.pointToPointSlowFactor
-            guard let slowdown = PointToPointSlowdown.judge(totals, normal: normal, .init(factor: factor, spread: configuration.pointToPointComputeGap, minimumSpanNs: minimumSpanNs))
-            else {
-                observed.waits[job]!.normalComputing.follow(typical)
-                return nil
-            }
-            return incident(slowdown, on: key, running: running, nowNs: nowNs)
-        }
-    }
-
-    /// libvigil's id of MPI_COMM_WORLD.
-    static let worldCommunicator: UInt64 = 1
-
-    private mutating func incident(_ slowdown: PointToPointSlowdown, on key: CommunicatorKey, running: [Observed],
-                                   nowNs: UInt64) -> Incident? {
-        let link = linkSuspects(on: key, nodes: Set(running.map(\.node)), nowNs: nowNs)
-        let pairs = slowdown.pairs.prefix(4).map { "\($0.a)↔\($0.b) \(QuantityText.percent($0.share / 2))" }.joined(separator: ", ")
-        let summary = "point-to-point exchanges run \(QuantityText.factor(slowdown.factor)) slower than normal with every "
-            + "rank present: the typical rank computed \(QuantityText.percent(slowdown.computingShare)) of the last "
-            + "\(DurationText.whole(configuration.pointToPointWindowNs)) (normal \(QuantityText.percent(slowdown.normalShare))), "
-            + "waiting on its peers the rest; no straggler; the ranks waiting on each other most (share of their time): \(pairs)" + link.probed
-        let window = Double(configuration.pointToPointWindowNs)
-        let evidence = Incident.Evidence(summary: summary, communicator: key.communicator,
-                                         expectedNs: UInt64((1 - slowdown.normalShare) * window),
-                                         observedNs: UInt64((1 - slowdown.computingShare) * window), takenNs: nowNs)
-        let slow = Incident(job: key.job, incidentClass: .communicationSlow, suspects: link.suspects.map { .init(node: $0) },
-                            confidence: 1 / Double(max(link.suspects.count, 1)), evidence: evidence,
-                            firstSeenNs: nowNs, detectedNs: nowNs)
-        return explained(slow, linksDegraded: link.placed, on: key, members: running, nowNs: nowNs)
-    }
-
     /// A rank its cgroup throttles is slow by its own CPU, seen directly:
     /// it needs to stand out less (as for collectives).
     private func thresholds(throttled: [Int]) -> PointToPointStraggler.Thresholds {

@@ -7,9 +7,9 @@ import VigilDetector
 /// node reported first.
 struct CrashTeardownTests {
     static func snapshot(rank: Int, status: RankStatus, entered: UInt64, exit: Int32? = nil,
-                         endedNs: UInt64? = nil) -> RankSnapshot {
+                         endedNs: UInt64? = nil, blocked: BlockedCall? = nil) -> RankSnapshot {
         RankSnapshot(identity: RankIdentity(job: "j", rank: rank, worldSize: 4, pid: Int32(100 + rank), host: "n\(rank)"),
-                     status: status, exitStatus: exit, counters: RingCounters(consumed: entered), blocked: nil,
+                     status: status, exitStatus: exit, counters: RingCounters(consumed: entered), blocked: blocked,
                      progress: [.init(communicator: 1, size: 4, lastSeqEntered: entered, lastSeqLeft: 4)], endedNs: endedNs)
     }
 
@@ -73,6 +73,26 @@ extension CrashTeardownTests {
         if culprits.count == 1 {
             #expect(raised.first?.evidence.summary.contains("rank 0 ended 15 ms later") == true, "\(raised.first?.evidence.summary ?? "")")
         }
+    }
+
+    /// A pipeline (no collective): stage 1 killed while computing, stage 2
+    /// aborted on the connection it reset within the same millisecond,
+    /// inside its receive from stage 1. The stage that died waiting on the
+    /// other is its victim; two stages that died waiting on each other tie.
+    @Test(arguments: [(false, [1]), (true, [1, 2])])
+    func aStageThatDiedWaitingOnTheOtherIsItsVictim(cyclic: Bool, culprits: [Int]) {
+        var detector = Detector()
+        let t: UInt64 = 1_000_000_000_000
+        for rank in 0..<4 {
+            let crashed = rank == 1 || rank == 2
+            let peer = rank == 2 ? 1 : (cyclic && rank == 1 ? 2 : nil)
+            let blocked = peer.map { BlockedCall(op: .p2pRecv, communicator: 1, seq: 0, sinceNs: t, peers: [$0]) }
+            detector.observe(Self.snapshot(rank: rank, status: .died, entered: 5, exit: crashed ? nil : RankSnapshot.terminatedStatus,
+                                           endedNs: t + (rank == 2 ? 800_000 : 0), blocked: blocked), node: "n\(rank)", atNs: t)
+            detector.heartbeat(node: "n\(rank)", atNs: t)
+        }
+        let raised = detector.evaluate(nowNs: t + 1).raised
+        #expect(raised.map(\.suspects) == [culprits.map { .init(node: "n\($0)", rank: $0) }])
     }
 }
 

@@ -86,27 +86,31 @@ extension Detector {
         return communicatorMembers.keys.filter { $0.job == job }.map(hangThreshold).max() ?? configuration.hangFloorNs
     }
 
-    /// Two ranks on two hosts blocked on each other: a send and a receive
-    /// that never meet (a deadlock, a cut link) — or one exchange over a
-    /// link crawling at a twentieth of its rate, which ends in its time.
-    /// Only a probe of that link tells them apart, so the verdict waits for
-    /// one (asked for) unless a NIC of theirs is down or a host silent
-    /// (then it is a hang now). A link measured slow but alive allows the
-    /// job's own pace stretched by how much slower it runs than the round's
-    /// median; past that, or on a link as fast as the rest, it is a hang.
+    /// Ranks on several hosts blocked on each other: sends and receives
+    /// that never meet (a deadlock, a cut link) — or exchanges over a link
+    /// crawling at a twentieth of its rate, which end in their time. Only
+    /// probes of their links tell them apart, so the verdict waits for a
+    /// round (asked for) unless a NIC of the job's hosts is down or a host
+    /// silent (then it is a hang now: waiting on a cut link spreads along
+    /// the job's exchanges, so the ranks seen waiting need not be its ends). A link of the job measured slow but alive
+    /// allows the job's own pace stretched by how much slower it runs than
+    /// the round's median — any of its links: in a ring of exchanges the
+    /// slowest paces everyone, and the ranks seen waiting on each other
+    /// need not include its ends; past that, or on links as fast as the
+    /// rest, it is a hang.
     private mutating func linkAllowsWait(job: String, between nodes: Set<String>, sinceNs: UInt64, nowNs: UInt64) -> Bool {
-        guard nodes.count == 2, nodes.allSatisfy({ node in
+        let hosts = self.nodes(of: job).union(nodes)
+        guard nodes.count >= 2, hosts.allSatisfy({ node in
             (observed.nics[node]?.down.isEmpty ?? true)
                 && nowNs - min(nowNs, heartbeat(of: node) ?? 0) <= configuration.heartbeatTimeoutNs
         }) else { return false }
         let waited = nowNs - min(nowNs, sinceNs), threshold = pointToPointThreshold(job: job)
-        let (a, b) = (nodes.min()!, nodes.max()!)
-        guard let link = observed.links[job]?.rate(of: .init(a, b), among: self.nodes(of: job).union(nodes), sinceNs: sinceNs) else {
+        guard let links = observed.links[job]?.slowestPair(among: hosts, sinceNs: sinceNs) else {
             probes.want(job: job, sinceNs: sinceNs)
             return waited < threshold + configuration.probeWaitNs
         }
-        guard link.now < configuration.linkDegradedFraction * link.median else { return false }
-        let stretch = min(link.median / max(link.now, 1), Self.longestStretch)
+        guard links.slowest < configuration.linkDegradedFraction * links.median else { return false }
+        let stretch = min(links.median / max(links.slowest, 1), Self.longestStretch)
         return Double(waited) < Double(threshold) * stretch
     }
 

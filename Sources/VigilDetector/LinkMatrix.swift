@@ -38,13 +38,14 @@ struct LinkMatrix: Sendable {
         latest.filter { nodes.contains($0.key.a) && nodes.contains($0.key.b) && $0.value.atNs >= sinceNs }.count
     }
 
-    /// `pair`'s rate measured since `sinceNs`, with the median of every
-    /// pair among `nodes` measured since; nil when `pair` was not.
-    func rate(of pair: Pair, among nodes: Set<String>, sinceNs: UInt64) -> (now: Double, median: Double)? {
-        guard let cell = latest[pair], cell.atNs >= sinceNs else { return nil }
-        let round = latest.filter { nodes.contains($0.key.a) && nodes.contains($0.key.b) && $0.value.atNs >= sinceNs }
-        guard let median = round.values.map(\.bytesPerSecond).median else { return nil }
-        return (cell.bytesPerSecond, median)
+    /// The slowest and the median rate between two of `nodes` measured
+    /// since `sinceNs`; nil until every pair of them was.
+    func slowestPair(among nodes: Set<String>, sinceNs: UInt64) -> (slowest: Double, median: Double)? {
+        let rates = latest.filter { nodes.contains($0.key.a) && nodes.contains($0.key.b) && $0.value.atNs >= sinceNs }
+            .values.map(\.bytesPerSecond)
+        guard rates.count == nodes.count * (nodes.count - 1) / 2, let slowest = rates.min(), let median = rates.median
+        else { return nil }
+        return (slowest, median)
     }
 
     /// Of `nodes`, those whose every pair probed since `sinceNs` (to any

@@ -11,11 +11,12 @@ extension FaultDrill {
         for k in 1...4 { try limitLink(k, to: "100mbit") }
     }
 
-    /// Host `k`'s data link cut to a quarter: communication slow, placed on
-    /// host `k` once the probes have run, one incident in all.
+    /// Host `k`'s data link cut to a quarter (VIGIL_SLOW_LINK_RATE, say
+    /// 5mbit, for a crawl): communication slow, placed on host `k` once the
+    /// probes have run, one incident in all.
     func expectSlowLink(_ k: Int) async throws {
         let injected = wallClockNanoseconds()
-        try Self.limitLink(k, to: "25mbit")
+        try Self.limitLink(k, to: ProcessInfo.processInfo.environment["VIGIL_SLOW_LINK_RATE"] ?? "25mbit")
         let (incident, seconds) = try #require(await firstIncident(sinceNs: injected))
         #expect(incident.incidentClass == .communicationSlow, "\(incident.headline): \(incident.evidence.summary)")
         let placed = await eventually(timeout: .seconds(30), every: .milliseconds(250)) {

@@ -139,6 +139,7 @@ struct FaultDrill {
     /// Host `k`'s data link limited to `rate` (tc syntax) both ways: egress
     /// of its veth on the bridge side and of eth1 inside its namespace.
     static func limitLink(_ k: Int, to rate: String) throws {
+        guard rate.wholeMatch(of: /[0-9]+(k|m|g)?bit/) != nil else { throw HarnessError.queryFailed("not a tc rate: \(rate)") }
         let tbf = "root tbf rate \(rate) burst 64kb latency 200ms"
         try shell("tc qdisc replace dev \(dataVeth(k)) \(tbf)")
         try shell("tc qdisc replace dev eth1 \(tbf)", in: k)

@@ -3,13 +3,17 @@
  * and without libvigil:
  *   allreduce  an 8-byte MPI_Allreduce on COMM_WORLD
  *   p2p        a 8-byte MPI_Isend + MPI_Irecv to oneself + MPI_Waitall
+ *   clock      one read of the clock libvigil timestamps calls with (the
+ *              TSC on x86-64): the floor of any interposer that times each
+ *              call, two reads a collective, four an Isend+Irecv+Waitall
  * at MPI_THREAD_SINGLE or MPI_THREAD_MULTIPLE (where libvigil locks).
  * Runs ROUNDS rounds of CALLS/ROUNDS operations and prints the median of
  * the per-round mean, which is robust to a stray interrupt in one round
  * without timing every single call (that would double the clock cost).
- *   usage: interposer-bench allreduce|p2p single|multiple [CALLS] [ROUNDS]
+ *   usage: interposer-bench allreduce|p2p|clock single|multiple [CALLS] [ROUNDS]
  */
 #include <mpi.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,16 +47,30 @@ static void p2p(long n) {
     }
 }
 
+static void clock_reads(long n) {
+    uint64_t sink = 0;
+    for (long i = 0; i < n; i++) {
+#if defined(__x86_64__)
+        sink += __builtin_ia32_rdtsc();
+#else
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        sink += (uint64_t)t.tv_nsec;
+#endif
+    }
+    __asm__ volatile("" : : "r"(sink));
+}
+
 int main(int argc, char **argv) {
-    if (argc < 3 || (strcmp(argv[1], "allreduce") && strcmp(argv[1], "p2p")) ||
+    if (argc < 3 || (strcmp(argv[1], "allreduce") && strcmp(argv[1], "p2p") && strcmp(argv[1], "clock")) ||
         (strcmp(argv[2], "single") && strcmp(argv[2], "multiple"))) {
-        fprintf(stderr, "usage: interposer-bench allreduce|p2p single|multiple [CALLS] [ROUNDS]\n");
+        fprintf(stderr, "usage: interposer-bench allreduce|p2p|clock single|multiple [CALLS] [ROUNDS]\n");
         return 2;
     }
     int provided;
     MPI_Init_thread(&argc, &argv, strcmp(argv[2], "single") ? MPI_THREAD_MULTIPLE : MPI_THREAD_SINGLE, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    void (*operation)(long) = strcmp(argv[1], "p2p") ? allreduce : p2p;
+    void (*operation)(long) = !strcmp(argv[1], "p2p") ? p2p : !strcmp(argv[1], "clock") ? clock_reads : allreduce;
     long calls = argc > 3 ? atol(argv[3]) : 1000000;
     int rounds = argc > 4 ? atoi(argv[4]) : 21;
     long per_round = calls / rounds;

@@ -1,17 +1,35 @@
 import VigilCore
 
 extension Detector {
-    /// Stragglers in jobs paced by point-to-point traffic, judged on the
-    /// ranks' wait profiles over `pointToPointWindowNs` (PointToPointStraggler);
-    /// not in a job found hung (a stopped rank is waited on too, and is a hang).
-    func pointToPointStragglers(excluding hung: Set<String>, nowNs: UInt64) -> [Incident] {
+    /// One job's point-to-point window, as both rules read it: its running
+    /// ranks and, per rank, its time over the last `pointToPointWindowNs`.
+    struct PointToPointWindow {
+        var running: [Observed]
+        var totals: [Int: PointToPointWaits.Totals]
+    }
+
+    /// Each job's window, summed once per evaluation (the jobs in `excluded` not at all).
+    func pointToPointWindows(excluding excluded: Set<String>, nowNs: UInt64) -> [String: PointToPointWindow] {
         let since = nowNs - min(nowNs, configuration.pointToPointWindowNs)
-        return observed.waits.compactMap { job, waits in
-            guard !hung.contains(job) else { return nil }
-            let running = observed.ranks.filter { $0.key.job == job && $0.value.snapshot.status == .running }
-            let totals = waits.totals(sinceNs: since, alive: Set(running.keys.map(\.rank)))
-            guard let verdict = PointToPointStraggler.judge(totals, thresholds(throttled: running.values.filter {
-                $0.throttledShare >= configuration.throttledShare }.map(\.snapshot.identity.rank))),
+        var running: [String: [Observed]] = [:]
+        for seen in observed.ranks.values where seen.snapshot.status == .running {
+            running[seen.snapshot.identity.job, default: []].append(seen)
+        }
+        var windows: [String: PointToPointWindow] = [:]
+        for (job, waits) in observed.waits where !excluded.contains(job) {
+            let ranks = running[job] ?? []
+            let totals = waits.totals(sinceNs: since, alive: Set(ranks.map(\.snapshot.identity.rank)))
+            windows[job] = PointToPointWindow(running: ranks, totals: totals)
+        }
+        return windows
+    }
+
+    /// Stragglers in jobs paced by point-to-point traffic, judged on the
+    /// ranks' wait profiles over the window (PointToPointStraggler).
+    func pointToPointStragglers(in windows: [String: PointToPointWindow], nowNs: UInt64) -> [Incident] {
+        windows.compactMap { job, window in
+            let throttled = window.running.filter { $0.throttledShare >= configuration.throttledShare }.map(\.snapshot.identity.rank)
+            guard let verdict = PointToPointStraggler.judge(window.totals, thresholds(throttled: throttled)),
                   let seen = observed.ranks[RankKey(job: job, rank: verdict.rank)] else { return nil }
             return incident(verdict, seen: seen, job: job, nowNs: nowNs)
         }

@@ -5,33 +5,32 @@ extension Detector {
     /// (PointToPointSlowdown), judged as the world communicator's (whose
     /// collectives, if any, find the same link): placed by the link probes
     /// like a collective's, its cause weighed the same way (a throttled
-    /// rank, a contended node). Not in a job found hung or with a straggler.
-    mutating func pointToPointSlowness(excluding judged: Set<String>, nowNs: UInt64) -> [Incident] {
-        observed.waits.keys.sorted().filter { !judged.contains($0) }.compactMap { pointToPointSlowness(of: $0, nowNs: nowNs) }
+    /// rank, a contended node). Not in a job with a straggler.
+    mutating func pointToPointSlowness(in windows: [String: PointToPointWindow], excluding stragglers: Set<String>,
+                                       nowNs: UInt64) -> [Incident] {
+        windows.keys.sorted().filter { !stragglers.contains($0) }.compactMap {
+            pointToPointSlowness(of: $0, in: windows[$0]!, nowNs: nowNs)
+        }
     }
 
     /// libvigil's id of MPI_COMM_WORLD.
     static let worldCommunicator: UInt64 = 1
 
-    private mutating func pointToPointSlowness(of job: String, nowNs: UInt64) -> Incident? {
-        let running = observed.ranks.values.filter { $0.snapshot.identity.job == job && $0.snapshot.status == .running }
-        let since = nowNs - min(nowNs, configuration.pointToPointWindowNs), minimumSpanNs = configuration.pointToPointWindowNs / 2
-        guard let waits = observed.waits[job] else { return nil }
-        let totals = waits.totals(sinceNs: since, alive: Set(running.map(\.snapshot.identity.rank)))
-        guard let typical = PointToPointSlowdown.typicalComputingShare(totals, minimumSpanNs: minimumSpanNs) else { return nil }
-        guard let normal = waits.normalComputing.value else {
+    private mutating func pointToPointSlowness(of job: String, in window: PointToPointWindow, nowNs: UInt64) -> Incident? {
+        let minimumSpanNs = configuration.pointToPointWindowNs / 2
+        guard let typical = PointToPointSlowdown.typicalComputingShare(window.totals, minimumSpanNs: minimumSpanNs) else { return nil }
+        guard let normal = observed.waits[job]?.normalComputing.value else {
             observed.waits[job]?.normalComputing.learn(typical, atNs: nowNs)
             return nil
         }
         let key = CommunicatorKey(job: job, communicator: Self.worldCommunicator)
         let factor = isStanding(Self.slowClasses, on: key) ? configuration.pointToPointClearFactor : configuration.pointToPointSlowFactor
-        let thresholds = PointToPointSlowdown.Thresholds(factor: factor, spread: configuration.pointToPointComputeGap,
-                                                         minimumSpanNs: minimumSpanNs)
-        guard let slowdown = PointToPointSlowdown.judge(totals, normal: normal, thresholds) else {
+        let thresholds = PointToPointSlowdown.Thresholds(factor: factor, spread: configuration.pointToPointComputeGap)
+        guard let slowdown = PointToPointSlowdown.judge(window.totals, typical: typical, normal: normal, thresholds) else {
             observed.waits[job]?.normalComputing.follow(typical)
             return nil
         }
-        return incident(slowdown, on: key, running: running, nowNs: nowNs)
+        return incident(slowdown, on: key, running: window.running, nowNs: nowNs)
     }
 
     private mutating func incident(_ slowdown: PointToPointSlowdown, on key: CommunicatorKey, running: [Observed],

@@ -106,8 +106,10 @@ public struct Detector: Sendable {
         consequences += pointToPointHangs(graphs: &graphs, nowNs: nowNs)
         let hung = Set(consequences.filter { [.nonCommunicationHang, .communicationHang].contains($0.incidentClass) }.map(\.job))
         observed.pruneWaits(sinceNs: nowNs - min(nowNs, configuration.pointToPointWindowNs))
-        let stragglers = pointToPointStragglers(excluding: hung, nowNs: nowNs)
-        consequences += stragglers + pointToPointSlowness(excluding: hung.union(stragglers.map(\.job)), nowNs: nowNs)
+        // Not in a job found hung: a stopped rank is waited on too, and is a hang.
+        let windows = pointToPointWindows(excluding: hung, nowNs: nowNs)
+        let stragglers = pointToPointStragglers(in: windows, nowNs: nowNs)
+        consequences += stragglers + pointToPointSlowness(in: windows, excluding: Set(stragglers.map(\.job)), nowNs: nowNs)
         let found = causes + silent(nowNs: nowNs) + Self.unexplained(Self.oldestFirst(consequences), by: causes)
         var report = book.enter(found, frozen: jobsTearingDown, nowNs: nowNs) { [probes] incident in
             incident.evidence.communicator.flatMap { probes.waitedSince(CommunicatorKey(job: incident.job, communicator: $0)) }

@@ -25,8 +25,6 @@ struct PointToPointSlowdown: Sendable {
         var drop: Double = 0.1
         /// No rank computes this much more than the typical one (a straggler's gap).
         var spread: Double
-        /// Every rank judged has at least this much time sampled.
-        var minimumSpanNs: UInt64
     }
 
     /// The typical rank's computing share, when the job is paced by
@@ -40,9 +38,10 @@ struct PointToPointSlowdown: Sendable {
         return totals.values.map(\.computingShare).median
     }
 
-    static func judge(_ totals: [Int: PointToPointWaits.Totals], normal: Double, _ t: Thresholds) -> PointToPointSlowdown? {
-        guard let typical = typicalComputingShare(totals, minimumSpanNs: t.minimumSpanNs),
-              let busiest = totals.values.map(\.computingShare).max(),
+    /// `typical`: `typicalComputingShare(totals)`, which the caller has (and learns from).
+    static func judge(_ totals: [Int: PointToPointWaits.Totals], typical: Double, normal: Double,
+                      _ t: Thresholds) -> PointToPointSlowdown? {
+        guard let busiest = totals.values.map(\.computingShare).max(),
               typical * t.factor <= normal, normal - typical >= t.drop,
               // someone computing more than normal, or than the others, is a straggler's doing
               busiest <= normal + t.drop, busiest - typical < t.spread

@@ -70,27 +70,30 @@ struct PointToPointPacingTests {
                 "too little sampled to judge")
     }
 
-    static let slowdown = PointToPointSlowdown.Thresholds(factor: 1.6, spread: 0.15, minimumSpanNs: 5 * second)
+    static let slowdown = PointToPointSlowdown.Thresholds(factor: 1.6, spread: 0.15)
 
     static func normal(_ shape: Shape) throws -> Double {
         try #require(PointToPointSlowdown.typicalComputingShare(totals(shape), minimumSpanNs: 5 * second))
+    }
+
+    /// `shape` judged against `healthy`'s typical share as its normal.
+    static func slowdown(_ shape: Shape, normalOf healthy: Shape) throws -> PointToPointSlowdown? {
+        PointToPointSlowdown.judge(totals(shape), typical: try normal(shape), normal: try normal(healthy), Self.slowdown)
     }
 
     /// A slow link makes everyone wait and nobody compute more: the job runs
     /// slower for the same compute. A straggler computes while the others
     /// wait (its own rule's), and a healthy job runs at its normal pace.
     @Test func aSlowLinkSlowsEveryRankAndNoneStandsOut() throws {
-        let pipeline = try #require(PointToPointSlowdown.judge(Self.totals(Self.slowLinkPipeline),
-                                                               normal: try Self.normal(Self.healthyPipeline), Self.slowdown))
+        let pipeline = try #require(try Self.slowdown(Self.slowLinkPipeline, normalOf: Self.healthyPipeline))
         #expect(pipeline.factor > 2.5 && abs(pipeline.computingShare - 0.22) < 0.005)
         #expect([pipeline.pairs[0].a, pipeline.pairs[0].b] == [2, 3] && [pipeline.pairs[1].a, pipeline.pairs[1].b] == [1, 2],
                 "the pairs waiting on each other most are the slow link's")
-        let halo = try #require(PointToPointSlowdown.judge(Self.totals(Self.slowLinkHalo),
-                                                           normal: try Self.normal(Self.healthyHalo), Self.slowdown))
+        let halo = try #require(try Self.slowdown(Self.slowLinkHalo, normalOf: Self.healthyHalo))
         #expect(halo.factor > 2)
         for (shape, healthy) in [(Self.slowPipeline, Self.healthyPipeline), (Self.slowHalo, Self.healthyHalo),
                                  (Self.healthyPipeline, Self.healthyPipeline), (Self.healthyHalo, Self.healthyHalo)] {
-            #expect(PointToPointSlowdown.judge(Self.totals(shape), normal: try Self.normal(healthy), Self.slowdown) == nil)
+            #expect(try Self.slowdown(shape, normalOf: healthy) == nil)
         }
     }
 

@@ -46,13 +46,13 @@ for _ in 1 2 3 4 5; do   # interleaved: drift in machine load hits every variant
     run allreduce single $(via roomy) -x VIGIL_CLOCK=monotonic >> "$work/monotonic"
 done
 # The floor: one read of the clock libvigil stamps calls with, two of
-# them a collective, four an Isend+Irecv+Waitall (docs/telemetry.md).
+# them a collective or an Isend+Irecv+Waitall (posts are untimed; docs/telemetry.md).
 read_ns=$(run clock single)
-echo "interposer_clock_read_ns $read_ns floor_allreduce $(awk -v r="$read_ns" 'BEGIN { printf "%.2f", 2 * r }') floor_p2p $(awk -v r="$read_ns" 'BEGIN { printf "%.2f", 4 * r }')"
+echo "interposer_clock_read_ns $read_ns floor $(awk -v r="$read_ns" 'BEGIN { printf "%.2f", 2 * r }')"
 for c in "${cases[@]}"; do
     awk -v c="$c" -v b="$(median < "$work/base-$c")" -v v="$(median < "$work/vigil-$c")" -v r="$read_ns" 'BEGIN {
         split(c, p, ":")
-        floor = (p[1] == "p2p" ? 4 : 2) * r
+        floor = 2 * r
         printf "interposer_%s_%s_ns baseline %.2f vigil %.2f added %.2f goal 25 ratio_to_goal %.2f above_clock_floor %.2f\n", p[1], p[2], b, v, v - b, (v - b) / 25, v - b - floor
     }'
 done

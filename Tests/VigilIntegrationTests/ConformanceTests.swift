@@ -39,7 +39,8 @@ struct ConformanceTests {
                     #expect(run.cases == bare[rank].cases, "rank \(rank) \(telemetry.rawValue): \(Self.difference(run.cases, bare[rank].cases))")
                 }
             }
-            try await Self.checkRecords(of: job, against: try #require(runs[.agent]), agent: agent)
+            try await Self.checkRecords(of: job, against: try #require(runs[.agent]), agent: agent,
+                                        oneThreadInMPI: level != "multiple")
         }
     }
 
@@ -70,8 +71,10 @@ struct ConformanceTests {
     }
 
     /// The agent saw each tracked call once, nothing it does not track, and
-    /// dropped nothing.
-    static func checkRecords(of job: String, against called: [ConformanceOutput], agent: AgentHarness) async throws {
+    /// dropped nothing; with one thread in MPI at a time, the point-to-point
+    /// time a collective carries fits in the time since the previous one.
+    static func checkRecords(of job: String, against called: [ConformanceOutput], agent: AgentHarness,
+                             oneThreadInMPI: Bool) async throws {
         let drained = await eventually(timeout: .seconds(15)) {
             let ranks = (try? await agent.report())?.ranks.filter { $0.identity.job == job } ?? []
             return ranks.count == Self.ranks && ranks.allSatisfy { $0.status == .finished && $0.counters.pending == 0 }
@@ -95,6 +98,19 @@ struct ConformanceTests {
                 #expect(numbers == Array(1...UInt64(numbers.count)),
                         "rank \(rank) communicator \(String(communicator, radix: 16)): sequence numbers \(numbers)")
             }
+            if oneThreadInMPI { checkBusyFits(records, rank: rank) }
+        }
+    }
+
+    /// `busy_ns` is the time blocked in point-to-point calls since the
+    /// previous blocking collective ended: never more than that interval
+    /// (a Waitall on many requests blocks once).
+    static func checkBusyFits(_ records: [CollectiveRecord], rank: Int) {
+        let nonblocking: Set<CollectiveOp> = [.iallreduce, .ibcast, .iallgather]
+        let blocking = records.filter { !$0.op.isPointToPoint && !nonblocking.contains($0.op) }.sorted { $0.exitNs < $1.exitNs }
+        for (previous, next) in zip(blocking, blocking.dropFirst()) where next.enterNs >= previous.exitNs {
+            #expect(next.busyNs <= next.enterNs - previous.exitNs,
+                    "rank \(rank) \(next.op.name) seq \(next.seq): busy \(next.busyNs) ns in \(next.enterNs - previous.exitNs) ns")
         }
     }
 

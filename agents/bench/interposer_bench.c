@@ -5,7 +5,7 @@
  *   p2p        a 8-byte MPI_Isend + MPI_Irecv to oneself + MPI_Waitall
  *   clock      one read of the clock libvigil timestamps calls with (the
  *              TSC on x86-64): the floor of any interposer that times each
- *              call, two reads a collective, four an Isend+Irecv+Waitall
+ *              call, two reads a collective or an Isend+Irecv+Waitall
  * at MPI_THREAD_SINGLE or MPI_THREAD_MULTIPLE (where libvigil locks).
  * Runs ROUNDS rounds of CALLS/ROUNDS operations and prints the median of
  * the per-round mean, which is robust to a stray interrupt in one round

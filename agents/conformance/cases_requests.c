@@ -182,10 +182,38 @@ static void generalized(conf_ctx *c) {
     conf_check(c, count == elements, "grequest from a thread: wrong status");
 }
 
+/* Eight receives in one Waitall whose sender is late (it computes first):
+ * the rank was blocked once, for the Waitall, not once per request, and
+ * not while it computed with the requests outstanding. The record check
+ * holds the next collective's busy_ns to the time since the previous one. */
+static void late_sender(conf_ctx *c) {
+    enum { K = 8 };
+    int out[K], in[K];
+    MPI_Request r[2 * K];
+    MPI_Barrier(MPI_COMM_WORLD);
+    conf_tally_collective("world", MPI_COMM_WORLD, VIGIL_OP_BARRIER);
+    for (int i = 0; i < K; i++) {
+        MPI_Irecv(&in[i], 1, MPI_INT, left_of(c), 930 + i, MPI_COMM_WORLD, &r[i]);
+        conf_tally_recv(MPI_COMM_WORLD, left_of(c), sizeof(int));
+    }
+    usleep(20000);
+    for (int i = 0; i < K; i++) {
+        out[i] = c->rank * 10 + i;
+        MPI_Isend(&out[i], 1, MPI_INT, right_of(c), 930 + i, MPI_COMM_WORLD, &r[K + i]);
+        conf_tally_send(MPI_COMM_WORLD, right_of(c), sizeof(int));
+    }
+    MPI_Waitall(2 * K, r, MPI_STATUSES_IGNORE);
+    MPI_Barrier(MPI_COMM_WORLD);
+    conf_tally_collective("world", MPI_COMM_WORLD, VIGIL_OP_BARRIER);
+    conf_check(c, in[K - 1] == left_of(c) * 10 + K - 1, "late sender: wrong data");
+    conf_fold(c, in, sizeof in);
+}
+
 const conf_case conf_request_cases[] = {
     {"requests.wait_and_test", MPI_THREAD_SINGLE, 2, wait_and_test},
     {"requests.cancel", MPI_THREAD_SINGLE, 2, cancel},
     {"requests.free", MPI_THREAD_SINGLE, 2, request_free},
     {"requests.generalized", MPI_THREAD_SINGLE, 2, generalized},
+    {"requests.late_sender", MPI_THREAD_SINGLE, 2, late_sender},
     {NULL, 0, 0, NULL},
 };

@@ -43,7 +43,7 @@ typedef struct vigil_state {
     int world_rank;
     int world_size;
     vigil_comm world;
-    uint64_t p2p_busy_ns;      /* inside point-to-point calls since the last collective */
+    uint64_t p2p_busy_ns;      /* blocked in point-to-point calls since the last collective */
 } vigil_state;
 
 extern vigil_state vigil;
@@ -176,9 +176,10 @@ static inline void vigil_blocked_end(uint64_t gen) {
 
 /* ---- nonblocking requests (vigil_requests.c) ---- */
 void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uint64_t bytes, int root);
-void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint64_t bytes,
-                             uint64_t t_post);
-void vigil_request_complete(MPI_Request req, int failed, uint64_t t_done);
+void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint64_t bytes);
+/* Records a finished request; a point-to-point one is counted with the
+ * `waited_ns` its completing call blocked, and returns 1. */
+int vigil_request_complete(MPI_Request req, int failed, uint64_t t_done, uint64_t waited_ns);
 void vigil_request_forget(MPI_Request req);
 void vigil_request_cancel(MPI_Request req);
 void vigil_requests_drop_pending(void);
@@ -190,7 +191,11 @@ extern uint32_t vigil_requests_pending;
 
 /* ---- point-to-point windows (vigil_p2p.c) ---- */
 void vigil_p2p_init(int world_size);
+/* Counts one message with a peer; `busy_ns` is the time its call blocked. */
 void vigil_p2p_add(uint16_t op, int world_peer, uint64_t bytes, uint64_t busy_ns, uint64_t now);
+/* Time the rank spent blocked in one point-to-point call (however many
+ * peers it counted with): taken out of its next collective's compute gap. */
+void vigil_p2p_blocked(uint64_t ns);
 void vigil_p2p_flush(uint64_t now);
 
 #endif

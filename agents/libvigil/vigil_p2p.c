@@ -65,8 +65,13 @@ void vigil_p2p_add(uint16_t op, int world_peer, uint64_t bytes, uint64_t busy_ns
     t->count++;
     t->bytes += bytes;
     t->busy_ns += busy_ns;
-    vigil.p2p_busy_ns += busy_ns;
     if (now - window_start >= window_ns) flush_locked(now);
+    vigil_unlock();
+}
+
+void vigil_p2p_blocked(uint64_t ns) {
+    vigil_lock();
+    vigil.p2p_busy_ns += ns;
     vigil_unlock();
 }
 

@@ -1,6 +1,9 @@
 /*
  * Nonblocking operations: the record is written when the request completes
  * (in a Wait or Test), so t_exit is the completion the application saw.
+ * A point-to-point request costs the rank only the time it blocks in the
+ * Wait that completes it (sends and receives overlap computation by design),
+ * so it is posted untimed: no clock read in Isend or Irecv.
  * Pending requests live in a fixed open-addressing table keyed by handle.
  *
  * One handle can stand for two tracked operations at once, so the table is
@@ -23,7 +26,7 @@ typedef struct pending {
     uint64_t order;       /* tracking order: the oldest of a handle completes first */
     uint64_t comm_id;
     uint64_t seq;
-    uint64_t t_post;
+    uint64_t t_post;      /* collectives only */
     uint64_t bytes;
     int32_t peer;
     uint32_t comm_size;
@@ -102,13 +105,11 @@ void vigil_request_track_collective(MPI_Request req, const vigil_call *call, uin
     vigil_unlock();
 }
 
-void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint64_t bytes,
-                             uint64_t t_post) {
+void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint64_t bytes) {
     if (world_peer < 0) return;  /* MPI_PROC_NULL or MPI_ANY_SOURCE: no peer to count */
     vigil_lock();
     pending *p = claim(req);
     if (p) {
-        p->t_post = t_post;
         p->bytes = bytes;
         p->peer = world_peer;
         p->op = op;
@@ -116,20 +117,20 @@ void vigil_request_track_p2p(MPI_Request req, uint16_t op, int world_peer, uint6
     vigil_unlock();
 }
 
-void vigil_request_complete(MPI_Request req, int failed, uint64_t t_done) {
+int vigil_request_complete(MPI_Request req, int failed, uint64_t t_done, uint64_t waited_ns) {
     vigil_lock();
     pending *p = find(req);
     if (p == NULL) {
         vigil_unlock();
-        return;
+        return 0;
     }
     pending done = *p;
     release(p);
     vigil_unlock();
 
-    if (done.op == VIGIL_OP_P2P_SEND || done.op == VIGIL_OP_P2P_RECV) {
-        vigil_p2p_add(done.op, done.peer, done.bytes, t_done - done.t_post, t_done);
-        return;
+    if (!is_collective(&done)) {
+        vigil_p2p_add(done.op, done.peer, done.bytes, waited_ns, t_done);
+        return 1;
     }
     vigil_record r = {
         .comm_id = done.comm_id,
@@ -145,6 +146,7 @@ void vigil_request_complete(MPI_Request req, int failed, uint64_t t_done) {
     vigil_lock();
     vigil_emit(&r);
     vigil_unlock();
+    return 0;
 }
 
 /* A request freed before completion: point-to-point traffic still counts

@@ -37,12 +37,16 @@ static MPI_Request *keep_keys(request_keys *k, int count, const MPI_Request requ
     return k->keys;
 }
 
-static void complete_finished(request_keys *k, int count, const MPI_Request requests[], int rc) {
-    uint64_t now = vigil_now();
+/* `waited_ns`: how long the call blocked (0 for a Test). It is what the
+ * point-to-point requests it completed cost the rank, counted once. */
+static void complete_finished(request_keys *k, int count, const MPI_Request requests[], int rc,
+                              uint64_t now, uint64_t waited_ns) {
+    int p2p = 0;
     for (int i = 0; i < count; i++) {
         if (k->keys[i] != MPI_REQUEST_NULL && requests[i] == MPI_REQUEST_NULL)
-            vigil_request_complete(k->keys[i], rc != MPI_SUCCESS, now);
+            p2p |= vigil_request_complete(k->keys[i], rc != MPI_SUCCESS, now, waited_ns);
     }
+    if (p2p && waited_ns) vigil_p2p_blocked(waited_ns);
     if (k->keys != k->small) free(k->keys);
 }
 
@@ -84,10 +88,12 @@ static void complete_finished(request_keys *k, int count, const MPI_Request requ
         if (!completions_tracked() || !keep_keys(&k, COUNT, REQUESTS))   \
             return PMPI_##NAME ARGS;                                     \
         vigil_depth = 1;                                                 \
-        uint64_t gen = BLOCKS ? vigil_requests_wait_begin(COUNT, k.keys, vigil_now()) : 0; \
+        uint64_t t_enter = BLOCKS ? vigil_now() : 0;                     \
+        uint64_t gen = BLOCKS ? vigil_requests_wait_begin(COUNT, k.keys, t_enter) : 0; \
         int rc = PMPI_##NAME ARGS;                                       \
         if (gen) vigil_blocked_end(gen);                                 \
-        complete_finished(&k, COUNT, REQUESTS, rc);                      \
+        uint64_t t_exit = vigil_now();                                   \
+        complete_finished(&k, COUNT, REQUESTS, rc, t_exit, BLOCKS ? t_exit - t_enter : 0); \
         vigil_depth = 0;                                                 \
         return rc;                                                       \
     }
@@ -164,6 +170,7 @@ static inline void p2p_end(p2p_call *call, uint64_t sent, const MPI_Status *stat
     if (status)
         vigil_p2p_add(VIGIL_OP_P2P_RECV, vigil_world_rank(call->comm, status->MPI_SOURCE),
                       received_bytes(status, recvtype), busy, t_exit);
+    vigil_p2p_blocked(busy);   /* once, though a Sendrecv counts with two peers */
     vigil_depth = 0;
 }
 
@@ -182,11 +189,10 @@ static inline void p2p_end(p2p_call *call, uint64_t sent, const MPI_Status *stat
                    MPI_Request *request) {                                         \
         if (!p2p_active()) return PMPI_##NAME(buf, count, datatype, dest, tag, comm, request); \
         vigil_depth = 1;                                                           \
-        uint64_t t_post = vigil_now();                                             \
         int32_t peer = vigil_world_rank(vigil_comm_lookup(comm), dest);            \
         int rc = PMPI_##NAME(buf, count, datatype, dest, tag, comm, request);      \
         if (rc == MPI_SUCCESS)                                                     \
-            vigil_request_track_p2p(*request, VIGIL_OP_P2P_SEND, peer, vigil_bytes(count, datatype), t_post); \
+            vigil_request_track_p2p(*request, VIGIL_OP_P2P_SEND, peer, vigil_bytes(count, datatype)); \
         vigil_depth = 0;                                                           \
         return rc;                                                                 \
     }
@@ -251,11 +257,10 @@ int MPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag, 
               MPI_Request *request) {
     if (!p2p_active()) return PMPI_Irecv(buf, count, datatype, source, tag, comm, request);
     vigil_depth = 1;
-    uint64_t t_post = vigil_now();
     int32_t peer = vigil_world_rank(vigil_comm_lookup(comm), source);
     int rc = PMPI_Irecv(buf, count, datatype, source, tag, comm, request);
     if (rc == MPI_SUCCESS)
-        vigil_request_track_p2p(*request, VIGIL_OP_P2P_RECV, peer, vigil_bytes(count, datatype), t_post);
+        vigil_request_track_p2p(*request, VIGIL_OP_P2P_RECV, peer, vigil_bytes(count, datatype));
     vigil_depth = 0;
     return rc;
 }

@@ -40,10 +40,10 @@ bench: deps agents
 demo: build
 	@bash scripts/demo.sh $(CURDIR)/.build/debug/vigil $(AGENTS_OUT) --fault $(or $(FAULT),crash) --healthy $(or $(HEALTHY),15) $(if $(HEADLESS),--headless)
 
-# The namespace bench: N hosts with their own sshd on a private bridge (docs/launch.md).
+# The namespace bench: N hosts with their own sshd on a private bridge (docs/launch.md); SLURM=1 adds a Slurm (docs/slurm.md).
 N ?= 4
 cluster-up: deps
-	@bash scripts/cluster.sh up $(N)
+	@VIGIL_CLUSTER_SLURM=$(or $(SLURM),0) bash scripts/cluster.sh up $(N)
 
 cluster-down:
 	@bash scripts/cluster.sh down

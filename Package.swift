@@ -71,6 +71,9 @@ let package = Package(
         // Adapter: ssh to cluster hosts over libssh (connect, verify, log in, run, copy, fan out).
         .target(name: "VigilSSH", dependencies: ["VigilCore", "CLibSSH", .product(name: "Logging", package: "swift-log")]),
 
+        // Adapter: a Slurm cluster through its client commands (sbatch, scancel, squeue, sinfo, scontrol).
+        .target(name: "VigilSlurm", dependencies: ["VigilCore"]),
+
         // Adapter: the server's HTTP API as the CLI and the console call it.
         .target(
             name: "VigilAPIClient",
@@ -166,6 +169,7 @@ let package = Package(
         .testTarget(name: "VigilDetectorTests", dependencies: ["VigilDetector", "VigilCore"]),
         .testTarget(name: "VigilRecoveryTests", dependencies: ["VigilRecovery", "VigilCore"]),
         .testTarget(name: "VigilAlertsTests", dependencies: ["VigilAlerts", "VigilCore"]),
+        .testTarget(name: "VigilSlurmTests", dependencies: ["VigilSlurm", "VigilCore"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
         .testTarget(name: "VigilServerTests", dependencies: ["VigilServer", "VigilCore", "VigilRecovery", "VigilStore", "VigilWire",
                                                       "VigilMetrics"]),
@@ -187,7 +191,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilIntegrationTests",
-            dependencies: ["VigilCore", "VigilStore", "VigilWire", "VigilSSH", "VigilRecovery", "VigilAPIClient", "CVigilSpawn",
+            dependencies: ["VigilCore", "VigilStore", "VigilWire", "VigilSSH", "VigilRecovery", "VigilAPIClient", "VigilSlurm", "CVigilSpawn",
                            .product(name: "NIOCore", package: "swift-nio")]
         ),
     ]

@@ -6,6 +6,9 @@
 #   scripts/cluster.sh down      stop what `up` started (by pid file), remove it all
 #   scripts/cluster.sh status    one line per host
 #
+# VIGIL_CLUSTER_SLURM=1 with `up` also starts a Slurm of the bench's own: a
+# slurmctld here and a slurmd on every host (scripts/cluster-slurm.sh).
+#
 # Environment: VIGIL_CLUSTER_DIR (default /tmp/vigil-cluster) holds keys,
 # configs, logs and pid files; VIGIL_CLUSTER_NAME (default vc, ≤ 4 chars)
 # prefixes namespaces and links so several benches can coexist;
@@ -34,6 +37,8 @@ die() { echo "cluster: $*" >&2; exit 1; }
 [[ "$net" =~ ^10\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || die "VIGIL_CLUSTER_NET must look like 10.X.Y"
 [[ "$data_net" =~ ^10\.[0-9]{1,3}\.[0-9]{1,3}$ && "${data_net##*.}" -le 255 && "$data_net" != "$net" ]] \
     || die "VIGIL_CLUSTER_DATA_NET must look like 10.X.Y, apart from VIGIL_CLUSTER_NET"
+
+source "$(dirname "${BASH_SOURCE[0]}")/cluster-slurm.sh"
 
 namespace() { echo "${name}-node$1"; }
 address() { echo "$net.$((10 + $1))"; }
@@ -115,12 +120,17 @@ EOF
 # nodeK (Open MPI tells hosts apart by name), private /run and /dev/shm.
 # `ip netns exec` mounts a fresh /sys (the namespace's own NICs), without
 # the cgroup hierarchies: the host's CPU controller is mounted back, as a
-# real node's agent sees it, to read its ranks' throttling.
+# real node's agent sees it, to read its ranks' throttling (and the
+# name=systemd hierarchy, which slurmd checks for).
 sshd_up() {
     local k=$1 home="$dir/node$1" cgroups=":"
     alive "$home/sshd.pid" && return 0
     if mountpoint -q /sys/fs/cgroup/cpu 2>/dev/null; then
         cgroups="mount -t tmpfs cgroups /sys/fs/cgroup && mkdir /sys/fs/cgroup/cpu && mount -t cgroup -o cpu cgroup /sys/fs/cgroup/cpu"
+        # slurmd (VIGIL_CLUSTER_SLURM=1) will not start without it
+        if mountpoint -q /sys/fs/cgroup/systemd 2>/dev/null; then
+            cgroups="$cgroups && mkdir /sys/fs/cgroup/systemd && mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd"
+        fi
     fi
     setsid ip netns exec "$(namespace "$k")" unshare --mount --uts --propagation private \
         sh -c "mount -t tmpfs tmpfs /run && mkdir -p /run/sshd && mount -t tmpfs tmpfs /dev/shm \
@@ -184,6 +194,7 @@ up() {
     client_config "$n"
     for k in $(seq 1 "$n"); do wait_for_sshd "$k"; done
     echo "cluster: $n hosts up (ssh -F $dir/ssh_config node1); hosts in $dir/hosts"
+    if [ "${VIGIL_CLUSTER_SLURM:-0}" = 1 ]; then slurm_up "$n"; fi
 }
 
 stop_pids() {
@@ -200,6 +211,7 @@ stop_pids() {
 
 down() {
     local pidfile pid ns
+    slurm_down
     for pidfile in "$dir"/node*/sshd.pid; do
         [ -f "$pidfile" ] || continue
         pid=$(cat "$pidfile")
@@ -233,6 +245,7 @@ status() {
         if alive "$dir/node$k/sshd.pid"; then s=up; else s=down; fi
         echo "node$k $(address "$k") data $(data_address "$k") sshd $s"
     done
+    [ -f "$slurm_conf" ] && SLURM_CONF="$slurm_conf" sinfo -N -o '%N %t %E' || true
 }
 
 case "${1:-}" in

@@ -12,6 +12,7 @@ packages=(
     python3-mpi4py python3-numpy                  # the Python checkpoint binding's tests (Debian's python3)
     prometheus-alertmanager                       # the alert hooks' tests post to a real one
     prometheus                                    # the metrics tests: a real one scrapes server and agent
+    slurm-wlm munge                               # the Slurm backend's tests: a real slurmctld and slurmds
 )
 
 missing=()

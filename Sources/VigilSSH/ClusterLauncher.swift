@@ -73,12 +73,34 @@ public struct ClusterLauncher: Sendable {
     public func launch(progress: @escaping @Sendable (String) -> Void) async throws(LaunchError) -> Outcome {
         let hosts = plan.spec.hosts.map(\.host)
         let plan = self.plan
-        let prepared = await SSHFanOut.run(hosts, limit: plan.concurrency) { host in
+        let started = try await ensureAgents(progress: progress)
+        do {
+            let answer = try await SSHFanOut.onOwnThread {
+                try Self.startJob(plan)
+            }.get()
+            return Outcome(agents: started, started: answer)
+        } catch {
+            // The start may have got as far as mpirun before failing or timing out.
+            _ = await Self.stop(job: plan.spec.job, hosts: hosts, grace: .seconds(5), ssh: plan.ssh,
+                                remoteVigil: plan.remoteVigil, agentSocket: plan.agentSocket, concurrency: plan.concurrency)
+            await rollBack(started.map { ($0.host, $0.agent) }, progress: progress)
+            if let error = error as? LaunchError { throw error }
+            throw .startFailed(host: hosts[0], reason: "\(error)")
+        }
+    }
+
+    /// An agent on every host of the plan (binaries copied first when asked):
+    /// what each host had. When any host fails, the agents this call
+    /// started are stopped again.
+    public func ensureAgents(progress: @escaping @Sendable (String) -> Void) async throws(LaunchError)
+        -> [(host: String, agent: AgentOutcome)] {
+        let plan = self.plan
+        let prepared = await SSHFanOut.run(plan.spec.hosts.map(\.host), limit: plan.concurrency) { host in
             let outcome = try Self.prepare(host, plan)
             progress("\(host): agent \(outcome == .alreadyRunning ? "already running" : "started")")
             return outcome
         }
-        let started = prepared.compactMap { entry -> (String, AgentOutcome)? in
+        let started = prepared.compactMap { entry -> (host: String, agent: AgentOutcome)? in
             (try? entry.result.get()).map { (entry.host, $0) }
         }
         let failures = prepared.compactMap { entry -> (String, String)? in
@@ -86,22 +108,10 @@ public struct ClusterLauncher: Sendable {
             return nil
         }
         guard failures.isEmpty else {
-            await rollBack(started, progress: progress)
+            await rollBack(started.map { ($0.host, $0.agent) }, progress: progress)
             throw .hostsFailed(failures)
         }
-        do {
-            let answer = try await SSHFanOut.onOwnThread {
-                try Self.startJob(plan)
-            }.get()
-            return Outcome(agents: started.map { ($0.0, $0.1) }, started: answer)
-        } catch {
-            // The start may have got as far as mpirun before failing or timing out.
-            _ = await Self.stop(job: plan.spec.job, hosts: hosts, grace: .seconds(5), ssh: plan.ssh,
-                                remoteVigil: plan.remoteVigil, agentSocket: plan.agentSocket, concurrency: plan.concurrency)
-            await rollBack(started, progress: progress)
-            if let error = error as? LaunchError { throw error }
-            throw .startFailed(host: hosts[0], reason: "\(error)")
-        }
+        return started
     }
 
     /// Copy what is asked, make sure the agent runs; what it found or did.

@@ -10,6 +10,8 @@ struct ClusterBench: Sendable {
     static let dataNet = "10.78.100"
     let directory: String
     let size: Int
+    /// A Slurm of the bench's own runs (slurmctld here, a slurmd per host).
+    var slurm = false
 
     var sshConfig: String { directory + "/ssh_config" }
     var knownHosts: String { directory + "/known_hosts" }
@@ -19,8 +21,11 @@ struct ClusterBench: Sendable {
     /// This (root) namespace's address on the bench's bridge.
     var controllerAddress: String { "\(Self.net).1" }
 
+    var slurmConf: String { directory + "/slurm/slurm.conf" }
+
     var environment: [String: String] {
-        ["VIGIL_CLUSTER_DIR": directory, "VIGIL_CLUSTER_NAME": Self.name, "VIGIL_CLUSTER_NET": Self.net, "VIGIL_CLUSTER_DATA_NET": Self.dataNet]
+        ["VIGIL_CLUSTER_DIR": directory, "VIGIL_CLUSTER_NAME": Self.name, "VIGIL_CLUSTER_NET": Self.net,
+         "VIGIL_CLUSTER_DATA_NET": Self.dataNet, "VIGIL_CLUSTER_SLURM": slurm ? "1" : "0"]
     }
 
     func script(_ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -30,9 +35,9 @@ struct ClusterBench: Sendable {
 }
 
 extension TestScope {
-    /// A bench of `size` hosts, up and answering ssh.
-    func cluster(size: Int) throws -> ClusterBench {
-        let bench = ClusterBench(directory: directory.appendingPathComponent("cluster").path, size: size)
+    /// A bench of `size` hosts, up and answering ssh; with `slurm`, its Slurm up with every node idle.
+    func cluster(size: Int, slurm: Bool = false) throws -> ClusterBench {
+        let bench = ClusterBench(directory: directory.appendingPathComponent("cluster").path, size: size, slurm: slurm)
         stopAfterwards { _ = try? bench.script(["down"]) }
         _ = try bench.script(["down"])  // what a crashed earlier run may have left
         let (status, output) = try bench.script(["up", "\(size)"])

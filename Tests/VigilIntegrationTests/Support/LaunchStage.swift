@@ -44,9 +44,9 @@ struct LaunchStage {
 }
 
 extension TestScope {
-    /// A bench of `hosts` hosts and a server on its bridge.
-    func launchStage(hosts: Int, serverArguments: [String] = []) async throws -> LaunchStage {
-        let bench = try cluster(size: hosts)
+    /// A bench of `hosts` hosts (with its Slurm, when asked) and a server on its bridge.
+    func launchStage(hosts: Int, slurm: Bool = false, serverArguments: [String] = []) async throws -> LaunchStage {
+        let bench = try cluster(size: hosts, slurm: slurm)
         let server = try await server(arguments: serverArguments, listenHost: bench.controllerAddress)
         return LaunchStage(scope: self, bench: bench, server: server)
     }

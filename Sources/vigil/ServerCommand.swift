@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
-import ServiceLifecycle
 import VigilAPIClient
 import VigilCore
-import VigilMetrics
 import VigilServer
 import VigilStore
 import VigilWire
@@ -103,35 +101,12 @@ extension ServerCommand {
                                                     checkpointKeep: checkpointKeep)
             let store = try SQLiteStore(path: path)
             logger.info("store opened", metadata: ["path": "\(path)"])
-            let directory = AgentDirectory()
-            let exporter = MetricsExporter()
-            exporter.bootstrap()
-            let stats = ServerStats()
-            let targets = alerting.targets
-            let alerts = targets.isEmpty ? nil : AlertDispatcher(targets: targets, store: store, logger: logger)
-            let detection = DetectorService(configuration: detector.configuration, store: store, directory: directory,
-                                            probes: .init(port: probePort, bytes: UInt64(probeBytes)), alerts: alerts,
-                                            logger: logger)
-            let recoveryConfiguration = recovery.configuration
-            // There even when off: an operator's `vigil restart` goes through it.
-            let coordinator = RecoveryCoordinator(configuration: recoveryConfiguration, store: store, recoveries: store, directory: directory,
-                                                  alerts: alerts, detector: detection, logger: logger)
-            let captureWriter = try capture.map { try CaptureWriter(path: $0) }
-            defer { if let error = captureWriter?.close() { logger.error("capture incomplete", metadata: ["reason": "\(error)"]) } }
-            var services: [any Service] = [
-                IngestService(configuration: configuration, store: store, detector: detection, capture: captureWriter,
-                              directory: directory, recovery: coordinator, stats: stats, logger: logger),
-                APIService(host: apiHost, port: apiPort, portFile: apiPortFile, store: store, detector: detection,
-                           stats: stats, directory: directory, recoveries: store, recovery: coordinator, exporter: exporter, token: secret,
-                           logger: logger),
-                detection,
-                RetentionService(store: store, policy: .init(rawKeep: .seconds(keepRawHours * 3_600),
-                                                             rollupKeep: .seconds(keepRollupDays * 86_400)),
-                                 logger: logger),
-            ]
-            if recoveryConfiguration.mode != .off { services.append(RecoveryService(coordinator: coordinator, detector: detection)) }
-            if let alerts { services.append(alerts) }
-            try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+            let server = Server(
+                configuration: configuration, api: .init(host: apiHost, port: apiPort, portFile: apiPortFile), store: store,
+                retention: .init(rawKeep: .seconds(keepRawHours * 3_600), rollupKeep: .seconds(keepRollupDays * 86_400)),
+                detector: detector.configuration, probes: .init(port: probePort, bytes: UInt64(probeBytes)),
+                recovery: recovery.configuration, alertTargets: alerting.targets, capturePath: capture, logger: logger)
+            try await server.run()
         }
     }
 }

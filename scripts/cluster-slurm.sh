@@ -7,6 +7,7 @@
 #
 # Ports come from the management network's second octet, so benches on
 # other networks (the tests', `make bench`'s) never share a controller.
+# VIGIL_CLUSTER_SLURM_PROLOG=PATH sets the nodes' Prolog (PrologFlags=Alloc).
 
 slurm_dir="$dir/slurm"
 slurm_conf="$slurm_dir/slurm.conf"
@@ -76,6 +77,9 @@ AccountingStorageType=accounting_storage/none
 SlurmdTimeout=30
 KillWait=5
 EOF
+    if [ -n "${VIGIL_CLUSTER_SLURM_PROLOG:-}" ]; then
+        printf 'Prolog=%s\nPrologFlags=Alloc\n' "$VIGIL_CLUSTER_SLURM_PROLOG" >> "$slurm_conf.new"
+    fi
     for k in $(seq 1 "$n"); do
         mkdir -p "$slurm_dir/spool/node$k"
         echo "NodeName=node$k NodeAddr=$(address "$k") CPUs=2 State=UNKNOWN" >> "$slurm_conf.new"

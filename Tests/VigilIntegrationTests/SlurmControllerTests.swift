@@ -1,23 +1,23 @@
 import Foundation
 import Testing
 import VigilCore
-import VigilSSH
 import VigilSlurm
 
 /// Vigil's Slurm calls against a real Slurm on the namespace bench: a
-/// slurmctld here, a slurmd on each host inside its sshd's namespaces, so
-/// an attempt's ranks meet the agents started over ssh. One bench for all
-/// the cases: submit (ranks register from both hosts, the job completes),
-/// cancel (confirmed gone, nothing left on the hosts), drain and resume
-/// with Vigil's reason beside an admin's drain, and a stopped controller.
+/// slurmctld here, a slurmd on each host inside its namespaces. The nodes'
+/// agents are started by the Prolog Vigil ships (docs/slurm/prolog.sh),
+/// configured by a config file. One bench for all the cases: submit (ranks
+/// register from both hosts, the job completes), cancel (confirmed gone,
+/// nothing left on the hosts), drain and resume with Vigil's reason beside
+/// an admin's drain, and a stopped controller.
 @Suite(.serialized)
 struct SlurmControllerTests {
     @Test func vigilDrivesARealSlurm() async throws {
         try await withScope("slurm") { scope in
-            let stage = try await scope.launchStage(hosts: 2, slurm: true)
+            let stage = try await scope.launchStage(hosts: 2, slurm: true, slurmProlog: try Self.prolog(scope))
             let slurm = SlurmController(configFile: stage.bench.slurmConf,
                                         workDirectory: scope.directory.appendingPathComponent("slurm-work").path)
-            try await Self.startAgents(stage)
+            try Self.agentConfig(stage)
             try await Self.anAttemptRunsInItsAllocation(stage, slurm)
             try await Self.aCancelledAttemptIsGoneFromEveryHost(stage, slurm)
             try await Self.onlyVigilsDrainsAreVigils(slurm)
@@ -39,14 +39,34 @@ struct SlurmControllerTests {
         SlurmSubmission(spec: spec(stage, job: job, steps: steps), outputDirectory: stage.scope.directory.path)
     }
 
-    static func startAgents(_ stage: LaunchStage) async throws {
-        let plan = ClusterLauncher.Plan(
-            spec: spec(stage, job: "agents", steps: 1), ssh: SSHTarget(host: "", configFile: stage.bench.sshConfig),
-            remoteVigil: Paths.vigil, remoteDirectory: stage.remoteDirectory, deploy: nil, server: stage.server.address,
-            tokenFile: stage.server.tokenFile, agentSocket: nil,
-            dataNetwork: IPv4Network("\(ClusterBench.dataNet).0/24"))
-        let agents = try await ClusterLauncher(plan: plan).ensureAgents { _ in }
-        #expect(agents.count == 2)
+    /// The shipped prolog, told where vigil and its config are (a real node has
+    /// them in /usr/local/bin and /etc/vigil) and given per-host files: the
+    /// bench's hosts share one file system.
+    static func prolog(_ scope: TestScope) throws -> String {
+        let path = scope.directory.appendingPathComponent("prolog").path
+        let dir = scope.directory.path
+        try """
+            #!/bin/sh
+            h=$(hostname)
+            VIGIL=\(Paths.vigil) VIGIL_CONFIG=\(dir)/vigil.yaml VIGIL_AGENT_LOG=\(dir)/agent-$h.log \\
+                exec sh \(Paths.packageRoot.appendingPathComponent("docs/slurm/prolog.sh").path) \\
+                --spool \(dir)/spool-$h --run-dir \(dir)/runs-$h
+
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        return path
+    }
+
+    /// The agent section the prolog's agents read: the server on the bench's bridge.
+    static func agentConfig(_ stage: LaunchStage) throws {
+        try """
+            agent:
+              server: \(stage.server.address)
+              token-file: \(stage.server.tokenFile)
+              data-network: \(ClusterBench.dataNet).0/24
+              uplink-interval: 0.2
+
+            """.write(toFile: stage.scope.directory.appendingPathComponent("vigil.yaml").path, atomically: true, encoding: .utf8)
     }
 
     /// Ranks on both hosts register with their hosts' agents, which the

@@ -12,6 +12,8 @@ struct ClusterBench: Sendable {
     let size: Int
     /// A Slurm of the bench's own runs (slurmctld here, a slurmd per host).
     var slurm = false
+    /// Its nodes' Prolog (PrologFlags=Alloc); nil: none.
+    var slurmProlog: String?
 
     var sshConfig: String { directory + "/ssh_config" }
     var knownHosts: String { directory + "/known_hosts" }
@@ -25,7 +27,8 @@ struct ClusterBench: Sendable {
 
     var environment: [String: String] {
         ["VIGIL_CLUSTER_DIR": directory, "VIGIL_CLUSTER_NAME": Self.name, "VIGIL_CLUSTER_NET": Self.net,
-         "VIGIL_CLUSTER_DATA_NET": Self.dataNet, "VIGIL_CLUSTER_SLURM": slurm ? "1" : "0"]
+         "VIGIL_CLUSTER_DATA_NET": Self.dataNet, "VIGIL_CLUSTER_SLURM": slurm ? "1" : "0",
+         "VIGIL_CLUSTER_SLURM_PROLOG": slurmProlog ?? ""]
     }
 
     func script(_ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -35,9 +38,11 @@ struct ClusterBench: Sendable {
 }
 
 extension TestScope {
-    /// A bench of `size` hosts, up and answering ssh; with `slurm`, its Slurm up with every node idle.
-    func cluster(size: Int, slurm: Bool = false) throws -> ClusterBench {
-        let bench = ClusterBench(directory: directory.appendingPathComponent("cluster").path, size: size, slurm: slurm)
+    /// A bench of `size` hosts, up and answering ssh; with `slurm`, its Slurm up with every node idle
+    /// (running `slurmProlog` on each node a job is given).
+    func cluster(size: Int, slurm: Bool = false, slurmProlog: String? = nil) throws -> ClusterBench {
+        let bench = ClusterBench(directory: directory.appendingPathComponent("cluster").path, size: size, slurm: slurm,
+                                 slurmProlog: slurmProlog)
         stopAfterwards { _ = try? bench.script(["down"]) }
         _ = try bench.script(["down"])  // what a crashed earlier run may have left
         let (status, output) = try bench.script(["up", "\(size)"])

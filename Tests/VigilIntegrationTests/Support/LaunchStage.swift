@@ -45,8 +45,9 @@ struct LaunchStage {
 
 extension TestScope {
     /// A bench of `hosts` hosts (with its Slurm, when asked) and a server on its bridge.
-    func launchStage(hosts: Int, slurm: Bool = false, serverArguments: [String] = []) async throws -> LaunchStage {
-        let bench = try cluster(size: hosts, slurm: slurm)
+    func launchStage(hosts: Int, slurm: Bool = false, slurmProlog: String? = nil,
+                     serverArguments: [String] = []) async throws -> LaunchStage {
+        let bench = try cluster(size: hosts, slurm: slurm, slurmProlog: slurmProlog)
         let server = try await server(arguments: serverArguments, listenHost: bench.controllerAddress)
         return LaunchStage(scope: self, bench: bench, server: server)
     }

@@ -53,7 +53,19 @@ public struct RunSpec: Sendable, Equatable, Codable {
     /// environment is exported by name only: its values (tokens, perhaps)
     /// live in mpirun's environment, not in an argument list `ps` shows.
     public var mpirunArgv: [String] {
-        var argv = [mpirun, "--host", hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","), "-np", "\(ranks)"]
+        mpirunArgv(placing: ["--host", hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ",")])
+    }
+
+    /// The same, every rank's host named in rank order for Open MPI's
+    /// sequential mapper: inside an allocation (Slurm) mpirun would otherwise
+    /// place ranks in the allocation's order, not the hosts' order.
+    public var mpirunArgvInHostOrder: [String] {
+        mpirunArgv(placing: ["--mca", "rmaps", "seq", "--host",
+                             hosts.flatMap { Array(repeating: $0.host, count: $0.slots) }.joined(separator: ",")])
+    }
+
+    private func mpirunArgv(placing: [String]) -> [String] {
+        var argv = [mpirun] + placing + ["-np", "\(ranks)"]
         argv += ["-x", "VIGIL_JOB_ID=\(job)", "-x", "VIGIL_ATTEMPT=\(attempt)"] + (libvigil.map { ["-x", "LD_PRELOAD=\($0)"] } ?? [])
         for name in environment.keys.sorted() { argv += ["-x", name] }
         return argv + mpirunArguments + command

@@ -2,7 +2,8 @@ import VigilCore
 
 /// One attempt as an `sbatch` submission: an allocation of exactly the
 /// attempt's hosts, whose batch step runs the attempt's mpirun (Open MPI
-/// reads the allocation and starts its daemons with srun). The mpirun
+/// reads the allocation and starts its daemons with srun), ranks placed in
+/// the hosts' order, contiguous per host. The mpirun
 /// command line travels as the batch script's arguments and the job's
 /// environment as sbatch's own (`--export=ALL`), so no value is ever parsed
 /// by a shell, and a token in the environment never shows in `ps`.
@@ -53,7 +54,7 @@ public struct SlurmSubmission: Sendable, Equatable {
                     "--ntasks-per-node=\(spec.hosts.map(\.slots).max() ?? 1)",
                     "--output=\(outputPath)", "--export=ALL"]
         if let partition { argv.append("--partition=\(partition)") }
-        return argv + [scriptPath] + spec.mpirunArgv
+        return argv + [scriptPath] + spec.mpirunArgvInHostOrder
     }
 
     /// The environment sbatch runs with: the job's, and what every rank needs.

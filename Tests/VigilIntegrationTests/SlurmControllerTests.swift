@@ -26,7 +26,7 @@ struct SlurmControllerTests {
     }
 
     static func spec(_ stage: LaunchStage, job: String, steps: Int) -> RunSpec {
-        RunSpec(job: job, hosts: [.init(host: "node1", slots: 1), .init(host: "node2", slots: 1)],
+        RunSpec(job: job, hosts: [.init(host: "node2", slots: 1), .init(host: "node1", slots: 1)],
                 command: [Paths.vigilTrain, "--steps", "\(steps)", "--compute-us", "2000"],
                 environment: ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"],
                 mpirunArguments: ["--mca", "oob_tcp_if_include", "\(ClusterBench.net).0/24",
@@ -70,16 +70,17 @@ struct SlurmControllerTests {
     }
 
     /// Ranks on both hosts register with their hosts' agents, which the
-    /// server hears; the job then completes.
+    /// server hears, in the attempt's host order (node2 first, against the
+    /// allocation's); the job then completes.
     static func anAttemptRunsInItsAllocation(_ stage: LaunchStage, _ slurm: SlurmController) async throws {
         let id = try await slurm.submit(submission(stage, job: "slurm-train", steps: 300))
         let store = try stage.server.store()
         let registered = try await eventually(timeout: .seconds(60), every: .milliseconds(200)) {
-            let nodes = try await store.ranks().filter { $0.snapshot.identity.job == "slurm-train" }.map(\.node)
-            return Set(nodes) == ["node1", "node2"]
+            let ranks = try await store.ranks().filter { $0.snapshot.identity.job == "slurm-train" }
+            return Dictionary(ranks.map { ($0.snapshot.identity.rank, $0.node) }, uniquingKeysWith: { first, _ in first }) == [0: "node2", 1: "node1"]
         }
         let state = try await slurm.state(of: id) ?? "gone"
-        #expect(registered, "ranks did not register from both hosts (Slurm job \(id): \(state))")
+        #expect(registered, "ranks did not register from both hosts in order (Slurm job \(id): \(state))")
         let completed = try await eventually(timeout: .seconds(120), every: .milliseconds(200)) {
             try await slurm.state(of: id).map { !["PENDING", "RUNNING", "CONFIGURING", "COMPLETING"].contains($0) } ?? true
         }

@@ -51,7 +51,8 @@ public struct SlurmController: Sendable {
         }
     }
 
-    static func isActive(_ state: String) -> Bool {
+    /// A state in which the job may still run (or is about to).
+    public static func isActive(_ state: String) -> Bool {
         ["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING", "SIGNALING", "STAGE_OUT"]
             .contains(state)
     }

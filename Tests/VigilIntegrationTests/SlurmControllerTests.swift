@@ -25,7 +25,7 @@ struct SlurmControllerTests {
         }
     }
 
-    static func spec(_ stage: LaunchStage, job: String, steps: Int) -> RunSpec {
+    static func spec(job: String, steps: Int) -> RunSpec {
         RunSpec(job: job, hosts: [.init(host: "node2", slots: 1), .init(host: "node1", slots: 1)],
                 command: [Paths.vigilTrain, "--steps", "\(steps)", "--compute-us", "2000"],
                 environment: ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"],
@@ -36,7 +36,7 @@ struct SlurmControllerTests {
     }
 
     static func submission(_ stage: LaunchStage, job: String, steps: Int) -> SlurmSubmission {
-        SlurmSubmission(spec: spec(stage, job: job, steps: steps), outputDirectory: stage.scope.directory.path)
+        SlurmSubmission(spec: spec(job: job, steps: steps), outputDirectory: stage.scope.directory.path)
     }
 
     /// The shipped prolog, told where vigil and its config are (a real node has
@@ -82,7 +82,7 @@ struct SlurmControllerTests {
         let state = try await slurm.state(of: id) ?? "gone"
         #expect(registered, "ranks did not register from both hosts in order (Slurm job \(id): \(state))")
         let completed = try await eventually(timeout: .seconds(120), every: .milliseconds(200)) {
-            try await slurm.state(of: id).map { !["PENDING", "RUNNING", "CONFIGURING", "COMPLETING"].contains($0) } ?? true
+            try await slurm.state(of: id).map { !SlurmController.isActive($0) } ?? true
         }
         #expect(completed)
         #expect(try await slurm.state(of: id) == "COMPLETED")

@@ -168,9 +168,12 @@ static inline uint64_t vigil_blocked_p2p(uint16_t op, uint64_t comm_id, const in
     return gen;
 }
 
-static inline void vigil_blocked_end(uint64_t gen) {
+/* `busy_ns`: the blocked time to take out of the next collective's compute
+ * gap, added under the same lock (0 when the caller decides later). */
+static inline void vigil_blocked_end(uint64_t gen, uint64_t busy_ns) {
     vigil_lock();
     vigil_inflight_end(vigil.ring, gen);
+    vigil.p2p_busy_ns += busy_ns;
     vigil_unlock();
 }
 

@@ -91,7 +91,7 @@ static void complete_finished(request_keys *k, int count, const MPI_Request requ
         uint64_t t_enter = BLOCKS ? vigil_now() : 0;                     \
         uint64_t gen = BLOCKS ? vigil_requests_wait_begin(COUNT, k.keys, t_enter) : 0; \
         int rc = PMPI_##NAME ARGS;                                       \
-        if (gen) vigil_blocked_end(gen);                                 \
+        if (gen) vigil_blocked_end(gen, 0);                              \
         uint64_t t_exit = vigil_now();                                   \
         complete_finished(&k, COUNT, REQUESTS, rc, t_exit, BLOCKS ? t_exit - t_enter : 0); \
         vigil_depth = 0;                                                 \
@@ -164,13 +164,12 @@ static uint64_t received_bytes(const MPI_Status *status, MPI_Datatype datatype) 
 /* Counts what moved: `sent` bytes to the destination, and what the status
  * says arrived (from the actual source) when `status` is given. */
 static inline void p2p_end(p2p_call *call, uint64_t sent, const MPI_Status *status, MPI_Datatype recvtype) {
-    vigil_blocked_end(call->gen);
     uint64_t t_exit = vigil_now(), busy = t_exit - call->t_enter;
+    vigil_blocked_end(call->gen, busy);   /* once, though a Sendrecv counts with two peers */
     if (call->to >= 0) vigil_p2p_add(VIGIL_OP_P2P_SEND, call->to, sent, busy, t_exit);
     if (status)
         vigil_p2p_add(VIGIL_OP_P2P_RECV, vigil_world_rank(call->comm, status->MPI_SOURCE),
                       received_bytes(status, recvtype), busy, t_exit);
-    vigil_p2p_blocked(busy);   /* once, though a Sendrecv counts with two peers */
     vigil_depth = 0;
 }
 

@@ -114,7 +114,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilCore", "VigilWire", "VigilLifecycle", "VigilDetector", "VigilRecovery", "VigilAlerts", "VigilMetrics",
+                "VigilCore", "VigilWire", "VigilLifecycle", "VigilDetector", "VigilRecovery", "VigilAlerts", "VigilMetrics", "VigilSlurm",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),

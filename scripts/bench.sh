@@ -170,8 +170,7 @@ for attempt in 1 2 3 4; do
     for _ in $(seq 600); do [ "$(running_ranks "$t0")" = 8 ] && break; sleep 0.05; done
     t2=$(date +%s%N)
     echo "launch_attempt $attempt command_ms $(( (t1 - t0) / 1000000 )) first_step_reported_ms $(( (t2 - t0) / 1000000 ))"
-    "$release/vigil" stop bench-launch --grace 5 --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" --api "$api" \
-        --remote-vigil "$work/remote/vigil" >/dev/null
+    "$release/vigil" stop bench-launch --grace 5 --token-file "$work/token" --api "$api" >/dev/null
 done | tee "$work/launch.txt"
 cold=$(awk '$2 == 1 { print $6 }' "$work/launch.txt")
 warm=$(awk '$2 > 1 { print $6 }' "$work/launch.txt" | median)
@@ -311,6 +310,17 @@ awk '$2 == "fault" {
         printf "recovery_ettr %s over %s s, %s restarts, %s steps rolled back (goal >= 0.95, ratio_to_goal %.3f)\n", $8, $4, $10, $12, $8 / 0.95
         printf "recovery_lost_s%s\n", line }' "$work/recovery.txt"
 [ -s "$work/recovery.txt" ] || echo "recovery: no figures (RecoveryBenchTests did not run; see swift test --filter RecoveryBenchTests)"
+
+echo "== fault -> first step of the new attempt, per backend: a crash with a spare on the ssh bench (RecoveryTests) and on the Slurm bench (SlurmLifecycleTests, scheduling included) =="
+# Each test prints "backend_recovery BACKEND fault F fault_to_incident_s X fault_to_stopped_s X
+# fault_to_launched_s X fault_to_first_step_s X restored_step S" (Support/BackendRecoveryFigure.swift).
+{ VIGIL_BIN="$(dirname "$release")/debug/vigil" \
+    swift test --no-parallel --filter 'RecoveryTests/aFaultOnNode3IsFollowedByARestartOnTheSpare|SlurmLifecycleTests' 2>&1 || true; } \
+    | grep '^backend_recovery' > "$work/backends.txt" || true
+awk '{ goal = $2 == "slurm" ? 10 : 5
+       printf "backend_recovery %s %s: incident %s s, stopped %s s, launched %s s, first step %s s after the fault (goal <= %d, ratio_to_goal %.2f), restored step %s\n",
+           $2, $4, $6, $8, $10, $12, goal, $12 / goal, $14 }' "$work/backends.txt"
+[ -s "$work/backends.txt" ] || echo "backend_recovery: no figures (see swift test --filter SlurmLifecycleTests)"
 
 echo "== make demo: headless, a crash on node3 (scripts/demo.sh) =="
 # From the demo's start to its first incident on screen, then each phase from the fault to training again.

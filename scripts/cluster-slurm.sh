@@ -76,6 +76,8 @@ JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 SlurmdTimeout=30
 KillWait=5
+# A client gives up on a controller that is down after this many seconds (default 10, retried)
+MessageTimeout=3
 EOF
     if [ -n "${VIGIL_CLUSTER_SLURM_PROLOG:-}" ]; then
         printf 'Prolog=%s\nPrologFlags=Alloc\n' "$VIGIL_CLUSTER_SLURM_PROLOG" >> "$slurm_conf.new"

@@ -53,7 +53,7 @@ cleanup() {
         kill "$story_pid" 2>/dev/null && wait "$story_pid" 2>/dev/null || true
     fi
     if [ "$bench" = 1 ]; then
-        VIGIL_API=$api "$vigil" stop demo --grace 2 --ssh-config "$VIGIL_CLUSTER_DIR/ssh_config" >/dev/null 2>&1 || true
+        VIGIL_API=$api "$vigil" stop demo --grace 2 --token-file "$work/token" >/dev/null 2>&1 || true
         for k in 1 2 3 4 5; do   # the agents launch started, by the pids in their namespaces
             ip netns pids "vd-node$k" 2>/dev/null | xargs -r kill 2>/dev/null || true
         done

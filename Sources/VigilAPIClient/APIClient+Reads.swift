@@ -82,6 +82,44 @@ extension APIClient {
         }
     }
 
+    /// Which backend starts the server's jobs ("ssh", "slurm").
+    public func backend() async throws -> String {
+        try await fetch("/v1/health", as: [String: String].self).0["backend"] ?? "ssh"
+    }
+
+    /// Start `spec` as its job's next attempt; answers once every rank
+    /// registered, mpirun ended, or `startTimeout` seconds passed.
+    public func launch(_ spec: RunSpec, startTimeout: Int, token: [UInt8]) async throws -> (LaunchOutcome, Data) {
+        let path = "/v1/jobs?start-timeout=\(startTimeout)"
+        let data = try await post(path, token: token, body: Array(try JSONEncoder().encode(spec)))
+        return (try Self.decode(LaunchOutcome.self, data, path), data)
+    }
+
+    /// Stop `job`'s latest attempt everywhere; the attempt as stopped.
+    public func stop(job: String, grace: Int, token: [UInt8]) async throws -> (JobRun, Data) {
+        let path = "/v1/jobs/stop?job=\(job)&grace=\(grace)"
+        let data = try await post(path, token: token)
+        return (try Self.decode(JobRun.self, data, path), data)
+    }
+
+    /// Restart `job` without `excluded` (its plan alone with `dryRun`).
+    public func restart(job: String, excluding excluded: [String], dryRun: Bool,
+                        token: [UInt8]) async throws -> (StoredRecovery, Data) {
+        var path = "/v1/jobs/restart?job=\(job)"
+        if !excluded.isEmpty { path += "&exclude=" + excluded.joined(separator: ",") }
+        if dryRun { path += "&dry-run=1" }
+        let data = try await post(path, token: token)
+        return (try Self.decode(StoredRecovery.self, data, path), data)
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ path: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw APIClientError.malformed(path, "\(error)")
+        }
+    }
+
     /// Carry out recovery `id`'s plan, awaiting approval.
     public func approveRecovery(_ id: Int64, token: [UInt8]) async throws -> StoredRecovery {
         try await change("/v1/recoveries/approve?id=\(id)", token: token, as: StoredRecovery.self)

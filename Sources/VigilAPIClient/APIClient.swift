@@ -24,11 +24,12 @@ public struct APIClient: Sendable {
         try await send(.GET, path, token: nil)
     }
 
-    public func post(_ path: String, token: [UInt8]) async throws -> Data {
-        try await send(.POST, path, token: token)
+    /// A change: the shared token, and a body (JSON) when the change needs one.
+    public func post(_ path: String, token: [UInt8], body: [UInt8] = []) async throws -> Data {
+        try await send(.POST, path, token: token, body: body)
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, token: [UInt8]?) async throws -> Data {
+    private func send(_ method: HTTPMethod, _ path: String, token: [UInt8]?, body: [UInt8] = []) async throws -> Data {
         let (host, port) = try HostPort.parse(address)
         let deadline = ContinuousClock.now + timeout  // one bound for connect and exchange together
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
@@ -46,7 +47,7 @@ public struct APIClient: Sendable {
         } catch {
             throw APIClientError.unreachable(address, Self.reason(error))
         }
-        let exchange = Self.exchange(channel, method: method, path: path, host: host, token: token)
+        let exchange = Self.exchange(channel, method: method, path: path, host: host, token: token, body: body)
         return try await withThrowingTaskGroup(of: Data?.self) { group in
             group.addTask { try await exchange() }
             group.addTask {
@@ -64,17 +65,22 @@ public struct APIClient: Sendable {
 
     private static func exchange(_ channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>,
                                  method: HTTPMethod, path: String, host: String,
-                                 token: [UInt8]?) -> @Sendable () async throws -> Data {
+                                 token: [UInt8]?, body request: [UInt8]) -> @Sendable () async throws -> Data {
         {
             try await channel.executeThenClose { inbound, outbound in
                 var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
                 head.headers.add(name: "Host", value: host)
                 if let token { head.headers.add(name: "Authorization", value: "Bearer " + String(decoding: token, as: UTF8.self)) }
-                if method == .POST { head.headers.add(name: "Content-Length", value: "0") }
+                if method == .POST {
+                    head.headers.add(name: "Content-Length", value: "\(request.count)")
+                    if !request.isEmpty { head.headers.add(name: "Content-Type", value: "application/json") }
+                }
                 head.headers.add(name: "Connection", value: "close")
                 // One write: a server that answers on the head alone (a GET has no
                 // body) may close before a separate write of the end would run.
-                try await outbound.write(contentsOf: [.head(head), .end(nil)])
+                let parts: [HTTPClientRequestPart] = request.isEmpty ? [.head(head), .end(nil)]
+                    : [.head(head), .body(.byteBuffer(ByteBuffer(bytes: request))), .end(nil)]
+                try await outbound.write(contentsOf: parts)
                 var status: HTTPResponseStatus?
                 var body = ByteBuffer()
                 var ended = false

@@ -13,18 +13,6 @@ public enum AgentClient {
         try JSONDecoder().decode(FlightRecorderDump.self, from: try await ask("RECORDS", socketPath: socketPath))
     }
 
-    /// Ask the agent to start a job's mpirun; its answer line (`STARTED pid=...`).
-    public static func startJob(_ spec: RunSpec, socketPath: String) async throws -> String {
-        let json = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
-        return String(decoding: try await ask("RUN " + json, socketPath: socketPath), as: UTF8.self)
-    }
-
-    /// Ask the agent to stop a job's processes on its node; its answer line (`STOPPED ranks=...`).
-    public static func stopJob(_ job: String, grace: Duration, socketPath: String) async throws -> String {
-        let ms = grace.components.seconds * 1_000 + grace.components.attoseconds / 1_000_000_000_000_000
-        return String(decoding: try await ask("STOP job=\(job) grace=\(ms)", socketPath: socketPath), as: UTF8.self)
-    }
-
     private static func ask(_ request: String, socketPath: String) async throws -> Data {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {

@@ -64,22 +64,11 @@ public struct RegistrationService: Service {
                     try await outbound.write(ByteBuffer(bytes: try JSONEncoder().encode(table.flightRecorders())))
                 case .hello(var identity):
                     // The kernel's word for who is asking, not the request's: nobody can
-                    // register (and so have STOP signal) a process that is not theirs, and a
-                    // rank in its own pid namespace is known by its pid in ours.
+                    // register (and so have a job stop signal) a process that is not theirs,
+                    // and a rank in its own pid namespace is known by its pid in ours.
                     identity.pid = try await peer(connection.channel).pid
                     try await welcome(identity, lines: &lines, outbound: outbound)
-                case .run(let spec):
-                    try await requireOwnUser(connection.channel)
-                    let started = try runner.start(spec)
-                    try await outbound.write(ByteBuffer(
-                        string: "STARTED pid=\(started.pid) stdout=\(started.stdoutPath) stderr=\(started.stderrPath)\n"))
-                case .stop(let job, let graceMs):
-                    try await requireOwnUser(connection.channel)
-                    let stopped = await runner.stop(job: job, grace: .milliseconds(graceMs))
-                    try await outbound.write(ByteBuffer(string: "STOPPED ranks=\(stopped.ranks) mpirun=\(stopped.mpirun)\n"))
                 }
-            } catch let error as JobRunnerError {
-                await refuse(error.description, outbound: outbound)
             } catch let error as AgentRequestError {
                 await refuse(error.description, outbound: outbound)
             } catch let error as RegistrationError {
@@ -89,13 +78,6 @@ public struct RegistrationService: Service {
             // written: closing now would drop its tail. Half-closing waits for it.
             try? await connection.channel.close(mode: .output)
         }
-    }
-
-    /// Starting and stopping jobs is for the agent's own user (and root):
-    /// the socket is open to every rank, whoever runs it.
-    private func requireOwnUser(_ channel: any Channel) async throws {
-        let uid = try await peer(channel).uid
-        guard uid == geteuid() || uid == 0 else { throw RegistrationError.notPermitted }
     }
 
     private func peer(_ channel: any Channel) async throws -> PeerCredentials {

@@ -1,12 +1,8 @@
-import Foundation
-
 /// A request on the agent's Unix socket: one line of text.
 ///
 ///     HELLO 1 pid=<pid> rank=<rank> size=<size> job=<job> host=<host> [attempt=<n>]
 ///     RANKS
 ///     RECORDS
-///     RUN <RunSpec as JSON>          start a job's mpirun (vigil launch)
-///     STOP job=<job> grace=<ms>      stop a job's mpirun and local ranks (vigil stop)
 ///
 /// The full protocol is in docs/telemetry.md.
 public enum AgentRequest: Sendable, Equatable {
@@ -16,12 +12,7 @@ public enum AgentRequest: Sendable, Equatable {
     case ranks
     /// A client asking for every rank's flight recorder (answered with JSON).
     case records
-    /// Start a job's mpirun here.
-    case run(RunSpec)
-    /// Stop a job: its mpirun if it runs here, and its ranks on this node.
-    case stop(job: String, graceMs: Int)
-
-    /// A RUN carries the whole command line; HELLOs are far shorter.
+    /// Any line on the socket (a rank's checkpoint lines carry paths); longer is refused unread.
     public static let maxLineBytes = 65_536
     public static let protocolVersion = 1
 
@@ -34,30 +25,9 @@ public enum AgentRequest: Sendable, Equatable {
             self = verb == "RANKS" ? .ranks : .records
         case "HELLO":
             self = .hello(try Self.parseHello(words.dropFirst()))
-        case "RUN":
-            self = .run(try Self.parseRun(line))
-        case "STOP":
-            let fields = try Self.fields(words.dropFirst())
-            self = .stop(job: try Self.name(fields, "job"), graceMs: try Self.integer(fields, "grace", in: 0...3_600_000))
         default:
             throw .unknownVerb(String(verb.prefix(32)))
         }
-    }
-
-    private static func parseRun(_ line: String) throws(AgentRequestError) -> RunSpec {
-        let json = line.drop { $0 != " " }.dropFirst()
-        let spec: RunSpec
-        do {
-            spec = try JSONDecoder().decode(RunSpec.self, from: Data(json.utf8))
-        } catch {
-            throw .malformed("RUN needs a run spec as JSON: \(error)")
-        }
-        do {
-            try spec.validate()
-        } catch {
-            throw .malformed(error.description)
-        }
-        return spec
     }
 
     private static func fields(_ words: ArraySlice<Substring>) throws(AgentRequestError) -> [Substring: Substring] {
@@ -118,7 +88,7 @@ public enum AgentRequestError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .empty: "empty request"
-        case .unknownVerb(let verb): "unknown request '\(verb)' (expected HELLO, RANKS, RECORDS, RUN or STOP)"
+        case .unknownVerb(let verb): "unknown request '\(verb)' (expected HELLO, RANKS or RECORDS)"
         case .unsupportedVersion(let v): "unsupported protocol version \(v) (agent speaks \(AgentRequest.protocolVersion))"
         case .malformed(let why): "malformed request: \(why)"
         case .tooLong: "request longer than \(AgentRequest.maxLineBytes) bytes"

@@ -71,8 +71,11 @@ public struct CordonChange: Sendable, Equatable, Codable {
     public var cordoned: Bool
     /// False when the node already was so.
     public var changed: Bool
+    /// What the scheduler did otherwise (a node drained by someone else stays out).
+    public var note: String?
 
-    public init(node: String, cordoned: Bool, changed: Bool) {
+    public init(node: String, cordoned: Bool, changed: Bool, note: String? = nil) {
+        self.note = note
         self.node = node
         self.cordoned = cordoned
         self.changed = changed

@@ -8,7 +8,7 @@ public enum ClusterTables {
         for node in nodes {
             let h = node.health
             table.append([
-                node.name, node.cordoned ? "cordoned" : "ok",
+                node.name, scheduling(node),
                 node.lastSeenNs == 0 ? "never" : age(nowNs, node.lastSeenNs), "\(node.lastBatch)",
                 h.map { "\($0.cpuBusyPermille / 10)%" } ?? "-",
                 h.map { bytes($0.memoryAvailableBytes) } ?? "-",
@@ -18,6 +18,11 @@ public enum ClusterTables {
             ])
         }
         return table.render()
+    }
+
+    /// Vigil's cordon, and the scheduler's word when there is one (Slurm: "drained: REASON").
+    static func scheduling(_ node: NodeSummary) -> String {
+        (node.cordoned ? "cordoned" : "ok") + (node.scheduler.map { " (\($0))" } ?? "")
     }
 
     public static func ranks(_ ranks: [StoredRank], nowNs: UInt64) -> String {
@@ -43,15 +48,19 @@ public enum ClusterTables {
         return table.render()
     }
 
+    /// A SLURM JOB column when any attempt ran as a Slurm job.
     public static func runs(_ runs: [JobRun], nowNs: UInt64) -> String {
-        var table = TextTable(header: ["JOB", "ATTEMPT", "STATE", "EXIT", "STARTED", "RAN FOR", "HOSTS", "COMMAND"],
-                              rightAligned: [1, 4, 5])
+        let slurm = runs.contains { $0.slurmJob != nil }
+        var table = TextTable(header: ["JOB", "ATTEMPT"] + (slurm ? ["SLURM JOB"] : [])
+                                  + ["STATE", "EXIT", "STARTED", "RAN FOR", "HOSTS", "COMMAND"],
+                              rightAligned: slurm ? [1, 2, 5, 6] : [1, 4, 5])
         for run in runs {
             let exit = run.state == .running ? "-" : run.exitStatus.map { "\($0)" } ?? "signal"
             let ranFor = (run.endedNs ?? nowNs) >= run.startedNs ? DurationText.precise((run.endedNs ?? nowNs) - run.startedNs) : "-"
-            table.append([run.job, "\(run.attempt)", run.state.rawValue, exit, age(nowNs, run.startedNs) + " ago", ranFor,
-                          run.hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","),
-                          String(run.command.joined(separator: " ").prefix(60))])
+            table.append([run.job, "\(run.attempt)"] + (slurm ? [run.slurmJob.map { "\($0)" } ?? "-"] : [])
+                         + [run.state.rawValue, exit, age(nowNs, run.startedNs) + " ago", ranFor,
+                            run.hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","),
+                            String(run.command.joined(separator: " ").prefix(60))])
         }
         return table.render()
     }

@@ -1,5 +1,6 @@
-/// One attempt of a job as the agent that started its mpirun reports it:
-/// sent upstream while it changes, kept by the server in the `run` table.
+/// One attempt of a job as the agent that started its mpirun reports it
+/// (sent upstream while it changes), or as the server's Slurm backend
+/// follows it: kept by the server in the `run` table.
 public struct JobRun: Sendable, Equatable, Codable {
     public enum State: String, Sendable, Codable, CaseIterable {
         case running
@@ -26,18 +27,22 @@ public struct JobRun: Sendable, Equatable, Codable {
 
     public static let tailBytes = 4_096
 
+    /// The Slurm job the attempt runs as; nil when it was started over ssh.
+    public var slurmJob: Int?
+
     /// What started it, for recovery to start the next attempt alike. Kept
     /// by the server, never shown by the API (its environment may hold secrets).
     public var spec: RunSpec?
 
     private enum CodingKeys: String, CodingKey {
-        case job, attempt, node, hosts, command, state, startedNs, endedNs, exitStatus, stdoutTail, stderrTail
+        case job, attempt, node, hosts, command, state, startedNs, endedNs, exitStatus, stdoutTail, stderrTail, slurmJob
     }
 
     public init(job: String, attempt: Int, node: String, hosts: [HostSlots], command: [String], state: State,
                 startedNs: UInt64, endedNs: UInt64? = nil, exitStatus: Int32? = nil, stdoutTail: String = "",
-                stderrTail: String = "", spec: RunSpec? = nil) {
+                stderrTail: String = "", slurmJob: Int? = nil, spec: RunSpec? = nil) {
         self.spec = spec
+        self.slurmJob = slurmJob
         self.job = job
         self.attempt = attempt
         self.node = node

@@ -31,6 +31,8 @@ public protocol TelemetryStore: Sendable {
     func runs(job: String?) async throws -> [JobRun]
     /// What started `job`'s attempt (command, hosts, environment), for recovery; nil if its agent did not say.
     func runSpec(job: String, attempt: Int) async throws -> RunSpec?
+    /// An attempt the server itself started and follows (the Slurm backend: no agent runs its mpirun).
+    func saveRun(_ run: JobRun, atNs: UInt64) async throws
 
     /// The job's node × node point-to-point traffic in windows ending after `sinceNs`.
     func links(job: String, sinceNs: UInt64) async throws -> [LinkTotal]
@@ -137,6 +139,8 @@ public struct NodeSummary: Sendable, Equatable, Codable {
     public var cordoned: Bool
     /// Why, when it was said (recovery's cordons name Vigil, the class and the incident).
     public var cordonReason: String?
+    /// The scheduler's word on the node (Slurm: "drained: REASON", "down", "idle", ...); nil without one.
+    public var scheduler: String?
 
     public init(name: String, lastBatch: UInt64, lastSeenNs: UInt64, health: NodeHealth?, loss: SpoolLoss = SpoolLoss(),
                 cordoned: Bool = false, cordonReason: String? = nil) {

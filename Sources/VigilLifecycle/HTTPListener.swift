@@ -18,8 +18,16 @@ public struct HTTPListener: Sendable {
         }
     }
 
+    /// A request: its head and its body (a POST's JSON), whole.
+    public struct Request: Sendable {
+        public var head: HTTPRequestHead
+        public var body: [UInt8]
+    }
+
     public let host: String
     public let port: Int
+    /// A longer body is refused (413) unread: a request is small JSON.
+    public static let maxBodyBytes = 1 << 20
 
     public init(host: String, port: Int) {
         self.host = host
@@ -28,7 +36,7 @@ public struct HTTPListener: Sendable {
 
     /// Bind, report the port bound (for port 0), then serve `answer` until graceful shutdown.
     public func run(bound: @Sendable (Int) throws -> Void,
-                    answer: @escaping @Sendable (HTTPRequestHead) async -> Reply) async throws {
+                    answer: @escaping @Sendable (Request) async -> Reply) async throws {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
@@ -51,13 +59,21 @@ public struct HTTPListener: Sendable {
     }
 
     private static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
-                              _ answer: @Sendable (HTTPRequestHead) async -> Reply) async {
+                              _ answer: @Sendable (Request) async -> Reply) async {
         try? await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
+            var body: [UInt8] = []
             for try await part in inbound {
-                if case .head(let h) = part { head = h }
+                switch part {
+                case .head(let h): head = h
+                case .body(let chunk): body += chunk.readableBytesView.prefix(Self.maxBodyBytes + 1 - body.count)
+                case .end: break
+                }
                 guard case .end = part, let request = head else { continue }
-                let reply = await answer(request)
+                let reply = body.count > Self.maxBodyBytes
+                    ? Reply(.payloadTooLarge, contentType: "application/json",
+                            body: Array(#"{"error":"a request body is at most 1 MiB"}"#.utf8))
+                    : await answer(Request(head: request, body: body))
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Type", value: reply.contentType)
                 headers.add(name: "Content-Length", value: "\(reply.body.count)")

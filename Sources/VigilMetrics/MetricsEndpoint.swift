@@ -36,7 +36,7 @@ public struct MetricsEndpoint: Service {
         try await listener.run(bound: { port in
             logger.info("metrics listening", metadata: ["host": "\(host)", "port": "\(port)"])
         }, answer: { request in
-            guard request.method == .GET, request.uri.split(separator: "?").first == "/metrics" else {
+            guard request.head.method == .GET, request.head.uri.split(separator: "?").first == "/metrics" else {
                 return HTTPListener.Reply(.notFound, contentType: "text/plain", body: Array("only GET /metrics here\n".utf8))
             }
             return HTTPListener.Reply(.ok, contentType: MetricsExporter.contentType, body: Array(exporter.scrape(samples()).utf8))

@@ -1,10 +1,11 @@
 import Foundation
 import VigilCore
 
-/// Starts a job on many hosts from one place, over ssh: makes sure an
-/// agent runs on every host (starting one where none does, after copying
-/// the binaries when asked), then has the first host's agent start
-/// mpirun. Anything it started is stopped again when a later step fails.
+/// What `vigil launch` does from the operator's machine, over ssh, before
+/// it asks the server to start the job: makes sure an agent runs on every
+/// host (starting one where none does, after copying the binaries when
+/// asked). The agents it started are stopped again when a host fails, or
+/// when the caller's launch does (`rollBack`).
 public struct ClusterLauncher: Sendable {
     public struct Plan: Sendable {
         public var spec: RunSpec
@@ -58,35 +59,10 @@ public struct ClusterLauncher: Sendable {
         case started(pid: Int32)
     }
 
-    public struct Outcome: Sendable {
-        public var agents: [(host: String, agent: AgentOutcome)]
-        /// The first host's agent's answer: `STARTED pid=... stdout=... stderr=...`.
-        public var started: String
-    }
-
     public let plan: Plan
 
     public init(plan: Plan) {
         self.plan = plan
-    }
-
-    public func launch(progress: @escaping @Sendable (String) -> Void) async throws(LaunchError) -> Outcome {
-        let hosts = plan.spec.hosts.map(\.host)
-        let plan = self.plan
-        let started = try await ensureAgents(progress: progress)
-        do {
-            let answer = try await SSHFanOut.onOwnThread {
-                try Self.startJob(plan)
-            }.get()
-            return Outcome(agents: started, started: answer)
-        } catch {
-            // The start may have got as far as mpirun before failing or timing out.
-            _ = await Self.stop(job: plan.spec.job, hosts: hosts, grace: .seconds(5), ssh: plan.ssh,
-                                remoteVigil: plan.remoteVigil, agentSocket: plan.agentSocket, concurrency: plan.concurrency)
-            await rollBack(started.map { ($0.host, $0.agent) }, progress: progress)
-            if let error = error as? LaunchError { throw error }
-            throw .startFailed(host: hosts[0], reason: "\(error)")
-        }
     }
 
     /// An agent on every host of the plan (binaries copied first when asked):
@@ -186,21 +162,8 @@ public struct ClusterLauncher: Sendable {
         throw LaunchError.agent(host: session.target.host, reason: "did not answer on its socket within 20 s")
     }
 
-    private static func startJob(_ plan: Plan) throws -> String {
-        let session = try SSHSession(plan.target(plan.spec.hosts[0].host))
-        // On stdin, not the command line: the environment may hold secrets, and `ps` shows arguments.
-        let json = Array(try JSONEncoder().encode(plan.spec))
-        let result = try session.run([plan.remoteVigil, "agent", "start-job", "-"] + plan.socketArguments,
-                                     stdin: json, timeout: plan.commandTimeout)
-        guard result.status == 0, result.stdoutText.hasPrefix("STARTED ") else {
-            throw LaunchError.startFailed(host: session.target.host,
-                                          reason: (result.stderrText + result.stdoutText).trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        return result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     /// Stop the agents this launch started (and only those).
-    private func rollBack(_ outcomes: [(String, AgentOutcome)], progress: @escaping @Sendable (String) -> Void) async {
+    public func rollBack(_ outcomes: [(String, AgentOutcome)], progress: @escaping @Sendable (String) -> Void) async {
         let mine = outcomes.compactMap { host, outcome -> (String, Int32)? in
             if case .started(let pid) = outcome { return (host, pid) }
             return nil
@@ -225,14 +188,12 @@ public struct ClusterLauncher: Sendable {
 public enum LaunchError: Error, CustomStringConvertible {
     case hostsFailed([(host: String, reason: String)])
     case agent(host: String, reason: String)
-    case startFailed(host: String, reason: String)
 
     public var description: String {
         switch self {
         case .hostsFailed(let failures):
             "launch refused, nothing left running:\n" + failures.map { "  \($0.host): \($0.reason)" }.joined(separator: "\n")
         case .agent(let host, let reason): "\(host): agent \(reason)"
-        case .startFailed(let host, let reason): "\(host): the job did not start (agents rolled back): \(reason)"
         }
     }
 }

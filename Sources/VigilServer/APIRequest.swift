@@ -25,7 +25,9 @@ import VigilCore
 ///     GET /v1/recoveries[?job=JOB]    what recovery decided and did, newest first (docs/recovery.md)
 ///     GET /v1/goodput[?job=JOB]       per job: ETTR, productive time and lost time by cause
 ///     POST /v1/recoveries/approve?id=N           carry out a plan awaiting approval
-///     POST /v1/jobs/restart?job=JOB[&exclude=NODE,…]  restart the latest attempt, those nodes replaced
+///     POST /v1/jobs[?start-timeout=S]  start a job's next attempt; the body is its run spec (JSON, docs/launch.md)
+///     POST /v1/jobs/stop?job=JOB[&grace=S]   stop the latest attempt everywhere, confirmed
+///     POST /v1/jobs/restart?job=JOB[&exclude=NODE,…][&dry-run=1]  restart the latest attempt, those nodes replaced
 ///     POST /v1/nodes/NODE/cordon      no launch chooses NODE
 ///     POST /v1/nodes/NODE/uncordon
 ///     POST /v1/checkpoints/pin?job=JOB&step=N     retention never removes it
@@ -52,7 +54,9 @@ public enum APIRequest: Equatable, Sendable {
     case recoveries(job: String?)
     case goodput(job: String?)
     case approve(id: Int64)
-    case restart(job: String, exclude: [String])
+    case launch(RunSpec, startTimeoutNs: UInt64)
+    case stop(job: String, graceNs: UInt64)
+    case restart(job: String, exclude: [String], dryRun: Bool)
     case cordon(node: String, cordoned: Bool)
     case pin(job: String, step: Int64, pinned: Bool)
     case note(OperatorNote)
@@ -60,22 +64,20 @@ public enum APIRequest: Equatable, Sendable {
     /// Changes the server's state: only with the token.
     public var needsToken: Bool {
         switch self {
-        case .cordon, .pin, .approve, .restart, .note: true
+        case .cordon, .pin, .approve, .launch, .stop, .restart, .note: true
         default: false
         }
     }
 
-    public init(method: String, uri: String) throws(APIError) {
+    public init(method: String, uri: String, body: [UInt8] = []) throws(APIError) {
         let (path, query) = Self.split(uri)
+        if method == "POST", let job = try Self.jobChange(path, query, body) {
+            self = job
+            return
+        }
         if method == "POST" {
             if path == "/v1/checkpoints/pin" || path == "/v1/checkpoints/unpin" {
                 self = .pin(job: try Self.job(query), step: try Self.step(query), pinned: path.hasSuffix("/pin"))
-                return
-            }
-            if path == "/v1/jobs/restart" {
-                let exclude = (query["exclude"] ?? "").split(separator: ",").map(String.init)
-                guard exclude.allSatisfy({ SafeName.isValid($0) }) else { throw .badRequest("exclude must be nodes, each \(SafeName.rule)") }
-                self = .restart(job: try Self.job(query), exclude: exclude)
                 return
             }
             if path == "/v1/notes" {
@@ -121,6 +123,42 @@ public enum APIRequest: Equatable, Sendable {
         case "/v1/checkpoints/shards": self = .shards(job: try Self.job(query), step: try Self.step(query))
         default: throw .notFound(String(path.prefix(128)))
         }
+    }
+
+    /// A launch, stop or restart; nil for any other path.
+    private static func jobChange(_ path: Substring, _ query: [Substring: Substring],
+                                  _ body: [UInt8]) throws(APIError) -> APIRequest? {
+        switch path {
+        case "/v1/jobs":
+            let timeout = try number(query, "start-timeout", default: 120, in: 1...3_600)
+            return .launch(try runSpec(body), startTimeoutNs: UInt64(timeout) * 1_000_000_000)
+        case "/v1/jobs/stop":
+            let grace = try number(query, "grace", default: 10, in: 0...3_600)
+            return .stop(job: try job(query), graceNs: UInt64(grace) * 1_000_000_000)
+        case "/v1/jobs/restart":
+            let exclude = (query["exclude"] ?? "").split(separator: ",").map(String.init)
+            guard exclude.allSatisfy({ SafeName.isValid($0) }) else { throw .badRequest("exclude must be nodes, each \(SafeName.rule)") }
+            guard ["", "0", "1"].contains(query["dry-run"] ?? "") else { throw .badRequest("dry-run must be 0 or 1") }
+            return .restart(job: try job(query), exclude: exclude, dryRun: query["dry-run"].map { $0 != "0" } ?? false)
+        default:
+            return nil
+        }
+    }
+
+    /// A launch's body: the run spec, checked whole before anything starts (its attempt is the server's to number).
+    private static func runSpec(_ body: [UInt8]) throws(APIError) -> RunSpec {
+        let spec: RunSpec
+        do {
+            spec = try JSONDecoder().decode(RunSpec.self, from: Data(body))
+        } catch {
+            throw .badRequest("the body must be a run spec (JSON): \(error)")
+        }
+        do {
+            try spec.validate()
+        } catch {
+            throw .badRequest(error.description)
+        }
+        return spec
     }
 
     private static func change(_ path: Substring) throws(APIError) -> APIRequest {
@@ -196,6 +234,10 @@ public enum APIError: Error, Equatable, CustomStringConvertible {
     case methodNotAllowed(String)
     case badRequest(String)
     case unauthorized
+    /// Refused as things stand (a job still running, a cordoned host).
+    case conflict(String)
+    /// What carries out the change (the agents, Slurm) could not.
+    case unavailable(String)
 
     public var status: Int {
         switch self {
@@ -203,6 +245,8 @@ public enum APIError: Error, Equatable, CustomStringConvertible {
         case .methodNotAllowed: 405
         case .badRequest: 400
         case .unauthorized: 401
+        case .conflict: 409
+        case .unavailable: 503
         }
     }
 
@@ -212,6 +256,7 @@ public enum APIError: Error, Equatable, CustomStringConvertible {
         case .methodNotAllowed(let method): "\(method.prefix(16)) not allowed: reads are GET, changes POST"
         case .badRequest(let why): why
         case .unauthorized: "this changes the cluster: send the shared token (Authorization: Bearer TOKEN)"
+        case .conflict(let why), .unavailable(let why): why
         }
     }
 }

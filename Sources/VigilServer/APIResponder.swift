@@ -2,6 +2,7 @@ import Foundation
 import VigilCore
 import VigilMetrics
 import VigilRecovery
+import VigilSlurm
 
 /// Answers API requests from the store, as JSON. Lists that can be asked
 /// for "since a cursor" come with the cursor to ask with next time.
@@ -11,6 +12,7 @@ struct APIResponder: Sendable {
     let reads: ConsoleReads
     var recoveries: (any RecoveryStore)?
     var recovery: RecoveryCoordinator?
+    var lifecycle: JobLifecycle?
     let exporter: MetricsExporter
 
     struct Page<Item: Encodable>: Encodable {
@@ -43,7 +45,7 @@ struct APIResponder: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         switch request {
         case .health:
-            return try encoder.encode(["status": "ok"])
+            return try encoder.encode(["status": "ok", "backend": lifecycle?.backend.name ?? "none"])
         case .metrics:
             return Data(exporter.scrape(try await metricSamples()).utf8)
         case .summary:
@@ -56,7 +58,12 @@ struct APIResponder: Sendable {
             return try encoder.encode(try await store.probes(job: job))
         case .nodes(let since):
             // since 0 is the full list, nodes cordoned before any agent ran there included
-            let nodes = try await store.nodes().filter { since == 0 || $0.lastSeenNs > since }
+            let states = await lifecycle?.backend.nodeStates() ?? [:]
+            let nodes = try await store.nodes().filter { since == 0 || $0.lastSeenNs > since }.map { node in
+                var node = node
+                node.scheduler = states[node.name]
+                return node
+            }
             return try encoder.encode(Page(cursor: nodes.map(\.lastSeenNs).max() ?? since, items: nodes))
         case .ranks(let job, let since):
             let ranks = try await store.ranks(job: job).filter { $0.updatedNs > since }
@@ -88,13 +95,18 @@ struct APIResponder: Sendable {
             } catch let error as RecoveryError {
                 throw APIError.notFound(error.description)
             }
-        case .restart(let job, let exclude):
+        case .restart(let job, let exclude, let dryRun):
             guard let recovery else { throw APIError.notFound("recovery is not set up on this server") }
             do {
-                return try encoder.encode(try await recovery.restart(job: job, excluding: Set(exclude), nowNs: wallClockNanoseconds()))
+                return try encoder.encode(try await recovery.restart(job: job, excluding: Set(exclude), dryRun: dryRun,
+                                                                     nowNs: wallClockNanoseconds()))
             } catch let error as RecoveryError {
                 throw APIError.badRequest(error.description)
             }
+        case .launch(let spec, let timeoutNs):
+            return try encoder.encode(try await jobs { try await $0.launch(spec, startTimeoutNs: timeoutNs) })
+        case .stop(let job, let graceNs):
+            return try encoder.encode(try await jobs { try await $0.stop(job: job, graceNs: graceNs) })
         case .shards(let job, let step):
             return try encoder.encode(try await store.checkpointShards(job: job, step: step))
         case .pin(let job, let step, let pinned):
@@ -105,8 +117,25 @@ struct APIResponder: Sendable {
         case .note(let note):
             return try encoder.encode(try await store.addNote(note, atNs: wallClockNanoseconds()))
         case .cordon(let node, let cordoned):
-            let changed = try await store.setCordoned(node, cordoned, reason: cordoned ? "by an operator" : nil, atNs: wallClockNanoseconds())
-            return try encoder.encode(CordonChange(node: node, cordoned: cordoned, changed: changed))
+            return try encoder.encode(try await jobs { lifecycle in
+                cordoned ? try await lifecycle.cordon(node, cause: .byOperator) : try await lifecycle.uncordon(node)
+            })
+        }
+    }
+
+    /// A change through the job lifecycle, its errors as the API says them.
+    private func jobs<T: Sendable>(_ change: (JobLifecycle) async throws -> T) async throws -> T {
+        guard let lifecycle else { throw APIError.notFound("this server starts no jobs") }
+        do {
+            return try await change(lifecycle)
+        } catch let error as JobLifecycleError {
+            switch error {
+            case .refused: throw APIError.conflict(error.description)
+            case .noSuchJob: throw APIError.notFound(error.description)
+            case .backend: throw APIError.unavailable(error.description)
+            }
+        } catch let error as SlurmError {
+            throw APIError.unavailable(error.description)
         }
     }
 }

@@ -20,7 +20,7 @@ public struct APIService: Service {
 
     public init(host: String, port: Int, portFile: String? = nil, store: any TelemetryStore, detector: DetectorService,
                 stats: ServerStats, directory: AgentDirectory, recoveries: (any RecoveryStore)? = nil,
-                recovery: RecoveryCoordinator? = nil, exporter: MetricsExporter = MetricsExporter(), token: [UInt8],
+                recovery: RecoveryCoordinator? = nil, lifecycle: JobLifecycle? = nil, exporter: MetricsExporter = MetricsExporter(), token: [UInt8],
                 logger: Logger) {
         self.token = token
         self.host = host
@@ -28,7 +28,7 @@ public struct APIService: Service {
         self.portFile = portFile
         let reads = ConsoleReads(store: store, detector: detector, stats: stats, directory: directory)
         self.responder = APIResponder(store: store, detector: detector, reads: reads, recoveries: recoveries, recovery: recovery,
-                                      exporter: exporter)
+                                      lifecycle: lifecycle, exporter: exporter)
         self.logger = logger
     }
 
@@ -39,15 +39,16 @@ public struct APIService: Service {
             logger.info("API listening", metadata: ["host": "\(host)", "port": "\(bound)"])
         }, answer: { request in
             let (status, body) = await answer(request)
-            let metrics = status == .ok && request.uri.split(separator: "?").first == "/metrics"
+            let metrics = status == .ok && request.head.uri.split(separator: "?").first == "/metrics"
             return HTTPListener.Reply(status, contentType: metrics ? MetricsExporter.contentType : "application/json",
                                       body: Array(body))
         })
     }
 
-    private func answer(_ head: HTTPRequestHead) async -> (HTTPResponseStatus, Data) {
+    private func answer(_ http: HTTPListener.Request) async -> (HTTPResponseStatus, Data) {
+        let head = http.head
         do {
-            let request = try APIRequest(method: head.method.rawValue, uri: head.uri)
+            let request = try APIRequest(method: head.method.rawValue, uri: head.uri, body: http.body)
             if request.needsToken {
                 let presented = head.headers["Authorization"].first.flatMap { $0.hasPrefix("Bearer ") ? $0.dropFirst(7) : nil }
                 guard let presented, constantTimeEqual(Array(presented.utf8), token) else { throw APIError.unauthorized }

@@ -16,6 +16,7 @@ struct AgentSession {
     let detector: DetectorService
     let checkpoints: CheckpointCoordinator
     let recovery: RecoveryCoordinator?
+    let agents: AgentBackend?
     let capture: CaptureWriter?
     let directory: AgentDirectory
     let stats: ServerStats
@@ -76,6 +77,7 @@ struct AgentSession {
                 detector.ingest(batch, from: node, atNs: now)
                 if CheckpointCoordinator.concerns(batch) { await checkpoints.ingest(batch, from: node) }
                 if let recovery, RecoveryCoordinator.concerns(batch) { await recovery.ingest(batch, from: node) }
+                if let agents, AgentBackend.concerns(batch) { agents.ingest(batch, from: node) }
                 stats.record(batch, atNs: now)
                 if let error = capture?.append(frame, from: node, receivedNs: now) {
                     logger.error("capture stopped", metadata: ["path": "\(capture?.path ?? "")", "reason": "\(error)"])

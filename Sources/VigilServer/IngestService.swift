@@ -18,13 +18,16 @@ public struct IngestService: Service {
     private let capture: CaptureWriter?
     private let directory: AgentDirectory
     private let recovery: RecoveryCoordinator?
+    /// Where agents' answers to job controls go (the ssh backend).
+    private let agents: AgentBackend?
     private let stats: ServerStats
     private let logger: Logger
 
     public init(configuration: ServerConfiguration, store: any TelemetryStore, detector: DetectorService,
                 capture: CaptureWriter? = nil, directory: AgentDirectory, recovery: RecoveryCoordinator? = nil,
-                stats: ServerStats, logger: Logger) {
+                agents: AgentBackend? = nil, stats: ServerStats, logger: Logger) {
         self.recovery = recovery
+        self.agents = agents
         self.directory = directory
         self.stats = stats
         self.configuration = configuration
@@ -60,7 +63,7 @@ public struct IngestService: Service {
         let checkpoints = CheckpointCoordinator(store: store, directory: directory, keep: configuration.checkpointKeep,
                                                 logger: logger)
         let session = AgentSession(configuration: configuration, store: store, detector: detector, checkpoints: checkpoints,
-                                   recovery: recovery, capture: capture, directory: directory, stats: stats, logger: logger)
+                                   recovery: recovery, agents: agents, capture: capture, directory: directory, stats: stats, logger: logger)
         // Shutdown ends every agent's connection too, not only the listener:
         // an ack not sent is a batch the agent replays, and replays are skipped.
         try await untilGracefulShutdown {

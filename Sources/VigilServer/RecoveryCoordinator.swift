@@ -7,63 +7,47 @@ import VigilWire
 /// Acts on incidents (docs/recovery.md): each open incident is put to the
 /// recovery policy once (again later while it says wait); a plan is
 /// recorded, then, in automatic mode or once approved, carried out by a
-/// RecoveryRun — one per job at a time. Agents' answers to the job
-/// controls it sends, and the new attempt's restore, arrive here.
+/// RecoveryRun — one per job at a time — through the job lifecycle. The
+/// new attempt's restore arrives here.
 public actor RecoveryCoordinator {
     let configuration: RecoveryConfiguration
     let store: any TelemetryStore
     let recoveries: any RecoveryStore
-    let directory: AgentDirectory
+    /// Cordons, stops and starts attempts, as for an operator.
+    let lifecycle: JobLifecycle
     let logger: Logger
     /// Told when a recovered job trains again: its incident's alert resolves.
     let alerts: AlertDispatcher?
-    /// Told when an attempt is being stopped, so that its teardown is not taken for faults.
-    let detector: DetectorService?
     /// Incident occurrence (Self.occurrence) → when to look at it again (nil entry: never looked at; .max: never again).
     private var dueNs: [String: UInt64] = [:]
     /// Plans waiting for an operator, by recovery id.
     private var awaiting: [Int64: (record: StoredRecovery, incident: Incident?)] = [:]
     /// Jobs with a recovery under way.
     private var underWay: Set<String> = []
-    /// What agents answered, per job control: "job/attempt/action" → node → reply.
-    private(set) var replies: [String: [String: JobControlReply]] = [:]
     /// The newest restore reported per job: step, when the last rank said so, and the slowest rank's time.
     private(set) var restored: [String: (step: Int64, atNs: UInt64, durationNs: UInt64)] = [:]
 
     static let waitAgainNs: UInt64 = 5_000_000_000
 
     public init(configuration: RecoveryConfiguration, store: any TelemetryStore, recoveries: any RecoveryStore,
-                directory: AgentDirectory, alerts: AlertDispatcher? = nil, detector: DetectorService? = nil, logger: Logger) {
+                lifecycle: JobLifecycle, alerts: AlertDispatcher? = nil, logger: Logger) {
         self.alerts = alerts
-        self.detector = detector
         self.configuration = configuration
         self.store = store
         self.recoveries = recoveries
-        self.directory = directory
+        self.lifecycle = lifecycle
         self.logger = logger
     }
 
-    /// Whether a batch carries anything recovery waits for.
+    /// Whether a batch carries anything recovery waits for: a restore.
     public nonisolated static func concerns(_ batch: TelemetryBatch) -> Bool {
-        batch.items.contains {
-            switch $0 {
-            case .jobControl: true
-            case .checkpointShard(let event): event.state == .restored
-            default: false
-            }
-        }
+        batch.items.contains { if case .checkpointShard(let event) = $0 { event.state == .restored } else { false } }
     }
 
     public func ingest(_ batch: TelemetryBatch, from node: String) {
-        for item in batch.items {
-            switch item {
-            case .jobControl(let reply):
-                replies["\(reply.job)/\(reply.attempt)/\(reply.action)", default: [:]][node] = reply
-            case .checkpointShard(let event) where event.state == .restored:
-                let same = restored[event.job].flatMap { $0.step == event.step && event.atNs < $0.atNs + 60_000_000_000 ? $0 : nil }
-                restored[event.job] = (event.step, max(event.atNs, same?.atNs ?? 0), max(event.durationNs, same?.durationNs ?? 0))
-            default: continue
-            }
+        for case .checkpointShard(let event) in batch.items where event.state == .restored {
+            let same = restored[event.job].flatMap { $0.step == event.step && event.atNs < $0.atNs + 60_000_000_000 ? $0 : nil }
+            restored[event.job] = (event.step, max(event.atNs, same?.atNs ?? 0), max(event.durationNs, same?.durationNs ?? 0))
         }
     }
 
@@ -145,8 +129,11 @@ public actor RecoveryCoordinator {
     }
 
     /// An operator's restart of `job`'s latest attempt, the `excluded` nodes
-    /// replaced like culprits: whatever the mode, outside the budget.
-    public func restart(job: String, excluding excluded: Set<String>, nowNs: UInt64) async throws -> StoredRecovery {
+    /// replaced like culprits: whatever the mode, outside the budget. A dry
+    /// run answers the plan (hosts, spares, the step it would resume from)
+    /// and changes nothing.
+    public func restart(job: String, excluding excluded: Set<String>, dryRun: Bool = false,
+                        nowNs: UInt64) async throws -> StoredRecovery {
         guard !underWay.contains(job) else { throw RecoveryError.underWay(job) }
         guard let run = try await store.runs(job: job).max(by: { $0.attempt < $1.attempt }) else { throw RecoveryError.noSuchJob(job) }
         let context = try await context(run: run)
@@ -156,8 +143,9 @@ public actor RecoveryCoordinator {
         case .failure(let refusal): throw RecoveryError.refused(refusal.why)
         }
         var record = StoredRecovery(job: job, attempt: run.attempt, incidentKey: plan.incidentKey, incidentClass: nil,
-                                    mode: configuration.mode, state: .stopping, plan: plan, why: plan.why, firstSeenNs: nowNs,
-                                    detectedNs: nowNs, decidedNs: nowNs)
+                                    mode: configuration.mode, state: dryRun ? .dryRun : .stopping, plan: plan, why: plan.why,
+                                    firstSeenNs: nowNs, detectedNs: nowNs, decidedNs: nowNs)
+        guard !dryRun else { return record }
         record.id = try await recoveries.saveRecovery(record)
         start(record, nil)
         return record
@@ -200,8 +188,10 @@ public actor RecoveryCoordinator {
     private func context(run: JobRun) async throws -> RecoveryContext {
         let cordoned = Set(try await store.nodes().filter(\.cordoned).map(\.name))
         let standing = CheckpointStanding.of(try await store.checkpoints(job: run.job, limit: 200)).first
-        return RecoveryContext(run: run, liveNodes: directory.connectedNodes, cordoned: cordoned,
-                               minNodes: run.spec?.minNodes, restorableStep: standing?.restorable.map(\.step).max())
+        // The run list carries no spec (it may hold secrets): read apart.
+        let spec = try await store.runSpec(job: run.job, attempt: run.attempt)
+        return RecoveryContext(run: run, liveNodes: await lifecycle.usableNodes(), cordoned: cordoned,
+                               minNodes: spec?.minNodes, restorableStep: standing?.restorable.map(\.step).max())
     }
 }
 

@@ -4,9 +4,10 @@ import VigilRecovery
 import VigilWire
 
 /// One recovery carried out, step by step, each recorded as it happens:
-/// cordon the culprits, stop the attempt on every live host (confirmed
-/// gone), start the next attempt on the plan's hosts, then wait for its
-/// restore and its first training step.
+/// cordon the culprits, stop the attempt (confirmed gone), start the next
+/// attempt on the plan's hosts (all three through the job lifecycle, as an
+/// operator's launch and stop), then wait for its restore and its first
+/// training step.
 struct RecoveryRun {
     var record: StoredRecovery
     /// What it answers; nil for an operator's restart.
@@ -14,7 +15,6 @@ struct RecoveryRun {
     let coordinator: RecoveryCoordinator
 
     /// How long each step may take before the recovery is failed.
-    static let launchTimeoutNs: UInt64 = 30_000_000_000
     static let firstStepTimeoutNs: UInt64 = 300_000_000_000
     static let restoreGraceNs: UInt64 = 20_000_000_000
 
@@ -23,8 +23,6 @@ struct RecoveryRun {
         do {
             try await run.steps()
         } catch {
-            // Whatever still runs of the job is evidence again.
-            coordinator.detector?.resumed(job: record.job)
             (run.record.state, run.record.failure) = (.failed, "\(error)")
             await run.save()
             coordinator.logger.error("recovery failed", metadata: ["job": "\(record.job)", "id": "\(record.id)",
@@ -35,48 +33,32 @@ struct RecoveryRun {
     private mutating func steps() async throws {
         guard let plan = record.plan else { throw RecoveryRunError.step("no plan") }
         let store = coordinator.store
-        for node in plan.cordon {
-            _ = try await store.setCordoned(node, true, reason: plan.cordonReason, atNs: wallClockNanoseconds())
+        let lifecycle = coordinator.lifecycle
+        if !plan.cordon.isEmpty {
+            let cause = CordonCause(incidentClass: plan.incidentClass?.rawValue, incident: try await incidentNumber(plan),
+                                    reason: plan.cordonReason)
+            for node in plan.cordon { _ = try await lifecycle.cordon(node, cause: cause) }
         }
         guard let previous = try await store.runs(job: plan.job).first(where: { $0.attempt == plan.attempt }),
               var spec = try await store.runSpec(job: plan.job, attempt: plan.attempt) else {
             throw RecoveryRunError.step("attempt \(plan.attempt) has no run spec: its agent did not report one")
         }
-        try await stop(previous)
+        try await lifecycle.stop(previous, graceNs: coordinator.configuration.stopGraceNs)
+        record.stoppedNs = wallClockNanoseconds()
+        record.state = .launching
+        await save()
         (spec.attempt, spec.hosts) = (plan.attempt + 1, plan.hosts)
-        try await launch(spec)
+        _ = try await lifecycle.start(spec)
+        record.launchedNs = wallClockNanoseconds()
+        record.state = .starting
+        await save()
         try await recordRestart(plan)
         try await awaitTraining(spec)
     }
 
-    /// SIGTERM then SIGKILL through every live host's agent; done once each said nothing of the job is left.
-    private mutating func stop(_ run: JobRun) async throws {
-        coordinator.detector?.stopping(job: run.job, attempt: run.attempt)
-        let live = coordinator.directory.connectedNodes
-        let hosts = Set(run.hosts.map(\.host) + [run.node]).intersection(live)
-        let graceMs = Int(coordinator.configuration.stopGraceNs / 1_000_000)
-        let control = JobControl.stop(job: run.job, attempt: run.attempt, graceMs: graceMs)
-        for host in hosts.sorted() { coordinator.directory.send(control.frame, to: host) }
-        let replies = try await awaitReplies(control, from: hosts, action: .stop,
-                                             timeoutNs: coordinator.configuration.stopGraceNs + 40_000_000_000)
-        if let stuck = replies.first(where: { !$0.value.ok }) {
-            throw RecoveryRunError.step("\(stuck.key): \(stuck.value.detail)")
-        }
-        record.stoppedNs = wallClockNanoseconds()
-        record.state = .launching
-        await save()
-    }
-
-    /// The next attempt's mpirun, on the plan's first host.
-    private mutating func launch(_ spec: RunSpec) async throws {
-        guard let first = spec.hosts.first?.host, coordinator.directory.send(JobControl.start(spec).frame, to: first) else {
-            throw RecoveryRunError.step("the first host's agent is not connected")
-        }
-        let replies = try await awaitReplies(.start(spec), from: [first], action: .start, timeoutNs: Self.launchTimeoutNs)
-        if let reply = replies[first], !reply.ok { throw RecoveryRunError.step("\(first) did not start it: \(reply.detail)") }
-        record.launchedNs = wallClockNanoseconds()
-        record.state = .starting
-        await save()
+    /// The stored incident's number, for the scheduler's drain reason.
+    private func incidentNumber(_ plan: RecoveryPlan) async throws -> Int64? {
+        try await coordinator.store.incidents(job: plan.job, limit: 100).first { $0.incident.key == plan.incidentKey }?.id
     }
 
     /// An incident's restart counts against the job's budget; an operator's does not.
@@ -131,22 +113,6 @@ struct RecoveryRun {
         record.state = .training
         await save()
         if let incident { coordinator.alerts?.send(AlertEvent(action: .resolve, incident: incident, atNs: now)) }
-    }
-
-    /// Until every one of `hosts` answered `control` (a host whose agent left counts as gone), or the deadline.
-    private func awaitReplies(_ control: JobControl, from hosts: Set<String>, action: JobControlReply.Action,
-                              timeoutNs: UInt64) async throws -> [String: JobControlReply] {
-        let key = "\(control.job)/\(control.attempt)/\(action)"
-        let deadline = wallClockNanoseconds() + timeoutNs
-        while true {
-            let replies = await coordinator.replies[key] ?? [:]
-            let waiting = hosts.subtracting(replies.keys).intersection(coordinator.directory.connectedNodes)
-            if waiting.isEmpty { return replies }
-            guard wallClockNanoseconds() < deadline else {
-                throw RecoveryRunError.step("no answer to \(action) from " + waiting.sorted().joined(separator: ", "))
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
     }
 
     private func save() async {

@@ -28,15 +28,22 @@ public struct SlurmController: Sendable {
         return id
     }
 
-    /// The job's state (RUNNING, PENDING, COMPLETED, CANCELLED, FAILED, ...);
-    /// nil once the controller has forgotten it.
-    public func state(of job: Int) async throws(SlurmError) -> String? {
+    /// The job's state and how it ended; nil once the controller has
+    /// forgotten it (MinJobAge after its end).
+    public func status(of job: Int) async throws(SlurmError) -> SlurmJobStatus? {
         do throws(SlurmError) {
-            let output = try await run(["squeue", "-h", "--states=all", "-j", "\(job)", "-o", "%T"])
-            return output.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) }
+            let output = try await run(["scontrol", "-o", "show", "job", "\(job)"])
+            guard let line = output.split(separator: "\n").first else { return nil }
+            return try SlurmJobStatus(scontrolLine: String(line))
         } catch .refused(_, _, let message) where message.contains("Invalid job id") {
             return nil
         }
+    }
+
+    /// The job's state (RUNNING, PENDING, COMPLETED, CANCELLED, FAILED, ...);
+    /// nil once the controller has forgotten it.
+    public func state(of job: Int) async throws(SlurmError) -> String? {
+        try await status(of: job)?.state
     }
 
     /// Cancels the job and waits until Slurm says it ended (or forgot it).

@@ -1,13 +1,18 @@
-/// The reason Vigil gives a node it drains: `vigil: <class> incident <id>`,
-/// which `sinfo -R` shows operators and tools can parse. Vigil resumes only
+/// The reason Vigil gives a node it drains: `vigil: <class> incident <id>`
+/// (an operator's cordon through Vigil: `vigil: operator-cordon`), which
+/// `sinfo -R` shows operators and tools can parse. Vigil resumes only
 /// nodes drained with such a reason; an admin's drain is left alone.
 public struct SlurmDrainReason: Sendable, Equatable {
     public var incidentClass: String
-    public var incident: String
+    /// The stored incident's number; nil for an operator's cordon.
+    public var incident: String?
 
     static let prefix = "vigil: "
 
-    public init(incidentClass: String, incident: String) {
+    /// An operator's `vigil cordon`.
+    public static let operatorCordon = SlurmDrainReason(incidentClass: "operator-cordon", incident: nil)
+
+    public init(incidentClass: String, incident: String?) {
         self.incidentClass = incidentClass
         self.incident = incident
     }
@@ -16,14 +21,19 @@ public struct SlurmDrainReason: Sendable, Equatable {
     public init?(parsing reason: String) {
         guard reason.hasPrefix(Self.prefix) else { return nil }
         let words = reason.dropFirst(Self.prefix.count).split(separator: " ", omittingEmptySubsequences: false)
-        guard words.count == 3, words[1] == "incident", Self.isWord(words[0]), Self.isWord(words[2]) else { return nil }
-        (incidentClass, incident) = (String(words[0]), String(words[2]))
+        switch words.count {
+        case 1 where Self.isWord(words[0]): (incidentClass, incident) = (String(words[0]), nil)
+        case 3 where words[1] == "incident" && Self.isWord(words[0]) && Self.isWord(words[2]):
+            (incidentClass, incident) = (String(words[0]), String(words[2]))
+        default: return nil
+        }
     }
 
     /// The text for `scontrol update ... Reason=`; nil when a part is not a plain word.
     public var text: String? {
-        guard Self.isWord(incidentClass), Self.isWord(incident) else { return nil }
-        return "\(Self.prefix)\(incidentClass) incident \(incident)"
+        guard Self.isWord(incidentClass) else { return nil }
+        guard let incident else { return Self.prefix + incidentClass }
+        return Self.isWord(incident) ? "\(Self.prefix)\(incidentClass) incident \(incident)" : nil
     }
 
     /// Letters, digits, `-`, `_`, `.`: nothing a parser or a shell reads twice.

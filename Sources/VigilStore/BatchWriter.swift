@@ -147,27 +147,34 @@ struct BatchWriter {
 
     private func write(_ run: JobRun) throws {
         try seeJob(run.job, worldSize: run.hosts.reduce(0) { $0 + $1.slots })
+        try Self.write(run, db, atNs: receivedAtNs)
+    }
+
+    /// One attempt's row (an event on the timeline when its state changes),
+    /// as its agent or the server's Slurm backend reports it.
+    static func write(_ run: JobRun, _ db: Database, atNs: UInt64) throws {
         let before = try String.fetchOne(db, sql: "SELECT state FROM run WHERE job = ? AND attempt = ?",
                                          arguments: [run.job, run.attempt])
         if before != run.state.rawValue {
             let how = run.state == .running ? "started on \(run.hosts.count) hosts"
                 : run.exitStatus.map { "\(run.state.rawValue), exit status \($0)" } ?? "\(run.state.rawValue) by a signal"
+            let slurm = run.slurmJob.map { " (Slurm job \($0))" } ?? ""
             try SQLiteStore.record(db, kind: "run.\(run.state.rawValue)", node: run.node, job: run.job,
-                                   message: "attempt \(run.attempt) \(how)", atNs: receivedAtNs)
+                                   message: "attempt \(run.attempt) \(how)\(slurm)", atNs: atNs)
         }
         let json = JSONEncoder()
         try db.cachedStatement(sql: """
             INSERT INTO run (job, attempt, node, hosts, command, state, startedNs, endedNs, exitStatus,
-                stdoutTail, stderrTail, updatedNs, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                stdoutTail, stderrTail, updatedNs, spec, slurmJob) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(job, attempt) DO UPDATE SET node = excluded.node, state = excluded.state,
-                spec = COALESCE(excluded.spec, run.spec),
+                spec = COALESCE(excluded.spec, run.spec), slurmJob = COALESCE(excluded.slurmJob, run.slurmJob),
                 endedNs = excluded.endedNs, exitStatus = excluded.exitStatus, stdoutTail = excluded.stdoutTail,
                 stderrTail = excluded.stderrTail, updatedNs = excluded.updatedNs
             """).execute(arguments: [
                 run.job, run.attempt, run.node, String(decoding: try json.encode(run.hosts), as: UTF8.self),
                 String(decoding: try json.encode(run.command), as: UTF8.self), run.state.rawValue, run.startedNs,
-                run.endedNs, run.exitStatus, run.stdoutTail, run.stderrTail, receivedAtNs,
-                try run.spec.map { String(decoding: try json.encode($0), as: UTF8.self) },
+                run.endedNs, run.exitStatus, run.stdoutTail, run.stderrTail, atNs,
+                try run.spec.map { String(decoding: try json.encode($0), as: UTF8.self) }, run.slurmJob,
             ])
     }
 

@@ -128,12 +128,22 @@ public final class SQLiteStore: TelemetryStore {
                               command: try json.decode([String].self, from: Data((row["command"] as String).utf8)),
                               state: JobRun.State(rawValue: row["state"]) ?? .running, startedNs: row["startedNs"],
                               endedNs: row["endedNs"], exitStatus: row["exitStatus"], stdoutTail: row["stdoutTail"],
-                              stderrTail: row["stderrTail"])
+                              stderrTail: row["stderrTail"], slurmJob: row["slurmJob"])
             }
         }
     }
 
-    /// What started `job`'s attempt, as its agent reported it.
+    public func saveRun(_ run: JobRun, atNs: UInt64) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO job (id, worldSize, firstSeenNs, lastSeenNs) VALUES (?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET lastSeenNs = excluded.lastSeenNs
+                """, arguments: [run.job, run.hosts.reduce(0) { $0 + $1.slots }, atNs, atNs])
+            try BatchWriter.write(run, db, atNs: atNs)
+        }
+    }
+
+    /// What started `job`'s attempt, as its agent (or the server) recorded it.
     public func runSpec(job: String, attempt: Int) async throws -> RunSpec? {
         try await pool.read { db in
             guard let text = try String.fetchOne(db, sql: "SELECT spec FROM run WHERE job = ? AND attempt = ?",

@@ -202,6 +202,10 @@ enum StoreMigrations {
         migrator.registerMigration("v21: wait profiles") { db in
             try db.execute(sql: "DELETE FROM rank")
         }
+        // An attempt run as a Slurm job carries its Slurm job id.
+        migrator.registerMigration("v22: slurm jobs") { db in
+            try db.alter(table: "run") { t in t.add(column: "slurmJob", .integer) }
+        }
         return migrator
     }
 

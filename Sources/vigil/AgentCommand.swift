@@ -10,7 +10,7 @@ struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "The node agent: collects telemetry from the ranks on this host.",
-        subcommands: [Run.self, Ranks.self, Records.self, StartJob.self, StopJob.self],
+        subcommands: [Run.self, Ranks.self, Records.self],
         defaultSubcommand: Run.self)
 }
 
@@ -240,49 +240,3 @@ extension AgentCommand {
         }
     }
 }
-
-extension AgentCommand {
-    /// What `vigil launch` runs on the job's first host, over ssh.
-    struct StartJob: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "start-job", abstract: "Ask the local agent to start a job's mpirun (used by vigil launch).")
-
-        @OptionGroup var socket: SocketOption
-
-        @Argument(help: "The run spec, as JSON, or - to read it from standard input.") var spec: String
-
-        func run() async throws {
-            let decoded: RunSpec
-            do {
-                let json = spec == "-" ? FileHandle.standardInput.readDataToEndOfFile() : Data(spec.utf8)
-                decoded = try JSONDecoder().decode(RunSpec.self, from: json)
-                try decoded.validate()
-            } catch {
-                throw ValidationError("not a valid run spec: \(error)")
-            }
-            print(try await AgentClient.startJob(decoded, socketPath: socket.path), terminator: "")
-        }
-    }
-
-    /// What `vigil stop` runs on every host of a job, over ssh.
-    struct StopJob: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "stop-job",
-            abstract: "Stop a job on this node: SIGTERM to its mpirun and local ranks, SIGKILL after the grace period.")
-
-        @OptionGroup var socket: SocketOption
-        @Option(help: "The job id.") var job: String
-        @Option(help: "Seconds between SIGTERM and SIGKILL.") var grace: Double = 10
-
-        func validate() throws {
-            guard SafeName.isValid(job) else { throw ValidationError("--job must be \(SafeName.rule)") }
-            guard (0...3_600).contains(grace) else { throw ValidationError("--grace must be 0-3600 seconds") }
-        }
-
-        func run() async throws {
-            print(try await AgentClient.stopJob(job, grace: .milliseconds(Int(grace * 1_000)), socketPath: socket.path),
-                  terminator: "")
-        }
-    }
-}
-

@@ -4,7 +4,8 @@ import VigilAPIClient
 import VigilCore
 
 /// `vigil cordon NODE` / `vigil uncordon NODE`: keep launches off a node
-/// (or let them back), recorded by the server so every launch sees it.
+/// (or let them back), recorded by the server so every launch sees it, and
+/// under Slurm a drain (resume) in the scheduler too.
 struct CordonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cordon", abstract: "Keep every launch off a node (running jobs are left alone).")
@@ -31,11 +32,14 @@ struct CordonTarget: ParsableArguments {
     }
 
     func set(cordoned: Bool) async throws {
-        let answer = try await api.client.setCordoned(node, cordoned, token: try token.load())
+        // Under Slurm the server drains or resumes first: a controller's own time-outs, and then some.
+        let client = APIClient(address: api.address, timeout: .seconds(90))
+        let answer = try await client.setCordoned(node, cordoned, token: try token.load())
         if api.json {
             print(String(decoding: try JSONEncoder().encode(answer), as: UTF8.self))
             return
         }
         print("\(answer.node) \(answer.cordoned ? "cordoned" : "uncordoned")\(answer.changed ? "" : " (already)")")
+        if let note = answer.note { print("note: \(note)") }
     }
 }

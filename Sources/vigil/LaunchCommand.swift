@@ -43,15 +43,19 @@ struct SSHOptions: ParsableArguments {
 
 extension HostKeyPolicy: ExpressibleByArgument {}
 
-/// `vigil launch --hosts H -- CMD ARGS...`
+/// `vigil launch --hosts H -- CMD ARGS...`: the server starts the job
+/// (docs/launch.md); from here only what must happen on the operator's
+/// machine: agents on the hosts over ssh, when the server's backend needs them.
 struct LaunchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "launch",
-        abstract: "Start a job on many hosts over ssh: an agent on each, then mpirun from the first.",
+        abstract: "Start a job on many hosts: the server numbers the attempt, starts it (over ssh or through Slurm) and confirms it.",
         discussion: """
-            Every host gets an agent (started over ssh where none runs, streaming to --server); the first host's \
-            agent then runs mpirun over the hosts with libvigil preloaded, keeping its output. A cordoned host is \
-            refused. If any host fails, the agents this launch started are stopped again and nothing is left running.
+            With the ssh backend every host first gets an agent (started over ssh where none runs, streaming to \
+            --server); the server then has the first host's agent run mpirun over the hosts with libvigil preloaded. \
+            With the Slurm backend the server submits the attempt with sbatch (agents come from the Slurm prolog or a \
+            service). A cordoned or drained host is refused. If the launch fails, the agents it started are stopped \
+            again and nothing is left running.
             """)
 
     @Option(help: ArgumentHelp("Hosts: a hosts file (HOST [slots=N] per line) or a list h1,h2:N.", valueName: "file|list"))
@@ -60,6 +64,9 @@ struct LaunchCommand: AsyncParsableCommand {
     @Option(help: "Ranks per host where the host list does not say.") var slots: Int = 1
     @Option(help: "Job id (default: a new one). An existing job gets its next attempt.") var job: String?
     @Flag(help: "Copy vigil and libvigil.so to --remote-dir on every host first.") var deploy = false
+
+    @Option(help: "Start agents on the hosts over ssh first: auto (when the server's backend is ssh), ssh, or none.")
+    var agents: AgentStart = .auto
 
     @Option(help: ArgumentHelp("The server's ingest address as the hosts reach it (default: $VIGIL_SERVER).",
                                valueName: "host:port"))
@@ -101,6 +108,10 @@ struct LaunchCommand: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command each rank runs, after --.")
     var command: [String] = []
 
+    enum AgentStart: String, ExpressibleByArgument, CaseIterable {
+        case auto, ssh, none
+    }
+
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("give the job's command after --") }
         guard (1...4_096).contains(slots) else { throw ValidationError("--slots must be 1-4096") }
@@ -113,15 +124,8 @@ struct LaunchCommand: AsyncParsableCommand {
 
     func run() async throws {
         ssh.log.bootstrap()
-        let hostList = try parseHosts()
-        let serverAddress = try server ?? ProcessInfo.processInfo.environment["VIGIL_SERVER"]
-            ?? { throw ValidationError("give --server HOST:PORT (the ingest address the hosts reach)") }()
-        _ = try HostPort.parse(serverAddress)
-        let tokenFile = try token.tokenFile ?? { throw ValidationError("give --token-file: it is copied to the hosts") }()
-        try await refuseCordoned(hostList)
-        let (jobID, attempt) = try await nextAttempt()
         let localLibvigil = libvigil ?? Self.defaultLibvigil
-        let spec = RunSpec(job: jobID, attempt: attempt, hosts: hostList, command: command,
+        let spec = RunSpec(job: job ?? Self.newJobID(), hosts: try parseHosts(), command: command,
                            environment: try parseEnvironment(),
                            mpirunArguments: mpirunArguments + (dataNetwork.map { ["--mca", "btl_tcp_if_include", $0] } ?? []),
                            libvigil: deploy ? remoteDir + "/libvigil.so" : localLibvigil, minNodes: minNodes)
@@ -130,53 +134,73 @@ struct LaunchCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let plan = ClusterLauncher.Plan(
-            spec: spec, ssh: ssh.target, remoteVigil: remoteVigil ?? (deploy ? remoteDir + "/vigil" : Self.thisBinary),
-            remoteDirectory: remoteDir, deploy: deploy ? (Self.thisBinary, localLibvigil) : nil, server: serverAddress,
-            tokenFile: tokenFile, agentSocket: ssh.agentSocket, dataNetwork: dataNetwork.flatMap(IPv4Network.init),
-            concurrency: ssh.concurrency)
-        let outcome = try await ClusterLauncher(plan: plan).launch { line in print(line) }
-        let title = "job \(jobID) attempt \(attempt) on \(hostList.count) hosts (\(spec.ranks) ranks)"
-        switch try await awaitStart(spec) {
+        let secret = try token.load()
+        let agentsStarted = try await startAgents(spec, localLibvigil: localLibvigil)
+        let outcome: LaunchOutcome
+        do {
+            // The server answers once the ranks registered: its wait, and then some.
+            let client = APIClient(address: api.address, timeout: .seconds(startTimeout + 60))
+            outcome = try await client.launch(spec, startTimeout: startTimeout, token: secret).0
+        } catch {
+            await agentsStarted?.rollBack { line in print(line) }
+            throw error
+        }
+        try report(outcome)
+    }
+
+    private func report(_ outcome: LaunchOutcome) throws {
+        let slurm = outcome.run?.slurmJob.map { ", Slurm job \($0)" } ?? ""
+        let title = "job \(outcome.job) attempt \(outcome.attempt) on \(outcome.hosts.count) hosts (\(outcome.ranks) ranks\(slurm))"
+        switch outcome.verdict {
         case .running:
-            print("\(title): \(outcome.started)")
-            print("follow it with: vigil runs --job \(jobID); vigil logs \(jobID); stop it with: vigil stop \(jobID)")
-        case .ended(let run) where run.exitStatus == 0:
+            print("\(title): running, every rank registered (\(outcome.backend))")
+            print("follow it with: vigil runs --job \(outcome.job); vigil logs \(outcome.job); stop it with: vigil stop \(outcome.job)")
+        case .ended where outcome.run?.exitStatus == 0:
             print("\(title): ended at once, exit status 0")
-            print(run.stdoutTail, terminator: "")
-        case .ended(let run):
-            FileHandle.standardError.write(Data(Self.failure(title, run).utf8))
+            print(outcome.run?.stdoutTail ?? "", terminator: "")
+        case .ended:
+            let run = outcome.run.map { Self.failure(title, $0) } ?? "\(title) failed\n"
+            FileHandle.standardError.write(Data(run.utf8))
             throw ExitCode(1)
-        case .waiting(let registered):
+        case .waiting:
             FileHandle.standardError.write(Data("""
-                \(title): only \(registered) of \(spec.ranks) ranks registered within \(startTimeout) s; \
-                it is left running (vigil logs \(jobID); vigil stop \(jobID))
+                \(title): only \(outcome.registered) of \(outcome.ranks) ranks registered within \(startTimeout) s; \
+                it is left running (vigil logs \(outcome.job); vigil stop \(outcome.job))
 
                 """.utf8))
             throw ExitCode(1)
         }
     }
 
-    /// Until every rank of the attempt registered, mpirun ended, or --start-timeout passed.
-    private func awaitStart(_ spec: RunSpec) async throws -> StartVerdict {
-        let deadline = ContinuousClock.now + .seconds(startTimeout)
-        var cursor: UInt64 = 0
-        var registered = Set<Int>()
-        var run: JobRun?
-        while true {
-            do {  // the server briefly away is no verdict: asked again until the deadline
-                let page = try await api.client.ranks(job: spec.job, since: cursor)
-                cursor = page.cursor
-                // The job filtered here too: a server from before ?job= answers with every job's ranks.
-                registered.formUnion(page.items.map(\.snapshot.identity)
-                    .filter { $0.job == spec.job && $0.attempt == spec.attempt }.map(\.rank))
-                run = try await api.client.runs(job: spec.job).first { $0.attempt == spec.attempt }
-            } catch where ContinuousClock.now < deadline {
-                FileHandle.standardError.write(Data("warning: asking the server how the job starts: \(error)\n".utf8))
-            }
-            let verdict = StartVerdict(run: run, registered: registered.count, expected: spec.ranks)
-            guard case .waiting = verdict, ContinuousClock.now < deadline else { return verdict }
-            try await Task.sleep(for: .milliseconds(500))
+    /// Agents over ssh where the backend needs them (the ssh backend); the
+    /// launcher that started them, to roll back should the launch fail.
+    private func startAgents(_ spec: RunSpec, localLibvigil: String) async throws -> AgentsStarted? {
+        switch agents {
+        case .none: return nil
+        case .auto: guard try await api.client.backend() == "ssh" else { return nil }
+        case .ssh: break
+        }
+        let serverAddress = try server ?? ProcessInfo.processInfo.environment["VIGIL_SERVER"]
+            ?? { throw ValidationError("give --server HOST:PORT (the ingest address the hosts reach)") }()
+        _ = try HostPort.parse(serverAddress)
+        let tokenFile = try token.tokenFile ?? { throw ValidationError("give --token-file: it is copied to the hosts") }()
+        let plan = ClusterLauncher.Plan(
+            spec: spec, ssh: ssh.target, remoteVigil: remoteVigil ?? (deploy ? remoteDir + "/vigil" : Self.thisBinary),
+            remoteDirectory: remoteDir, deploy: deploy ? (Self.thisBinary, localLibvigil) : nil, server: serverAddress,
+            tokenFile: tokenFile, agentSocket: ssh.agentSocket, dataNetwork: dataNetwork.flatMap(IPv4Network.init),
+            concurrency: ssh.concurrency)
+        let launcher = ClusterLauncher(plan: plan)
+        let outcomes = try await launcher.ensureAgents { line in print(line) }
+        return AgentsStarted(launcher: launcher, outcomes: outcomes)
+    }
+
+    /// The agents this launch found or started, and how to stop those it started.
+    struct AgentsStarted {
+        let launcher: ClusterLauncher
+        let outcomes: [(host: String, agent: ClusterLauncher.AgentOutcome)]
+
+        func rollBack(progress: @escaping @Sendable (String) -> Void) async {
+            await launcher.rollBack(outcomes.map { ($0.host, $0.agent) }, progress: progress)
         }
     }
 
@@ -212,26 +236,8 @@ struct LaunchCommand: AsyncParsableCommand {
         return environment
     }
 
-    /// A cordoned node is never chosen: refuse before touching any host.
-    private func refuseCordoned(_ hosts: [HostSlots]) async throws {
-        let (page, _) = try await api.fetch("/v1/nodes", as: Page<NodeSummary>.self)
-        let cordoned = Set(page.items.filter(\.cordoned).map(\.name))
-        let refused = hosts.map(\.host).filter(cordoned.contains)
-        guard refused.isEmpty else {
-            throw ValidationError("cordoned, not launching there: \(refused.joined(separator: ", ")) (vigil uncordon NODE)")
-        }
-    }
-
-    private func nextAttempt() async throws -> (String, Int) {
-        guard let job else {
-            let stamp = Int(Date().timeIntervalSince1970)
-            return ("job-\(stamp)-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))", 1)
-        }
-        let (runs, _) = try await api.fetch("/v1/runs?job=\(job)", as: [JobRun].self)
-        if let running = runs.first(where: { $0.state == .running }) {
-            throw ValidationError("job \(job) attempt \(running.attempt) is still running (vigil stop \(job))")
-        }
-        return (job, (runs.map(\.attempt).max() ?? 0) + 1)
+    static func newJobID() -> String {
+        "job-\(Int(Date().timeIntervalSince1970))-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
     }
 
     static var thisBinary: String {
@@ -251,13 +257,11 @@ struct LaunchCommand: AsyncParsableCommand {
 struct StopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop",
-        abstract: "Stop a job on every host of its latest attempt: SIGTERM, SIGKILL after the grace period, confirmed per host.")
+        abstract: "Stop a job's latest attempt everywhere, through the server: confirmed gone, recorded as stopped.")
 
     @Argument(help: "The job id.") var job: String
-    @Option(help: "Seconds between SIGTERM and SIGKILL.") var grace: Double = 10
-    @Option(help: ArgumentHelp("vigil on the hosts (default: this binary's path).", valueName: "path"))
-    var remoteVigil: String?
-    @OptionGroup var ssh: SSHOptions
+    @Option(help: "Seconds between SIGTERM and SIGKILL (ssh backend; under Slurm its KillWait).") var grace: Int = 10
+    @OptionGroup var token: TokenOption
     @OptionGroup var api: APIOption
 
     func validate() throws {
@@ -266,37 +270,13 @@ struct StopCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        ssh.log.bootstrap()
-        let (runs, _) = try await api.fetch("/v1/runs?job=\(job)", as: [JobRun].self)
-        guard let run = runs.max(by: { $0.attempt < $1.attempt }) else {
-            throw ValidationError("no run of job \(job) is known to the server")
+        let client = APIClient(address: api.address, timeout: .seconds(grace + 90))
+        let (run, data) = try await client.stop(job: job, grace: grace, token: try token.load())
+        if api.json {
+            print(String(decoding: data, as: UTF8.self))
+            return
         }
-        let results = await ClusterLauncher.stop(
-            job: job, hosts: run.hosts.map(\.host), grace: .milliseconds(Int(grace * 1_000)), ssh: ssh.target,
-            remoteVigil: remoteVigil ?? LaunchCommand.thisBinary, agentSocket: ssh.agentSocket, concurrency: ssh.concurrency)
-        var failed = 0
-        for (host, result) in results {
-            switch result {
-            case .success(let answer): print("\(host): \(answer)")
-            case .failure(let error):
-                print("\(host): \(error)")
-                failed += 1
-            }
-        }
-        guard failed == 0 else { throw ExitCode(1) }
-        print("job \(job) attempt \(run.attempt): stopped on all \(results.count) hosts")
-        try await awaitRecord(attempt: run.attempt)
-    }
-
-    /// The agent reports the end with its next heartbeat: wait for the
-    /// server to have it, so that a launch right after sees the job stopped.
-    private func awaitRecord(attempt: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline {
-            let (runs, _) = try await api.fetch("/v1/runs?job=\(job)", as: [JobRun].self)
-            if let run = runs.first(where: { $0.attempt == attempt }), run.state != .running { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        print("warning: the server has not yet recorded the end of attempt \(attempt) (is the first host's agent streaming?)")
+        let slurm = run.slurmJob.map { " (Slurm job \($0))" } ?? ""
+        print("job \(job) attempt \(run.attempt)\(slurm): \(run.state.rawValue) on all \(run.hosts.count) hosts")
     }
 }

@@ -55,6 +55,19 @@ extension ServerCommand {
         @Option(help: ArgumentHelp("Append every stored batch to this capture file, for `vigil replay`.", valueName: "path"))
         var capture: String?
 
+        @Option(help: "How jobs are started and stopped: ssh (through the agents) or slurm (sbatch, scancel; docs/slurm.md).")
+        var backend: BackendName = .ssh
+
+        @Option(help: ArgumentHelp("slurm.conf for the Slurm commands (default: theirs, or $SLURM_CONF).", valueName: "path"))
+        var slurmConf: String?
+
+        @Option(help: ArgumentHelp("The Slurm partition attempts are submitted to (default: the cluster's).", valueName: "name"))
+        var slurmPartition: String?
+
+        @Option(help: ArgumentHelp("Where attempts' output goes on the Slurm nodes (read from here when shared).",
+                                   valueName: "path"))
+        var slurmOutputDir: String = "/tmp"
+
         @OptionGroup(title: "Detector") var detector: DetectorOptions
         @OptionGroup(title: "Recovery") var recovery: RecoveryOptions
         @OptionGroup(title: "Alerts") var alerting: AlertOptions
@@ -83,6 +96,12 @@ extension ServerCommand {
             guard keepRawHours > 0, keepRollupDays > 0 else { throw ValidationError("retention must be positive") }
             guard checkpointKeep >= 1 else { throw ValidationError("--checkpoint-keep must be at least 1") }
             guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+            if let slurmPartition, !SafeName.isValid(slurmPartition) {
+                throw ValidationError("--slurm-partition must be \(SafeName.rule)")
+            }
+            guard slurmOutputDir.hasPrefix("/"), !slurmOutputDir.contains("\n") else {
+                throw ValidationError("--slurm-output-dir must be an absolute path")
+            }
             guard (1...65_535).contains(probePort) else { throw ValidationError("--probe-port must be a port number") }
             guard probeBytes >= 1, UInt64(probeBytes) <= ProbeRequest.maxBytes else {
                 throw ValidationError("--probe-bytes must be 1 to \(ProbeRequest.maxBytes)")
@@ -102,11 +121,23 @@ extension ServerCommand {
             let store = try SQLiteStore(path: path)
             logger.info("store opened", metadata: ["path": "\(path)"])
             let server = Server(
-                configuration: configuration, api: .init(host: apiHost, port: apiPort, portFile: apiPortFile), store: store,
+                configuration: configuration, backend: try jobBackend(storePath: path), api: .init(host: apiHost, port: apiPort, portFile: apiPortFile), store: store,
                 retention: .init(rawKeep: .seconds(keepRawHours * 3_600), rollupKeep: .seconds(keepRollupDays * 86_400)),
                 detector: detector.configuration, probes: .init(port: probePort, bytes: UInt64(probeBytes)),
                 recovery: recovery.configuration, alertTargets: alerting.targets, capturePath: capture, logger: logger)
             try await server.run()
         }
+
+        /// The Slurm backend keeps its batch script beside the store.
+        private func jobBackend(storePath: String) throws -> Server.Backend {
+            guard backend == .slurm else { return .ssh }
+            let work = URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("slurm").path
+            return .slurm(.init(configFile: slurmConf, partition: slurmPartition, outputDirectory: slurmOutputDir,
+                                workDirectory: work))
+        }
+    }
+
+    enum BackendName: String, ExpressibleByArgument, CaseIterable {
+        case ssh, slurm
     }
 }

@@ -46,7 +46,7 @@ struct AgentRequestTests {
     }
 
     @Test func errorsReadAsSentences() {
-        #expect(AgentRequestError.unknownVerb("X").description == "unknown request 'X' (expected HELLO, RANKS, RECORDS, RUN or STOP)")
+        #expect(AgentRequestError.unknownVerb("X").description == "unknown request 'X' (expected HELLO, RANKS or RECORDS)")
         #expect(AgentRequestError.tooLong.description == "request longer than 65536 bytes")
     }
 }

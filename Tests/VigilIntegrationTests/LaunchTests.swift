@@ -3,9 +3,11 @@ import Testing
 import VigilCore
 import VigilSSH
 
-/// `vigil launch` and `vigil stop` across the namespace bench: a real job
-/// on four hosts with its telemetry in the store, every refusal leaving
-/// nothing running, and hostile arguments arriving as themselves.
+/// `vigil launch`, `vigil restart` and `vigil stop` through the server's
+/// ssh backend across the namespace bench: a real job on four hosts with
+/// its telemetry in the store, a restart without a host (its dry run first),
+/// every refusal leaving nothing running, and hostile arguments arriving as
+/// themselves.
 @Suite(.serialized)
 struct LaunchTests {
     private func stage(_ scope: TestScope, hosts: Int) async throws -> LaunchStage {
@@ -15,10 +17,11 @@ struct LaunchTests {
     @Test func launchesAcrossFourHostsAndStopsEverywhere() async throws {
         try await withScope("launch") { scope in
             let stage = try await stage(scope, hosts: 4)
-            let launched = try await stage.launch(hosts: "node1:2,node2:2,node3:2,node4:2", job: "train-4x2",
+            let launched = try await stage.launch(hosts: "node1:2,node2:2,node3:2,node4:2", job: "train-4x2", extra: ["--min-nodes", "3"],
                                                   [Paths.vigilTrain, "--steps", "1000000", "--compute-us", "2000", "--p2p"])
             #expect(launched.status == 0, "\(launched.out)\(launched.err)")
-            #expect(launched.out.contains("job train-4x2 attempt 1 on 4 hosts (8 ranks): STARTED pid="))
+            #expect(launched.out.contains("job train-4x2 attempt 1 on 4 hosts (8 ranks): running, every rank registered (ssh)"),
+                    "\(launched.out)")
             let deployed = try stage.session("node3").run(["sh", "-c", #"cmp "$1" "$2" && ls "$3""#, "vigil-check", Paths.vigil,
                                                           stage.remoteDirectory + "/vigil", stage.remoteDirectory])
             #expect(deployed.status == 0 && deployed.stdoutText.contains("libvigil.so"), "--deploy copied vigil and libvigil")
@@ -38,16 +41,34 @@ struct LaunchTests {
             }
             #expect(crossNode, "the halo exchange shows in the node × node link matrix")
 
-            let stopped = try await stage.server.cli(["stop", "train-4x2", "--grace", "5", "--ssh-config", stage.bench.sshConfig])
+            let again = try await stage.launch(hosts: "node1:1", job: "train-4x2", ["/bin/true"])
+            #expect(again.status != 0 && again.err.contains("job train-4x2 attempt 1 is still running"), "\(again.err)")
+
+            let token = ["--token-file", stage.server.tokenFile]
+            let plan = try await stage.server.cli(["restart", "train-4x2", "--exclude", "node4", "--dry-run"] + token)
+            #expect(plan.status == 0, "\(plan.out)\(plan.err)")
+            #expect(plan.out.contains("attempt 2 started") && plan.out.contains("hosts:  node1:2,node2:2,node3:2")
+                    && plan.out.contains("on the healthy hosts alone") && plan.out.contains("from scratch"), "\(plan.out)")
+            #expect(try await store.runs(job: "train-4x2").map(\.state) == [.running], "a dry run changes nothing")
+
+            let restarted = try await stage.server.cli(["restart", "train-4x2", "--exclude", "node4"] + token)
+            #expect(restarted.status == 0, "\(restarted.out)\(restarted.err)")
+            let moved = await eventually(timeout: .seconds(60), every: .milliseconds(250)) {
+                let runs = (try? await store.runs(job: "train-4x2")) ?? []
+                let ranks = ((try? await store.ranks()) ?? []).filter {
+                    $0.snapshot.identity.job == "train-4x2" && $0.snapshot.identity.attempt == 2 && $0.snapshot.status == .running
+                }
+                return runs.map(\.state) == [.stopped, .running] && ranks.count == 6 && !ranks.contains { $0.node == "node4" }
+            }
+            #expect(moved, "attempt 1 stopped, attempt 2 runs its 6 ranks on node1-3")
+
+            let stopped = try await stage.server.cli(["stop", "train-4x2", "--grace", "5"] + token)
             #expect(stopped.status == 0, "\(stopped.out)\(stopped.err)")
-            #expect(stopped.out.contains("node1: STOPPED ranks=2 mpirun=true"), "\(stopped.out)")
+            #expect(stopped.out.contains("job train-4x2 attempt 2: stopped on all 3 hosts"), "\(stopped.out)")
             for host in stage.bench.hosts {
                 #expect(try stage.processes("[v]igil-train", on: host).isEmpty, "no rank left on \(host)")
             }
-            let recorded = await eventually(timeout: .seconds(10)) {
-                (try? await store.runs(job: "train-4x2"))?.first?.state == .stopped
-            }
-            #expect(recorded, "the run is recorded as stopped")
+            #expect(try await store.runs(job: "train-4x2").map(\.state) == [.stopped, .stopped], "recorded as stopped")
             let events = try await stage.server.cli(["events"])
             for kind in ["agent.connected", "run.running", "run.stopped"] {
                 #expect(events.out.contains(kind), "\(kind) in the timeline: \(events.out)")
@@ -86,7 +107,7 @@ struct LaunchTests {
             #expect(cordon.status == 0)
             let cordoned = try await stage.launch(hosts: "node1,node2", job: "refused", ["/bin/true"])
             #expect(cordoned.status != 0 && cordoned.err.contains("cordoned, not launching there: node2"), "\(cordoned.err)")
-            #expect(try !stage.agentRuns(on: "node1"), "a cordon refuses before touching any host")
+            #expect(try !stage.agentRuns(on: "node1"), "the server refused: the agents this launch started were rolled back")
 
             let hostile = try await stage.launch(hosts: "node1;$(reboot)", job: "refused", ["/bin/true"])
             #expect(hostile.status != 0 && hostile.err.contains("is not a host name"), "\(hostile.err)")
@@ -132,10 +153,12 @@ struct LaunchTests {
             #expect(failed.err.contains("--- last of its stderr ---") && failed.err.contains("boom"), "\(failed.err)")
             #expect(!failed.err.contains("ssh_connect") && !failed.err.contains("vigil.ssh"), "libssh is quiet: \(failed.err)")
 
-            let stopped = try await stage.server.cli(["stop", "fails", "--grace", "1", "--ssh-config", loud,
-                                                      "--log-level", "debug"])
-            #expect(stopped.status == 0, "\(stopped.out)\(stopped.err)")
-            #expect(stopped.err.contains("debug vigil.ssh"), "--log-level debug shows libssh's lines: \(stopped.err)")
+            let loudLaunch = try await stage.launch(hosts: "node1:1", job: "fails", ssh: ["--ssh-config", loud, "--log-level", "debug"],
+                                                    ["/bin/true"])
+            #expect(loudLaunch.status == 0, "\(loudLaunch.out)\(loudLaunch.err)")
+            #expect(loudLaunch.err.contains("debug vigil.ssh"), "--log-level debug shows libssh's lines: \(loudLaunch.err)")
+            #expect(loudLaunch.out.contains("job fails attempt 2 on 1 hosts (1 ranks): ended at once, exit status 0"),
+                    "the server numbered the next attempt: \(loudLaunch.out)")
         }
     }
 }

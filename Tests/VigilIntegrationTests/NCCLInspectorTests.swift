@@ -32,7 +32,7 @@ struct NCCLInspectorTests {
             let directory = scope.directory.appendingPathComponent("nccl-inspector-gpu-job")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let server = try await scope.server()
-            let agent = try await scope.agent(arguments: server.agentArguments(node: "gpu-node") + ["--nccl-inspector", directory.path])
+            _ = try await scope.agent(arguments: server.agentArguments(node: "gpu-node") + ["--nccl-inspector", directory.path])
             var ranks: [ChildProcess] = []
             for rank in 0..<4 {
                 let process = try ChildProcess("/bin/sleep", ["600"], outputDirectory: scope.directory, label: "gpu-rank\(rank)")
@@ -82,11 +82,6 @@ struct NCCLInspectorTests {
             #expect(suspects == [Incident.Suspect(node: "gpu-node", rank: 2)], "rank 2 alone: \(suspects)")
             let ranksSeen = try await store.ranks().filter { $0.snapshot.identity.job == "gpu-job" }
             #expect(Set(ranksSeen.map(\.snapshot.identity.rank)) == [0, 1, 2, 3] && ranksSeen.allSatisfy { $0.snapshot.status == .running })
-            // A stop of the job signals no process an Inspector file named: a file is no registration.
-            let stop = try runTool(Paths.vigil, ["agent", "stop-job", "--job", "gpu-job", "--grace", "1", "--socket", agent.socket])
-            #expect(stop.status == 0 && stop.output.contains("STOPPED ranks=0"), "\(stop.output)")
-            let alive = ranks.allSatisfy { $0.isRunning }
-            #expect(alive, "the GPU ranks' processes were left alone")
         }
     }
 }

@@ -36,7 +36,7 @@ struct RecoveryBenchTests {
                 "--checkpoint-dir", directory + "/local", "--checkpoint-shared", directory + "/shared"])
             try #require(launched.status == 0, "\(launched.out)\(launched.err)")
             scope.stopAfterwards {
-                _ = try? await stage.server.cli(["stop", "train", "--grace", "2", "--ssh-config", stage.bench.sshConfig])
+                _ = try? await stage.server.cli(["stop", "train", "--grace", "2", "--token-file", stage.server.tokenFile])
             }
             let store = try stage.server.store()
             for (index, (fault, node)) in Self.faults.enumerated() {

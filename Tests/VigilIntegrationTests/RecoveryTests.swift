@@ -69,7 +69,7 @@ struct RecoveryTests {
             "--checkpoint-dir", directory + "/local", "--checkpoint-shared", directory + "/shared"])
         try #require(launched.status == 0, "\(launched.out)\(launched.err)")
         scope.stopAfterwards {
-            _ = try? await stage.server.cli(["stop", "train", "--grace", "2", "--ssh-config", stage.bench.sshConfig])
+            _ = try? await stage.server.cli(["stop", "train", "--grace", "2", "--token-file", stage.server.tokenFile])
         }
         return Trainer(stage: stage, directory: directory, alertmanager: alertmanager, hookLog: hooks.log)
     }
@@ -117,6 +117,7 @@ struct RecoveryTests {
                 return newest >= 40
             }
             try #require(saved, "checkpoints complete: \(trainer.output(attempt: 1).suffix(400))")
+            let faultNs = wallClockNanoseconds()
             try await Self.inject(fault, store: store)
             var recovery: StoredRecovery?
             var firing: Set<String> = []  // incident keys Alertmanager held as active
@@ -185,9 +186,7 @@ struct RecoveryTests {
             }
             #expect(resolved, "resolved in Alertmanager and by the hook once training again: \(trainer.hookCalls)")
             #expect(trainer.hookCalls.filter { $0 == "trigger \(key)" }.count == 1, "the hook fires once per incident: \(trainer.hookCalls)")
-            if let r = recovery, let first = r.firstStepNs {
-                print("recovery \(fault): detected → training \(Double(first - r.detectedNs) / 1e9) s, resumed from \(resumed ?? -1)")
-            }
+            if let r = recovery { print(BackendRecoveryFigure(backend: "ssh", fault: "\(fault)", faultNs: faultNs, r).line) }
         }
     }
 
@@ -207,7 +206,7 @@ struct RecoveryTests {
             let reported = launched.status == 0 || launched.err.contains("attempt 1 on 2 hosts (4 ranks) failed: mpirun ended")
             try #require(reported, "\(launched.out)\(launched.err)")
             scope.stopAfterwards {
-                _ = try? await stage.server.cli(["stop", "train", "--grace", "2", "--ssh-config", stage.bench.sshConfig])
+                _ = try? await stage.server.cli(["stop", "train", "--grace", "2", "--token-file", stage.server.tokenFile])
             }
             let store = try stage.server.store()
             let restarted = await eventually(timeout: .seconds(60), every: .milliseconds(100)) {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VigilCore
 @testable import VigilServer
@@ -58,9 +59,34 @@ struct APIRequestTests {
         #expect(try APIRequest(method: "POST", uri: "/v1/nodes/gpu-7/cordon").needsToken)
         #expect(try APIRequest(method: "POST", uri: "/v1/recoveries/approve?id=3") == .approve(id: 3))
         #expect(try APIRequest(method: "POST", uri: "/v1/recoveries/approve?id=3").needsToken)
-        #expect(try APIRequest(method: "POST", uri: "/v1/jobs/restart?job=train&exclude=n3,n4") == .restart(job: "train", exclude: ["n3", "n4"]))
+        #expect(try APIRequest(method: "POST", uri: "/v1/jobs/restart?job=train&exclude=n3,n4") == .restart(job: "train", exclude: ["n3", "n4"], dryRun: false))
+        #expect(try APIRequest(method: "POST", uri: "/v1/jobs/restart?job=train&dry-run=1") == .restart(job: "train", exclude: [], dryRun: true))
+        #expect(try APIRequest(method: "POST", uri: "/v1/jobs/stop?job=train&grace=2") == .stop(job: "train", graceNs: 2_000_000_000))
+        #expect(try APIRequest(method: "POST", uri: "/v1/jobs/stop?job=train").needsToken)
         #expect(throws: APIError.self) { try APIRequest(method: "POST", uri: "/v1/jobs/restart?job=train&exclude=n;3") }
         #expect(try !APIRequest(method: "GET", uri: "/v1/nodes").needsToken)
+    }
+
+    /// A launch's run spec comes whole in the body, checked before anything starts.
+    @Test func aLaunchCarriesItsRunSpecInTheBody() throws {
+        let spec = RunSpec(job: "train", hosts: [HostSlots(host: "n1", slots: 2)], command: ["vigil-train"],
+                           environment: ["TOKEN": "s3cret"], libvigil: "/opt/libvigil.so")
+        let body = Array(try JSONEncoder().encode(spec))
+        let launch = try APIRequest(method: "POST", uri: "/v1/jobs?start-timeout=30", body: body)
+        #expect(launch == .launch(spec, startTimeoutNs: 30_000_000_000))
+        #expect(launch.needsToken)
+        #expect(throws: APIError.self) { try APIRequest(method: "POST", uri: "/v1/jobs", body: Array("{}".utf8)) }
+        #expect(throws: APIError.self) { try APIRequest(method: "POST", uri: "/v1/jobs?start-timeout=0", body: body) }
+        var hostile = spec
+        for host in ["n1;reboot", "$(reboot)", "a\nb", "`id`", "-oProxyCommand=x"] {
+            hostile.hosts = [HostSlots(host: host, slots: 1)]
+            #expect(throws: APIError.self, "\(host)") {
+                try APIRequest(method: "POST", uri: "/v1/jobs", body: Array(try JSONEncoder().encode(hostile)))
+            }
+        }
+        hostile = spec
+        hostile.job = "x;$(id)"
+        #expect(throws: APIError.self) { try APIRequest(method: "POST", uri: "/v1/jobs", body: Array(try JSONEncoder().encode(hostile))) }
     }
 
     @Test func aNoteIsPercentDecodedAndChecked() throws {

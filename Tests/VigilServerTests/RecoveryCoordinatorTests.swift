@@ -7,9 +7,9 @@ import VigilStore
 import VigilWire
 @testable import VigilServer
 
-/// The recovery loop with its agents faked at the directory (the frames it
-/// queues are read back; the agents' answers fed in as batches) over a real
-/// SQLite store: no socket, no MPI.
+/// The recovery loop through the job lifecycle and the ssh backend, its
+/// agents faked at the directory (the frames it queues are read back; the
+/// agents' answers fed in as batches) over a real SQLite store: no socket, no MPI.
 struct RecoveryCoordinatorTests {
     static let hosts = ["n1", "n2", "n3"]
 
@@ -17,6 +17,7 @@ struct RecoveryCoordinatorTests {
         let store: SQLiteStore
         let directory = AgentDirectory()
         let coordinator: RecoveryCoordinator
+        let agents: AgentBackend
         let path: String
         var seq: UInt64 = 10
 
@@ -24,8 +25,11 @@ struct RecoveryCoordinatorTests {
             path = NSTemporaryDirectory() + "vigil-recovery-\(UUID().uuidString).sqlite"
             store = try SQLiteStore(path: path)
             for node in RecoveryCoordinatorTests.hosts + ["s1"] { _ = directory.join(node, from: "127.0.0.1") }
+            agents = AgentBackend(directory: directory)
+            let lifecycle = JobLifecycle(backend: agents, store: store, directory: directory, detector: nil,
+                                         logger: Logger(label: "test"))
             coordinator = RecoveryCoordinator(configuration: RecoveryConfiguration(mode: mode, spares: ["s1"], stopGraceNs: 1_000_000_000),
-                                              store: store, recoveries: store, directory: directory,
+                                              store: store, recoveries: store, lifecycle: lifecycle,
                                               logger: Logger(label: "test"))
         }
 
@@ -58,6 +62,7 @@ struct RecoveryCoordinatorTests {
             seq += 1
             let batch = TelemetryBatch(seq: seq, items: [.jobControl(reply)])
             _ = try await store.store(batch, from: node, receivedAtNs: wallClockNanoseconds())
+            agents.ingest(batch, from: node)
             await coordinator.ingest(batch, from: node)
         }
     }

@@ -37,7 +37,8 @@ enum NodesView {
             let errors = h.map { $0.nics.reduce(UInt64(0)) { $0 + $1.rxErrors + $1.txErrors } }
             let nicsDown = h?.nics.contains { !$0.up } ?? false
             var styles: [Int: Style] = [1: state == .down ? .bad : state == .up ? .good : .dim]
-            if node.cordoned { styles[2] = .warn }
+            let scheduling = Self.scheduling(node)
+            if scheduling != "ok" { styles[2] = scheduling.hasPrefix("down") ? .bad : .warn }
             if (cpu ?? 0) >= 90 { styles[4] = .warn }
             if (memory ?? 0) >= 90 { styles[5] = .warn }
             if (errors ?? 0) > 0 { styles[7] = .bad }
@@ -45,7 +46,7 @@ enum NodesView {
             if node.loss.batches > 0 { styles[11] = .warn }
             return Table.Row(
                 id: node.name,
-                cells: [node.name, state.rawValue, node.cordoned ? "cordoned" : "ok",
+                cells: [node.name, state.rawValue, scheduling,
                         Formats.age(now: now, then: node.lastSeenNs == 0 ? nil : node.lastSeenNs),
                         cpu.map { "\($0)%" } ?? "-", memory.map { "\($0)%" } ?? "-",
                         h.map { Formats.decimal(Double($0.load1Centi) / 100, 2) } ?? "-", errors.map { Formats.count($0) } ?? "-",
@@ -53,7 +54,7 @@ enum NodesView {
                         h.map(gpus) ?? "-", Formats.count(node.lastBatch), Formats.count(node.loss.batches)],
                 style: state == .down ? .bad : .normal,
                 cellStyles: styles,
-                sortKeys: [.text(node.name), .text(state.rawValue), .text(node.cordoned ? "cordoned" : "ok"),
+                sortKeys: [.text(node.name), .text(state.rawValue), .text(scheduling),
                            node.lastSeenNs == 0 ? .missing : .number(-Double(node.lastSeenNs)),
                            cpu.map { .number(Double($0)) } ?? .missing, memory.map { .number(Double($0)) } ?? .missing,
                            h.map { .number(Double($0.load1Centi)) } ?? .missing, errors.map { .number(Double($0)) } ?? .missing,
@@ -68,5 +69,13 @@ enum NodesView {
         guard !health.gpus.isEmpty else { return "-" }
         let busy = health.gpus.map(\.utilizationPercent).max() ?? 0, hot = health.gpus.map(\.temperatureCelsius).max() ?? 0
         return "\(health.gpus.count)×\(busy)% \(hot)°C"
+    }
+
+    /// Vigil's cordon, else the scheduler's drain or down (Slurm), else ok.
+    static func scheduling(_ node: NodeSummary) -> String {
+        if node.cordoned { return "cordoned" }
+        guard let state = node.scheduler?.prefix(while: { $0 != ":" && $0 != "," }),
+              state.hasPrefix("drain") || state.hasPrefix("down") else { return "ok" }
+        return String(state)
     }
 }

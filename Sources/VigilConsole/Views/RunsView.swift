@@ -17,10 +17,13 @@ enum RunsView {
 
     static func id(_ run: JobRun) -> String { "\(run.job)#\(run.attempt)" }
 
+    /// A SLURM column when any attempt ran as a Slurm job.
     static func table(_ runs: [JobRun], now: UInt64) -> Table {
+        let slurm = runs.contains { $0.slurmJob != nil }
         let columns = [
             Table.Column(title: "JOB", width: 10, letter: "J"),
             Table.Column(title: "ATT", width: 3, right: true, letter: "A"),
+        ] + (slurm ? [Table.Column(title: "SLURM", width: 7, right: true, letter: "U")] : []) + [
             Table.Column(title: "STATE", width: 8, letter: "S"),
             Table.Column(title: "EXIT", width: 6, right: true, letter: "E"),
             Table.Column(title: "AGE", width: 7, right: true, letter: "T"),
@@ -32,15 +35,18 @@ enum RunsView {
             let exit = run.state == .running ? "-" : run.exitStatus.map { "\($0)" } ?? "signal"
             let ranFor = (run.endedNs ?? now) - min(run.endedNs ?? now, run.startedNs)
             let failed = run.state == .exited && run.exitStatus != 0
+            let slurmCell = slurm ? [run.slurmJob.map { "\($0)" } ?? "-"] : []
+            let slurmKey: [SortKey] = slurm ? [run.slurmJob.map { .number(Double($0)) } ?? .missing] : []
             return Table.Row(
                 id: id(run),
-                cells: [run.job, "\(run.attempt)", run.state.rawValue, exit, Formats.age(now: now, then: run.startedNs),
-                        DurationText.whole(ranFor), run.hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","),
-                        run.command.joined(separator: " ")],
-                cellStyles: [2: run.state == .running ? .good : failed ? .bad : .dim],
-                sortKeys: [.text(run.job), .number(Double(run.attempt)), .text(run.state.rawValue),
-                           run.exitStatus.map { .number(Double($0)) } ?? .missing, .number(-Double(run.startedNs)),
-                           .number(Double(ranFor)), .text(run.hosts.first?.host ?? ""), .missing])
+                cells: [run.job, "\(run.attempt)"] + slurmCell
+                    + [run.state.rawValue, exit, Formats.age(now: now, then: run.startedNs),
+                       DurationText.whole(ranFor), run.hosts.map { "\($0.host):\($0.slots)" }.joined(separator: ","),
+                       run.command.joined(separator: " ")],
+                cellStyles: [slurmCell.count + 2: run.state == .running ? .good : failed ? .bad : .dim],
+                sortKeys: [.text(run.job), .number(Double(run.attempt))] + slurmKey
+                    + [.text(run.state.rawValue), run.exitStatus.map { .number(Double($0)) } ?? .missing,
+                       .number(-Double(run.startedNs)), .number(Double(ranFor)), .text(run.hosts.first?.host ?? ""), .missing])
         }
         return Table(columns: columns, rows: rows, empty: "no attempts: `vigil launch` starts them")
     }
@@ -51,7 +57,8 @@ enum RunsView {
             ViewContext.section("OUTPUT", in: rect, grid: &grid)
             return .none
         }
-        ViewContext.section("OUTPUT", in: rect, grid: &grid, note: "\(run.job) attempt \(run.attempt) on \(run.node) · last lines")
+        ViewContext.section("OUTPUT", in: rect, grid: &grid, note: "\(run.job) attempt \(run.attempt) on \(run.node)"
+            + (run.slurmJob.map { " · Slurm job \($0)" } ?? "") + " · last lines")
         let lines = ["== stdout =="] + lines(run.stdoutTail) + ["== stderr =="] + lines(run.stderrTail)
         let body = rect.splitTop(1).1
         // Follows the end while the table has the focus; in the output, where the operator scrolls.

@@ -16,13 +16,13 @@ struct LaunchStage {
             + ["--data-network", "\(ClusterBench.dataNet).0/24"]
     }
 
-    func launch(hosts: String, job: String, ssh: [String] = [], _ command: [String]) async throws
+    func launch(hosts: String, job: String, ssh: [String] = [], extra: [String] = [], _ command: [String]) async throws
         -> (status: Int32?, out: String, err: String) {
         try await server.cli(["launch", "--hosts", hosts, "--job", job, "--server", server.address, "--deploy",
                               "--token-file", server.tokenFile, "--ssh-config", bench.sshConfig,
                               "--connect-timeout", "2", "--remote-dir", remoteDirectory, "--libvigil", Paths.libvigil,
                               "--env", "OMPI_ALLOW_RUN_AS_ROOT=1", "--env", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"]
-                             + ssh + mpirunArguments + ["--"] + command)
+                             + ssh + extra + mpirunArguments + ["--"] + command)
     }
 
     func session(_ host: String) throws -> SSHSession {

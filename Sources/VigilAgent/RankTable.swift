@@ -33,6 +33,10 @@ public final class RankTable: Sendable {
     private let configuration: AgentConfiguration
     private let logger: Logger
     private let ranks = Mutex<[Int32: Tracked]>([:])
+    /// A rank registered or died since the uplink last asked: news the server
+    /// should not wait an uplink interval for (a crash is judged once every
+    /// node of the job has reported since).
+    private let news = Mutex(false)
 
     public init(configuration: AgentConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -59,7 +63,16 @@ public final class RankTable: Sendable {
             ranks[identity.pid] = Tracked(
                 ring: ring, telemetry: RankTelemetry(identity: identity, flightRecorderDepth: configuration.flightRecorderDepth),
                 startTime: startTime)
+            news.withLock { $0 = true }
             return path
+        }
+    }
+
+    /// Whether a rank registered or died since the last call.
+    public func takeNews() -> Bool {
+        news.withLock { news in
+            defer { news = false }
+            return news
         }
     }
 
@@ -153,6 +166,7 @@ public final class RankTable: Sendable {
         if finalized {
             logger.info("rank finished", metadata: ["job": "\(id.job)", "rank": "\(id.rank)", "pid": "\(id.pid)"])
         } else {
+            news.withLock { $0 = true }
             logger.warning("rank died without MPI_Finalize",
                            metadata: ["job": "\(id.job)", "rank": "\(id.rank)", "pid": "\(id.pid)"])
         }

@@ -57,11 +57,20 @@ public struct UplinkService: Service {
         var probe = NodeHealthProbe()
         var windowStart = wallClockNanoseconds()
         while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.interval)
+            await untilNextBatch()
             let now = wallClockNanoseconds()
             outbox.append([.health(probe.sample(wallNs: now))] + table.collect(startNs: windowStart, endNs: now)
                           + runner.collect() + checkpoints.collect())
             windowStart = now
+        }
+    }
+
+    /// The uplink interval, cut short by news of a rank (registered, or
+    /// died): the server hears of a crash, and of a new attempt's ranks, at once.
+    private func untilNextBatch() async {
+        let deadline = ContinuousClock.now + configuration.interval
+        while ContinuousClock.now < deadline, !table.takeNews() {
+            guard (try? await Task.sleep(for: min(.milliseconds(20), deadline - ContinuousClock.now))) != nil else { return }
         }
     }
 

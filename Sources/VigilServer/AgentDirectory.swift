@@ -3,8 +3,10 @@ import Synchronization
 import VigilWire
 
 /// The agents connected now, where they connect from, and the frames
-/// waiting to go to each (probe requests): a session sends them with its
-/// next acknowledgement, so one task alone ever writes to a connection.
+/// waiting to go to each (job controls, probe requests, checkpoint
+/// commits): a frame queued wakes the agent's session, which sends it at
+/// once rather than with its next acknowledgement (up to an uplink
+/// interval later: a restart waited that long twice).
 public final class AgentDirectory: Sendable {
     private struct Entry {
         var host: String
@@ -12,6 +14,8 @@ public final class AgentDirectory: Sendable {
         var buddyPort: Int
         var session: Int
         var pending: [Frame] = []
+        /// Tells the session that frames are pending.
+        var wake: AsyncStream<Void>.Continuation
     }
 
     private struct State {
@@ -23,19 +27,24 @@ public final class AgentDirectory: Sendable {
 
     public init() {}
 
-    /// Returns the session number that `leave` wants back: a node's newer
-    /// connection is not forgotten when an older one ends.
-    func join(_ node: String, from host: String, buddyPort: Int = 0) -> Int {
-        state.withLock { s in
+    /// Returns the session number that `leave` wants back (a node's newer
+    /// connection is not forgotten when an older one ends), and the wakes
+    /// that say frames are pending for it.
+    func join(_ node: String, from host: String, buddyPort: Int = 0) -> (session: Int, wakes: AsyncStream<Void>) {
+        let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        return state.withLock { s in
             s.sessions += 1
-            s.agents[node] = Entry(host: host, buddyPort: buddyPort, session: s.sessions)
-            return s.sessions
+            s.agents[node]?.wake.finish()
+            s.agents[node] = Entry(host: host, buddyPort: buddyPort, session: s.sessions, wake: wake)
+            return (s.sessions, wakes)
         }
     }
 
     func leave(_ node: String, session: Int) {
         state.withLock { s in
-            if s.agents[node]?.session == session { s.agents[node] = nil }
+            guard s.agents[node]?.session == session else { return }
+            s.agents[node]?.wake.finish()
+            s.agents[node] = nil
         }
     }
 
@@ -62,12 +71,13 @@ public final class AgentDirectory: Sendable {
     /// How many agents are connected now.
     public var connected: Int { state.withLock { $0.agents.count } }
 
-    /// Queues `frame` for `node`'s next acknowledgement; false when that agent is not connected.
+    /// Queues `frame` for `node`'s session, woken to send it; false when that agent is not connected.
     @discardableResult
     func send(_ frame: Frame, to node: String) -> Bool {
         state.withLock { s in
             guard s.agents[node] != nil else { return false }
             s.agents[node]!.pending.append(frame)
+            s.agents[node]!.wake.yield()
             return true
         }
     }

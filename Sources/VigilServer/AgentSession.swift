@@ -33,10 +33,19 @@ struct AgentSession {
                     let node = hello.node
                     heartbeats.accepted(node: node)
                     let probeHost = hello.probeHost.isEmpty ? connection.channel.remoteAddress?.ipAddress ?? "" : hello.probeHost
-                    let session = directory.join(node, from: probeHost, buddyPort: hello.buddyPort)
+                    let (session, wakes) = directory.join(node, from: probeHost, buddyPort: hello.buddyPort)
                     detector.joined(node: node, from: connection.channel.remoteAddress?.ipAddress ?? "")
                     defer { directory.leave(node, session: session) }
-                    try await ingest(from: &frames, node: node, outbound: outbound)
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        // Frames queued for the agent go at once (the writer takes whole frames from either task).
+                        group.addTask {
+                            for await _ in wakes {
+                                for frame in directory.pending(for: node) { try await outbound.write(frame) }
+                            }
+                        }
+                        defer { group.cancelAll() }
+                        try await ingest(from: &frames, node: node, outbound: outbound)
+                    }
                 } catch let refusal as Refusal {
                     logger.warning("refused agent", metadata: ["peer": "\(peer)", "reason": "\(refusal.reason)"])
                     try? await outbound.write(refusal.frame)

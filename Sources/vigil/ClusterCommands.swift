@@ -46,14 +46,13 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Also show this job's accounts.") var job: String?
 
     func run() async throws {
-        let (nodes, _) = try await api.fetch("/v1/nodes", as: Page<NodeSummary>.self)
-        let (ranks, _) = try await api.fetch("/v1/ranks", as: Page<StoredRank>.self)
+        let client = api.client
+        let nodes = try await client.nodes(), ranks = try await client.ranks()
         let byStatus = Dictionary(grouping: ranks.items, by: \.snapshot.status.rawValue).mapValues(\.count)
         var text = "nodes \(nodes.items.count), ranks \(ranks.items.count)"
             + byStatus.sorted { $0.key < $1.key }.map { " \($0.key) \($0.value)" }.joined(separator: ",") + "\n\n"
         text += ClusterTables.nodes(nodes.items, nowNs: wallClockNanoseconds())
-        let (goodput, _) = try await api.fetch(job.map { "/v1/goodput?job=\($0)" } ?? "/v1/goodput", as: [Goodput].self)
-        text += "\n" + GoodputTable.render(goodput)
+        text += "\n" + GoodputTable.render(try await client.goodput(job: job))
         var accountsJSON: Data?
         if let job {
             let (accounts, data) = try await api.fetch("/v1/accounts?job=\(job)", as: [RankAccount].self)
@@ -71,7 +70,7 @@ private func emit(_ json: Data?, _ table: String) {
 
 struct RunsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "runs", abstract: "Job attempts started by `vigil launch`: hosts, state, exit status.")
+        commandName: "runs", abstract: "Job attempts (launches, restarts): hosts, state, exit status, Slurm job.")
     @OptionGroup var api: APIOption
     @Option(help: "Only this job's attempts.") var job: String?
 
@@ -89,7 +88,7 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(help: "The attempt (default: the latest).") var attempt: Int?
 
     func run() async throws {
-        let (runs, _) = try await api.fetch("/v1/runs?job=\(job)", as: [JobRun].self)
+        let runs = try await api.client.runs(job: job)
         guard let run = attempt.map({ a in runs.first { $0.attempt == a } }) ?? runs.max(by: { $0.attempt < $1.attempt }) else {
             throw ValidationError("no run of job \(job)\(attempt.map { " attempt \($0)" } ?? "") is known to the server")
         }

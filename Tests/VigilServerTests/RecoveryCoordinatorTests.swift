@@ -154,6 +154,10 @@ struct RecoveryCoordinatorTests {
         await #expect(throws: RecoveryError.self) {
             _ = try await bench.coordinator.restart(job: "train", excluding: ["elsewhere"], nowNs: wallClockNanoseconds())
         }
+        let plan = try await bench.coordinator.restart(job: "train", excluding: ["n2"], dryRun: true, nowNs: wallClockNanoseconds())
+        #expect(plan.state == .dryRun && plan.id == 0 && plan.plan?.placement == .spares(["n2": "s1"]))
+        let recorded = try await bench.store.recoveries(job: "train")
+        #expect(try bench.controls(for: "n2").isEmpty && recorded.isEmpty, "a dry run changes nothing")
         let recovery = try await bench.coordinator.restart(job: "train", excluding: ["n2"], nowNs: wallClockNanoseconds())
         #expect(recovery.incidentClass == nil && recovery.plan?.hosts.map(\.host) == ["n1", "s1", "n3"] && recovery.plan?.cordon == [])
         #expect(recovery.why.first == "restart asked for by an operator, excluding n2", "\(recovery.why)")

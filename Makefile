@@ -20,9 +20,11 @@ agents: deps
 build: deps agents
 	$(SWIFT) build
 
-# Tests run one at a time: the MPI tests oversubscribe the two cores already.
-test: build
-	VIGIL_BIN=$(CURDIR)/.build/debug/vigil $(SWIFT) test --no-parallel
+# One build of everything, tests included; then the tests, one at a time:
+# the MPI tests oversubscribe the two cores already.
+test: deps agents
+	$(SWIFT) build --build-tests
+	VIGIL_BIN=$(CURDIR)/.build/debug/vigil $(SWIFT) test --skip-build --no-parallel
 
 # The wire decoders against 1M hostile inputs (make test runs 100k).
 fuzz: deps

@@ -34,6 +34,8 @@ public final class JobRunner: Sendable {
     private let table: RankTable
     private let logger: Logger
     private let runs = Mutex<[String: Active]>([:])
+    /// A stop that finds mpirun ended this recently takes the end as its own.
+    static let sameStopNs: UInt64 = 5_000_000_000
     /// One start at a time: the busy check and the spawn must not interleave.
     private let starting = Mutex(())
 
@@ -50,8 +52,9 @@ public final class JobRunner: Sendable {
     }
 
     private func startAlone(_ spec: RunSpec) throws(JobRunnerError) -> Started {
-        let key = spec.job
-        let busy = runs.withLock { $0[key].map { $0.run.state == .running } ?? false }
+        // Per attempt: the last one's end is still reported when the next starts a moment after its stop.
+        let key = "\(spec.job).\(spec.attempt)"
+        let busy = runs.withLock { $0.values.contains { $0.run.job == spec.job && $0.run.state == .running } }
         guard !busy else { throw .alreadyRunning(spec.job) }
         guard mkdir(logDirectory, 0o700) == 0 || errno == EEXIST else {
             throw .spawn("cannot create \(logDirectory): \(String(cString: strerror(errno)))")
@@ -71,19 +74,32 @@ public final class JobRunner: Sendable {
     }
 
     /// Stop `job` here: SIGTERM to its mpirun's session and to its local
-    /// ranks, SIGKILL to what is left after `grace`. Returns how many local
+    /// ranks, then SIGCONT (a stopped rank — the hang recovery answers —
+    /// takes its SIGTERM now rather than waiting out the grace), SIGKILL to
+    /// what is left after `grace`. Returns how many local
     /// ranks were still running, once none is (or, for a process that
     /// ignores even SIGKILL, stuck in the kernel, after 30 s more: then not `gone`).
     public func stop(job: String, grace: Duration) async -> (ranks: Int, mpirun: Bool, gone: Bool) {
         let mpirun: pid_t? = runs.withLock { runs in
-            guard var active = runs[job], active.run.state == .running else { return nil }
+            let latest = runs.filter { $0.value.run.job == job }.max { $0.value.run.attempt < $1.value.run.attempt }
+            guard let key = latest?.key, var active = latest?.value else { return nil }
+            if active.run.state == .exited, wallClockNanoseconds() < (active.run.endedNs ?? 0) + Self.sameStopNs {
+                // mpirun ended a moment ago: its ranks were torn down by this same stop on another node first.
+                (active.run.state, active.reported) = (.stopped, false)
+                runs[key] = active
+                return nil
+            }
+            guard active.run.state == .running else { return nil }
             active.stopping = true
-            runs[job] = active
+            runs[key] = active
             return active.pid
         }
         let ranks = table.runningProcesses(ofJob: job)
         let targets = (mpirun.map { [Target.group($0)] } ?? []) + ranks.map { Target.process($0.pid, startTime: $0.startTime) }
-        for target in targets { target.signal(SIGTERM) }
+        for target in targets {
+            target.signal(SIGTERM)
+            target.signal(SIGCONT)
+        }
         await waitUntilGone(targets, for: grace)
         for target in targets where target.isAlive { target.signal(SIGKILL) }
         await waitUntilGone(targets, for: .seconds(30))

@@ -33,9 +33,10 @@ public final class RankTable: Sendable {
     private let configuration: AgentConfiguration
     private let logger: Logger
     private let ranks = Mutex<[Int32: Tracked]>([:])
-    /// A rank registered or died since the uplink last asked: news the server
-    /// should not wait an uplink interval for (a crash is judged once every
-    /// node of the job has reported since).
+    /// A rank registered, died or restored a checkpoint since the uplink
+    /// last asked: news the server should not wait an uplink interval for (a
+    /// crash is judged once every node of the job has reported since; a
+    /// recovery's restore, then its first step, once heard).
     private let news = Mutex(false)
 
     public init(configuration: AgentConfiguration, logger: Logger) {
@@ -63,12 +64,15 @@ public final class RankTable: Sendable {
             ranks[identity.pid] = Tracked(
                 ring: ring, telemetry: RankTelemetry(identity: identity, flightRecorderDepth: configuration.flightRecorderDepth),
                 startTime: startTime)
-            news.withLock { $0 = true }
+            announce()
             return path
         }
     }
 
-    /// Whether a rank registered or died since the last call.
+    /// News of a rank for the uplink's next batch.
+    public func announce() { news.withLock { $0 = true } }
+
+    /// Whether a rank registered, died or restored since the last call.
     public func takeNews() -> Bool {
         news.withLock { news in
             defer { news = false }
@@ -166,7 +170,7 @@ public final class RankTable: Sendable {
         if finalized {
             logger.info("rank finished", metadata: ["job": "\(id.job)", "rank": "\(id.rank)", "pid": "\(id.pid)"])
         } else {
-            news.withLock { $0 = true }
+            announce()
             logger.warning("rank died without MPI_Finalize",
                            metadata: ["job": "\(id.job)", "rank": "\(id.rank)", "pid": "\(id.pid)"])
         }

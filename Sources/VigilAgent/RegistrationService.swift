@@ -96,7 +96,9 @@ public struct RegistrationService: Service {
         // The rank says no more than how its checkpoints go; EOF means it finalized or died.
         while let line = try? await lines.next() {
             do {
-                checkpoints.report(try CheckpointLine.parse(line, identity: identity, atNs: wallClockNanoseconds()))
+                let event = try CheckpointLine.parse(line, identity: identity, atNs: wallClockNanoseconds())
+                checkpoints.report(event)
+                if event.state == .restored { table.announce() }  // a restarted job's restore: recovery waits on it
             } catch {
                 logger.warning("ignoring a line from a rank", metadata: ["rank": "\(identity.rank)", "reason": "\(error)"])
             }

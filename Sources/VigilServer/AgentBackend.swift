@@ -57,7 +57,7 @@ public final class AgentBackend: JobBackend {
     /// The store's cordon is the whole of it: launches ask the server.
     public func cordon(_ node: String, cause: CordonCause) async throws {}
     public func uncordon(_ node: String) async throws -> String? { nil }
-    public func usableNodes() async -> Set<String>? { nil }
+    public func usableNodes() async throws -> Set<String>? { nil }
     public func nodeStates() async -> [String: String] { [:] }
 
     /// An earlier answer to the same control is not this one's.

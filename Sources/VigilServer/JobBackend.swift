@@ -23,7 +23,8 @@ public protocol JobBackend: Sendable {
     func uncordon(_ node: String) async throws -> String?
 
     /// Nodes a new attempt may use; nil: those whose agents are connected.
-    func usableNodes() async -> Set<String>?
+    /// Throws when the scheduler cannot say (its controller is down).
+    func usableNodes() async throws -> Set<String>?
 
     /// The scheduler's word on each node it knows ("drained: REASON", "idle").
     func nodeStates() async -> [String: String]

@@ -87,8 +87,8 @@ public actor JobLifecycle {
     }
 
     /// Nodes a new attempt may use, cordons aside.
-    func usableNodes() async -> Set<String> {
-        await backend.usableNodes() ?? directory.connectedNodes
+    func usableNodes() async throws -> Set<String> {
+        try await backend.usableNodes() ?? directory.connectedNodes
     }
 
     private func claim(_ job: String) throws {
@@ -101,7 +101,7 @@ public actor JobLifecycle {
         if case let refused = hosts.filter(cordoned.contains), !refused.isEmpty {
             throw JobLifecycleError.refused("cordoned, not launching there: \(refused.joined(separator: ", ")) (vigil uncordon NODE)")
         }
-        guard let usable = await backend.usableNodes() else { return }
+        guard let usable = try await backend.usableNodes() else { return }
         if case let refused = hosts.filter({ !usable.contains($0) }), !refused.isEmpty {
             let states = await backend.nodeStates()
             throw JobLifecycleError.refused("\(backend.name) will not run there: "

@@ -190,7 +190,7 @@ public actor RecoveryCoordinator {
         let standing = CheckpointStanding.of(try await store.checkpoints(job: run.job, limit: 200)).first
         // The run list carries no spec (it may hold secrets): read apart.
         let spec = try await store.runSpec(job: run.job, attempt: run.attempt)
-        return RecoveryContext(run: run, liveNodes: await lifecycle.usableNodes(), cordoned: cordoned,
+        return RecoveryContext(run: run, liveNodes: try await lifecycle.usableNodes(), cordoned: cordoned,
                                minNodes: spec?.minNodes, restorableStep: standing?.restorable.map(\.step).max())
     }
 }

@@ -48,11 +48,12 @@ struct RecoveryRun {
         record.state = .launching
         await save()
         (spec.attempt, spec.hosts) = (plan.attempt + 1, plan.hosts)
+        // Counted before it starts: a server that dies right after the start must not lose it from the budget.
+        try await recordRestart(plan)
         _ = try await lifecycle.start(spec)
         record.launchedNs = wallClockNanoseconds()
         record.state = .starting
         await save()
-        try await recordRestart(plan)
         try await awaitTraining(spec)
     }
 

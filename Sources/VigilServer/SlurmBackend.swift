@@ -80,10 +80,11 @@ public final class SlurmBackend: JobBackend, Service {
         return nil
     }
 
-    /// Read afresh (a drain a moment ago counts), else as last read.
-    public func usableNodes() async -> Set<String>? {
-        await refresh()
-        return Set((known.withLock { $0 } ?? []).filter { !$0.isDrained && !$0.isDown }.map(\.name))
+    /// Read afresh: a drain a moment ago counts, and a controller that is down is said so.
+    public func usableNodes() async throws -> Set<String>? {
+        let nodes = try await controller.nodes()
+        known.withLock { $0 = nodes }
+        return Set(nodes.filter { !$0.isDrained && !$0.isDown }.map(\.name))
     }
 
     public func nodeStates() async -> [String: String] {

@@ -43,8 +43,8 @@ struct WorkloadDetectionTests {
         ["--steps", "100000000", "--log-every", "100000000"] + workloads.first { $0.name == workload }!.arguments
     }
 
-    /// Four busy ranks on two hosts sharing two cores, for 30 s: a whole
-    /// 20 s window past the baseline learning (its first 6 s), through many
+    /// Four busy ranks on two hosts sharing two cores, for 24 s: a whole
+    /// 16 s window past the baseline learning (its first 6 s), through many
     /// eval and data-loading pauses. (A
     /// machine busy outside the bench slows ranks truly: such slowness,
     /// measured, is no false alarm — FaultDrill.unexplained.)
@@ -54,7 +54,7 @@ struct WorkloadDetectionTests {
             let load = ExternalLoad.start()
             let drill = try await FaultDrill.start(scope, job: "healthy-\(workload)", program: Paths.workload(workload),
                                                    train: Self.arguments(workload), hosts: "node1:2,node2:2",
-                                                   steady: .seconds(30), load: load)
+                                                   steady: .seconds(24), load: load)
             print("healthy drill \(workload): \(String(format: "%.2f", load.cores)) cores busy outside the bench")
             let unexplained = FaultDrill.unexplained(try await drill.incidents(), load: load)
             #expect(unexplained.isEmpty, "\(unexplained.map(\.headline)); \(String(format: "%.2f", load.cores)) cores outside the bench")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import VigilCore
+import VigilLifecycle
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -122,7 +123,8 @@ public final class JobRunner: Sendable {
             for key in runs.keys.sorted() {
                 guard var active = runs[key] else { continue }
                 if active.run.state == .running || active.finalTails {
-                    let out = Self.tail(active.stdoutPath), err = Self.tail(active.stderrPath)
+                    let out = OutputTail.read(active.stdoutPath, limit: JobRun.tailBytes)
+                    let err = OutputTail.read(active.stderrPath, limit: JobRun.tailBytes)
                     if out != active.run.stdoutTail || err != active.run.stderrTail {
                         (active.run.stdoutTail, active.run.stderrTail, active.reported) = (out, err, false)
                     }
@@ -177,21 +179,6 @@ public final class JobRunner: Sendable {
             case .process(let pid, _): if isAlive { kill(pid, signal) }
             }
         }
-    }
-
-    /// The last `JobRun.tailBytes` of a log, cut at a line start, valid UTF-8 without NUL.
-    static func tail(_ path: String) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        let start = size > UInt64(JobRun.tailBytes) ? size - UInt64(JobRun.tailBytes) : 0
-        try? handle.seek(toOffset: start)
-        var bytes = (try? handle.readToEnd()) ?? Data()
-        if start > 0, let newline = bytes.firstIndex(of: 0x0A) { bytes = bytes[(newline + 1)...] }
-        // NUL would cut the text short in the store: shown as ␀ instead.
-        var text = String(decoding: bytes, as: UTF8.self).replacing("\0", with: "\u{2400}")
-        while text.utf8.count > JobRun.tailBytes { text.removeFirst() }  // replacement characters can grow it
-        return text
     }
 }
 

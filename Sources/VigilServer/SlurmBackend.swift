@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import VigilCore
+import VigilLifecycle
 import VigilSlurm
 
 /// The Slurm backend: an attempt is an `sbatch` job whose batch step runs
@@ -134,16 +135,7 @@ public final class SlurmBackend: JobBackend, Service {
         ended.state = status?.wasCancelled == true ? .stopped : .exited
         ended.endedNs = now
         ended.exitStatus = status.flatMap { $0.signal == 0 && !$0.wasCancelled ? $0.exitStatus : nil }
-        if let path = status?.outputPath { ended.stdoutTail = Self.tail(of: path) }
+        if let path = status?.outputPath { ended.stdoutTail = OutputTail.read(path, limit: JobRun.tailBytes) }
         try await store.saveRun(ended, atNs: now)
-    }
-
-    /// The last `JobRun.tailBytes` of a file, or "" where it cannot be read from here.
-    static func tail(of path: String) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        try? handle.seek(toOffset: size - min(size, UInt64(JobRun.tailBytes)))
-        return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
     }
 }

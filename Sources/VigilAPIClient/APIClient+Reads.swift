@@ -3,13 +3,14 @@ import VigilCore
 import VigilRecovery
 
 /// A list the API can give "since a cursor", with the cursor to ask with next.
-public struct Page<Item: Decodable & Sendable>: Decodable, Sendable {
+public struct Page<Item: Codable & Sendable>: Codable, Sendable {
     public var cursor: UInt64
     public var items: [Item]
 }
 
-/// The API's answers, typed. Each returns the raw JSON too, for `--json`.
+/// The API's answers, typed.
 extension APIClient {
+    /// Any JSON answer, decoded, with its raw bytes.
     public func fetch<T: Decodable>(_ path: String, as type: T.Type) async throws -> (T, Data) {
         let data = try await get(path)
         do {
@@ -41,6 +42,16 @@ extension APIClient {
         try await fetch("/v1/collectives/summary?job=\(job)&seconds=\(seconds)", as: CollectiveSummaries.self).0
     }
 
+    /// A job's collectives, per rank, communicator and op.
+    public func collectives(job: String) async throws -> [CollectiveTotal] {
+        try await fetch("/v1/collectives?job=\(job)", as: [CollectiveTotal].self).0
+    }
+
+    /// A job's books, per rank: produced = stored + dropped.
+    public func accounts(job: String) async throws -> [RankAccount] {
+        try await fetch("/v1/accounts?job=\(job)", as: [RankAccount].self).0
+    }
+
     public func links(job: String) async throws -> [LinkTotal] { try await fetch("/v1/links?job=\(job)", as: [LinkTotal].self).0 }
 
     public func probes(job: String) async throws -> [LinkProbe] { try await fetch("/v1/probes?job=\(job)", as: [LinkProbe].self).0 }
@@ -60,6 +71,11 @@ extension APIClient {
     /// Newest first, by level.
     public func checkpoints(job: String? = nil) async throws -> [StoredCheckpoint] {
         try await fetch("/v1/checkpoints" + (job.map { "?job=\($0)" } ?? ""), as: [StoredCheckpoint].self).0
+    }
+
+    /// Every shard of one checkpoint, by level then rank.
+    public func shards(job: String, step: Int64) async throws -> [StoredShard] {
+        try await fetch("/v1/checkpoints/shards?job=\(job)&step=\(step)", as: [StoredShard].self).0
     }
 
     /// What recovery decided and did, newest first.

@@ -29,6 +29,8 @@ public protocol TelemetryStore: Sendable {
 
     /// Job attempts as their agents reported them (of one job, or all), oldest first.
     func runs(job: String?) async throws -> [JobRun]
+    /// Every job's attempts still running (what the Slurm backend follows each second).
+    func runningRuns() async throws -> [JobRun]
     /// What started `job`'s attempt (command, hosts, environment), for recovery; nil if its agent did not say.
     func runSpec(job: String, attempt: Int) async throws -> RunSpec?
     /// An attempt the server itself started and follows (the Slurm backend: no agent runs its mpirun).

@@ -118,7 +118,7 @@ public final class SlurmBackend: JobBackend, Service {
 
     private func followAttempts() async {
         do {
-            for run in try await store.runs(job: nil) where run.state == .running && run.slurmJob != nil {
+            for run in try await store.runningRuns() where run.slurmJob != nil {
                 let status = try await controller.status(of: run.slurmJob!)
                 if status?.isActive != true { try await finish(run, status) }
             }

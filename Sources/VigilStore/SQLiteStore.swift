@@ -118,10 +118,17 @@ public final class SQLiteStore: TelemetryStore {
     }
 
     public func runs(job: String?) async throws -> [JobRun] {
+        try await runs(where: "?1 IS NULL OR job = ?1", arguments: [job])
+    }
+
+    public func runningRuns() async throws -> [JobRun] {
+        try await runs(where: "state = ?1", arguments: [JobRun.State.running.rawValue])
+    }
+
+    private func runs(where filter: String, arguments: StatementArguments) async throws -> [JobRun] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM run WHERE ?1 IS NULL OR job = ?1 ORDER BY startedNs, job, attempt
-                """, arguments: [job]).map { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM run WHERE \(filter) ORDER BY startedNs, job, attempt",
+                             arguments: arguments).map { row in
                 let json = JSONDecoder()
                 return JobRun(job: row["job"], attempt: row["attempt"], node: row["node"],
                               hosts: try json.decode([HostSlots].self, from: Data((row["hosts"] as String).utf8)),

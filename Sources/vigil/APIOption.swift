@@ -15,7 +15,8 @@ struct APIOption: ParsableArguments {
 
     var client: APIClient { APIClient(address: address) }
 
-    func fetch<T: Decodable>(_ path: String, as type: T.Type) async throws -> (T, Data) {
-        try await client.fetch(path, as: type)
+    /// `value` as JSON with `--json`, else `table`.
+    func show<T: Encodable>(_ value: T, else table: @autoclosure () -> String) throws {
+        if json { print(String(decoding: try JSONEncoder().encode(value), as: UTF8.self)) } else { print(table(), terminator: "") }
     }
 }

@@ -25,18 +25,13 @@ struct CheckpointsCommand: AsyncParsableCommand {
 
         func run() async throws {
             if let job, let step { return try await shards(job: job, step: step) }
-            let path = job.map { "/v1/checkpoints?job=\($0)" } ?? "/v1/checkpoints"
-            let (checkpoints, data) = try await api.fetch(path, as: [StoredCheckpoint].self)
-            if api.json { print(String(decoding: data, as: UTF8.self)) } else {
-                print(ClusterTables.checkpoints(checkpoints, nowNs: wallClockNanoseconds()), terminator: "")
-            }
+            let checkpoints = try await api.client.checkpoints(job: job)
+            try api.show(checkpoints, else: ClusterTables.checkpoints(checkpoints, nowNs: wallClockNanoseconds()))
         }
 
         private func shards(job: String, step: Int64) async throws {
-            let (shards, data) = try await api.fetch("/v1/checkpoints/shards?job=\(job)&step=\(step)", as: [StoredShard].self)
-            if api.json { print(String(decoding: data, as: UTF8.self)) } else {
-                print(ClusterTables.shards(shards, job: job, step: step, nowNs: wallClockNanoseconds()), terminator: "")
-            }
+            let shards = try await api.client.shards(job: job, step: step)
+            try api.show(shards, else: ClusterTables.shards(shards, job: job, step: step, nowNs: wallClockNanoseconds()))
         }
     }
 

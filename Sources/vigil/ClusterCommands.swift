@@ -11,8 +11,8 @@ struct NodesCommand: AsyncParsableCommand {
     @OptionGroup var api: APIOption
 
     func run() async throws {
-        let (page, data) = try await api.fetch("/v1/nodes", as: Page<NodeSummary>.self)
-        emit(api.json ? data : nil, ClusterTables.nodes(page.items, nowNs: wallClockNanoseconds()))
+        let page = try await api.client.nodes()
+        try api.show(page, else: ClusterTables.nodes(page.items, nowNs: wallClockNanoseconds()))
     }
 }
 
@@ -21,8 +21,8 @@ struct RanksCommand: AsyncParsableCommand {
     @OptionGroup var api: APIOption
 
     func run() async throws {
-        let (page, data) = try await api.fetch("/v1/ranks", as: Page<StoredRank>.self)
-        emit(api.json ? data : nil, ClusterTables.ranks(page.items, nowNs: wallClockNanoseconds()))
+        let page = try await api.client.ranks()
+        try api.show(page, else: ClusterTables.ranks(page.items, nowNs: wallClockNanoseconds()))
     }
 }
 
@@ -33,8 +33,8 @@ struct CollectivesCommand: AsyncParsableCommand {
     @Option(help: "The job id.") var job: String
 
     func run() async throws {
-        let (totals, data) = try await api.fetch("/v1/collectives?job=\(job)", as: [CollectiveTotal].self)
-        emit(api.json ? data : nil, ClusterTables.collectives(totals))
+        let totals = try await api.client.collectives(job: job)
+        try api.show(totals, else: ClusterTables.collectives(totals))
     }
 }
 
@@ -53,19 +53,10 @@ struct StatusCommand: AsyncParsableCommand {
             + byStatus.sorted { $0.key < $1.key }.map { " \($0.key) \($0.value)" }.joined(separator: ",") + "\n\n"
         text += ClusterTables.nodes(nodes.items, nowNs: wallClockNanoseconds())
         text += "\n" + GoodputTable.render(try await client.goodput(job: job))
-        var accountsJSON: Data?
-        if let job {
-            let (accounts, data) = try await api.fetch("/v1/accounts?job=\(job)", as: [RankAccount].self)
-            text += "\n" + ClusterTables.accounts(accounts)
-            accountsJSON = data
-        }
-        let nodesJSON = try JSONEncoder().encode(nodes.items)
-        emit(api.json ? (accountsJSON ?? nodesJSON) : nil, text)
+        guard let job else { return try api.show(nodes.items, else: text) }
+        let accounts = try await client.accounts(job: job)
+        try api.show(accounts, else: text + "\n" + ClusterTables.accounts(accounts))
     }
-}
-
-private func emit(_ json: Data?, _ table: String) {
-    if let json { print(String(decoding: json, as: UTF8.self)) } else { print(table, terminator: "") }
 }
 
 struct RunsCommand: AsyncParsableCommand {
@@ -75,8 +66,8 @@ struct RunsCommand: AsyncParsableCommand {
     @Option(help: "Only this job's attempts.") var job: String?
 
     func run() async throws {
-        let (runs, data) = try await api.fetch("/v1/runs" + (job.map { "?job=\($0)" } ?? ""), as: [JobRun].self)
-        emit(api.json ? data : nil, ClusterTables.runs(runs, nowNs: wallClockNanoseconds()))
+        let runs = try await api.client.runs(job: job)
+        try api.show(runs, else: ClusterTables.runs(runs, nowNs: wallClockNanoseconds()))
     }
 }
 
@@ -104,8 +95,8 @@ struct LinksCommand: AsyncParsableCommand {
     @Option(help: "The job id.") var job: String
 
     func run() async throws {
-        let (links, data) = try await api.fetch("/v1/links?job=\(job)", as: [LinkTotal].self)
-        emit(api.json ? data : nil, ClusterTables.links(links))
+        let links = try await api.client.links(job: job)
+        try api.show(links, else: ClusterTables.links(links))
     }
 }
 
@@ -116,7 +107,7 @@ struct EventsCommand: AsyncParsableCommand {
     @Option(help: "Only events after this id.") var after: Int64 = 0
 
     func run() async throws {
-        let (events, data) = try await api.fetch("/v1/events?after=\(after)", as: [ClusterEvent].self)
-        emit(api.json ? data : nil, ClusterTables.events(events, nowNs: wallClockNanoseconds()))
+        let events = try await api.client.events(after: after)
+        try api.show(events, else: ClusterTables.events(events, nowNs: wallClockNanoseconds()))
     }
 }

@@ -12,14 +12,7 @@ struct IncidentsCommand: AsyncParsableCommand {
     @Flag(help: "Only incidents still open.") var open = false
 
     func run() async throws {
-        let path = job.map { "/v1/incidents?job=\($0)" } ?? "/v1/incidents"
-        var (incidents, data) = try await api.fetch(path, as: [StoredIncident].self)
-        if open {
-            incidents = incidents.filter { $0.incident.resolvedNs == nil }
-            if api.json { data = try JSONEncoder().encode(incidents) }
-        }
-        if api.json { print(String(decoding: data, as: UTF8.self)) } else {
-            print(ClusterTables.incidents(incidents, nowNs: wallClockNanoseconds()), terminator: "")
-        }
+        let incidents = try await api.client.incidents(job: job).filter { !open || $0.incident.resolvedNs == nil }
+        try api.show(incidents, else: ClusterTables.incidents(incidents, nowNs: wallClockNanoseconds()))
     }
 }

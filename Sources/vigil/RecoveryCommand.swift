@@ -16,11 +16,8 @@ struct RecoveryCommand: AsyncParsableCommand {
         @Option(help: "Only this job's.") var job: String?
 
         func run() async throws {
-            let path = job.map { "/v1/recoveries?job=\($0)" } ?? "/v1/recoveries"
-            let (recoveries, data) = try await api.fetch(path, as: [StoredRecovery].self)
-            if api.json { print(String(decoding: data, as: UTF8.self)) } else {
-                print(RecoveryTable.render(recoveries, nowNs: wallClockNanoseconds()), terminator: "")
-            }
+            let recoveries = try await api.client.recoveries(job: job)
+            try api.show(recoveries, else: RecoveryTable.render(recoveries, nowNs: wallClockNanoseconds()))
         }
     }
 

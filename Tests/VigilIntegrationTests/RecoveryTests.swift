@@ -150,11 +150,16 @@ struct RecoveryTests {
                 return ranks.count == 8 && ranks.allSatisfy { $0.snapshot.identity.attempt == 2 }
             }
             #expect(allTwo, "attempt 2's ranks: \(ranks.map { ($0.node, $0.snapshot.identity.attempt) })")
+            var rows: [StoredCheckpoint] = []
             let savedAgain = await eventually(timeout: .seconds(30), every: .milliseconds(200)) {
-                let rows = (try? await store.checkpoints(job: "train", limit: 50)) ?? []
+                rows = (try? await store.checkpoints(job: "train", limit: 50)) ?? []
                 return rows.contains { $0.step > resumed ?? .max && $0.attempt == 2 && $0.isComplete(at: .local) }
             }
-            #expect(savedAgain, "attempt 2's own checkpoint, marked as its")
+            #expect(savedAgain, """
+                attempt 2's own checkpoint, marked as its: \(rows.prefix(8).map { c in
+                    "step \(c.step) attempt \(c.attempt): " + c.levels.map { "\($0.level.name) \($0.state) \($0.durableShards) durable \($0.failure ?? "")" }.joined(separator: ", ")
+                }); \(trainer.output(attempt: 2).suffix(600))
+                """)
             // The same 8 ranks' training run straight here, without a fault: every step either attempt printed has its loss.
             let through = Int(resumed ?? 0) + 20
             let straight = try scope.job(ranks: 8, ["--steps", "\(through)", "--compute-us", "0", "--log-every", "1"],

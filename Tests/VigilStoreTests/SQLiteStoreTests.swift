@@ -279,6 +279,20 @@ extension SQLiteStoreTests {
             #expect(!shown.contains("s3cret") && !shown.contains("spec"), "\(shown)")
         }
     }
+
+    /// Only attempts still running, of every job: what the Slurm backend follows.
+    @Test func runningRunsAreTheAttemptsNotEnded() async throws {
+        try await withStore { store, _ in
+            func run(_ job: String, _ attempt: Int, _ state: JobRun.State) -> JobRun {
+                JobRun(job: job, attempt: attempt, node: "a", hosts: [HostSlots(host: "a", slots: 1)], command: ["x"],
+                       state: state, startedNs: UInt64(attempt))
+            }
+            for item in [run("j", 1, .stopped), run("j", 2, .running), run("k", 1, .exited), run("k", 2, .running)] {
+                try await store.saveRun(item, atNs: 9)
+            }
+            #expect(try await store.runningRuns().map { "\($0.job).\($0.attempt)" }.sorted() == ["j.2", "k.2"])
+        }
+    }
 }
 
 extension SQLiteStoreTests {

@@ -19,12 +19,20 @@ struct FaultDrill {
 
     /// The job launched on four hosts, every rank reporting progress, then
     /// run for `steady` so the detector learns its normal; nothing raised by then.
-    /// `program` (vigil-train unless told) runs on `hosts` (one rank on each of four unless told).
+    /// `program` (vigil-train unless told) runs on `hosts` (one rank on each of four unless told),
+    /// on the suite's shared bench when it has one (the job stopped and the links
+    /// restored when `scope` closes), else on a bench of the drill's own.
     static func start(_ scope: TestScope, job: String, program: String = Paths.vigilTrain, train: [String] = trainArguments,
                       hosts: String = "node1,node2,node3,node4", steady: Duration = .seconds(4),
                       load: ExternalLoad? = nil, before: () throws -> Void = {}) async throws -> FaultDrill {
-        let capture = scope.directory.appendingPathComponent("capture.vigil").path
-        let stage = try await scope.launchStage(hosts: 4, serverArguments: ["--capture", capture])
+        let stage: LaunchStage
+        if let shared = SharedDrillStage.current {
+            stage = shared
+            scope.stopAfterwards { await Self.clear(shared, job: job) }
+        } else {
+            let capture = scope.directory.appendingPathComponent("capture.vigil").path
+            stage = try await scope.launchStage(hosts: 4, serverArguments: ["--capture", capture])
+        }
         try before()
         let launched = try await stage.launch(hosts: hosts, job: job, [program] + train)
         guard launched.status == 0 else { throw HarnessError.queryFailed("launch: \(launched.out)\(launched.err)") }
@@ -48,6 +56,15 @@ struct FaultDrill {
         return drill
     }
 
+    /// A shared bench made ready for the next drill: `job` stopped, every data link up and unlimited.
+    static func clear(_ stage: LaunchStage, job: String) async {
+        _ = try? await stage.server.cli(["stop", job, "--grace", "1", "--token-file", stage.server.tokenFile])
+        for k in 1...4 {
+            try? shell("ip link set \(dataVeth(k)) up; tc qdisc del dev \(dataVeth(k)) root 2>/dev/null; true")
+            try? shell("tc qdisc del dev eth1 root 2>/dev/null; true", in: k)
+        }
+    }
+
     /// Of a healthy run's incidents, those nothing explains: all of them,
     /// but for the ranks or nodes slowed by CPU load from outside the bench
     /// when `load` measured such load (true verdicts, printed).
@@ -65,11 +82,11 @@ struct FaultDrill {
         try await stage.server.store().incidents(job: job).map(\.incident).reversed()
     }
 
-    /// The first incident raised within `timeout`, and how long after `sinceNs` it was detected.
+    /// The first incident raised since `sinceNs` within `timeout`, and how long after `sinceNs` it was detected.
     func firstIncident(timeout: Duration = .seconds(45), sinceNs: UInt64) async throws -> (Incident, seconds: Double)? {
         var found: Incident?
         _ = await eventually(timeout: timeout, every: .milliseconds(100)) {
-            found = try? await incidents().first
+            found = try? await incidents().first { $0.detectedNs >= sinceNs }
             return found != nil
         }
         guard let found else {

@@ -58,6 +58,8 @@ let package = Package(
         .target(name: "VigilDetector", dependencies: ["VigilCore"], swiftSettings: hotPath),
         // Recovery policy and restart budget (docs/recovery.md): pure, no I/O.
         .target(name: "VigilRecovery", dependencies: ["VigilCore"]),
+        // The traffic planner (C4P): host orders around slow pairs; pure, no I/O.
+        .target(name: "VigilPlanning", dependencies: ["VigilCore"]),
         // Alert events and each target's payload (docs/recovery.md): pure.
         .target(name: "VigilAlerts", dependencies: ["VigilCore"]),
 
@@ -168,6 +170,7 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "VigilDetectorTests", dependencies: ["VigilDetector", "VigilCore"]),
         .testTarget(name: "VigilRecoveryTests", dependencies: ["VigilRecovery", "VigilCore"]),
+        .testTarget(name: "VigilPlanningTests", dependencies: ["VigilPlanning", "VigilCore"]),
         .testTarget(name: "VigilAlertsTests", dependencies: ["VigilAlerts", "VigilCore"]),
         .testTarget(name: "VigilSlurmTests", dependencies: ["VigilSlurm", "VigilCore"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),

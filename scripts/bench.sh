@@ -312,14 +312,17 @@ awk '$2 == "fault" {
 [ -s "$work/recovery.txt" ] || echo "recovery: no figures (RecoveryBenchTests did not run; see swift test --filter RecoveryBenchTests)"
 
 echo "== fault -> first step of the new attempt, per backend: a crash with a spare on the ssh bench (RecoveryTests) and on the Slurm bench (SlurmLifecycleTests, scheduling included) =="
-# Each test prints "backend_recovery BACKEND fault F fault_to_incident_s X fault_to_stopped_s X
-# fault_to_launched_s X fault_to_restored_s X fault_to_first_step_s X restored_step S" (Support/BackendRecoveryFigure.swift).
+# Each test prints "backend_recovery BACKEND fault F" and then name-value pairs: fault_to_incident_s,
+# fault_to_decided_s, fault_to_stopped_s, fault_to_launched_s, fault_to_restored_s, fault_to_first_step_s,
+# restored_step (Support/BackendRecoveryFigure.swift).
 { VIGIL_BIN="$(dirname "$release")/debug/vigil" \
     swift test --no-parallel --filter 'RecoveryTests/aFaultOnNode3IsFollowedByARestartOnTheSpare|SlurmLifecycleTests' 2>&1 || true; } \
     | grep '^backend_recovery' > "$work/backends.txt" || true
 awk '{ goal = $2 == "slurm" ? 10 : 5
-       printf "backend_recovery %s %s: incident %s s, stopped %s s, launched %s s, restored %s s, first step %s s after the fault (goal <= %d, ratio_to_goal %.2f), restored step %s\n",
-           $2, $4, $6, $8, $10, $12, $14, goal, $14 / goal, $16 }' "$work/backends.txt"
+       for (i = 5; i < NF; i += 2) v[$i] = $(i + 1)
+       printf "backend_recovery %s %s: incident %s s, decided %s s, stopped %s s, launched %s s, restored %s s, first step %s s after the fault (goal <= %d, ratio_to_goal %.2f), restored step %s\n",
+           $2, $4, v["fault_to_incident_s"], v["fault_to_decided_s"], v["fault_to_stopped_s"], v["fault_to_launched_s"],
+           v["fault_to_restored_s"], v["fault_to_first_step_s"], goal, v["fault_to_first_step_s"] / goal, v["restored_step"] }' "$work/backends.txt"
 [ -s "$work/backends.txt" ] || echo "backend_recovery: no figures (see swift test --filter SlurmLifecycleTests)"
 
 echo "== make demo: headless, a crash on node3 (scripts/demo.sh) =="

@@ -31,7 +31,7 @@ extension CheckpointFiles {
         let directory = stepDirectory(root: root, job: header.job, step: header.step)
         let name = shardName(rank: header.rank)
         try makeDirectories(directory)
-        try writeAtomically(temporary: "\(directory)/.\(name).tmp", final: "\(directory)/\(name)", directory: directory) {
+        try writeAtomically(final: "\(directory)/\(name)", directory: directory) {
             output throws(CheckpointFileError) in
             let sum = try stream(from: fd, to: output, bytes: header.bytes, path: "shard from \(header.from)",
                                  bytesPerSecond: nil, untilEnd: false)

@@ -30,7 +30,7 @@ enum CheckpointFiles {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw .system("open \(source)", errno) }
         defer { close(input) }
-        try writeAtomically(temporary: "\(directory)/.\(name).tmp", final: "\(directory)/\(name)", directory: directory) {
+        try writeAtomically(final: "\(directory)/\(name)", directory: directory) {
             output throws(CheckpointFileError) in
             let sum = try stream(from: input, to: output, bytes: event.bytes, path: source, bytesPerSecond: nil)
             guard sum == event.checksum else { throw .mismatch(source) }
@@ -56,8 +56,8 @@ enum CheckpointFiles {
         let directory = stepDirectory(root: root, job: manifest.job, step: manifest.step)
         try makeDirectories(directory)
         let final = "\(directory)/\(CheckpointManifest.fileName)"
-        try writeAtomically(temporary: "\(final).tmp", final: final, directory: directory) { output throws(CheckpointFileError) in
-            try writeAll(output, Array(manifest.text.utf8), path: "\(final).tmp")
+        try writeAtomically(final: final, directory: directory) { output throws(CheckpointFileError) in
+            try writeAll(output, Array(manifest.text.utf8), path: final)
         }
         return final
     }
@@ -128,10 +128,13 @@ enum CheckpointFiles {
         }
     }
 
-    /// `body` writes the file under its temporary name; then it is synced and
-    /// renamed into place. On any failure nothing is left behind.
-    static func writeAtomically(temporary: String, final: String, directory: String,
-                                        _ body: (Int32) throws(CheckpointFileError) -> Void) throws(CheckpointFileError) {
+    /// `body` writes the file under a temporary name of this writer's own
+    /// (two agents may write the same file on a shared file system); then it
+    /// is synced and renamed into place. On any failure nothing is left behind.
+    static func writeAtomically(final: String, directory: String,
+                                _ body: (Int32) throws(CheckpointFileError) -> Void) throws(CheckpointFileError) {
+        let name = final.split(separator: "/").last.map(String.init) ?? "file"
+        let temporary = "\(directory)/.\(name).\(getpid()).\(UInt32.random(in: .min ... .max)).tmp"
         let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard output >= 0 else { throw .system("create \(temporary)", errno) }
         do throws(CheckpointFileError) {

@@ -55,7 +55,8 @@ public final class JobRunner: Sendable {
     private func startAlone(_ spec: RunSpec) throws(JobRunnerError) -> Started {
         // Per attempt: the last one's end is still reported when the next starts a moment after its stop.
         let key = "\(spec.job).\(spec.attempt)"
-        let busy = runs.withLock { $0.values.contains { $0.run.job == spec.job && $0.run.state == .running } }
+        // An attempt being stopped is no longer the job: its mpirun may still wind down.
+        let busy = runs.withLock { $0.values.contains { $0.run.job == spec.job && $0.run.state == .running && !$0.stopping } }
         guard !busy else { throw .alreadyRunning(spec.job) }
         guard mkdir(logDirectory, 0o700) == 0 || errno == EEXIST else {
             throw .spawn("cannot create \(logDirectory): \(String(cString: strerror(errno)))")
@@ -77,9 +78,12 @@ public final class JobRunner: Sendable {
     /// Stop `job` here: SIGTERM to its mpirun's session and to its local
     /// ranks, then SIGCONT (a stopped rank — the hang recovery answers —
     /// takes its SIGTERM now rather than waiting out the grace), SIGKILL to
-    /// what is left after `grace`. Returns how many local
-    /// ranks were still running, once none is (or, for a process that
-    /// ignores even SIGKILL, stuck in the kernel, after 30 s more: then not `gone`).
+    /// what is left after `grace`. Returns how many local ranks were still
+    /// running, once none is (or, for a process that ignores even SIGKILL,
+    /// stuck in the kernel, after 30 s more: then not `gone`). mpirun is not
+    /// waited for: once its ranks are gone it takes a second or two to wind
+    /// down its daemons, holding nothing a next attempt needs; it has the
+    /// same grace, in the background, and its end is reported as it comes.
     public func stop(job: String, grace: Duration) async -> (ranks: Int, mpirun: Bool, gone: Bool) {
         let mpirun: pid_t? = runs.withLock { runs in
             let latest = runs.filter { $0.value.run.job == job }.max { $0.value.run.attempt < $1.value.run.attempt }
@@ -95,18 +99,30 @@ public final class JobRunner: Sendable {
             runs[key] = active
             return active.pid
         }
-        let ranks = table.runningProcesses(ofJob: job)
-        let targets = (mpirun.map { [Target.group($0)] } ?? []) + ranks.map { Target.process($0.pid, startTime: $0.startTime) }
-        for target in targets {
+        let ranks = table.runningProcesses(ofJob: job).map { Target.process($0.pid, startTime: $0.startTime) }
+        let group = mpirun.map(Target.group)
+        for target in ranks + (group.map { [$0] } ?? []) {
             target.signal(SIGTERM)
             target.signal(SIGCONT)
         }
-        await waitUntilGone(targets, for: grace)
-        for target in targets where target.isAlive { target.signal(SIGKILL) }
-        await waitUntilGone(targets, for: .seconds(30))
+        let asked = ContinuousClock.now
+        await end(ranks, of: job, grace: grace)
+        if let group { Task { await self.end([group], of: job, grace: grace - (ContinuousClock.now - asked)) } }
         logger.notice("job stopped", metadata: ["job": "\(job)", "localRanks": "\(ranks.count)",
-                                                "mpirun": "\(mpirun != nil)"])
-        return (ranks.count, mpirun != nil, !targets.contains(where: \.isAlive))
+                                                "mpirun": "\(mpirun != nil)", "took": "\(ContinuousClock.now - asked)"])
+        return (ranks.count, mpirun != nil, !ranks.contains(where: \.isAlive))
+    }
+
+    /// `targets` given `grace` to end, then SIGKILL (said in the log), then up to 30 s more.
+    private func end(_ targets: [Target], of job: String, grace: Duration) async {
+        await waitUntilGone(targets, for: grace)
+        let outlived = targets.filter(\.isAlive)
+        if !outlived.isEmpty {
+            logger.warning("SIGKILL: the grace passed and they still ran", metadata: [
+                "job": "\(job)", "processes": "\(outlived.map(\.description).joined(separator: ", "))"])
+        }
+        for target in outlived { target.signal(SIGKILL) }
+        await waitUntilGone(targets, for: .seconds(30))
     }
 
     private func waitUntilGone(_ targets: [Target], for limit: Duration) async {
@@ -162,9 +178,16 @@ public final class JobRunner: Sendable {
     }
 
     /// What a stop signals: mpirun's whole session, or one rank known by its start time.
-    enum Target {
+    enum Target: CustomStringConvertible {
         case group(pid_t)
         case process(pid_t, startTime: UInt64)
+
+        var description: String {
+            switch self {
+            case .group(let pgid): "mpirun's process group \(pgid)"
+            case .process(let pid, _): "rank pid \(pid)"
+            }
+        }
 
         var isAlive: Bool {
             switch self {

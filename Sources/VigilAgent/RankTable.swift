@@ -25,6 +25,8 @@ public final class RankTable: Sendable {
         /// Wall-clock ns its registration socket closed: when it ended, though
         /// its process may linger a moment (exiting, a zombie) before the end is taken.
         var socketClosedNs: UInt64?
+        /// Restored a checkpoint and not yet drained a collective since: its first one is news (training again).
+        var awaitingFirstStep = false
     }
 
     /// Drops are logged as they grow, at most once per this many ns per rank.
@@ -72,6 +74,12 @@ public final class RankTable: Sendable {
     /// News of a rank for the uplink's next batch.
     public func announce() { news.withLock { $0 = true } }
 
+    /// A rank restored a checkpoint: news now, and its first collective after it.
+    public func restored(pid: Int32) {
+        ranks.withLock { $0[pid]?.awaitingFirstStep = true }
+        announce()
+    }
+
     /// Whether a rank registered, died or restored since the last call.
     public func takeNews() -> Bool {
         news.withLock { news in
@@ -112,7 +120,12 @@ public final class RankTable: Sendable {
             for pid in ranks.keys {
                 guard let ring = ranks[pid]!.ring else { continue }
                 ranks[pid]!.waits.sample(ring.blockedCall, atNs: now)
-                moved += ring.drain(into: &ranks[pid]!.telemetry)
+                let drained = ring.drain(into: &ranks[pid]!.telemetry)
+                if drained > 0, ranks[pid]!.awaitingFirstStep {
+                    ranks[pid]!.awaitingFirstStep = false
+                    announce()
+                }
+                moved += drained
                 logDrops(&ranks[pid]!, ring: ring, now: now)
             }
             return moved

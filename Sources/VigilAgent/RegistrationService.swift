@@ -98,7 +98,7 @@ public struct RegistrationService: Service {
             do {
                 let event = try CheckpointLine.parse(line, identity: identity, atNs: wallClockNanoseconds())
                 checkpoints.report(event)
-                if event.state == .restored { table.announce() }  // a restarted job's restore: recovery waits on it
+                if event.state == .restored { table.restored(pid: identity.pid) }  // recovery waits on it, then on a step
             } catch {
                 logger.warning("ignoring a line from a rank", metadata: ["rank": "\(identity.rank)", "reason": "\(error)"])
             }

@@ -110,7 +110,8 @@ public struct Detector: Sendable {
         let windows = pointToPointWindows(excluding: hung, nowNs: nowNs)
         let stragglers = pointToPointStragglers(in: windows, nowNs: nowNs)
         consequences += stragglers + pointToPointSlowness(in: windows, excluding: Set(stragglers.map(\.job)), nowNs: nowNs)
-        let found = causes + silent(nowNs: nowNs) + Self.unexplained(Self.oldestFirst(consequences), by: causes)
+        let found = causes + silent(nowNs: nowNs)
+            + withoutPendingCause(Self.unexplained(Self.oldestFirst(consequences), by: causes), causes: causes, nowNs: nowNs)
         var report = book.enter(found, frozen: jobsTearingDown, nowNs: nowNs) { [probes] incident in
             incident.evidence.communicator.flatMap { probes.waitedSince(CommunicatorKey(job: incident.job, communicator: $0)) }
         }

@@ -7,6 +7,9 @@ public struct DetectorConfiguration: Sendable, Equatable {
     /// A node whose last heartbeat is older than this, with ranks running, is
     /// down; a running rank not reported for this long, on a live node, is silent.
     public var heartbeatTimeoutNs: UInt64 = 2_000_000_000
+    /// A node not heard for this long (agents report every second) may be
+    /// going down: hangs blamed on it wait for the verdict (withoutPendingCause).
+    public var heartbeatLateNs: UInt64 = 1_200_000_000
     /// Crashed ranks that ended within this of each other (more than the
     /// agents' clock skew apart, the order tells) ended together.
     public var crashOrderMarginNs: UInt64 = 2_000_000

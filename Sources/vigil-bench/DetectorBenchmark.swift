@@ -22,7 +22,7 @@ struct DetectorBenchmark {
 
     func run() {
         var outcome = Outcome()
-        var rng = SplitMix(seed: 0xDE7EC7)
+        var rng = SplitMix64(seed: 0xDE7EC7)
         let nodes = (ranks + ranksPerNode - 1) / ranksPerNode
         var faults: [SyntheticJob.Fault?] = Array(repeating: nil, count: trials)
         for _ in 0..<trials {
@@ -110,18 +110,5 @@ struct DetectorBenchmark {
         case .straggler(let rank, _): (.straggler, [.init(node: job.node(of: rank), rank: rank)])
         case .slowLink(let node, _): (.communicationSlow, [.init(node: "node\(node)")])
         }
-    }
-}
-
-/// A small deterministic generator for picking culprits.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

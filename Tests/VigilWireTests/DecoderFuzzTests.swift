@@ -12,7 +12,7 @@ struct DecoderFuzzTests {
     static let inputs = ProcessInfo.processInfo.environment["VIGIL_FUZZ_INPUTS"].flatMap(Int.init) ?? 100_000
 
     @Test func decodersSurviveHostileInput() {
-        var rng = SplitMix(seed: ProcessInfo.processInfo.environment["VIGIL_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x5EED)
+        var rng = SplitMix64(seed: ProcessInfo.processInfo.environment["VIGIL_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x5EED)
         let valid = [
             AgentHello(node: "node-1", instance: 7, token: Array("token".utf8)).frame,
             ServerWelcome(resumeAfter: 3).frame, Refusal(.badToken, "no").frame, BatchAck(through: 1 << 40).frame,
@@ -77,16 +77,7 @@ struct DecoderFuzzTests {
     }
 }
 
-/// A small deterministic generator, so a failing input can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Deterministic, so a failing input can be replayed.
+extension SplitMix64 {
     mutating func bytes(count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
 }

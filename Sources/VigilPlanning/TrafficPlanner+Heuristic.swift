@@ -18,13 +18,13 @@ extension TrafficPlanner {
         }
         var starts = [given]
         if pattern != .recursiveDoubling { starts.append(greedyOrder(matrix, from: given[0], preferring: given)) }
-        var best = starts.map(descend).max { score($0) < score($1) }!
+        var (best, bestScore) = starts.map(descend).map { ($0, score($0)) }.max { $0.1 < $1.1 }!
         var random = SplitMix64(seed: UInt64(n))
         for _ in 0..<max(4, 4_000 / max(n, 1)) {
             var kicked = best
             for _ in 0..<3 { kicked.swapAt(Int(random.next() % UInt64(n)), Int(random.next() % UInt64(n))) }
-            let tried = descend(kicked)
-            if score(best) < score(tried) { best = tried }
+            let tried = descend(kicked), triedScore = score(tried)
+            if bestScore < triedScore { (best, bestScore) = (tried, triedScore) }
         }
         return best
     }

@@ -13,7 +13,7 @@ struct FaultDrill {
     let job: String
     /// Rank r's pid and node, as the store knows them.
     let ranks: [Int: (pid: Int32, node: String)]
-    var capture: String { stage.scope.directory.appendingPathComponent("capture.vigil").path }
+    var capture: String { Self.capture(in: stage.scope) }
 
     static let trainArguments = ["--steps", "100000000", "--compute-us", "3000", "--log-every", "100000000"]
 
@@ -30,8 +30,7 @@ struct FaultDrill {
             stage = shared
             scope.stopAfterwards { await Self.clear(shared, job: job) }
         } else {
-            let capture = scope.directory.appendingPathComponent("capture.vigil").path
-            stage = try await scope.launchStage(hosts: 4, serverArguments: ["--capture", capture])
+            stage = try await Self.stage(in: scope)
         }
         try before()
         let launched = try await stage.launch(hosts: hosts, job: job, [program] + train)
@@ -55,6 +54,13 @@ struct FaultDrill {
         }
         return drill
     }
+
+    /// Four hosts and a server capturing what it hears into `capture(in:)`.
+    static func stage(in scope: TestScope) async throws -> LaunchStage {
+        try await scope.launchStage(hosts: 4, serverArguments: ["--capture", capture(in: scope)])
+    }
+
+    static func capture(in scope: TestScope) -> String { scope.directory.appendingPathComponent("capture.vigil").path }
 
     /// A shared bench made ready for the next drill: `job` stopped, every data link up and unlimited.
     static func clear(_ stage: LaunchStage, job: String) async {

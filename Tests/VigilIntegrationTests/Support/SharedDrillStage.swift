@@ -11,9 +11,7 @@ struct SharedDrillStage: SuiteTrait, TestScoping {
     func provideScope(for test: Test, testCase: Test.Case?,
                       performing function: @Sendable () async throws -> Void) async throws {
         try await withScope("drill-bench") { scope in
-            let capture = scope.directory.appendingPathComponent("capture.vigil").path
-            let stage = try await scope.launchStage(hosts: 4, serverArguments: ["--capture", capture])
-            try await Self.$current.withValue(stage) { try await function() }
+            try await Self.$current.withValue(try await FaultDrill.stage(in: scope)) { try await function() }
         }
     }
 }

@@ -13,11 +13,14 @@ extension Detector {
         let dying = Set(observed.ranks.values.filter {
             $0.failed && $0.snapshot.exitStatus != RankSnapshot.terminatedStatus
         }.map(\.snapshot.identity.job)).subtracting(judged)
-        let late = Set(observed.heartbeats.filter { nowNs - min(nowNs, $0.value) > configuration.heartbeatLateNs }.keys)
         return consequences.filter { incident in
             guard book.open[incident.identity] == nil else { return true }
-            let culprits = Set(incident.suspects.map(\.node))
-            return !dying.contains(incident.job) && culprits.isDisjoint(with: late)
+            // Late, and not heard since the wait began (an agent reports every second): maybe going down.
+            let goingDown = incident.suspects.contains { suspect in
+                guard let heard = observed.heartbeats[suspect.node] else { return false }
+                return nowNs - min(nowNs, heard) > configuration.heartbeatLateNs && heard < incident.firstSeenNs + 1_000_000_000
+            }
+            return !dying.contains(incident.job) && !goingDown
         }
     }
 }
